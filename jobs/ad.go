@@ -1,0 +1,183 @@
+// Package jobs holds the job-ad domain: ads, their validation, the public
+// search over open ads and the data behind feeds.
+package jobs
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned when an ad does not exist.
+var ErrNotFound = errors.New("jobs: not found")
+
+// Employment types an ad can have.
+const (
+	Permanent  = "permanent"
+	FixedTerm  = "fixed-term"
+	Substitute = "substitute"
+	Hourly     = "hourly"
+)
+
+// EmploymentTypes lists the employment types in display order.
+var EmploymentTypes = []string{Permanent, FixedTerm, Substitute, Hourly}
+
+// Areas lists the occupational area codes in display order; labels live in
+// the locale files as "area.<code>".
+var Areas = []string{
+	"health", "care", "social", "education", "admin", "it",
+	"technical", "culture", "meals", "facilities", "leadership",
+}
+
+// Extent values used in queries.
+const (
+	ExtentFull = "full"
+	ExtentPart = "part"
+)
+
+// Extent is how much of a full-time position the job is.
+type Extent struct {
+	Percent int // 1-100; 100 is full time
+}
+
+// Full reports whether the position is full time.
+func (e Extent) Full() bool { return e.Percent >= 100 }
+
+// Kind returns ExtentFull or ExtentPart.
+func (e Extent) Kind() string {
+	if e.Full() {
+		return ExtentFull
+	}
+	return ExtentPart
+}
+
+// Contact is a person to ask about the job, or a union representative.
+type Contact struct {
+	Name  string
+	Role  string // job title, or the union's name for union contacts
+	Phone string
+	Email string
+}
+
+// Ad is a published or scheduled job ad.
+type Ad struct {
+	Ref           string // reference number, unique, e.g. "EXR-2026-0042"
+	Title         string
+	Organisation  string
+	Department    string
+	Area          string // one of Areas
+	Place         string // municipality
+	Extent        Extent
+	Employment    string // one of EmploymentTypes
+	Positions     int
+	Text          string // plain text; blank lines separate paragraphs
+	Contacts      []Contact
+	UnionContacts []Contact
+	PublishedAt   time.Time
+	LastDay       Day
+	UpdatedAt     time.Time
+}
+
+// ClosesAt is the moment applications close: the end of the last
+// application day, Swedish time.
+func (a Ad) ClosesAt() time.Time { return a.LastDay.End() }
+
+// Published reports whether the ad is visible at now.
+func (a Ad) Published(now time.Time) bool { return !a.PublishedAt.IsZero() && !now.Before(a.PublishedAt) }
+
+// Open reports whether the ad is published and still takes applications at now.
+func (a Ad) Open(now time.Time) bool { return a.Published(now) && now.Before(a.ClosesAt()) }
+
+// Paragraphs splits the text into paragraphs.
+func (a Ad) Paragraphs() []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(a.Text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// FieldError names a field of an ad and the translation key of what is wrong.
+type FieldError struct {
+	Field string
+	Key   string
+}
+
+// ValidationError lists everything wrong with an ad.
+type ValidationError struct {
+	Ref    string
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Key
+	}
+	return fmt.Sprintf("jobs: ad %q is invalid: %s", e.Ref, strings.Join(parts, "; "))
+}
+
+var refPattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,30}$`)
+
+// Validate checks an ad before it is stored.
+func (a Ad) Validate() error {
+	var errs []FieldError
+	add := func(field, key string) { errs = append(errs, FieldError{field, key}) }
+	if !refPattern.MatchString(a.Ref) {
+		add("ref", "error.ad.ref")
+	}
+	required := map[string]string{"title": a.Title, "organisation": a.Organisation, "place": a.Place, "text": a.Text}
+	for _, f := range []string{"title", "organisation", "place", "text"} {
+		if strings.TrimSpace(required[f]) == "" {
+			add(f, "error.required")
+		}
+	}
+	if len(a.Title) > 200 {
+		add("title", "error.ad.too_long")
+	}
+	if !contains(Areas, a.Area) {
+		add("area", "error.ad.area")
+	}
+	if !contains(EmploymentTypes, a.Employment) {
+		add("employment", "error.ad.employment")
+	}
+	if a.Extent.Percent < 1 || a.Extent.Percent > 100 {
+		add("extent", "error.ad.extent")
+	}
+	if a.Positions < 1 || a.Positions > 1000 {
+		add("positions", "error.ad.positions")
+	}
+	if a.LastDay.IsZero() {
+		add("last_day", "error.ad.last_day")
+	} else if !a.PublishedAt.IsZero() && !a.PublishedAt.Before(a.ClosesAt()) {
+		add("last_day", "error.ad.closes_before_publish")
+	}
+	for _, c := range append(append([]Contact{}, a.Contacts...), a.UnionContacts...) {
+		if strings.TrimSpace(c.Name) == "" {
+			add("contacts", "error.ad.contact_name")
+		}
+		if c.Email != "" {
+			if _, err := mail.ParseAddress(c.Email); err != nil {
+				add("contacts", "error.ad.contact_email")
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Ref: a.Ref, Fields: errs}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

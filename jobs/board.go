@@ -1,0 +1,151 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Store is what the job board needs from the database.
+type Store interface {
+	// SaveAd inserts or replaces the ad with the same reference number and
+	// advances the version of the ad collection.
+	SaveAd(ctx context.Context, ad Ad) error
+	// AdByRef returns the ad or ErrNotFound.
+	AdByRef(ctx context.Context, ref string) (Ad, error)
+	// UnclosedAds returns every ad whose last application day has not
+	// ended at now, scheduled ones included.
+	UnclosedAds(ctx context.Context, now time.Time) ([]Ad, error)
+	// AdsVersion returns a number that changes whenever an ad changes.
+	AdsVersion(ctx context.Context) (string, error)
+}
+
+// Board is the public job board: search and reading of ads. It keeps the
+// ads that are not yet closed in memory and reloads them when the version
+// in the database moves, which it checks at most once per MaxAge; writes
+// through this Board are seen at once.
+type Board struct {
+	store  Store
+	now    func() time.Time
+	maxAge time.Duration
+
+	mu   sync.Mutex // held while loading
+	snap atomic.Pointer[snapshot]
+}
+
+type snapshot struct {
+	version string
+	checked time.Time
+	newest  []*entry
+	closing []*entry
+	byRef   map[string]*entry
+}
+
+// NewBoard returns a board over store. now is the clock; maxAge bounds how
+// stale a change made by another instance can be.
+func NewBoard(store Store, now func() time.Time, maxAge time.Duration) *Board {
+	return &Board{store: store, now: now, maxAge: maxAge}
+}
+
+// Now is the board's clock.
+func (b *Board) Now() time.Time { return b.now() }
+
+// Search returns one page of open ads matching q.
+func (b *Board) Search(ctx context.Context, q Query) (Result, error) {
+	s, err := b.current(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	list := s.newest
+	if q.Sort == SortClosing {
+		list = s.closing
+	}
+	return search(list, q, b.now()), nil
+}
+
+// Ad returns a published ad, open or closed.
+func (b *Board) Ad(ctx context.Context, ref string) (Ad, error) {
+	s, err := b.current(ctx)
+	if err != nil {
+		return Ad{}, err
+	}
+	ad := Ad{}
+	if e, ok := s.byRef[ref]; ok {
+		ad = e.ad
+	} else if ad, err = b.store.AdByRef(ctx, ref); err != nil {
+		return Ad{}, err
+	}
+	if !ad.Published(b.now()) {
+		return Ad{}, ErrNotFound
+	}
+	return ad, nil
+}
+
+// Save validates and stores an ad.
+func (b *Board) Save(ctx context.Context, ad Ad) error {
+	if err := ad.Validate(); err != nil {
+		return err
+	}
+	ad.UpdatedAt = b.now().UTC().Truncate(time.Millisecond)
+	if err := b.store.SaveAd(ctx, ad); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.snap.Store(nil)
+	b.mu.Unlock()
+	return nil
+}
+
+// current returns a snapshot fresh within maxAge.
+func (b *Board) current(ctx context.Context) (*snapshot, error) {
+	s := b.snap.Load()
+	now := b.now()
+	if s != nil && now.Sub(s.checked) < b.maxAge {
+		return s, nil
+	}
+	if s != nil {
+		// Someone else is refreshing: serve the previous snapshot meanwhile.
+		if !b.mu.TryLock() {
+			return s, nil
+		}
+	} else {
+		b.mu.Lock()
+	}
+	defer b.mu.Unlock()
+	if cur := b.snap.Load(); cur != nil && cur != s {
+		return cur, nil
+	}
+	version, err := b.store.AdsVersion(ctx)
+	if err != nil {
+		if s != nil {
+			return s, nil // the database is away: old ads beat an error page
+		}
+		return nil, fmt.Errorf("jobs: read version: %w", err)
+	}
+	if s != nil && s.version == version {
+		next := *s
+		next.checked = now
+		b.snap.Store(&next)
+		return &next, nil
+	}
+	ads, err := b.store.UnclosedAds(ctx, now)
+	if err != nil {
+		if s != nil {
+			return s, nil
+		}
+		return nil, fmt.Errorf("jobs: load ads: %w", err)
+	}
+	next := &snapshot{version: version, checked: now, byRef: make(map[string]*entry, len(ads))}
+	for _, ad := range ads {
+		e := newEntry(ad)
+		next.newest = append(next.newest, &e)
+		next.byRef[ad.Ref] = &e
+	}
+	next.closing = append([]*entry(nil), next.newest...)
+	sortEntries(next.newest, SortNewest)
+	sortEntries(next.closing, SortClosing)
+	b.snap.Store(next)
+	return next, nil
+}

@@ -1,0 +1,185 @@
+// Package mail sends e-mail through a durable outbox: messages are stored
+// first and a worker delivers them, retrying with back-off.
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// ErrEmpty is returned by Store.Claim when no message is due.
+var ErrEmpty = errors.New("mail: nothing to send")
+
+// Statuses of an outbox record.
+const (
+	StatusPending = "pending"
+	StatusSending = "sending"
+	StatusSent    = "sent"
+	StatusFailed  = "failed"
+)
+
+// Message is one e-mail.
+type Message struct {
+	To      string
+	ReplyTo string
+	Subject string
+	Text    string
+	HTML    string            // optional alternative part
+	Headers map[string]string // extra headers, such as List-Unsubscribe
+}
+
+// Validate checks the addresses and the subject of a message.
+func (m Message) Validate() error {
+	if _, err := mail.ParseAddress(m.To); err != nil {
+		return fmt.Errorf("mail: bad recipient %q", m.To)
+	}
+	if m.ReplyTo != "" {
+		if _, err := mail.ParseAddress(m.ReplyTo); err != nil {
+			return fmt.Errorf("mail: bad reply-to %q", m.ReplyTo)
+		}
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") || strings.TrimSpace(m.Subject) == "" {
+		return errors.New("mail: bad subject")
+	}
+	return nil
+}
+
+// Record is a message in the outbox with its delivery state.
+type Record struct {
+	ID string
+	Message
+	Status    string
+	Attempts  int
+	LastError string
+	CreatedAt time.Time
+	NextAt    time.Time
+	SentAt    time.Time
+}
+
+// Store keeps the outbox.
+type Store interface {
+	// Enqueue stores a pending message due at now.
+	Enqueue(ctx context.Context, m Message, now time.Time) (string, error)
+	// Claim atomically takes the next due message (pending and due, or
+	// sending with an expired lease) for owner until leaseUntil and counts
+	// the attempt. It returns ErrEmpty when none is due.
+	Claim(ctx context.Context, owner string, now, leaseUntil time.Time) (Record, error)
+	// MarkSent, Retry and Fail end a claim; they do nothing when owner no
+	// longer holds it.
+	MarkSent(ctx context.Context, id, owner string, now time.Time) error
+	Retry(ctx context.Context, id, owner string, next time.Time, reason string) error
+	Fail(ctx context.Context, id, owner string, reason string) error
+	// Recent returns the newest records first.
+	Recent(ctx context.Context, limit int) ([]Record, error)
+}
+
+// Sender delivers one message, for example over SMTP.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Outbox is the Mailer the rest of the portal uses: sending means storing.
+type Outbox struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewOutbox returns an outbox over store.
+func NewOutbox(store Store, now func() time.Time) *Outbox { return &Outbox{store, now} }
+
+// Send validates the message and puts it in the outbox.
+func (o *Outbox) Send(ctx context.Context, m Message) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	_, err := o.store.Enqueue(ctx, m, o.now())
+	return err
+}
+
+// Worker delivers outbox messages. Several workers, in one process or many,
+// can share an outbox: each message is claimed by one of them at a time.
+type Worker struct {
+	Store       Store
+	Sender      Sender
+	Owner       string        // unique per worker, e.g. host name and process id
+	MaxAttempts int           // after this many failed tries a message is marked failed
+	Lease       time.Duration // how long a claim lasts before another worker may retry
+	Poll        time.Duration // pause when the outbox is empty
+	BaseDelay   time.Duration // first retry delay; doubled per attempt, capped at MaxDelay
+	MaxDelay    time.Duration
+	Now         func() time.Time
+	Log         *slog.Logger
+}
+
+// Run delivers messages until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	for {
+		n, err := w.Drain(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.Log.Error("outbox", "err", err)
+		}
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(w.Poll):
+		}
+	}
+}
+
+// Drain delivers due messages until none is left and returns how many it
+// handled.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	n := 0
+	for ctx.Err() == nil {
+		now := w.Now()
+		rec, err := w.Store.Claim(ctx, w.Owner, now, now.Add(w.Lease))
+		if errors.Is(err, ErrEmpty) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+		if err := w.deliver(ctx, rec); err != nil {
+			return n, err
+		}
+	}
+	return n, ctx.Err()
+}
+
+func (w *Worker) deliver(ctx context.Context, rec Record) error {
+	sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
+	sendErr := w.Sender.Send(sendCtx, rec.Message)
+	cancel()
+	if sendErr == nil {
+		w.Log.Info("mail sent", "id", rec.ID, "attempt", rec.Attempts)
+		return w.Store.MarkSent(ctx, rec.ID, w.Owner, w.Now())
+	}
+	reason := sendErr.Error()
+	if rec.Attempts >= w.MaxAttempts {
+		w.Log.Error("mail failed", "id", rec.ID, "attempts", rec.Attempts, "err", reason)
+		return w.Store.Fail(ctx, rec.ID, w.Owner, reason)
+	}
+	next := w.Now().Add(w.delay(rec.Attempts))
+	w.Log.Warn("mail retry", "id", rec.ID, "attempt", rec.Attempts, "next", next, "err", reason)
+	return w.Store.Retry(ctx, rec.ID, w.Owner, next, reason)
+}
+
+// delay is the pause before the next try: doubling, capped, with jitter so
+// that many messages failing together do not retry together.
+func (w *Worker) delay(attempts int) time.Duration {
+	d := w.BaseDelay << min(attempts-1, 20)
+	if d <= 0 || d > w.MaxDelay {
+		d = w.MaxDelay
+	}
+	return d/2 + rand.N(d/2+1)
+}

@@ -1,0 +1,109 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// BlobConfig is how to reach the S3 server.
+type BlobConfig struct {
+	Endpoint  string // host:port
+	AccessKey string
+	SecretKey string
+	Bucket    string
+	Region    string
+	TLS       bool
+}
+
+// Blobs stores files in one S3 bucket.
+type Blobs struct {
+	client *minio.Client
+	bucket string
+}
+
+// OpenBlobs connects to the S3 server and creates the bucket when missing.
+func OpenBlobs(ctx context.Context, cfg BlobConfig) (*Blobs, error) {
+	client, err := minio.New(cfg.Endpoint, &minio.Options{
+		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure: cfg.TLS,
+		Region: cfg.Region,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: s3 client: %w", err)
+	}
+	b := &Blobs{client: client, bucket: cfg.Bucket}
+	exists, err := client.BucketExists(ctx, cfg.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("storage: bucket %s: %w", cfg.Bucket, err)
+	}
+	if !exists {
+		err := client.MakeBucket(ctx, cfg.Bucket, minio.MakeBucketOptions{Region: cfg.Region})
+		if err != nil {
+			// Another instance may have made it meanwhile.
+			if ok, err2 := client.BucketExists(ctx, cfg.Bucket); err2 != nil || !ok {
+				return nil, fmt.Errorf("storage: make bucket %s: %w", cfg.Bucket, err)
+			}
+		}
+	}
+	return b, nil
+}
+
+// Ping checks that the bucket is reachable.
+func (b *Blobs) Ping(ctx context.Context) error {
+	ok, err := b.client.BucketExists(ctx, b.bucket)
+	if err != nil {
+		return fmt.Errorf("storage: s3 ping: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("storage: bucket %s is gone", b.bucket)
+	}
+	return nil
+}
+
+// Put streams size bytes from r under key. The size must be known: with an
+// unknown size the client buffers large parts in memory.
+func (b *Blobs) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	_, err := b.client.PutObject(ctx, b.bucket, key, r, size, minio.PutObjectOptions{ContentType: contentType})
+	if err != nil {
+		return fmt.Errorf("storage: put %s: %w", key, err)
+	}
+	return nil
+}
+
+// Get opens the object under key.
+func (b *Blobs) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	obj, err := b.client.GetObject(ctx, b.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("storage: get %s: %w", key, err)
+	}
+	if _, err := obj.Stat(); err != nil {
+		obj.Close()
+		return nil, fmt.Errorf("storage: get %s: %w", key, err)
+	}
+	return obj, nil
+}
+
+// Remove deletes the object under key.
+func (b *Blobs) Remove(ctx context.Context, key string) error {
+	if err := b.client.RemoveObject(ctx, b.bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		return fmt.Errorf("storage: remove %s: %w", key, err)
+	}
+	return nil
+}
+
+// Destroy removes every object and the bucket itself; tests use it.
+func (b *Blobs) Destroy(ctx context.Context) error {
+	for obj := range b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Recursive: true}) {
+		if obj.Err != nil {
+			return obj.Err
+		}
+		if err := b.Remove(ctx, obj.Key); err != nil {
+			return err
+		}
+	}
+	return b.client.RemoveBucket(ctx, b.bucket)
+}

@@ -1,0 +1,48 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Counters counts events in fixed time windows, shared by all instances;
+// rate limits are built on them.
+type Counters struct{ db *DB }
+
+// Counters returns the counter store.
+func (d *DB) Counters() *Counters { return &Counters{d} }
+
+// Hit counts one event for key in the window containing now and returns the
+// count so far and when the window ends. Each event is a document of its
+// own: inserts never lose a count, where an $inc on FerretDB v1 can.
+func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, time.Time, error) {
+	start := now.Truncate(window)
+	end := start.Add(window)
+	id := key + "|" + strconv.FormatInt(start.Unix(), 10)
+	if _, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"k": id, "expires_at": end}); err != nil {
+		return 0, end, fmt.Errorf("storage: count %s: %w", key, err)
+	}
+	n, err := s.db.c(colCounters).CountDocuments(ctx, bson.M{"k": id})
+	if err != nil {
+		return 0, end, fmt.Errorf("storage: count %s: %w", key, err)
+	}
+	return n, end, nil
+}
+
+// RemoveExpired deletes counters and stored values whose time has passed,
+// and reports how many went.
+func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	for _, col := range []string{colCounters, colKV, colClaims} {
+		res, err := d.c(col).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": now, "$gt": time.Time{}}})
+		if err != nil {
+			return total, fmt.Errorf("storage: remove expired %s: %w", col, err)
+		}
+		total += res.DeletedCount
+	}
+	return total, nil
+}

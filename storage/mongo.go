@@ -1,0 +1,144 @@
+// Package storage holds the adapters to MongoDB and S3 that the domain
+// packages declare as interfaces.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+)
+
+// DB is the portal's MongoDB database.
+type DB struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// Connect opens the database and checks that it answers.
+func Connect(ctx context.Context, uri, name string) (*DB, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetWriteConcern(writeconcern.Majority()).
+		SetServerSelectionTimeout(10 * time.Second).
+		SetAppName("portal")
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("storage: connect: %w", err)
+	}
+	d := &DB{client: client, db: client.Database(name)}
+	if err := d.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return d, nil
+}
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("storage: ping: %w", err)
+	}
+	return nil
+}
+
+// Close disconnects.
+func (d *DB) Close(ctx context.Context) error { return d.client.Disconnect(ctx) }
+
+// Drop removes the whole database; tests use it to clean up.
+func (d *DB) Drop(ctx context.Context) error { return d.db.Drop(ctx) }
+
+func (d *DB) c(name string) *mongo.Collection { return d.db.Collection(name) }
+
+// Collection names.
+const (
+	colMeta     = "meta"
+	colAds      = "ads"
+	colOutbox   = "outbox"
+	colLocks    = "locks"
+	colCounters = "counters"
+	colKV       = "kv"
+	colClaims   = "claims"
+)
+
+// migration is one idempotent step of the schema.
+type migration struct {
+	name string
+	run  func(ctx context.Context, d *DB) error
+}
+
+// migrations is append-only: the stored version counts the steps done.
+var migrations = []migration{
+	{"ads indexes", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colAds,
+			mongo.IndexModel{Keys: bson.D{{Key: "ref", Value: 1}}, Options: options.Index().SetUnique(true).SetName("ref_unique")},
+			mongo.IndexModel{Keys: bson.D{{Key: "closes_at", Value: 1}}, Options: options.Index().SetName("closes_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "published_at", Value: -1}}, Options: options.Index().SetName("published_at")},
+		)
+	}},
+	{"outbox indexes", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colOutbox,
+			mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "next_at", Value: 1}}, Options: options.Index().SetName("status_next_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: -1}}, Options: options.Index().SetName("created_at")},
+		)
+	}},
+	{"counter and lease lookups", func(ctx context.Context, d *DB) error {
+		err := d.indexes(ctx, colCounters, mongo.IndexModel{Keys: bson.D{{Key: "k", Value: 1}}, Options: options.Index().SetName("k")})
+		if err != nil {
+			return err
+		}
+		return d.indexes(ctx, colLocks, mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}, {Key: "gen", Value: -1}}, Options: options.Index().SetName("name_gen")})
+	}},
+	{"expiring documents", func(ctx context.Context, d *DB) error {
+		for _, col := range []string{colCounters, colKV, colClaims} {
+			err := d.indexes(ctx, col, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+}
+
+func (d *DB) indexes(ctx context.Context, col string, models ...mongo.IndexModel) error {
+	if _, err := d.c(col).Indexes().CreateMany(ctx, models); err != nil {
+		return fmt.Errorf("storage: indexes of %s: %w", col, err)
+	}
+	return nil
+}
+
+// Migrate runs the steps not yet recorded and returns the version reached.
+// Steps are idempotent, so two instances starting together do no harm.
+func (d *DB) Migrate(ctx context.Context) (int, error) {
+	var doc struct {
+		Version int `bson:"version"`
+	}
+	err := d.c(colMeta).FindOne(ctx, bson.M{"_id": "schema"}).Decode(&doc)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, fmt.Errorf("storage: read schema version: %w", err)
+	}
+	for i := doc.Version; i < len(migrations); i++ {
+		if err := migrations[i].run(ctx, d); err != nil {
+			return i, fmt.Errorf("storage: migration %d (%s): %w", i+1, migrations[i].name, err)
+		}
+		_, err := d.c(colMeta).UpdateOne(ctx, bson.M{"_id": "schema"},
+			bson.M{"$max": bson.M{"version": i + 1}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return i, fmt.Errorf("storage: record schema version: %w", err)
+		}
+	}
+	return len(migrations), nil
+}
+
+// Atomicity: FerretDB v1 applies an update by reading the document and
+// writing it back, so concurrent $inc or find-and-modify calls on one
+// document can lose writes. Where instances compete, the stores below rely
+// only on inserts colliding on a unique _id, which both servers make atomic.
+
+// isDuplicate reports whether err is a unique-index violation.
+func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
