@@ -86,7 +86,9 @@ type Ad struct {
 func (a Ad) ClosesAt() time.Time { return a.LastDay.End() }
 
 // Published reports whether the ad is visible at now.
-func (a Ad) Published(now time.Time) bool { return !a.PublishedAt.IsZero() && !now.Before(a.PublishedAt) }
+func (a Ad) Published(now time.Time) bool {
+	return !a.PublishedAt.IsZero() && !now.Before(a.PublishedAt)
+}
 
 // Open reports whether the ad is published and still takes applications at now.
 func (a Ad) Open(now time.Time) bool { return a.Published(now) && now.Before(a.ClosesAt()) }

@@ -19,15 +19,15 @@ const PageSize = 20
 
 // Query is a search of open ads.
 type Query struct {
-	Text       string
-	Areas      []string
-	Places     []string
-	Extent     string // "", ExtentFull or ExtentPart
-	Types      []string
-	Orgs       []string
-	Sort       string
-	Page       int // 1-based
-	PageSize   int // 0 means PageSize; negative means all
+	Text     string
+	Areas    []string
+	Places   []string
+	Extent   string // "", ExtentFull or ExtentPart
+	Types    []string
+	Orgs     []string
+	Sort     string
+	Page     int // 1-based
+	PageSize int // 0 means PageSize; negative means all
 }
 
 // ParseQuery reads a query from URL values, dropping unknown codes.
