@@ -41,6 +41,7 @@ type snapshot struct {
 	newest  []*entry
 	closing []*entry
 	byRef   map[string]*entry
+	order   *valueOrder
 }
 
 // NewBoard returns a board over store. now is the clock; maxAge bounds how
@@ -62,7 +63,7 @@ func (b *Board) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Sort == SortClosing {
 		list = s.closing
 	}
-	return search(list, q, b.now()), nil
+	return search(list, q, b.now(), s.order), nil
 }
 
 // Ad returns a published ad, open or closed.
@@ -146,6 +147,7 @@ func (b *Board) current(ctx context.Context) (*snapshot, error) {
 	next.closing = append([]*entry(nil), next.newest...)
 	sortEntries(next.newest, SortNewest)
 	sortEntries(next.closing, SortClosing)
+	next.order = newValueOrder(next.newest)
 	b.snap.Store(next)
 	return next, nil
 }

@@ -61,6 +61,13 @@ func replaceLast(b *strings.Builder, r rune) {
 	b.WriteRune(r)
 }
 
+// loosen drops the dots and rings of å, ä and ö, for searching with a
+// keyboard that lacks them.
+var loosen = strings.NewReplacer("å", "a", "ä", "a", "ö", "o")
+
+// hasNordic reports whether a folded word uses å, ä or ö.
+func hasNordic(w string) bool { return strings.ContainsAny(w, "åäö") }
+
 // Terms splits a search string into folded words, without duplicates.
 func Terms(q string) []string {
 	var out []string

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // Sort orders.
@@ -137,8 +140,9 @@ type Result struct {
 
 // entry is an ad prepared for searching.
 type entry struct {
-	ad   Ad
-	text string // folded searchable text
+	ad    Ad
+	text  string // folded searchable text
+	loose string // the same without the dots and rings of å, ä, ö
 }
 
 func newEntry(a Ad) entry {
@@ -146,7 +150,8 @@ func newEntry(a Ad) entry {
 	for _, c := range a.Contacts {
 		parts = append(parts, c.Name, c.Role)
 	}
-	return entry{ad: a, text: " " + Fold(strings.Join(parts, " ")) + " "}
+	text := " " + Fold(strings.Join(parts, " ")) + " "
+	return entry{ad: a, text: text, loose: loosen.Replace(text)}
 }
 
 // dimension indexes of a facet.
@@ -163,8 +168,9 @@ func (e *entry) values() [dims]string {
 	return [dims]string{e.ad.Area, e.ad.Place, e.ad.Extent.Kind(), e.ad.Employment, e.ad.Organisation}
 }
 
-// search runs q over entries (already in the order of q.Sort) at now.
-func search(entries []*entry, q Query, now time.Time) Result {
+// search runs q over entries (already in the order of q.Sort) at now;
+// order gives the display order of places and organisations.
+func search(entries []*entry, q Query, now time.Time, order *valueOrder) Result {
 	terms := Terms(q.Text)
 	var selected [dims][]string
 	selected[dimArea], selected[dimPlace], selected[dimType], selected[dimOrg] = q.Areas, q.Places, q.Types, q.Orgs
@@ -178,7 +184,7 @@ func search(entries []*entry, q Query, now time.Time) Result {
 	var hits []Ad
 	var modified time.Time
 	for _, e := range entries {
-		if !e.ad.Open(now) || !matchesTerms(e.text, terms) {
+		if !e.ad.Open(now) || !matchesTerms(e, terms) {
 			continue
 		}
 		vals := e.values()
@@ -223,16 +229,23 @@ func search(entries []*entry, q Query, now time.Time) Result {
 	}
 	res.Facets = Facets{
 		Areas:   options(counts[dimArea], selected[dimArea], Areas),
-		Places:  options(counts[dimPlace], selected[dimPlace], nil),
+		Places:  options(counts[dimPlace], selected[dimPlace], order.places),
 		Extents: options(counts[dimExtent], selected[dimExtent], []string{ExtentFull, ExtentPart}),
 		Types:   options(counts[dimType], selected[dimType], EmploymentTypes),
-		Orgs:    options(counts[dimOrg], selected[dimOrg], nil),
+		Orgs:    options(counts[dimOrg], selected[dimOrg], order.orgs),
 	}
 	return res
 }
 
-func matchesTerms(text string, terms []string) bool {
+// matchesTerms reports whether every term occurs in the ad. A term written
+// with å, ä or ö must match exactly; one without them also matches the
+// letters with dots and rings ("skoterska" finds "sköterska").
+func matchesTerms(e *entry, terms []string) bool {
 	for _, t := range terms {
+		text := e.loose
+		if hasNordic(t) {
+			text = e.text
+		}
 		if !strings.Contains(text, t) {
 			return false
 		}
@@ -240,27 +253,45 @@ func matchesTerms(text string, terms []string) bool {
 	return true
 }
 
-// options lists the values with a count or a selection, in the fixed order
-// when one is given and alphabetically otherwise.
+// options lists the values with a count or a selection, in the given order;
+// selected values the order lacks come last.
 func options(counts map[string]int, selected, order []string) []Option {
 	var out []Option
-	if order == nil {
-		for v := range counts {
-			order = append(order, v)
-		}
-		for _, v := range selected {
-			if _, ok := counts[v]; !ok {
-				order = append(order, v)
-			}
-		}
-		sort.Slice(order, func(i, j int) bool { return Fold(order[i]) < Fold(order[j]) })
-	}
 	for _, v := range order {
 		c, sel := counts[v], contains(selected, v)
 		if c > 0 || sel {
 			out = append(out, Option{Value: v, Count: c, Selected: sel})
 		}
 	}
+	for _, v := range selected {
+		if !contains(order, v) {
+			out = append(out, Option{Value: v, Count: counts[v], Selected: true})
+		}
+	}
+	return out
+}
+
+// valueOrder is the display order of the free-text filter values, in
+// Swedish alphabetical order (å, ä, ö last).
+type valueOrder struct {
+	places, orgs []string
+}
+
+func newValueOrder(entries []*entry) *valueOrder {
+	places, orgs := map[string]bool{}, map[string]bool{}
+	for _, e := range entries {
+		places[e.ad.Place] = true
+		orgs[e.ad.Organisation] = true
+	}
+	return &valueOrder{places: swedishSorted(places), orgs: swedishSorted(orgs)}
+}
+
+func swedishSorted(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	collate.New(language.Swedish, collate.IgnoreCase).SortStrings(out)
 	return out
 }
 

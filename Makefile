@@ -1,0 +1,39 @@
+# The portal's commands. `make run` and `make test` need only Go, make and
+# git (plus chromium and npm for the browser tests); they build the
+# development services into ./bin on first use.
+GO ?= go
+export GOFLAGS := -buildvcs=false
+MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+SOURCES := $(shell find cmd handlers jobs mail storage tasks views demo internal -type f) go.mod go.sum
+
+.PHONY: run test bench build check clean
+
+run: bin/portal bin/ferretdb bin/minio
+	./scripts/run.sh
+
+test: bin/ferretdb bin/minio node_modules/axe-core/axe.min.js
+	gofmt -l . | (! grep .) || (echo "gofmt would change the files above" && false)
+	$(GO) vet ./...
+	./scripts/test.sh
+
+bench: bin/portal bin/ferretdb bin/minio
+	./scripts/bench.sh
+
+build: bin/portal
+
+bin/portal: $(SOURCES)
+	$(GO) build -o $@ ./cmd/portal
+
+bin/ferretdb: tools/go.mod tools/go.sum tools/ferretdb/main.go
+	cd tools && $(GO) build -o ../bin/ferretdb ./ferretdb
+
+# MinIO takes a few minutes to build on two cores; it is built once.
+bin/minio:
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/minio/minio@$(MINIO_VERSION)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf bin node_modules

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the portal, read from the environment.
+type Config struct {
+	Env            string // dev or prod
+	Addr           string // host:port to listen on
+	BaseURL        string
+	SiteName       string
+	LogFormat      string // text or json
+	LogLevel       string
+	MongoURI       string
+	MongoDB        string
+	S3Endpoint     string
+	S3AccessKey    string
+	S3SecretKey    string
+	S3Bucket       string
+	S3Region       string
+	S3TLS          bool
+	SMTPHost       string
+	SMTPPort       int
+	SMTPUser       string
+	SMTPPassword   string
+	SMTPSecurity   string
+	MailFrom       string
+	MailAttempts   int
+	SupportEmail   string
+	TrustedProxies []string
+	BodyLimit      int
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	ShutdownGrace  time.Duration
+	AdsRefresh     time.Duration
+}
+
+// Dev reports whether the portal runs in development mode.
+func (c Config) Dev() bool { return c.Env == "dev" }
+
+// env reads the environment through a lookup function so tests can feed it.
+type env func(string) (string, bool)
+
+// loadConfig reads and checks the configuration; the error lists every
+// problem, one per line, naming the variable.
+func loadConfig(lookup env) (Config, error) {
+	var problems []string
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, name+": "+fmt.Sprintf(format, args...))
+	}
+	str := func(name, def string) string {
+		if v, ok := lookup(name); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	// secret reads NAME, or the file named by NAME_FILE (Docker and
+	// Kubernetes secrets).
+	secret := func(name, def string) string {
+		if path := str(name+"_FILE", ""); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				bad(name+"_FILE", "cannot read %s", path)
+				return ""
+			}
+			return strings.TrimRight(string(b), "\r\n")
+		}
+		return str(name, def)
+	}
+	integer := func(name string, def, lo, hi int) int {
+		s := str(name, "")
+		if s == "" {
+			return def
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			bad(name, "want a whole number from %d to %d, got %q", lo, hi, s)
+			return def
+		}
+		return n
+	}
+	duration := func(name string, def time.Duration) time.Duration {
+		s := str(name, "")
+		if s == "" {
+			return def
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			bad(name, "want a duration such as 30s or 5m, got %q", s)
+			return def
+		}
+		return d
+	}
+	boolean := func(name string, def bool) bool {
+		s := str(name, "")
+		if s == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			bad(name, "want true or false, got %q", s)
+		}
+		return b
+	}
+
+	c := Config{Env: str("PORTAL_ENV", "prod")}
+	if c.Env != "dev" && c.Env != "prod" {
+		bad("PORTAL_ENV", "want dev or prod, got %q", c.Env)
+	}
+	port := integer("PORT", 8080, 1, 65535)
+	c.Addr = str("PORTAL_ADDR", "127.0.0.1") + ":" + strconv.Itoa(port)
+	c.BaseURL = strings.TrimRight(str("PORTAL_BASE_URL", "http://127.0.0.1:"+strconv.Itoa(port)), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("PORTAL_BASE_URL", "want an absolute http(s) address, got %q", c.BaseURL)
+	} else if u.Scheme != "https" && !c.Dev() {
+		bad("PORTAL_BASE_URL", "must be https outside development (cookies are Secure)")
+	}
+	c.SiteName = str("PORTAL_SITE_NAME", "Exempelkommunen")
+	c.LogFormat = str("PORTAL_LOG_FORMAT", "text")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("PORTAL_LOG_FORMAT", "want text or json, got %q", c.LogFormat)
+	}
+	c.LogLevel = str("PORTAL_LOG_LEVEL", "info")
+	if !contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		bad("PORTAL_LOG_LEVEL", "want debug, info, warn or error, got %q", c.LogLevel)
+	}
+	c.MongoURI = secret("PORTAL_MONGO_URI", "")
+	if c.MongoURI == "" {
+		bad("PORTAL_MONGO_URI", "required, e.g. mongodb://127.0.0.1:27017/")
+	} else if !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		bad("PORTAL_MONGO_URI", "want a mongodb:// address")
+	}
+	c.MongoDB = str("PORTAL_MONGO_DB", "portal")
+	c.S3Endpoint = str("PORTAL_S3_ENDPOINT", "")
+	if c.S3Endpoint == "" || strings.Contains(c.S3Endpoint, "/") {
+		bad("PORTAL_S3_ENDPOINT", "required, as host:port without a scheme, e.g. 127.0.0.1:9000")
+	}
+	c.S3AccessKey = secret("PORTAL_S3_ACCESS_KEY", "")
+	c.S3SecretKey = secret("PORTAL_S3_SECRET_KEY", "")
+	if c.S3AccessKey == "" {
+		bad("PORTAL_S3_ACCESS_KEY", "required")
+	}
+	if c.S3SecretKey == "" {
+		bad("PORTAL_S3_SECRET_KEY", "required")
+	}
+	c.S3Bucket = str("PORTAL_S3_BUCKET", "portal")
+	c.S3Region = str("PORTAL_S3_REGION", "")
+	c.S3TLS = boolean("PORTAL_S3_TLS", false)
+	c.SMTPHost = str("PORTAL_SMTP_HOST", "")
+	c.SMTPPort = integer("PORTAL_SMTP_PORT", 587, 1, 65535)
+	c.SMTPUser = str("PORTAL_SMTP_USER", "")
+	c.SMTPPassword = secret("PORTAL_SMTP_PASSWORD", "")
+	c.SMTPSecurity = str("PORTAL_SMTP_SECURITY", "starttls")
+	if !contains([]string{"none", "starttls", "tls"}, c.SMTPSecurity) {
+		bad("PORTAL_SMTP_SECURITY", "want none, starttls or tls, got %q", c.SMTPSecurity)
+	}
+	if c.SMTPHost == "" && !c.Dev() {
+		bad("PORTAL_SMTP_HOST", "required outside development")
+	}
+	c.MailFrom = str("PORTAL_MAIL_FROM", "Rekrytering <no-reply@example.se>")
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		bad("PORTAL_MAIL_FROM", "not an e-mail address: %q", c.MailFrom)
+	}
+	c.SupportEmail = str("PORTAL_SUPPORT_EMAIL", "support@example.se")
+	if _, err := mail.ParseAddress(c.SupportEmail); err != nil {
+		bad("PORTAL_SUPPORT_EMAIL", "not an e-mail address: %q", c.SupportEmail)
+	}
+	c.MailAttempts = integer("PORTAL_MAIL_MAX_ATTEMPTS", 8, 1, 100)
+	for _, p := range strings.Split(str("PORTAL_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	c.BodyLimit = integer("PORTAL_BODY_LIMIT", 1<<20, 1024, 1<<30)
+	c.ReadTimeout = duration("PORTAL_READ_TIMEOUT", 15*time.Second)
+	c.WriteTimeout = duration("PORTAL_WRITE_TIMEOUT", 30*time.Second)
+	c.IdleTimeout = duration("PORTAL_IDLE_TIMEOUT", 60*time.Second)
+	c.ShutdownGrace = duration("PORTAL_SHUTDOWN_GRACE", 20*time.Second)
+	c.AdsRefresh = duration("PORTAL_ADS_REFRESH", 2*time.Second)
+	if len(problems) > 0 {
+		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

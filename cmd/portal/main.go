@@ -1,0 +1,217 @@
+// Command portal runs the recruitment portal: `portal serve` (the default)
+// serves it, `portal seed` fills an empty database with demo ads and
+// `portal migrate` brings the database schema up to date.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"portal/demo"
+	"portal/handlers"
+	"portal/jobs"
+	"portal/mail"
+	"portal/storage"
+	"portal/tasks"
+)
+
+func main() {
+	args := os.Args[1:]
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig(os.LookupEnv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "seed":
+		err = seed(ctx, cfg, log, args)
+	case "migrate":
+		err = migrate(ctx, cfg, log)
+	default:
+		err = fmt.Errorf("unknown command %q: use serve, seed or migrate", cmd)
+	}
+	if err != nil {
+		log.Error("portal stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(cfg Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func openDB(ctx context.Context, cfg Config, log *slog.Logger) (*storage.DB, error) {
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	db, err := storage.Connect(cctx, cfg.MongoURI, cfg.MongoDB)
+	if err != nil {
+		return nil, err
+	}
+	v, err := db.Migrate(cctx)
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("database ready", "schema", v)
+	return db, nil
+}
+
+func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	log.Info("database migrated")
+	return nil
+}
+
+// seed stores the demo ads. With -if-empty it does nothing when the
+// database already has ads; otherwise it replaces the demo ads by
+// reference number, so running it twice adds nothing.
+func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	ifEmpty := fs.Bool("if-empty", false, "seed only when the database has no ads")
+	n := fs.Int("ads", 200, "number of demo ads")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	if *ifEmpty {
+		count, err := db.Ads().CountAds(ctx)
+		if err != nil {
+			return err
+		}
+		if count > 0 {
+			log.Info("database has ads; not seeding", "ads", count)
+			return nil
+		}
+	}
+	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
+	for _, ad := range demo.Ads(time.Now(), *n) {
+		if err := board.Save(ctx, ad); err != nil {
+			return err
+		}
+	}
+	log.Info("demo ads stored", "ads", *n)
+	return nil
+}
+
+func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	bctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	blobs, err := storage.OpenBlobs(bctx, storage.BlobConfig{
+		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS,
+	})
+	cancel()
+	if err != nil {
+		return err
+	}
+
+	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
+	outbox := mail.NewOutbox(db.Outbox(), time.Now)
+	app, err := handlers.New(handlers.Config{
+		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
+		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies,
+	}, handlers.Deps{
+		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
+		Storage: db.KV("fiber", time.Now), Log: log,
+		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: blobs.Ping}},
+	})
+	if err != nil {
+		return err
+	}
+
+	host, _ := os.Hostname()
+	owner := host + ":" + strconv.Itoa(os.Getpid())
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	workerDone := make(chan struct{})
+	if cfg.SMTPHost != "" {
+		w := &mail.Worker{
+			Store: db.Outbox(), Owner: owner, MaxAttempts: cfg.MailAttempts,
+			Sender: mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
+				Password: cfg.SMTPPassword, Security: cfg.SMTPSecurity, From: cfg.MailFrom}),
+			Lease: 2 * time.Minute, Poll: 2 * time.Second, BaseDelay: 30 * time.Second, MaxDelay: time.Hour,
+			Now: time.Now, Log: log.With("component", "outbox"),
+		}
+		go func() { defer close(workerDone); w.Run(work) }()
+	} else {
+		close(workerDone)
+		log.Warn("no SMTP server configured: e-mail stays in the outbox (see /dev/mail)")
+	}
+
+	sched := tasks.New(db.Locks(), owner, jobs.Stockholm, time.Now, log.With("component", "tasks"))
+	err = sched.Add("*/10 * * * *", "remove-expired", 5*time.Minute, func(ctx context.Context) error {
+		n, err := db.RemoveExpired(ctx, time.Now())
+		log.Info("expired records removed", "count", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	sched.Start()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	log.Info("portal listening", "url", cfg.BaseURL, "addr", cfg.Addr, "env", cfg.Env)
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		if err != nil {
+			return err
+		}
+	}
+	log.Info("shutting down: draining requests")
+	if err := app.ShutdownWithTimeout(cfg.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("shutdown", "err", err)
+	}
+	stopWork()
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	sched.Stop(sctx)
+	select {
+	case <-workerDone:
+	case <-sctx.Done():
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// mailJSON is one message as /dev/mail.json shows it.
+type mailJSON struct {
+	ID        string            `json:"id"`
+	To        string            `json:"to"`
+	Subject   string            `json:"subject"`
+	Text      string            `json:"text"`
+	HTML      string            `json:"html,omitempty"`
+	Headers   map[string]string `json:"headers"`
+	Status    string            `json:"status"`
+	CreatedAt time.Time         `json:"created_at"`
+}
+
+func (h *handler) showDevMail(c *fiber.Ctx) error {
+	recs, err := h.deps.MailLog.Recent(c.UserContext(), 100)
+	if err != nil {
+		return err
+	}
+	return h.render(c, "dev/mail", page{Title: localizer(c).T("dev.mail.title"), Data: fiber.Map{"Mail": recs}})
+}
+
+func (h *handler) showDevMailJSON(c *fiber.Ctx) error {
+	recs, err := h.deps.MailLog.Recent(c.UserContext(), 100)
+	if err != nil {
+		return err
+	}
+	out := make([]mailJSON, len(recs))
+	for i, r := range recs {
+		headers := map[string]string{}
+		for k, v := range r.Headers {
+			headers[k] = v
+		}
+		if r.ReplyTo != "" {
+			headers["Reply-To"] = r.ReplyTo
+		}
+		out[i] = mailJSON{ID: r.ID, To: r.To, Subject: r.Subject, Text: r.Text, HTML: r.HTML,
+			Headers: headers, Status: r.Status, CreatedAt: r.CreatedAt}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}

@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/jobs"
+)
+
+// errCSRF is returned when a form comes without a valid token.
+var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
+
+// handleError maps every error to a page in the user's language. Internal
+// error text never reaches the user; it is logged with the request id.
+func (h *handler) handleError(c *fiber.Ctx, err error) error {
+	code := fiber.StatusInternalServerError
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, jobs.ErrNotFound):
+		code = fiber.StatusNotFound
+	case errors.As(err, &fe):
+		code = fe.Code
+	}
+	heading, message := "error.internal", "error.internal_text"
+	switch code {
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		heading, message = "error.not_found", "error.not_found_text"
+	case fiber.StatusForbidden:
+		heading, message = "error.forbidden", "error.csrf_text"
+	case fiber.StatusTooManyRequests:
+		heading, message = "error.too_many", "error.too_many_text"
+	case fiber.StatusRequestEntityTooLarge:
+		heading, message = "error.too_large", "error.too_large_text"
+	case fiber.StatusBadRequest:
+		heading, message = "error.bad_request", "error.bad_request_text"
+	case fiber.StatusServiceUnavailable:
+		heading, message = "error.unavailable", "error.unavailable_text"
+	}
+	if code >= 500 {
+		h.deps.Log.Error("request failed", "request_id", requestIDOf(c), "path", c.Path(), "err", err)
+	}
+	c.Status(code)
+	if localizer(c) == nil { // failed before the locale middleware
+		c.Locals(localLocalizer, h.locales.Get("sv"))
+	}
+	rid := ""
+	if code >= 500 {
+		rid = requestIDOf(c)
+	}
+	rerr := h.render(c, "errors/error", page{Title: localizer(c).T(heading), Data: fiber.Map{
+		"Heading": heading, "Message": message, "RequestID": rid,
+	}})
+	if rerr != nil {
+		h.deps.Log.Error("error page failed", "request_id", requestIDOf(c), "err", rerr)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.SendString(localizer(c).T(heading))
+	}
+	return nil
+}

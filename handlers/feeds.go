@@ -1,0 +1,200 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gorilla/feeds"
+
+	"portal/jobs"
+	"portal/views"
+)
+
+var feedTypes = map[string]string{
+	"rss":  "application/rss+xml; charset=utf-8",
+	"atom": "application/atom+xml; charset=utf-8",
+	"json": "application/feed+json; charset=utf-8",
+}
+
+// feedCache keeps rendered feeds by their ETag, which is derived from what
+// they list: a feed is rendered again only when one of its ads changes.
+type feedCache struct {
+	mu    sync.Mutex
+	max   int
+	items map[string][]byte
+}
+
+func newFeedCache(max int) *feedCache { return &feedCache{max: max, items: map[string][]byte{}} }
+
+func (f *feedCache) get(etag string) ([]byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b, ok := f.items[etag]
+	return b, ok
+}
+
+func (f *feedCache) put(etag string, body []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) >= f.max {
+		clear(f.items) // searches are many, ad changes are rare: start over
+	}
+	f.items[etag] = body
+}
+
+// feedETag fingerprints a feed: format, language, search and every listed
+// ad with its last change.
+func feedETag(format, lang string, res jobs.Result) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s|%s|", format, lang, res.Query.Values().Encode())
+	for _, ad := range res.Ads {
+		fmt.Fprintf(h, "%s@%d;", ad.Ref, ad.UpdatedAt.UnixMilli())
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+}
+
+func (h *handler) showFeed(c *fiber.Ctx) error {
+	format := c.Params("format")
+	contentType, ok := feedTypes[format]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	v := queryValues(c)
+	l := h.locales.Get(v.Get("lang")) // a feed's language is in its address, not in cookies
+	q := jobs.ParseQuery(v)
+	q.Sort, q.Page, q.PageSize = jobs.SortNewest, 1, -1
+	res, err := h.deps.Board.Search(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	etag := feedETag(format, l.Lang, res)
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	c.Set(fiber.HeaderContentType, contentType)
+	modified := res.Modified
+	if !modified.IsZero() {
+		c.Set(fiber.HeaderLastModified, modified.UTC().Format(http.TimeFormat))
+	}
+	if notModified(c, etag, modified) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	if body, ok := h.feeds.get(etag); ok {
+		return c.Send(body)
+	}
+	body, err := h.renderFeed(format, l, res)
+	if err != nil {
+		return err
+	}
+	h.feeds.put(etag, body)
+	return c.Send(body)
+}
+
+// notModified answers conditional requests: If-None-Match wins over
+// If-Modified-Since, as RFC 9110 says.
+func notModified(c *fiber.Ctx, etag string, modified time.Time) bool {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == etag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := c.Get(fiber.HeaderIfModifiedSince); ims != "" && !modified.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil && !modified.Truncate(time.Second).After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handler) renderFeed(format string, l *views.Localizer, res jobs.Result) ([]byte, error) {
+	title := l.T("feeds.title", h.cfg.SiteName)
+	if res.Query.Text != "" {
+		title = l.T("feeds.title_search", res.Query.Text, h.cfg.SiteName)
+	}
+	v := res.Query.Values()
+	link := "/jobb"
+	if len(v) > 0 {
+		link += "?" + v.Encode()
+	}
+	updated := res.Modified
+	if updated.IsZero() {
+		updated = time.Unix(0, 0).UTC()
+	}
+	f := &feeds.Feed{
+		Title:       title,
+		Link:        &feeds.Link{Href: h.abs(link)},
+		Description: l.T("feeds.description", h.cfg.SiteName),
+		Author:      &feeds.Author{Name: h.cfg.SiteName, Email: h.cfg.SupportEmail},
+		Id:          h.abs(link),
+		Updated:     updated,
+	}
+	for _, ad := range res.Ads {
+		url := h.abs("/jobb/" + ad.Ref)
+		f.Items = append(f.Items, &feeds.Item{
+			Title:       ad.Title,
+			Link:        &feeds.Link{Href: url},
+			Id:          url,
+			Description: l.T("feeds.item", ad.Organisation, ad.Place, l.Date(ad.LastDay.Start())),
+			Created:     ad.PublishedAt,
+			Updated:     ad.UpdatedAt,
+		})
+	}
+	var s string
+	var err error
+	switch format {
+	case "rss":
+		s, err = f.ToRss()
+	case "atom":
+		s, err = f.ToAtom()
+	default:
+		s, err = f.ToJSON()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("handlers: render %s feed: %w", format, err)
+	}
+	return []byte(s), nil
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type sitemap struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+// showSitemap lists the job board and every open ad.
+func (h *handler) showSitemap(c *fiber.Ctx) error {
+	res, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
+	if err != nil {
+		return err
+	}
+	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: h.abs("/jobb")}}}
+	for _, ad := range res.Ads {
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: h.abs("/jobb/" + ad.Ref), LastMod: ad.UpdatedAt.UTC().Format(time.DateOnly)})
+	}
+	b, err := xml.Marshal(sm)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationXMLCharsetUTF8)
+	return c.Send(append([]byte(xml.Header), b...))
+}
+
+func (h *handler) showRobots(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.SendString("User-agent: *\nDisallow: /dev/\nDisallow: /sprak/\nSitemap: " + h.abs("/sitemap.xml") + "\n")
+}

@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/jobs"
+	"portal/views"
+)
+
+// queryValues copies the request's query string into url.Values.
+func queryValues(c *fiber.Ctx) url.Values {
+	v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	return v
+}
+
+func (h *handler) showJobList(c *fiber.Ctx) error {
+	q := jobs.ParseQuery(queryValues(c))
+	res, err := h.deps.Board.Search(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	l := localizer(c)
+	var links []feedLink
+	for _, f := range []struct{ format, typ, key string }{
+		{"rss", "application/rss+xml", "feeds.rss"},
+		{"atom", "application/atom+xml", "feeds.atom"},
+		{"json", "application/feed+json", "feeds.json"},
+	} {
+		links = append(links, feedLink{Type: f.typ, Title: l.T("jobs.title") + " (" + l.T(f.key) + ")", URL: views.FeedURL(q, l.Lang, f.format)})
+	}
+	canonical := ""
+	if !q.Filtered() {
+		canonical = h.abs("/jobb")
+	}
+	return h.render(c, "jobs/list", page{
+		Title: l.T("jobs.title"), Section: "jobs", Feeds: links, Canonical: canonical,
+		Description: l.T("jobs.description", h.cfg.SiteName),
+		Data:        fiber.Map{"Result": res},
+	})
+}
+
+func (h *handler) showJobPage(c *fiber.Ctx) error {
+	ref := strings.ToUpper(c.Params("ref"))
+	ad, err := h.deps.Board.Ad(c.UserContext(), ref)
+	if err != nil {
+		return err
+	}
+	if c.Params("ref") != ref {
+		return c.Redirect("/jobb/"+url.PathEscape(ref), fiber.StatusMovedPermanently)
+	}
+	open := ad.Open(h.deps.Board.Now())
+	var ld template.JS
+	if open {
+		ld = h.jobPosting(ad)
+	}
+	return h.render(c, "jobs/ad", page{
+		Title: ad.Title, Section: "jobs", Canonical: h.abs("/jobb/" + ad.Ref), JSONLD: ld,
+		Description: ad.Organisation + ", " + ad.Place,
+		Data:        fiber.Map{"Ad": ad, "Open": open},
+	})
+}
+
+// jobPosting describes an open ad as schema.org JobPosting for search engines.
+func (h *handler) jobPosting(ad jobs.Ad) template.JS {
+	types := []string{"PART_TIME"}
+	if ad.Extent.Full() {
+		types = []string{"FULL_TIME"}
+	}
+	switch ad.Employment {
+	case jobs.FixedTerm, jobs.Substitute:
+		types = append(types, "TEMPORARY")
+	case jobs.Hourly:
+		types = append(types, "PER_DIEM")
+	}
+	sv := h.locales.Get("sv")
+	doc := map[string]any{
+		"@context":             "https://schema.org/",
+		"@type":                "JobPosting",
+		"title":                ad.Title,
+		"description":          strings.Join(ad.Paragraphs(), "\n\n"),
+		"identifier":           map[string]any{"@type": "PropertyValue", "name": ad.Organisation, "value": ad.Ref},
+		"datePosted":           ad.PublishedAt.In(jobs.Stockholm).Format("2006-01-02T15:04:05-07:00"),
+		"validThrough":         ad.ClosesAt().Format("2006-01-02T15:04:05-07:00"),
+		"employmentType":       types,
+		"totalJobOpenings":     ad.Positions,
+		"occupationalCategory": sv.T("area." + ad.Area),
+		"hiringOrganization":   map[string]any{"@type": "Organization", "name": ad.Organisation},
+		"jobLocation": map[string]any{"@type": "Place", "address": map[string]any{
+			"@type": "PostalAddress", "addressLocality": ad.Place, "addressCountry": "SE"}},
+		"url":        h.abs("/jobb/" + ad.Ref),
+		"inLanguage": "sv",
+	}
+	b, err := json.Marshal(doc) // escapes <, > and & so the script cannot be closed early
+	if err != nil {
+		return ""
+	}
+	return template.JS(b)
+}

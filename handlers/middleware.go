@@ -1,0 +1,215 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+
+	"portal/views"
+)
+
+// Keys of values kept in c.Locals.
+const (
+	localRequestID = "request_id"
+	localLocalizer = "localizer"
+	localCSRF      = "csrf"
+)
+
+// randomHex returns n random bytes as hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system has no randomness: nothing safe can go on
+	}
+	return hex.EncodeToString(b)
+}
+
+// requestID gives every request an id of its own, sent back in
+// X-Request-ID and logged, so a user's error code finds the log line.
+func (h *handler) requestID(c *fiber.Ctx) error {
+	id := randomHex(8)
+	c.Locals(localRequestID, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRequestID).(string)
+	return id
+}
+
+// accessLog logs each request once, after it is answered. Query strings are
+// left out: they can hold what people search for.
+func (h *handler) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	if c.Path() == "/healthz" || c.Path() == "/readyz" || strings.HasPrefix(c.Path(), "/static/") {
+		return nil
+	}
+	h.deps.Log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", requestIDOf(c), "ip", h.clientIP(c))
+	return nil
+}
+
+func (h *handler) logPanic(c *fiber.Ctx, e any) {
+	h.deps.Log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(e))
+}
+
+// contentSecurityPolicy allows nothing from elsewhere and no inline script or style.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders() fiber.Handler {
+	return helmet.New(helmet.Config{
+		ContentSecurityPolicy:     contentSecurityPolicy,
+		ReferrerPolicy:            "strict-origin-when-cross-origin", // same-origin Referer for CSRF's HTTPS check
+		XFrameOptions:             "DENY",
+		HSTSMaxAge:                63072000,
+		HSTSExcludeSubdomains:     true,
+		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+		CrossOriginEmbedderPolicy: "require-corp",
+		CrossOriginOpenerPolicy:   "same-origin",
+		CrossOriginResourcePolicy: "same-origin",
+		OriginAgentCluster:        "?1",
+		XDNSPrefetchControl:       "off",
+		XDownloadOptions:          "noopen",
+		XPermittedCrossDomain:     "none",
+	})
+}
+
+// locale picks the language for the request: a remembered choice, else
+// the browser's Accept-Language, else Swedish.
+func (h *handler) locale(c *fiber.Ctx) error {
+	c.Locals(localLocalizer, h.locales.Pick(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage)))
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+	return c.Next()
+}
+
+func localizer(c *fiber.Ctx) *views.Localizer {
+	l, _ := c.Locals(localLocalizer).(*views.Localizer)
+	return l
+}
+
+// csrf protects the forms of a route group: HTML forms send the token in
+// the _csrf field, and tokens live in the shared store.
+func (h *handler) csrf() fiber.Handler {
+	name := "__Host-csrf"
+	if h.cfg.Dev {
+		name = "csrf" // __Host- cookies need HTTPS
+	}
+	return csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     name,
+		CookieSecure:   !h.cfg.Dev,
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		Expiration:     2 * time.Hour,
+		Storage:        h.deps.Storage,
+		ContextKey:     localCSRF,
+		KeyGenerator:   func() string { return randomHex(32) },
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			h.deps.Log.Warn("csrf refused", "request_id", requestIDOf(c), "reason", err.Error())
+			return errCSRF
+		},
+	})
+}
+
+func csrfToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(localCSRF).(string)
+	return t
+}
+
+// limit allows max requests per client address and window, counted in the
+// database so that every instance enforces the same limit.
+func (h *handler) limit(name string, max int64, window time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		n, reset, err := h.deps.Counter.Hit(c.UserContext(), name+":"+h.clientIP(c), window, h.deps.Board.Now())
+		if err != nil {
+			return err
+		}
+		if n > max {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(reset).Seconds())+1))
+			return fiber.ErrTooManyRequests
+		}
+		return c.Next()
+	}
+}
+
+// proxies are the configured reverse proxies.
+type proxies struct{ prefixes []netip.Prefix }
+
+func parseProxies(list []string) (*proxies, error) {
+	p := &proxies{}
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			addr, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("handlers: trusted proxy %q is not an address or range", s)
+			}
+			s = netip.PrefixFrom(addr, addr.BitLen()).String()
+		}
+		prefix, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: trusted proxy %q is not an address or range", s)
+		}
+		p.prefixes = append(p.prefixes, prefix.Masked())
+	}
+	return p, nil
+}
+
+func (p *proxies) trusted(s string) bool {
+	addr, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, pr := range p.prefixes {
+		if pr.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the address of the client. X-Forwarded-For counts only when
+// the connection comes from a trusted proxy, and is read from the right:
+// the first address not of a trusted proxy is the client, since anything
+// to its left the client could have written itself.
+func (h *handler) clientIP(c *fiber.Ctx) string {
+	remote := c.Context().RemoteIP().String()
+	if !h.proxies.trusted(remote) {
+		return remote
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return remote
+		}
+		if !h.proxies.trusted(hop) {
+			return hop
+		}
+	}
+	return remote
+}

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func (h *handler) showAccessibility(c *fiber.Ctx) error {
+	return h.render(c, "pages/accessibility", page{Title: localizer(c).T("a11y.title")})
+}
+
+// switchLanguage remembers the chosen language for a year and goes back to
+// the page the user came from.
+func (h *handler) switchLanguage(c *fiber.Ctx) error {
+	lang := c.Params("lang")
+	if h.locales.Get(lang).Lang != lang {
+		return fiber.ErrNotFound
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		Secure: !h.cfg.Dev, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	return c.Redirect(localPath(c.Query("next")), fiber.StatusSeeOther)
+}
+
+// localPath returns next if it is a path on this site, else the job board;
+// it keeps redirects from leading elsewhere.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/jobb"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/jobb"
+	}
+	return next
+}
+
+func (h *handler) showHealth(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendString("ok")
+}
+
+// showReady reports whether the database and the bucket answer.
+func (h *handler) showReady(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	defer cancel()
+	status := map[string]string{}
+	ok := true
+	for _, chk := range h.deps.Checks {
+		if err := chk.Ping(ctx); err != nil {
+			status[chk.Name] = "unavailable"
+			ok = false
+			h.deps.Log.Warn("not ready", "check", chk.Name, "err", err)
+		} else {
+			status[chk.Name] = "ok"
+		}
+	}
+	if !ok {
+		c.Status(fiber.StatusServiceUnavailable)
+	}
+	return c.JSON(status)
+}

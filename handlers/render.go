@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"html/template"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/views"
+)
+
+// page is what every page gives the layout besides its own data.
+type page struct {
+	Title       string
+	Section     string // the menu entry to mark current
+	Description string
+	Canonical   string
+	Feeds       []feedLink
+	JSONLD      template.JS
+	Data        fiber.Map
+}
+
+type feedLink struct {
+	Type, Title, URL string
+}
+
+// render draws a page inside the base layout.
+func (h *handler) render(c *fiber.Ctx, name string, p page) error {
+	l := localizer(c)
+	bind := fiber.Map{
+		"L":            l,
+		"Title":        p.Title,
+		"Site":         h.cfg.SiteName,
+		"Section":      p.Section,
+		"Description":  p.Description,
+		"Canonical":    p.Canonical,
+		"Feeds":        p.Feeds,
+		"JSONLD":       p.JSONLD,
+		"AssetVersion": views.AssetVersion,
+		"LangSwitch":   "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
+	}
+	for k, v := range p.Data {
+		bind[k] = v
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Render(name, bind, "layouts/base")
+}
+
+// abs makes a path absolute with the configured base address.
+func (h *handler) abs(path string) string { return h.cfg.BaseURL + path }

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	portalmail "portal/mail"
+	"portal/views"
+)
+
+var supportFields = []string{"name", "email", "subject", "message"}
+
+func (h *handler) showSupport(c *fiber.Ctx) error {
+	return h.renderSupport(c, map[string]string{}, nil, c.Query("sent") == "1")
+}
+
+func (h *handler) renderSupport(c *fiber.Ctx, form map[string]string, errs []views.FieldError, sent bool) error {
+	return h.render(c, "pages/support", page{Title: localizer(c).T("support.title"), Section: "support", Data: fiber.Map{
+		"Form": form, "Errors": errs, "Sent": sent, "CSRF": csrfToken(c),
+	}})
+}
+
+// validateSupport checks the contact form; it returns the cleaned form and
+// what is wrong, in field order.
+func validateSupport(c *fiber.Ctx) (map[string]string, []views.FieldError) {
+	form := map[string]string{}
+	for _, f := range supportFields {
+		form[f] = strings.TrimSpace(strings.Clone(c.FormValue(f)))
+	}
+	var errs []views.FieldError
+	add := func(field, key string) { errs = append(errs, views.FieldError{Field: field, Key: key}) }
+	limits := map[string]int{"name": 200, "email": 200, "subject": 200, "message": 5000}
+	for _, f := range supportFields {
+		switch {
+		case form[f] == "":
+			add(f, "support.error."+f)
+		case utf8.RuneCountInString(form[f]) > limits[f]:
+			add(f, "support.error.too_long")
+		case f == "email":
+			if a, err := mail.ParseAddress(form[f]); err != nil || a.Address != form[f] {
+				add(f, "support.error.email")
+			}
+		case f != "message" && strings.ContainsAny(form[f], "\r\n"):
+			add(f, "support.error."+f)
+		}
+	}
+	return form, errs
+}
+
+// sendSupport puts the message to support in the outbox, then redirects so
+// that reloading the page does not send it again.
+func (h *handler) sendSupport(c *fiber.Ctx) error {
+	form, errs := validateSupport(c)
+	if len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderSupport(c, form, errs, false)
+	}
+	l := localizer(c)
+	// The support team reads Swedish; the sender's language is noted.
+	sv := h.locales.Get("sv")
+	err := h.deps.Mailer.Send(c.UserContext(), portalmail.Message{
+		To:      h.cfg.SupportEmail,
+		ReplyTo: form["email"],
+		Subject: sv.T("support.mail_subject", form["subject"]),
+		Text:    sv.T("support.mail_body", form["name"], form["email"], l.Lang, form["message"]),
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/support?sent=1", fiber.StatusSeeOther)
+}

@@ -1,0 +1,167 @@
+// Package views holds the embedded templates, static assets and
+// translations of the portal, and the helpers templates call.
+package views
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/template/html/v2"
+
+	"portal/jobs"
+)
+
+//go:embed templates static locales
+var files embed.FS
+
+// Static is the file system of /static.
+func Static() fs.FS {
+	sub, _ := fs.Sub(files, "static")
+	return sub
+}
+
+// AssetVersion changes whenever a static file changes, so that links to
+// assets can be cached for long.
+var AssetVersion = func() string {
+	h := sha256.New()
+	_ = fs.WalkDir(files, "static", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := files.ReadFile(path)
+			h.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}()
+
+// NewEngine parses every template; an error here stops the start.
+func NewEngine(now func() time.Time) (*html.Engine, error) {
+	sub, err := fs.Sub(files, "templates")
+	if err != nil {
+		return nil, err
+	}
+	e := html.NewFileSystem(http.FS(sub), ".html")
+	for name, fn := range funcs(now) {
+		e.AddFunc(name, fn)
+	}
+	if err := e.Load(); err != nil {
+		return nil, fmt.Errorf("views: %w", err)
+	}
+	return e, nil
+}
+
+// FacetView is what the facet template shows.
+type FacetView struct {
+	L       *Localizer
+	Name    string
+	Legend  string
+	Prefix  string
+	Options []jobs.Option
+}
+
+// Pair carries the localizer beside one value into a sub-template.
+type Pair struct {
+	L *Localizer
+	B any
+}
+
+// FieldView is what the form field template shows.
+type FieldView struct {
+	L                               *Localizer
+	Name, Label, Type, Autocomplete string
+	Value, Error                    string
+	Required                        bool
+}
+
+// FieldError is a form field and the translation key of what is wrong.
+type FieldError struct {
+	Field string
+	Key   string
+}
+
+func fieldError(errs []FieldError, name string) string {
+	for _, e := range errs {
+		if e.Field == name {
+			return e.Key
+		}
+	}
+	return ""
+}
+
+func funcs(now func() time.Time) map[string]any {
+	return map[string]any{
+		"facet": func(l *Localizer, name, legend, prefix string, opts []jobs.Option) FacetView {
+			return FacetView{l, name, legend, prefix, opts}
+		},
+		"pair": func(l *Localizer, b any) Pair { return Pair{l, b} },
+		"field": func(l *Localizer, form map[string]string, errs []FieldError, name, label, typ, autocomplete string, required bool) FieldView {
+			return FieldView{L: l, Name: name, Label: label, Type: typ, Autocomplete: autocomplete,
+				Value: form[name], Error: fieldError(errs, name), Required: required}
+		},
+		"fieldError": fieldError,
+		"closesToday": func(a jobs.Ad) bool {
+			return jobs.DayOf(now()) == a.LastDay
+		},
+		"lines": func(s string) []string { return strings.Split(s, "\n") },
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
+		"tel": func(s string) string {
+			return strings.Map(func(r rune) rune {
+				if r == '+' || (r >= '0' && r <= '9') {
+					return r
+				}
+				return -1
+			}, s)
+		},
+		"pageURL": PageURL,
+		"pages":   Pages,
+		"feedURL": FeedURL,
+	}
+}
+
+// PageURL links to page n of a search.
+func PageURL(r jobs.Result, n int) string {
+	v := r.Query.Values()
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return withQuery("/jobb", v)
+}
+
+// FeedURL links to the feed of a search in language lang and format rss,
+// atom or json.
+func FeedURL(q jobs.Query, lang, format string) string {
+	v := q.Values()
+	v.Del("sort")
+	v.Set("lang", lang)
+	return withQuery("/jobb/feed."+format, v)
+}
+
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// Pages lists the page numbers to link: the first, the last and those near
+// the current one, with 0 where a gap is.
+func Pages(r jobs.Result) []int {
+	var out []int
+	for p := 1; p <= r.Pages; p++ {
+		if p == 1 || p == r.Pages || (p >= r.Page-2 && p <= r.Page+2) {
+			out = append(out, p)
+		} else if len(out) > 0 && out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
+}

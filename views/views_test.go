@@ -1,0 +1,118 @@
+package views
+
+import (
+	"io/fs"
+	"regexp"
+	"sort"
+	"testing"
+	"time"
+
+	"portal/jobs"
+)
+
+func TestLocalesHaveTheSameKeys(t *testing.T) {
+	l, err := LoadLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, en := set(l.Keys("sv")), set(l.Keys("en"))
+	for k := range sv {
+		if !en[k] {
+			t.Errorf("en lacks %q", k)
+		}
+	}
+	for k := range en {
+		if !sv[k] {
+			t.Errorf("sv lacks %q", k)
+		}
+	}
+}
+
+// Every literal key in the templates, and every key built from a code,
+// must exist.
+func TestEveryUsedKeyExists(t *testing.T) {
+	l, _ := LoadLocales()
+	keys := set(l.Keys("sv"))
+	var used []string
+	re := regexp.MustCompile(`\.T "([a-z0-9_.-]+)"`)
+	_ = fs.WalkDir(files, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := files.ReadFile(path)
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used = append(used, m[1])
+		}
+		return nil
+	})
+	if len(used) < 50 {
+		t.Fatalf("found only %d keys in templates: the pattern is stale", len(used))
+	}
+	for _, a := range jobs.Areas {
+		used = append(used, "area."+a)
+	}
+	for _, e := range jobs.EmploymentTypes {
+		used = append(used, "employment."+e)
+	}
+	for _, s := range []string{"pending", "sending", "sent", "failed"} {
+		used = append(used, "dev.mail.status."+s)
+	}
+	used = append(used, "extent.full", "extent.part")
+	sort.Strings(used)
+	for _, k := range used {
+		if !keys[k] {
+			t.Errorf("key %q is used but not translated", k)
+		}
+	}
+}
+
+func TestTemplatesParse(t *testing.T) {
+	if _, err := NewEngine(time.Now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPick(t *testing.T) {
+	l, _ := LoadLocales()
+	for _, tc := range []struct{ cookie, accept, want string }{
+		{"", "", "sv"},
+		{"", "en-GB,en;q=0.9", "en"},
+		{"", "de-DE,de;q=0.9", "sv"},
+		{"", "sv-SE,en;q=0.5", "sv"},
+		{"sv", "en-US", "sv"},
+		{"en", "", "en"},
+		{"xx", "en", "en"},
+	} {
+		if got := l.Pick(tc.cookie, tc.accept).Lang; got != tc.want {
+			t.Errorf("Pick(%q, %q) = %s, want %s", tc.cookie, tc.accept, got, tc.want)
+		}
+	}
+	d := time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC) // already 1 December in Sweden
+	if got := l.Get("sv").Date(d); got != "1 december 2026" {
+		t.Errorf("sv date %q", got)
+	}
+	if got := l.Get("en").Date(d); got != "1 December 2026" {
+		t.Errorf("en date %q", got)
+	}
+}
+
+func TestPages(t *testing.T) {
+	got := Pages(jobs.Result{Page: 6, Pages: 12})
+	want := []int{1, 0, 4, 5, 6, 7, 8, 0, 12}
+	if len(got) != len(want) {
+		t.Fatalf("%v", got)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%v, want %v", got, want)
+		}
+	}
+}
+
+func set(list []string) map[string]bool {
+	m := map[string]bool{}
+	for _, k := range list {
+		m[k] = true
+	}
+	return m
+}
