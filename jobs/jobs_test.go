@@ -9,13 +9,13 @@ import (
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"SJUKSKÖTERSKA":        "sjuksköterska",
-		"Åre  Älmhult":         "åre älmhult",
-		"Café—Crème!":          "cafe creme",
-		"Ærø":                  "ärö",
+		"SJUKSKÖTERSKA":         "sjuksköterska",
+		"Åre  Älmhult":          "åre älmhult",
+		"Café—Crème!":           "cafe creme",
+		"Ærø":                   "ärö",
 		"A\u030aa\u0308o\u0308": "åäö", // decomposed input
-		"  Lärare, åk 7–9 ":    "lärare åk 7 9",
-		"":                     "",
+		"  Lärare, åk 7–9 ":     "lärare åk 7 9",
+		"":                      "",
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) env {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestConfigDefaultsInDev(t *testing.T) {
+	c, err := loadConfig(envOf(map[string]string{
+		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": "mongodb://127.0.0.1:27017/", "PORTAL_S3_ENDPOINT": "127.0.0.1:9000",
+		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b", "PORT": "8090",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8090" || c.BaseURL != "http://127.0.0.1:8090" || c.ReadTimeout != 15*time.Second || c.BodyLimit != 1<<20 || !c.Dev() {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestConfigNamesEveryProblem(t *testing.T) {
+	_, err := loadConfig(envOf(map[string]string{
+		"PORTAL_ENV": "prod", "PORT": "eighty", "PORTAL_BASE_URL": "http://jobb.example.se",
+		"PORTAL_S3_ENDPOINT": "http://minio:9000", "PORTAL_READ_TIMEOUT": "soon", "PORTAL_LOG_FORMAT": "xml",
+		"PORTAL_SMTP_SECURITY": "maybe",
+	}))
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, name := range []string{"PORT:", "PORTAL_BASE_URL: must be https", "PORTAL_MONGO_URI: required", "PORTAL_S3_ENDPOINT:",
+		"PORTAL_S3_ACCESS_KEY: required", "PORTAL_READ_TIMEOUT:", "PORTAL_LOG_FORMAT:", "PORTAL_SMTP_SECURITY:", "PORTAL_SMTP_HOST: required outside development"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %q:\n%v", name, err)
+		}
+	}
+}
+
+func TestConfigSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "secret")
+	_ = os.WriteFile(path, []byte("s3cr3t\n"), 0o600)
+	c, err := loadConfig(envOf(map[string]string{
+		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": "mongodb://db/", "PORTAL_S3_ENDPOINT": "s3:9000",
+		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY_FILE": path,
+	}))
+	if err != nil || c.S3SecretKey != "s3cr3t" {
+		t.Fatalf("%q %v", c.S3SecretKey, err)
+	}
+	_, err = loadConfig(envOf(map[string]string{"PORTAL_S3_SECRET_KEY_FILE": filepath.Join(dir, "missing")}))
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_S3_SECRET_KEY_FILE: cannot read") {
+		t.Fatalf("missing secret file: %v", err)
+	}
+}

@@ -1,0 +1,33 @@
+package portal_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// Dependencies point one way: cmd -> handlers -> domain. Domain packages
+// know no web framework, database, storage or mail library.
+func TestDependencyDirection(t *testing.T) {
+	forbidden := map[string][]string{
+		"portal/jobs":     {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/mail"},
+		"portal/mail":     {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/jobs"},
+		"portal/tasks":    {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views"},
+		"portal/views":    {"mongo-driver", "minio", "portal/storage", "portal/handlers"},
+		"portal/storage":  {"gofiber", "portal/handlers", "portal/views"},
+		"portal/handlers": {"mongo-driver", "minio", "portal/storage"},
+	}
+	for pkg, bad := range forbidden {
+		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, b := range bad {
+				if strings.Contains(dep, b) {
+					t.Errorf("%s depends on %s", pkg, dep)
+				}
+			}
+		}
+	}
+}
