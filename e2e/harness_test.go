@@ -1,0 +1,185 @@
+// Package e2e drives the portal in a real browser (headless Chromium
+// through chromedp) and checks every page with axe-core.
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"portal/demo"
+	"portal/handlers"
+	"portal/internal/testenv"
+	"portal/jobs"
+	"portal/mail"
+	"portal/storage"
+)
+
+// portal is a running portal on a real socket with demo ads.
+type portal struct {
+	URL   string
+	DB    *storage.DB
+	Board *jobs.Board
+	Ads   []jobs.Ad
+}
+
+func startPortal(t *testing.T) *portal {
+	t.Helper()
+	db := testenv.DB(t)
+	board := jobs.NewBoard(db.Ads(), time.Now, time.Second)
+	ads := demo.Ads(time.Now(), 40)
+	for _, ad := range ads {
+		if err := board.Save(context.Background(), ad); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app, err := handlers.New(handlers.Config{
+		Dev: true, BaseURL: "http://127.0.0.1", SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
+		BodyLimit: 1 << 20, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
+	}, handlers.Deps{
+		Board: board, Mailer: mail.NewOutbox(db.Outbox(), time.Now), MailLog: db.Outbox(), Counter: db.Counters(),
+		Storage: db.KV("fiber", time.Now), Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	return &portal{URL: "http://" + ln.Addr().String(), DB: db, Board: board, Ads: ads}
+}
+
+// browser starts headless Chromium for one test and returns its context.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	exec := os.Getenv("PORTAL_TEST_CHROMIUM")
+	if exec == "" {
+		t.Fatal("PORTAL_TEST_CHROMIUM is not set: install Debian's chromium and run `make test`")
+	}
+	// Not t.TempDir: Chromium may still be writing there as the test ends.
+	profile, err := os.MkdirTemp("", "portal-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exec),
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	})
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+var (
+	axeOnce   sync.Once
+	axeSource string
+	axeErr    error
+)
+
+func axeScript(t *testing.T) string {
+	axeOnce.Do(func() {
+		var b []byte
+		b, axeErr = os.ReadFile("../node_modules/axe-core/axe.min.js")
+		axeSource = string(b)
+	})
+	if axeErr != nil {
+		t.Fatalf("axe-core is missing (%v): run `npm ci` or `make test`", axeErr)
+	}
+	return axeSource
+}
+
+type violation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// checkAxe runs axe-core on the current page against WCAG 2.1 A and AA and
+// fails the test for every violation.
+func checkAxe(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	var out string
+	err := chromedp.Run(ctx,
+		chromedp.Evaluate(axeScript(t), nil),
+		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+			.then(r => JSON.stringify({violations: r.violations, passes: r.passes.length}))`, &out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}),
+	)
+	if err != nil {
+		t.Fatalf("%s: axe: %v", page, err)
+	}
+	var res struct {
+		Violations []violation `json:"violations"`
+		Passes     int         `json:"passes"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%s: axe result: %v", page, err)
+	}
+	if res.Passes < 5 {
+		t.Fatalf("%s: axe checked only %d rules: it did not run on the page", page, res.Passes)
+	}
+	for _, v := range res.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
+		}
+		t.Errorf("%s: axe %s (%s): %s\n  %s", page, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
+	}
+}
+
+// visit loads a page and checks it with axe.
+func visit(t *testing.T, ctx context.Context, url, name string) {
+	t.Helper()
+	if err := chromedp.Run(ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	checkAxe(t, ctx, name)
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	var s string
+	if err := chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery)); err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
