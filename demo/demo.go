@@ -193,3 +193,14 @@ func Ads(now time.Time, n int) []jobs.Ad {
 	}
 	return out
 }
+
+// OpenAds returns n ads that are all open on the day of now, for benchmarks.
+func OpenAds(now time.Time, n int) []jobs.Ad {
+	out := make([]jobs.Ad, 0, n)
+	for _, ad := range Ads(now, 2*n+10) {
+		if len(out) < n && ad.Open(now) {
+			out = append(out, ad)
+		}
+	}
+	return out
+}

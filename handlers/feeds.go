@@ -23,30 +23,38 @@ var feedTypes = map[string]string{
 	"json": "application/feed+json; charset=utf-8",
 }
 
-// feedCache keeps rendered feeds by their ETag, which is derived from what
-// they list: a feed is rendered again only when one of its ads changes.
-type feedCache struct {
+// cache keeps rendered answers under a key that names everything they
+// depend on, the board's generation included, so an entry is never stale:
+// it is simply no longer asked for. Bounded; when full it starts over.
+type cache[V any] struct {
 	mu    sync.Mutex
 	max   int
-	items map[string][]byte
+	items map[string]V
 }
 
-func newFeedCache(max int) *feedCache { return &feedCache{max: max, items: map[string][]byte{}} }
+func newCache[V any](max int) *cache[V] { return &cache[V]{max: max, items: map[string]V{}} }
 
-func (f *feedCache) get(etag string) ([]byte, bool) {
+func (f *cache[V]) get(key string) (V, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	b, ok := f.items[etag]
-	return b, ok
+	v, ok := f.items[key]
+	return v, ok
 }
 
-func (f *feedCache) put(etag string, body []byte) {
+func (f *cache[V]) put(key string, v V) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.items) >= f.max {
-		clear(f.items) // searches are many, ad changes are rare: start over
+		clear(f.items)
 	}
-	f.items[etag] = body
+	f.items[key] = v
+}
+
+// renderedFeed is a feed answer with its validators.
+type renderedFeed struct {
+	etag     string
+	modified time.Time
+	body     []byte
 }
 
 // feedETag fingerprints a feed: format, language, search and every listed
@@ -70,30 +78,34 @@ func (h *handler) showFeed(c *fiber.Ctx) error {
 	l := h.locales.Get(v.Get("lang")) // a feed's language is in its address, not in cookies
 	q := jobs.ParseQuery(v)
 	q.Sort, q.Page, q.PageSize = jobs.SortNewest, 1, -1
-	res, err := h.deps.Board.Search(c.UserContext(), q)
+	gen, err := h.deps.Board.Generation(c.UserContext())
 	if err != nil {
 		return err
 	}
-	etag := feedETag(format, l.Lang, res)
-	c.Set(fiber.HeaderETag, etag)
+	key := gen + "|" + format + "|" + l.Lang + "|" + q.Values().Encode()
+	feed, ok := h.feeds.get(key)
+	if !ok {
+		res, err := h.deps.Board.Search(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		body, err := h.renderFeed(format, l, res)
+		if err != nil {
+			return err
+		}
+		feed = renderedFeed{etag: feedETag(format, l.Lang, res), modified: res.Modified, body: body}
+		h.feeds.put(key, feed)
+	}
+	c.Set(fiber.HeaderETag, feed.etag)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	c.Set(fiber.HeaderContentType, contentType)
-	modified := res.Modified
-	if !modified.IsZero() {
-		c.Set(fiber.HeaderLastModified, modified.UTC().Format(http.TimeFormat))
+	if !feed.modified.IsZero() {
+		c.Set(fiber.HeaderLastModified, feed.modified.UTC().Format(http.TimeFormat))
 	}
-	if notModified(c, etag, modified) {
+	if notModified(c, feed.etag, feed.modified) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	if body, ok := h.feeds.get(etag); ok {
-		return c.Send(body)
-	}
-	body, err := h.renderFeed(format, l, res)
-	if err != nil {
-		return err
-	}
-	h.feeds.put(etag, body)
-	return c.Send(body)
+	return c.Send(feed.body)
 }
 
 // notModified answers conditional requests: If-None-Match wins over

@@ -249,6 +249,10 @@ func TestFeeds(t *testing.T) {
 		t.Fatal("search did not narrow the feed")
 	}
 	before := a.get(t, "/jobb/feed.rss").Header.Get("ETag")
+	byRef := "/jobb?q=" + url.QueryEscape(open.Ref)
+	if list := a.get(t, byRef); !strings.Contains(list.body, open.Title+"<") {
+		t.Fatal("search by reference number does not find the ad")
+	}
 	a.clock.Add(time.Minute)
 	board := jobs.NewBoard(a.db.Ads(), a.clock.Now, time.Second)
 	changed := open
@@ -260,6 +264,9 @@ func TestFeeds(t *testing.T) {
 	after := a.get(t, "/jobb/feed.rss", "If-None-Match", before)
 	if after.StatusCode != 200 || !strings.Contains(after.body, changed.Title) {
 		t.Fatalf("changed ad: %d", after.StatusCode)
+	}
+	if list := a.get(t, byRef); !strings.Contains(list.body, changed.Title) {
+		t.Fatal("the list page still shows the old title")
 	}
 	if a.get(t, "/jobb/feed.xml").StatusCode != 404 {
 		t.Fatal("unknown feed format served")

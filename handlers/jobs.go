@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"html/template"
 	"net/url"
@@ -18,13 +19,42 @@ func queryValues(c *fiber.Ctx) url.Values {
 	return v
 }
 
+// cachedPage serves a public page of the board from the page cache, or
+// renders it with draw and keeps it. A page is kept under the board's
+// generation, the language and the address, so it is served again only
+// until the board changes. Only pages that depend on nothing else (no
+// session, no form token) may use it.
+func (h *handler) cachedPage(c *fiber.Ctx, draw func() error) error {
+	gen, err := h.deps.Board.Generation(c.UserContext())
+	if err != nil {
+		return err
+	}
+	key := gen + "|" + localizer(c).Lang + "|" + string(c.Request().URI().RequestURI())
+	if body, ok := h.pages.get(key); ok {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Send(body)
+	}
+	if err := draw(); err != nil {
+		return err
+	}
+	if c.Response().StatusCode() == fiber.StatusOK {
+		h.pages.put(key, bytes.Clone(c.Response().Body()))
+	}
+	return nil
+}
+
 func (h *handler) showJobList(c *fiber.Ctx) error {
+	return h.cachedPage(c, func() error { return h.drawJobList(c) })
+}
+
+func (h *handler) drawJobList(c *fiber.Ctx) error {
+	l := localizer(c)
 	q := jobs.ParseQuery(queryValues(c))
 	res, err := h.deps.Board.Search(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
-	l := localizer(c)
 	var links []feedLink
 	for _, f := range []struct{ format, typ, key string }{
 		{"rss", "application/rss+xml", "feeds.rss"},
@@ -45,6 +75,10 @@ func (h *handler) showJobList(c *fiber.Ctx) error {
 }
 
 func (h *handler) showJobPage(c *fiber.Ctx) error {
+	return h.cachedPage(c, func() error { return h.drawJobPage(c) })
+}
+
+func (h *handler) drawJobPage(c *fiber.Ctx) error {
 	ref := strings.ToUpper(c.Params("ref"))
 	ad, err := h.deps.Board.Ad(c.UserContext(), ref)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 type JobBoard interface {
 	Search(ctx context.Context, q jobs.Query) (jobs.Result, error)
 	Ad(ctx context.Context, ref string) (jobs.Ad, error)
+	Generation(ctx context.Context) (string, error)
 	Now() time.Time
 }
 
@@ -78,7 +79,8 @@ type handler struct {
 	deps    Deps
 	locales *views.Locales
 	proxies *proxies
-	feeds   *feedCache
+	feeds   *cache[renderedFeed]
+	pages   *cache[[]byte]
 }
 
 // New builds the Fiber app with every route.
@@ -95,7 +97,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{cfg: cfg, deps: deps, locales: locales, proxies: trusted, feeds: newFeedCache(256)}
+	h := &handler{cfg: cfg, deps: deps, locales: locales, proxies: trusted, feeds: newCache[renderedFeed](256), pages: newCache[[]byte](512)}
 	app := fiber.New(fiber.Config{
 		Views:                   engine,
 		ErrorHandler:            h.handleError,

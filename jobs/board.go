@@ -3,6 +3,9 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,17 +34,20 @@ type Board struct {
 	now    func() time.Time
 	maxAge time.Duration
 
-	mu   sync.Mutex // held while loading
-	snap atomic.Pointer[snapshot]
+	mu    sync.Mutex // held while loading
+	snap  atomic.Pointer[snapshot]
+	loads atomic.Uint64
 }
 
 type snapshot struct {
+	seq     uint64  // numbers the loads of this board
+	bounds  []int64 // moments (Unix ns) when what the board shows changes: publications, closings, last days
 	version string
 	checked time.Time
 	newest  []*entry
 	closing []*entry
 	byRef   map[string]*entry
-	order   *valueOrder
+	index   *index
 }
 
 // NewBoard returns a board over store. now is the clock; maxAge bounds how
@@ -63,7 +69,7 @@ func (b *Board) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Sort == SortClosing {
 		list = s.closing
 	}
-	return search(list, q, b.now(), s.order), nil
+	return search(list, q, b.now(), s.index), nil
 }
 
 // Ad returns a published ad, open or closed.
@@ -82,6 +88,19 @@ func (b *Board) Ad(ctx context.Context, ref string) (Ad, error) {
 		return Ad{}, ErrNotFound
 	}
 	return ad, nil
+}
+
+// Generation names what the board shows at this moment: it changes when
+// an ad is saved, published or closed, or enters its last day. Pages
+// rendered under one generation can be served again until it changes.
+func (b *Board) Generation(ctx context.Context) (string, error) {
+	s, err := b.current(ctx)
+	if err != nil {
+		return "", err
+	}
+	now := b.now().UnixNano()
+	passed := sort.Search(len(s.bounds), func(i int) bool { return s.bounds[i] > now })
+	return strconv.FormatUint(s.seq, 10) + "." + strconv.Itoa(passed), nil
 }
 
 // Save validates and stores an ad.
@@ -138,16 +157,18 @@ func (b *Board) current(ctx context.Context) (*snapshot, error) {
 		}
 		return nil, fmt.Errorf("jobs: load ads: %w", err)
 	}
-	next := &snapshot{version: version, checked: now, byRef: make(map[string]*entry, len(ads))}
+	next := &snapshot{seq: b.loads.Add(1), version: version, checked: now, byRef: make(map[string]*entry, len(ads))}
 	for _, ad := range ads {
 		e := newEntry(ad)
 		next.newest = append(next.newest, &e)
 		next.byRef[ad.Ref] = &e
+		next.bounds = append(next.bounds, e.opens, e.closes, ad.LastDay.Start().UnixNano())
 	}
+	slices.Sort(next.bounds)
 	next.closing = append([]*entry(nil), next.newest...)
 	sortEntries(next.newest, SortNewest)
 	sortEntries(next.closing, SortClosing)
-	next.order = newValueOrder(next.newest)
+	next.index = newIndex(next.newest)
 	b.snap.Store(next)
 	return next, nil
 }

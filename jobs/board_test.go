@@ -51,8 +51,13 @@ func TestBoardOnRealStore(t *testing.T) {
 		t.Fatalf("published ad not readable: %v", err)
 	}
 
-	// After the last day the ad leaves the list but its page remains.
+	// After the last day the ad leaves the list but its page remains; the
+	// generation moves, so pages rendered before are not served again.
+	genBefore, _ := one.Generation(ctx)
 	clock.Set(last.End())
+	if genAfter, _ := one.Generation(ctx); genAfter == genBefore {
+		t.Fatal("generation did not move when the ad closed")
+	}
 	if res, _ := one.Search(ctx, jobs.Query{Page: 1}); res.Total != 0 {
 		t.Fatalf("closed ads listed: %d", res.Total)
 	}

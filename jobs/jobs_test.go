@@ -114,7 +114,7 @@ func TestSearch(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	entries := testEntries()
 	sortEntries(entries, SortNewest)
-	order := newValueOrder(entries)
+	order := newIndex(entries)
 	for _, tc := range []struct {
 		name  string
 		query string
@@ -158,7 +158,7 @@ func TestFacetsCountOtherFilters(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	entries := testEntries()
 	sortEntries(entries, SortNewest)
-	res := search(entries, Query{Places: []string{"Växjö"}, Page: 1}, now, newValueOrder(entries))
+	res := search(entries, Query{Places: []string{"Växjö"}, Page: 1}, now, newIndex(entries))
 	// Places count as if no place were chosen, so the user can widen the
 	// search; Swedish order puts Å and Ä after V.
 	want := []Option{{"Växjö", 2, true}, {"Åre", 1, false}, {"Älmhult", 1, false}}
@@ -175,7 +175,7 @@ func TestPaging(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	entries := testEntries()
 	sortEntries(entries, SortNewest)
-	order := newValueOrder(entries)
+	order := newIndex(entries)
 	res := search(entries, Query{Page: 2, PageSize: 3}, now, order)
 	if res.Pages != 2 || res.Page != 2 || !reflect.DeepEqual(refs(res.Ads), []string{"A1"}) {
 		t.Fatalf("page 2: %+v", res)

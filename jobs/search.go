@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -140,9 +141,12 @@ type Result struct {
 
 // entry is an ad prepared for searching.
 type entry struct {
-	ad    Ad
-	text  string // folded searchable text
-	loose string // the same without the dots and rings of å, ä, ö
+	ad     Ad
+	text   string      // folded searchable text
+	loose  string      // the same without the dots and rings of å, ä, ö
+	opens  int64       // publication, Unix nanoseconds
+	closes int64       // end of the last application day, Unix nanoseconds
+	vals   [dims]int32 // the ad's value in each facet, as an index into index.values
 }
 
 func newEntry(a Ad) entry {
@@ -151,8 +155,15 @@ func newEntry(a Ad) entry {
 		parts = append(parts, c.Name, c.Role)
 	}
 	text := " " + Fold(strings.Join(parts, " ")) + " "
-	return entry{ad: a, text: text, loose: loosen.Replace(text)}
+	e := entry{ad: a, text: text, loose: loosen.Replace(text), opens: math.MaxInt64, closes: a.ClosesAt().UnixNano()}
+	if !a.PublishedAt.IsZero() {
+		e.opens = a.PublishedAt.UnixNano()
+	}
+	return e
 }
+
+// open is Ad.Open on precomputed times.
+func (e *entry) open(now int64) bool { return now >= e.opens && now < e.closes }
 
 // dimension indexes of a facet.
 const (
@@ -164,33 +175,101 @@ const (
 	dims
 )
 
-func (e *entry) values() [dims]string {
-	return [dims]string{e.ad.Area, e.ad.Place, e.ad.Extent.Kind(), e.ad.Employment, e.ad.Organisation}
+func rawValues(a *Ad) [dims]string {
+	return [dims]string{a.Area, a.Place, a.Extent.Kind(), a.Employment, a.Organisation}
 }
 
-// search runs q over entries (already in the order of q.Sort) at now;
-// order gives the display order of places and organisations.
-func search(entries []*entry, q Query, now time.Time, order *valueOrder) Result {
+// index numbers the values of each facet, in display order: the fixed
+// order of codes, and Swedish alphabetical order (å, ä, ö last) for places
+// and organisations.
+type index struct {
+	values [dims][]string
+	ids    [dims]map[string]int32
+}
+
+func newIndex(entries []*entry) *index {
+	var seen [dims]map[string]bool
+	for d := range seen {
+		seen[d] = map[string]bool{}
+	}
+	for _, e := range entries {
+		for d, v := range rawValues(&e.ad) {
+			seen[d][v] = true
+		}
+	}
+	ix := &index{}
+	ix.values[dimArea] = ordered(Areas, seen[dimArea])
+	ix.values[dimExtent] = ordered([]string{ExtentFull, ExtentPart}, seen[dimExtent])
+	ix.values[dimType] = ordered(EmploymentTypes, seen[dimType])
+	ix.values[dimPlace] = swedishSorted(seen[dimPlace])
+	ix.values[dimOrg] = swedishSorted(seen[dimOrg])
+	for d := range ix.ids {
+		ix.ids[d] = make(map[string]int32, len(ix.values[d]))
+		for i, v := range ix.values[d] {
+			ix.ids[d][v] = int32(i)
+		}
+	}
+	for _, e := range entries {
+		for d, v := range rawValues(&e.ad) {
+			e.vals[d] = ix.ids[d][v]
+		}
+	}
+	return ix
+}
+
+// ordered returns the known codes first, in their order, then any others.
+func ordered(known []string, seen map[string]bool) []string {
+	out := append([]string(nil), known...)
+	var extra []string
+	for v := range seen {
+		if !contains(known, v) {
+			extra = append(extra, v)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+func swedishSorted(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	collate.New(language.Swedish, collate.IgnoreCase).SortStrings(out)
+	return out
+}
+
+// search runs q over entries (already in the order of q.Sort) at now.
+func search(entries []*entry, q Query, now time.Time, ix *index) Result {
 	terms := Terms(q.Text)
 	var selected [dims][]string
 	selected[dimArea], selected[dimPlace], selected[dimType], selected[dimOrg] = q.Areas, q.Places, q.Types, q.Orgs
 	if q.Extent != "" {
 		selected[dimExtent] = []string{q.Extent}
 	}
-	var counts [dims]map[string]int
-	for i := range counts {
-		counts[i] = map[string]int{}
+	var want [dims][]bool // nil: no filter on the dimension
+	var counts [dims][]int
+	for d := range dims {
+		counts[d] = make([]int, len(ix.values[d]))
+		if len(selected[d]) > 0 {
+			want[d] = make([]bool, len(ix.values[d]))
+			for _, v := range selected[d] {
+				if id, ok := ix.ids[d][v]; ok {
+					want[d][id] = true
+				}
+			}
+		}
 	}
-	var hits []Ad
+	t := now.UnixNano()
+	var hits []*entry
 	var modified time.Time
 	for _, e := range entries {
-		if !e.ad.Open(now) || !matchesTerms(e, terms) {
+		if !e.open(t) || !matchesTerms(e, terms) {
 			continue
 		}
-		vals := e.values()
 		failed, failedDim := 0, -1
-		for d := 0; d < dims; d++ {
-			if len(selected[d]) > 0 && !contains(selected[d], vals[d]) {
+		for d := range dims {
+			if want[d] != nil && !want[d][e.vals[d]] {
 				failed++
 				failedDim = d
 			}
@@ -198,15 +277,15 @@ func search(entries []*entry, q Query, now time.Time, order *valueOrder) Result 
 		// A facet counts the ads that pass every other filter.
 		switch failed {
 		case 0:
-			for d := 0; d < dims; d++ {
-				counts[d][vals[d]]++
+			for d := range dims {
+				counts[d][e.vals[d]]++
 			}
-			hits = append(hits, e.ad)
+			hits = append(hits, e)
 			if e.ad.UpdatedAt.After(modified) {
 				modified = e.ad.UpdatedAt
 			}
 		case 1:
-			counts[failedDim][vals[failedDim]]++
+			counts[failedDim][e.vals[failedDim]]++
 		}
 	}
 	res := Result{Query: q, Total: len(hits), Page: q.Page, Modified: modified}
@@ -214,25 +293,25 @@ func search(entries []*entry, q Query, now time.Time, order *valueOrder) Result 
 	if size == 0 {
 		size = PageSize
 	}
+	page := hits
 	if size < 0 {
-		res.Ads, res.Page, res.Pages = hits, 1, 1
+		res.Page, res.Pages = 1, 1
 	} else {
-		res.Pages = (len(hits) + size - 1) / size
-		if res.Pages == 0 {
-			res.Pages = 1
-		}
-		if res.Page > res.Pages {
-			res.Page = res.Pages
-		}
+		res.Pages = max((len(hits)+size-1)/size, 1)
+		res.Page = min(max(res.Page, 1), res.Pages)
 		start := (res.Page - 1) * size
-		res.Ads = hits[start:min(start+size, len(hits))]
+		page = hits[start:min(start+size, len(hits))]
+	}
+	res.Ads = make([]Ad, len(page))
+	for i, e := range page {
+		res.Ads[i] = e.ad
 	}
 	res.Facets = Facets{
-		Areas:   options(counts[dimArea], selected[dimArea], Areas),
-		Places:  options(counts[dimPlace], selected[dimPlace], order.places),
-		Extents: options(counts[dimExtent], selected[dimExtent], []string{ExtentFull, ExtentPart}),
-		Types:   options(counts[dimType], selected[dimType], EmploymentTypes),
-		Orgs:    options(counts[dimOrg], selected[dimOrg], order.orgs),
+		Areas:   options(ix.values[dimArea], counts[dimArea], selected[dimArea]),
+		Places:  options(ix.values[dimPlace], counts[dimPlace], selected[dimPlace]),
+		Extents: options(ix.values[dimExtent], counts[dimExtent], selected[dimExtent]),
+		Types:   options(ix.values[dimType], counts[dimType], selected[dimType]),
+		Orgs:    options(ix.values[dimOrg], counts[dimOrg], selected[dimOrg]),
 	}
 	return res
 }
@@ -253,45 +332,21 @@ func matchesTerms(e *entry, terms []string) bool {
 	return true
 }
 
-// options lists the values with a count or a selection, in the given order;
-// selected values the order lacks come last.
-func options(counts map[string]int, selected, order []string) []Option {
+// options lists the values with a count or a selection, in index order;
+// selected values the index lacks come last.
+func options(values []string, counts []int, selected []string) []Option {
 	var out []Option
-	for _, v := range order {
-		c, sel := counts[v], contains(selected, v)
-		if c > 0 || sel {
-			out = append(out, Option{Value: v, Count: c, Selected: sel})
+	for i, v := range values {
+		sel := contains(selected, v)
+		if counts[i] > 0 || sel {
+			out = append(out, Option{Value: v, Count: counts[i], Selected: sel})
 		}
 	}
 	for _, v := range selected {
-		if !contains(order, v) {
-			out = append(out, Option{Value: v, Count: counts[v], Selected: true})
+		if !contains(values, v) {
+			out = append(out, Option{Value: v, Selected: true})
 		}
 	}
-	return out
-}
-
-// valueOrder is the display order of the free-text filter values, in
-// Swedish alphabetical order (å, ä, ö last).
-type valueOrder struct {
-	places, orgs []string
-}
-
-func newValueOrder(entries []*entry) *valueOrder {
-	places, orgs := map[string]bool{}, map[string]bool{}
-	for _, e := range entries {
-		places[e.ad.Place] = true
-		orgs[e.ad.Organisation] = true
-	}
-	return &valueOrder{places: swedishSorted(places), orgs: swedishSorted(orgs)}
-}
-
-func swedishSorted(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for v := range set {
-		out = append(out, v)
-	}
-	collate.New(language.Swedish, collate.IgnoreCase).SortStrings(out)
 	return out
 }
 

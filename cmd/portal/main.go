@@ -96,6 +96,7 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	ifEmpty := fs.Bool("if-empty", false, "seed only when the database has no ads")
 	n := fs.Int("ads", 200, "number of demo ads")
+	open := fs.Bool("open", false, "make every demo ad open (for benchmarks)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,7 +116,11 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 		}
 	}
 	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
-	for _, ad := range demo.Ads(time.Now(), *n) {
+	ads := demo.Ads(time.Now(), *n)
+	if *open {
+		ads = demo.OpenAds(time.Now(), *n)
+	}
+	for _, ad := range ads {
 		if err := board.Save(ctx, ad); err != nil {
 			return err
 		}

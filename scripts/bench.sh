@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make bench: a portal holding 1,000 open ads on FerretDB, loaded with wrk
+# at 50 connections; prints requests/s and p50/p99 per page beside a
+# trivial route of the same binary measured in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/stack.sh
+
+command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-50}
+PORT=${BENCH_PORT:-8099}
+DATA=$(mktemp -d "${TMPDIR:-/tmp}/portal-bench.XXXXXX")
+PORTAL_PID=
+cleanup() {
+  [ -n "$PORTAL_PID" ] && kill "$PORTAL_PID" 2>/dev/null && wait "$PORTAL_PID" 2>/dev/null
+  stop_stack
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_stack "$DATA" "${BENCH_DB_PORT:-27217}" "${BENCH_S3_PORT:-9217}"
+export PORT PORTAL_ENV=dev PORTAL_LOG_FORMAT=json PORTAL_MONGO_DB=bench
+export PORTAL_MONGO_URI=$PORTAL_STACK_MONGO_URI PORTAL_S3_ENDPOINT=$PORTAL_STACK_S3_ENDPOINT
+export PORTAL_S3_ACCESS_KEY=$PORTAL_STACK_S3_ACCESS_KEY PORTAL_S3_SECRET_KEY=$PORTAL_STACK_S3_SECRET_KEY
+
+./bin/portal seed -ads 1000 -open 2>"$DATA/seed.log"
+./bin/portal serve 2>"$DATA/portal.log" &
+PORTAL_PID=$!
+wait_for_port 127.0.0.1 "$PORT" 30 portal
+BASE="http://127.0.0.1:$PORT"
+AD=$(curl -fsS "$BASE/sitemap.xml" | grep -o '/jobb/EXK-[0-9-]*' | sed -n 1p)
+OPEN=$(curl -fsS "$BASE/jobb/feed.json" | grep -c '"url": "http://127.0.0.1:'"$PORT"'/jobb/EXK' || true)
+echo "open ads in the feed: $OPEN"
+
+run() { # name path
+  curl -fsS -o /dev/null "$BASE$2" # warm up
+  local out rps p50 p99
+  out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$BASE$2")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  if grep -q 'Non-2xx' <<<"$out"; then echo "$1: some answers were not 2xx" >&2; fi
+  printf '%-34s %10s %10s %10s\n' "$1" "$rps" "$p50" "$p99"
+}
+
+printf '\n%s connections, %s each, %s\n' "$CONNS" "$DURATION" "$(nproc) cores"
+printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
+run "trivial (/healthz)" /healthz
+run "list page (/jobb)" /jobb
+run "search (q + filter)" "/jobb?q=sk%C3%B6terska&area=health&sort=closing"
+run "ad page" "$AD"
+run "RSS feed, all open ads" /jobb/feed.rss
+
+printf '\nA search the page cache has not seen (Go benchmark, 1,000 open ads):\n'
+go test -run '^$' -bench 'BenchmarkSearch$' -benchtime 2s ./jobs | grep Benchmark
