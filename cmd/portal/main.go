@@ -1,6 +1,7 @@
 // Command portal runs the recruitment portal: `portal serve` (the default)
-// serves it, `portal seed` fills an empty database with demo ads and
-// `portal migrate` brings the database schema up to date.
+// serves it, `portal seed` fills an empty database with demo ads,
+// `portal migrate` brings the database schema up to date and
+// `portal healthcheck` asks a running portal whether it is up.
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -29,6 +31,9 @@ func main() {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "healthcheck" { // for container health checks: needs only PORT
+		os.Exit(healthcheck())
 	}
 	cfg, err := loadConfig(os.LookupEnv)
 	if err != nil {
@@ -52,6 +57,25 @@ func main() {
 		log.Error("portal stopped", "err", err)
 		os.Exit(1)
 	}
+}
+
+// healthcheck asks the running portal's /healthz and returns the exit code.
+func healthcheck() int {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	client := http.Client{Timeout: 3 * time.Second}
+	res, err := client.Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 1
+	}
+	return 0
 }
 
 func newLogger(cfg Config) *slog.Logger {
