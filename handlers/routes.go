@@ -128,6 +128,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/jobb", h.showJobList)
 	app.Get("/jobb/feed.:format", h.showFeed)
 	app.Get("/jobb/:ref", h.showJobPage)
+	app.Get("/jobb/:ref/ansok", h.showApplyPage)
 	app.Get("/tillganglighet", h.showAccessibility)
 
 	forms := app.Group("", h.csrf())
