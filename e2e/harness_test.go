@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"net"
 	"os"
 	"strings"
 	"sync"
@@ -17,50 +15,19 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"portal/demo"
-	"portal/handlers"
-	"portal/internal/testenv"
-	"portal/jobs"
-	"portal/mail"
-	"portal/storage"
+	"portal/internal/testapp"
 )
 
 // portal is a running portal on a real socket with demo ads.
 type portal struct {
-	URL   string
-	DB    *storage.DB
-	Board *jobs.Board
-	Ads   []jobs.Ad
+	*testapp.Portal
+	URL string
 }
 
 func startPortal(t *testing.T) *portal {
 	t.Helper()
-	db := testenv.DB(t)
-	board := jobs.NewBoard(db.Ads(), time.Now, time.Second)
-	ads := demo.Ads(time.Now(), 40)
-	for _, ad := range ads {
-		if err := board.Save(context.Background(), ad); err != nil {
-			t.Fatal(err)
-		}
-	}
-	app, err := handlers.New(handlers.Config{
-		Dev: true, BaseURL: "http://127.0.0.1", SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
-		BodyLimit: 1 << 20, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
-	}, handlers.Deps{
-		Board: board, Mailer: mail.NewOutbox(db.Outbox(), time.Now), MailLog: db.Outbox(), Counter: db.Counters(),
-		Storage: db.KV("fiber", time.Now), Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = app.Listener(ln) }()
-	t.Cleanup(func() { _ = app.Shutdown() })
-	return &portal{URL: "http://" + ln.Addr().String(), DB: db, Board: board, Ads: ads}
+	p := testapp.New(t, testapp.Options{Dev: true, Ads: 40, Log: os.Stderr})
+	return &portal{Portal: p, URL: p.Serve(t)}
 }
 
 // browser starts headless Chromium for one test and returns its context.

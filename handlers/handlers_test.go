@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,17 +16,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"portal/demo"
-	"portal/handlers"
+	"portal/internal/testapp"
 	"portal/internal/testenv"
 	"portal/jobs"
-	"portal/mail"
 	"portal/storage"
 )
 
 var testNow = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
 
 type testApp struct {
+	*testapp.Portal
 	app   *fiber.App
 	db    *storage.DB
 	clock *testenv.Clock
@@ -36,29 +34,8 @@ type testApp struct {
 
 func newTestApp(t *testing.T, dev bool) *testApp {
 	t.Helper()
-	db := testenv.DB(t)
-	clock := testenv.NewClock(testNow)
-	board := jobs.NewBoard(db.Ads(), clock.Now, time.Second)
-	ads := demo.Ads(testNow, 60)
-	for _, ad := range ads {
-		if err := board.Save(context.Background(), ad); err != nil {
-			t.Fatal(err)
-		}
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := handlers.New(handlers.Config{
-		Dev: dev, BaseURL: "https://jobb.example.se", SiteName: "Testkommunen", SupportEmail: "support@example.se",
-		BodyLimit: 64 * 1024, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second,
-		TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"},
-	}, handlers.Deps{
-		Board: board, Mailer: mail.NewOutbox(db.Outbox(), clock.Now), MailLog: db.Outbox(), Counter: db.Counters(),
-		Storage: db.KV("fiber", clock.Now), Log: log,
-		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testApp{app: app, db: db, clock: clock, ads: ads}
+	p := testapp.New(t, testapp.Options{Dev: dev, Now: testNow, Ads: 60, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}})
+	return &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
 }
 
 type response struct {
@@ -358,18 +335,6 @@ func TestSupportFormNeedsCSRFToken(t *testing.T) {
 	}
 }
 
-// serve runs the app on a real socket, so that client addresses are real.
-func (a *testApp) serve(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = a.app.Listener(ln) }()
-	t.Cleanup(func() { _ = a.app.Shutdown() })
-	return "http://" + ln.Addr().String()
-}
-
 // clientFrom returns an HTTP client whose connections come from the
 // loopback address local, and which keeps cookies.
 func clientFrom(t *testing.T, local string) *http.Client {
@@ -384,7 +349,7 @@ func clientFrom(t *testing.T, local string) *http.Client {
 
 func TestSupportRateLimitIsPerClientBehindTrustedProxy(t *testing.T) {
 	a := newTestApp(t, false) // trusts 10.0.0.0/8 and 127.0.0.1 as proxies
-	base := a.serve(t)
+	base := a.Serve(t)
 	send := func(from, forwarded string) int {
 		client := clientFrom(t, from)
 		res, err := client.Get(base + "/support")
