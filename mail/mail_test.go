@@ -15,6 +15,7 @@ import (
 	"portal/internal/smtptest"
 	"portal/internal/testenv"
 	"portal/mail"
+	"portal/mail/smtp"
 	"portal/storage"
 )
 
@@ -23,7 +24,7 @@ var ctx = context.Background()
 func newWorker(db *storage.DB, srv *smtptest.Server, owner string, clock *testenv.Clock) *mail.Worker {
 	return &mail.Worker{
 		Store: db.Outbox(), Owner: owner, MaxAttempts: 3,
-		Sender: mail.NewSMTP(mail.SMTPConfig{Host: srv.Host, Port: srv.Port, Security: "none", From: "Portalen <no-reply@example.se>"}),
+		Sender: smtp.New(smtp.Config{Host: srv.Host, Port: srv.Port, Security: "none", From: "Portalen <no-reply@example.se>"}),
 		Lease:  time.Minute, Poll: 10 * time.Millisecond, BaseDelay: time.Minute, MaxDelay: time.Hour,
 		Now: clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

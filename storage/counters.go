@@ -33,11 +33,21 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 	return n, end, nil
 }
 
+// Count returns the count of key in the window containing now, adding none.
+func (s *Counters) Count(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error) {
+	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
+	n, err := s.db.c(colCounters).CountDocuments(ctx, bson.M{"k": id})
+	if err != nil {
+		return 0, fmt.Errorf("storage: count %s: %w", key, err)
+	}
+	return n, nil
+}
+
 // RemoveExpired deletes counters and stored values whose time has passed,
 // and reports how many went.
 func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	for _, col := range []string{colCounters, colKV, colClaims} {
+	for _, col := range []string{colCounters, colKV, colClaims, colSessions} {
 		res, err := d.c(col).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": now, "$gt": time.Time{}}})
 		if err != nil {
 			return total, fmt.Errorf("storage: remove expired %s: %w", col, err)

@@ -64,6 +64,9 @@ const (
 	colCounters = "counters"
 	colKV       = "kv"
 	colClaims   = "claims"
+	colAccounts = "accounts"
+	colEvents   = "account_events"
+	colSessions = "sessions"
 )
 
 // migration is one idempotent step of the schema.
@@ -95,13 +98,30 @@ var migrations = []migration{
 		return d.indexes(ctx, colLocks, mongo.IndexModel{Keys: bson.D{{Key: "name", Value: 1}, {Key: "gen", Value: -1}}, Options: options.Index().SetName("name_gen")})
 	}},
 	{"expiring documents", func(ctx context.Context, d *DB) error {
-		for _, col := range []string{colCounters, colKV, colClaims} {
+		for _, col := range []string{colCounters, colKV, colClaims, colSessions} {
 			err := d.indexes(ctx, col, mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")})
 			if err != nil {
 				return err
 			}
 		}
 		return nil
+	}},
+	{"accounts and sessions", func(ctx context.Context, d *DB) error {
+		err := d.indexes(ctx, colAccounts,
+			mongo.IndexModel{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
+			mongo.IndexModel{Keys: bson.D{{Key: "verify_token_hash", Value: 1}}, Options: options.Index().SetName("verify_token_hash")},
+		)
+		if err != nil {
+			return err
+		}
+		err = d.indexes(ctx, colEvents, mongo.IndexModel{Keys: bson.D{{Key: "account", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("account_at")})
+		if err != nil {
+			return err
+		}
+		return d.indexes(ctx, colSessions,
+			mongo.IndexModel{Keys: bson.D{{Key: "account", Value: 1}}, Options: options.Index().SetName("account")},
+			mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+		)
 	}},
 }
 

@@ -22,6 +22,7 @@ import (
 	"portal/handlers"
 	"portal/jobs"
 	"portal/mail"
+	"portal/mail/smtp"
 	"portal/storage"
 	"portal/tasks"
 )
@@ -192,7 +193,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.SMTPHost != "" {
 		w := &mail.Worker{
 			Store: db.Outbox(), Owner: owner, MaxAttempts: cfg.MailAttempts,
-			Sender: mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
+			Sender: smtp.New(smtp.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
 				Password: cfg.SMTPPassword, Security: cfg.SMTPSecurity, From: cfg.MailFrom}),
 			Lease: 2 * time.Minute, Poll: 2 * time.Second, BaseDelay: 30 * time.Second, MaxDelay: time.Hour,
 			Now: time.Now, Log: log.With("component", "outbox"),

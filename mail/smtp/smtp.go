@@ -1,14 +1,17 @@
-package mail
+// Package smtp delivers outbox messages to an SMTP server.
+package smtp
 
 import (
 	"context"
 	"fmt"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"portal/mail"
 )
 
-// SMTPConfig is how to reach the mail server.
-type SMTPConfig struct {
+// Config is how to reach the mail server.
+type Config struct {
 	Host     string
 	Port     int
 	Username string
@@ -18,27 +21,27 @@ type SMTPConfig struct {
 	From     string
 }
 
-// SMTP sends messages to an SMTP server.
-type SMTP struct {
-	cfg SMTPConfig
+// Sender sends messages to an SMTP server.
+type Sender struct {
+	cfg Config
 }
 
-// NewSMTP returns a sender for cfg.
-func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg} }
+// New returns a sender for cfg.
+func New(cfg Config) *Sender { return &Sender{cfg} }
 
 // Send delivers one message: plain text, with an HTML alternative when the
 // message has one.
-func (s *SMTP) Send(ctx context.Context, m Message) error {
+func (s *Sender) Send(ctx context.Context, m mail.Message) error {
 	msg := gomail.NewMsg()
 	if err := msg.From(s.cfg.From); err != nil {
-		return fmt.Errorf("mail: from: %w", err)
+		return fmt.Errorf("smtp: from: %w", err)
 	}
 	if err := msg.To(m.To); err != nil {
-		return fmt.Errorf("mail: to: %w", err)
+		return fmt.Errorf("smtp: to: %w", err)
 	}
 	if m.ReplyTo != "" {
 		if err := msg.ReplyTo(m.ReplyTo); err != nil {
-			return fmt.Errorf("mail: reply-to: %w", err)
+			return fmt.Errorf("smtp: reply-to: %w", err)
 		}
 	}
 	msg.Subject(m.Subject)
@@ -66,10 +69,10 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	}
 	client, err := gomail.NewClient(s.cfg.Host, opts...)
 	if err != nil {
-		return fmt.Errorf("mail: client: %w", err)
+		return fmt.Errorf("smtp: client: %w", err)
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("mail: send: %w", err)
+		return fmt.Errorf("smtp: send: %w", err)
 	}
 	return nil
 }

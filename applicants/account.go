@@ -1,0 +1,168 @@
+// Package applicants holds job seekers' accounts: registration, e-mail
+// verification, passwords and temporary passwords, login rules, profiles
+// and the security events an applicant can read.
+package applicants
+
+import (
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Errors of the applicant domain.
+var (
+	ErrNotFound   = errors.New("applicants: not found")
+	ErrEmailTaken = errors.New("applicants: e-mail address already registered")
+	// ErrBadCredentials is the one answer to every failed login, whatever
+	// failed: the address, the password, or a limit.
+	ErrBadCredentials = errors.New("applicants: wrong e-mail address or password")
+	ErrBadToken       = errors.New("applicants: link is invalid or expired")
+)
+
+// ConsentVersion names the data-storage consent text an applicant accepts
+// at registration; change it when the text changes.
+const ConsentVersion = "2026-11"
+
+// Profile is what the applicant tells about themselves ("Mina uppgifter").
+type Profile struct {
+	FirstName  string
+	LastName   string
+	Street     string
+	PostalCode string
+	Town       string
+	Country    string
+	Phone      string
+}
+
+// TempPassword is a one-time numeric password sent by e-mail.
+type TempPassword struct {
+	Hash      string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// Account is a job seeker's account; the e-mail address is the user id.
+type Account struct {
+	ID                string
+	Email             string
+	PasswordHash      string
+	EmailVerifiedAt   time.Time
+	VerifyTokenHash   string
+	VerifyExpiresAt   time.Time
+	ConsentVersion    string
+	ConsentAt         time.Time
+	Profile           Profile
+	Temp              *TempPassword
+	CreatedAt         time.Time
+	PasswordChangedAt time.Time
+}
+
+// Verified reports whether the e-mail address has been confirmed.
+func (a Account) Verified() bool { return !a.EmailVerifiedAt.IsZero() }
+
+// Event kinds of the security log.
+const (
+	EventRegistered      = "registered"
+	EventEmailVerified   = "email_verified"
+	EventLogin           = "login"
+	EventLoginFailed     = "login_failed"
+	EventResetRequested  = "reset_requested"
+	EventResetUsed       = "reset_used"
+	EventPasswordChanged = "password_changed"
+	EventProfileChanged  = "profile_changed"
+	EventLogout          = "logout"
+)
+
+// Event is one entry of an account's security log.
+type Event struct {
+	At   time.Time
+	Kind string
+	IP   string
+}
+
+// FieldError names a form field and the translation key of what is wrong.
+type FieldError struct {
+	Field string
+	Key   string
+}
+
+// ValidationError lists what is wrong with a form, in field order.
+type ValidationError struct{ Fields []FieldError }
+
+func (e *ValidationError) Error() string { return "applicants: invalid input" }
+
+type problems []FieldError
+
+func (p *problems) add(field, key string) { *p = append(*p, FieldError{field, key}) }
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: p}
+}
+
+// NormalizeEmail trims and lower-cases an address for use as a user id.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// validEmail accepts a bare address (no display name) with a dot in the domain.
+func validEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".")
+}
+
+var (
+	postalCode = regexp.MustCompile(`^\d{3} ?\d{2}$`)
+	phone      = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
+)
+
+// Clean trims every field and formats a Swedish postal code as "123 45".
+func (p Profile) Clean() Profile {
+	trim := strings.TrimSpace
+	p = Profile{trim(p.FirstName), trim(p.LastName), trim(p.Street), trim(p.PostalCode), trim(p.Town), trim(p.Country), trim(p.Phone)}
+	if p.Country == "" {
+		p.Country = "Sverige"
+	}
+	if postalCode.MatchString(p.PostalCode) && isSweden(p.Country) {
+		digits := strings.ReplaceAll(p.PostalCode, " ", "")
+		p.PostalCode = digits[:3] + " " + digits[3:]
+	}
+	return p
+}
+
+func isSweden(country string) bool {
+	c := strings.ToLower(country)
+	return c == "sverige" || c == "sweden" || c == "se"
+}
+
+// Validate checks a cleaned profile: name, address, phone are required.
+func (p Profile) Validate() error {
+	var errs problems
+	fields := []struct{ name, value string }{
+		{"first_name", p.FirstName}, {"last_name", p.LastName}, {"street", p.Street},
+		{"postal_code", p.PostalCode}, {"town", p.Town}, {"country", p.Country}, {"phone", p.Phone},
+	}
+	for _, f := range fields {
+		switch {
+		case f.value == "":
+			errs.add(f.name, "profile.error."+f.name)
+		case utf8.RuneCountInString(f.value) > 100 || strings.ContainsAny(f.value, "\r\n\t<>"):
+			errs.add(f.name, "form.error.invalid")
+		case f.name == "postal_code" && isSweden(p.Country) && !postalCode.MatchString(f.value):
+			errs.add(f.name, "profile.error.postal_code_format")
+		case f.name == "phone" && !phone.MatchString(f.value):
+			errs.add(f.name, "profile.error.phone_format")
+		}
+	}
+	return errs.err()
+}

@@ -1,0 +1,383 @@
+package applicants
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"time"
+
+	"portal/mail"
+)
+
+// Store keeps accounts and their security log.
+type Store interface {
+	// CreateAccount stores a new account and returns its id, or
+	// ErrEmailTaken.
+	CreateAccount(ctx context.Context, a Account) (string, error)
+	AccountByEmail(ctx context.Context, email string) (Account, error)
+	AccountByID(ctx context.Context, id string) (Account, error)
+	// SetPassword replaces the password and removes any temporary one.
+	SetPassword(ctx context.Context, id, hash string, now time.Time) error
+	// SetTempPassword replaces the temporary password; nil removes it.
+	SetTempPassword(ctx context.Context, id string, t *TempPassword) error
+	SetVerifyToken(ctx context.Context, id, tokenHash string, expires time.Time) error
+	AccountByVerifyToken(ctx context.Context, tokenHash string) (Account, error)
+	MarkVerified(ctx context.Context, id string, now time.Time) error
+	SetProfile(ctx context.Context, id string, p Profile) error
+	AddEvent(ctx context.Context, id string, e Event) error
+	Events(ctx context.Context, id string, limit int) ([]Event, error)
+}
+
+// Counter counts events per key in fixed windows, shared by all instances.
+type Counter interface {
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, time.Time, error)
+	Count(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
+}
+
+// Mailer puts e-mail in the outbox.
+type Mailer interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// Translate returns the text of key in lang.
+type Translate func(lang, key string, args ...any) string
+
+// Limits of the login and reset rules.
+type Limits struct {
+	FailsPerAccount int64 // failed logins an hour before the account is limited
+	FailsPerAddress int64 // failed logins an hour from one client address
+	ResetsPerEmail  int64 // reset requests an hour for one address
+	ResetsPerIP     int64 // reset requests an hour from one client address
+	TempTries       int64 // wrong tries that void a temporary password
+	TempValidity    time.Duration
+	VerifyValidity  time.Duration
+}
+
+// DefaultLimits are the rules of the portal.
+var DefaultLimits = Limits{
+	FailsPerAccount: 100, FailsPerAddress: 300, ResetsPerEmail: 5, ResetsPerIP: 20,
+	TempTries: 5, TempValidity: 24 * time.Hour, VerifyValidity: 72 * time.Hour,
+}
+
+// Service is what the portal does with applicant accounts.
+type Service struct {
+	Store     Store
+	Counter   Counter
+	Mailer    Mailer
+	Hasher    Hasher
+	Limits    Limits
+	Now       func() time.Time
+	BaseURL   string
+	Translate Translate
+	// Sleep waits between failed logins; tests replace it.
+	Sleep func(ctx context.Context, d time.Duration)
+}
+
+// SleepContext waits for d or until ctx ends.
+func SleepContext(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}
+
+// Registration is what the registration form sends.
+type Registration struct {
+	Email    string
+	Password string
+	Consent  bool
+	Lang     string
+	IP       string
+}
+
+// Register creates an account and sends the link that verifies the address.
+func (s *Service) Register(ctx context.Context, r Registration) (Account, error) {
+	email := NormalizeEmail(r.Email)
+	var errs problems
+	if !validEmail(email) {
+		errs.add("email", "account.error.email")
+	}
+	if key := CheckPassword(r.Password, email); key != "" {
+		errs.add("password", key)
+	}
+	if !r.Consent {
+		errs.add("consent", "account.error.consent")
+	}
+	if err := errs.err(); err != nil {
+		return Account{}, err
+	}
+	hash, err := s.Hasher.Hash(r.Password)
+	if err != nil {
+		return Account{}, err
+	}
+	now := s.Now()
+	a := Account{Email: email, PasswordHash: hash, ConsentVersion: ConsentVersion, ConsentAt: now,
+		CreatedAt: now, PasswordChangedAt: now, Profile: Profile{Country: "Sverige"}}
+	id, err := s.Store.CreateAccount(ctx, a)
+	if errors.Is(err, ErrEmailTaken) {
+		return Account{}, &ValidationError{Fields: []FieldError{{"email", "account.error.taken"}}}
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	a.ID = id
+	s.event(ctx, id, EventRegistered, r.IP)
+	return a, s.SendVerification(ctx, a, r.Lang)
+}
+
+// SendVerification e-mails a new link that confirms the address.
+func (s *Service) SendVerification(ctx context.Context, a Account, lang string) error {
+	token := randomToken()
+	if err := s.Store.SetVerifyToken(ctx, a.ID, hashToken(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
+		return err
+	}
+	link := s.BaseURL + "/konto/verifiera?token=" + url.QueryEscape(token)
+	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	return s.Mailer.Send(ctx, mail.Message{
+		To: a.Email, Subject: t("mail.verify.subject"),
+		Text: t("mail.verify.body", link, int(s.Limits.VerifyValidity.Hours())),
+	})
+}
+
+// Verify confirms the address whose link carried token.
+func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
+	if len(token) != 64 {
+		return Account{}, ErrBadToken
+	}
+	a, err := s.Store.AccountByVerifyToken(ctx, hashToken(token))
+	if errors.Is(err, ErrNotFound) || (err == nil && !s.Now().Before(a.VerifyExpiresAt)) {
+		return Account{}, ErrBadToken
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	if err := s.Store.MarkVerified(ctx, a.ID, s.Now()); err != nil {
+		return Account{}, err
+	}
+	s.event(ctx, a.ID, EventEmailVerified, "")
+	a.EmailVerifiedAt = s.Now()
+	return a, nil
+}
+
+// Login checks an address and a password. With the temporary password it
+// succeeds once and reports temp, and the caller must allow nothing but
+// choosing a new password. Every failure is ErrBadCredentials, also when a
+// limit holds, so that nothing tells which part was wrong.
+func (s *Service) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
+	email = NormalizeEmail(email)
+	now := s.Now()
+	acctKey, ipKey := "login-fail:acct:"+email, "login-fail:ip:"+ip
+	acctFails, err := s.Counter.Count(ctx, acctKey, time.Hour, now)
+	if err != nil {
+		return Account{}, false, err
+	}
+	ipFails, err := s.Counter.Count(ctx, ipKey, time.Hour, now)
+	if err != nil {
+		return Account{}, false, err
+	}
+	fail := func(id string) (Account, bool, error) {
+		_, _, _ = s.Counter.Hit(ctx, acctKey, time.Hour, now)
+		_, _, _ = s.Counter.Hit(ctx, ipKey, time.Hour, now)
+		if id != "" {
+			s.event(ctx, id, EventLoginFailed, ip)
+		}
+		// Growing delays: a few mistakes cost nothing, many cost seconds.
+		if n := max(acctFails, ipFails/10); n >= 3 {
+			s.Sleep(ctx, min(100*time.Millisecond<<min(n-3, 10), 5*time.Second))
+		}
+		return Account{}, false, ErrBadCredentials
+	}
+	a, err = s.Store.AccountByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		s.Hasher.Verify(password, dummyHash(s.Hasher)) // the same work as for a real account
+		return fail("")
+	}
+	if err != nil {
+		return Account{}, false, err
+	}
+	limited := acctFails >= s.Limits.FailsPerAccount || ipFails >= s.Limits.FailsPerAddress
+	if s.Hasher.Verify(password, a.PasswordHash) && !limited {
+		s.event(ctx, a.ID, EventLogin, ip)
+		return a, false, nil
+	}
+	if tp := a.Temp; tp != nil && !limited && now.Before(tp.ExpiresAt) {
+		tries, err := s.Counter.Count(ctx, tempKey(a, tp), s.Limits.TempValidity*2, tp.IssuedAt)
+		if err != nil {
+			return Account{}, false, err
+		}
+		if tries < s.Limits.TempTries && s.Hasher.Verify(password, tp.Hash) {
+			// Used once: what remains is only for refusing it as the new password.
+			used := *tp
+			used.ExpiresAt = now
+			if err := s.Store.SetTempPassword(ctx, a.ID, &used); err != nil {
+				return Account{}, false, err
+			}
+			s.event(ctx, a.ID, EventResetUsed, ip)
+			return a, true, nil
+		}
+		_, _, _ = s.Counter.Hit(ctx, tempKey(a, tp), s.Limits.TempValidity*2, tp.IssuedAt)
+	}
+	return fail(a.ID)
+}
+
+// tempKey counts wrong tries of one temporary password; its window starts
+// when the password was issued, so it outlasts the password.
+func tempKey(a Account, tp *TempPassword) string {
+	return fmt.Sprintf("temp-tries:%s:%d", a.ID, tp.IssuedAt.UnixNano())
+}
+
+var dummy struct {
+	once sync.Once
+	hash string
+}
+
+// dummyHash is a hash of nothing anyone types, made once.
+func dummyHash(h Hasher) string {
+	dummy.once.Do(func() { dummy.hash, _ = h.Hash(randomToken()) })
+	return dummy.hash
+}
+
+// RequestReset e-mails a temporary password when the address has an
+// account. It answers the same, in about the same time, either way; the
+// old password keeps working until the applicant changes it.
+func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) error {
+	email = NormalizeEmail(email)
+	if !validEmail(email) {
+		return &ValidationError{Fields: []FieldError{{"email", "account.error.email"}}}
+	}
+	now := s.Now()
+	perEmail, _, err := s.Counter.Hit(ctx, "reset:email:"+email, time.Hour, now)
+	if err != nil {
+		return err
+	}
+	perIP, _, err := s.Counter.Hit(ctx, "reset:ip:"+ip, time.Hour, now)
+	if err != nil {
+		return err
+	}
+	a, err := s.Store.AccountByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) || perEmail > s.Limits.ResetsPerEmail || perIP > s.Limits.ResetsPerIP {
+		_, _ = s.Hasher.Hash(randomToken()) // the same work as for a real account
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	code := NewTempCode()
+	hash, err := s.Hasher.Hash(code)
+	if err != nil {
+		return err
+	}
+	tp := &TempPassword{Hash: hash, IssuedAt: now, ExpiresAt: now.Add(s.Limits.TempValidity)}
+	if err := s.Store.SetTempPassword(ctx, a.ID, tp); err != nil {
+		return err
+	}
+	s.event(ctx, a.ID, EventResetRequested, ip)
+	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	return s.Mailer.Send(ctx, mail.Message{
+		To: a.Email, Subject: t("mail.reset.subject"),
+		Text: t("mail.reset.body", code, int(s.Limits.TempValidity.Hours()), s.BaseURL+"/logga-in"),
+	})
+}
+
+// SetNewPassword sets the password chosen after logging in with a
+// temporary one; it may not be the temporary password itself.
+func (s *Service) SetNewPassword(ctx context.Context, id, password, ip, lang string) error {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
+		return &ValidationError{Fields: []FieldError{{"password", key}}}
+	}
+	if a.Temp != nil && s.Hasher.Verify(password, a.Temp.Hash) {
+		return &ValidationError{Fields: []FieldError{{"password", "password.error.same_as_temp"}}}
+	}
+	return s.setPassword(ctx, a, password, ip, lang)
+}
+
+// ChangePassword replaces the password after checking the current one.
+func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip, lang string) error {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	var errs problems
+	if !s.Hasher.Verify(current, a.PasswordHash) {
+		errs.add("current", "password.error.current")
+	}
+	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
+		errs.add("password", key)
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, a, password, ip, lang)
+}
+
+func (s *Service) setPassword(ctx context.Context, a Account, password, ip, lang string) error {
+	hash, err := s.Hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetPassword(ctx, a.ID, hash, s.Now()); err != nil {
+		return err
+	}
+	s.event(ctx, a.ID, EventPasswordChanged, ip)
+	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	return s.Mailer.Send(ctx, mail.Message{
+		To: a.Email, Subject: t("mail.password_changed.subject"),
+		Text: t("mail.password_changed.body", s.BaseURL+"/glomt-losenord"),
+	})
+}
+
+// UpdateProfile cleans, checks and stores the applicant's details.
+func (s *Service) UpdateProfile(ctx context.Context, id string, p Profile, ip string) (Profile, error) {
+	p = p.Clean()
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	if err := s.Store.SetProfile(ctx, id, p); err != nil {
+		return p, err
+	}
+	s.event(ctx, id, EventProfileChanged, ip)
+	return p, nil
+}
+
+// Account returns one account.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+	return s.Store.AccountByID(ctx, id)
+}
+
+// Events returns the newest security events of an account.
+func (s *Service) Events(ctx context.Context, id string) ([]Event, error) {
+	return s.Store.Events(ctx, id, 50)
+}
+
+// Record adds an event to an account's log (logout is recorded by the web side).
+func (s *Service) Record(ctx context.Context, id, kind, ip string) { s.event(ctx, id, kind, ip) }
+
+// event records a security event; a failure to record does not undo the
+// action it records.
+func (s *Service) event(ctx context.Context, id, kind, ip string) {
+	_ = s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip})
+}

@@ -1,0 +1,187 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"portal/applicants"
+)
+
+// Accounts stores applicant accounts and their security log.
+type Accounts struct{ db *DB }
+
+// Accounts returns the account store.
+func (d *DB) Accounts() *Accounts { return &Accounts{d} }
+
+type profileDoc struct {
+	FirstName  string `bson:"first_name"`
+	LastName   string `bson:"last_name"`
+	Street     string `bson:"street"`
+	PostalCode string `bson:"postal_code"`
+	Town       string `bson:"town"`
+	Country    string `bson:"country"`
+	Phone      string `bson:"phone"`
+}
+
+type tempDoc struct {
+	Hash      string    `bson:"hash"`
+	IssuedAt  time.Time `bson:"issued_at"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
+type accountDoc struct {
+	ID                bson.ObjectID `bson:"_id,omitempty"`
+	Email             string        `bson:"email"`
+	PasswordHash      string        `bson:"password_hash"`
+	EmailVerifiedAt   time.Time     `bson:"email_verified_at,omitempty"`
+	VerifyTokenHash   string        `bson:"verify_token_hash,omitempty"`
+	VerifyExpiresAt   time.Time     `bson:"verify_expires_at,omitempty"`
+	ConsentVersion    string        `bson:"consent_version"`
+	ConsentAt         time.Time     `bson:"consent_at"`
+	Profile           profileDoc    `bson:"profile"`
+	Temp              *tempDoc      `bson:"temp,omitempty"`
+	CreatedAt         time.Time     `bson:"created_at"`
+	PasswordChangedAt time.Time     `bson:"password_changed_at"`
+}
+
+func (d accountDoc) account() applicants.Account {
+	a := applicants.Account{
+		ID: d.ID.Hex(), Email: d.Email, PasswordHash: d.PasswordHash, EmailVerifiedAt: d.EmailVerifiedAt,
+		VerifyTokenHash: d.VerifyTokenHash, VerifyExpiresAt: d.VerifyExpiresAt,
+		ConsentVersion: d.ConsentVersion, ConsentAt: d.ConsentAt, Profile: applicants.Profile(d.Profile),
+		CreatedAt: d.CreatedAt, PasswordChangedAt: d.PasswordChangedAt,
+	}
+	if d.Temp != nil {
+		a.Temp = &applicants.TempPassword{Hash: d.Temp.Hash, IssuedAt: d.Temp.IssuedAt, ExpiresAt: d.Temp.ExpiresAt}
+	}
+	return a
+}
+
+// CreateAccount stores a new account; the unique index on email refuses a
+// second account for one address.
+func (s *Accounts) CreateAccount(ctx context.Context, a applicants.Account) (string, error) {
+	doc := accountDoc{Email: a.Email, PasswordHash: a.PasswordHash, ConsentVersion: a.ConsentVersion,
+		ConsentAt: a.ConsentAt, Profile: profileDoc(a.Profile), CreatedAt: a.CreatedAt, PasswordChangedAt: a.PasswordChangedAt}
+	res, err := s.db.c(colAccounts).InsertOne(ctx, doc)
+	if isDuplicate(err) {
+		return "", applicants.ErrEmailTaken
+	}
+	if err != nil {
+		return "", fmt.Errorf("storage: create account: %w", err)
+	}
+	return res.InsertedID.(bson.ObjectID).Hex(), nil
+}
+
+func (s *Accounts) one(ctx context.Context, filter bson.M) (applicants.Account, error) {
+	var doc accountDoc
+	err := s.db.c(colAccounts).FindOne(ctx, filter).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return applicants.Account{}, applicants.ErrNotFound
+	}
+	if err != nil {
+		return applicants.Account{}, fmt.Errorf("storage: account: %w", err)
+	}
+	return doc.account(), nil
+}
+
+// AccountByEmail finds an account by its normalized address.
+func (s *Accounts) AccountByEmail(ctx context.Context, email string) (applicants.Account, error) {
+	return s.one(ctx, bson.M{"email": email})
+}
+
+// AccountByID finds an account by id.
+func (s *Accounts) AccountByID(ctx context.Context, id string) (applicants.Account, error) {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return applicants.Account{}, applicants.ErrNotFound
+	}
+	return s.one(ctx, bson.M{"_id": oid})
+}
+
+// AccountByVerifyToken finds the account a verification link belongs to.
+func (s *Accounts) AccountByVerifyToken(ctx context.Context, hash string) (applicants.Account, error) {
+	return s.one(ctx, bson.M{"verify_token_hash": hash})
+}
+
+func (s *Accounts) update(ctx context.Context, id string, update bson.M) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return applicants.ErrNotFound
+	}
+	res, err := s.db.c(colAccounts).UpdateOne(ctx, bson.M{"_id": oid}, update)
+	if err != nil {
+		return fmt.Errorf("storage: update account: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return applicants.ErrNotFound
+	}
+	return nil
+}
+
+// SetPassword replaces the password and removes any temporary one.
+func (s *Accounts) SetPassword(ctx context.Context, id, hash string, now time.Time) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"password_hash": hash, "password_changed_at": now}, "$unset": bson.M{"temp": ""}})
+}
+
+// SetTempPassword replaces the temporary password; nil removes it.
+func (s *Accounts) SetTempPassword(ctx context.Context, id string, t *applicants.TempPassword) error {
+	if t == nil {
+		return s.update(ctx, id, bson.M{"$unset": bson.M{"temp": ""}})
+	}
+	return s.update(ctx, id, bson.M{"$set": bson.M{"temp": tempDoc{Hash: t.Hash, IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt}}})
+}
+
+// SetVerifyToken stores the hash of a new verification link.
+func (s *Accounts) SetVerifyToken(ctx context.Context, id, hash string, expires time.Time) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"verify_token_hash": hash, "verify_expires_at": expires}})
+}
+
+// MarkVerified records the confirmation of the address and spends the link.
+func (s *Accounts) MarkVerified(ctx context.Context, id string, now time.Time) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"email_verified_at": now}, "$unset": bson.M{"verify_token_hash": "", "verify_expires_at": ""}})
+}
+
+// SetProfile stores the applicant's details.
+func (s *Accounts) SetProfile(ctx context.Context, id string, p applicants.Profile) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"profile": profileDoc(p)}})
+}
+
+type eventDoc struct {
+	Account string    `bson:"account"`
+	At      time.Time `bson:"at"`
+	Kind    string    `bson:"kind"`
+	IP      string    `bson:"ip,omitempty"`
+}
+
+// AddEvent appends to an account's security log.
+func (s *Accounts) AddEvent(ctx context.Context, id string, e applicants.Event) error {
+	_, err := s.db.c(colEvents).InsertOne(ctx, eventDoc{Account: id, At: e.At, Kind: e.Kind, IP: e.IP})
+	if err != nil {
+		return fmt.Errorf("storage: add event: %w", err)
+	}
+	return nil
+}
+
+// Events returns an account's newest security events first.
+func (s *Accounts) Events(ctx context.Context, id string, limit int) ([]applicants.Event, error) {
+	cur, err := s.db.c(colEvents).Find(ctx, bson.M{"account": id},
+		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("storage: events: %w", err)
+	}
+	var docs []eventDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: events: %w", err)
+	}
+	out := make([]applicants.Event, len(docs))
+	for i, d := range docs {
+		out[i] = applicants.Event{At: d.At, Kind: d.Kind, IP: d.IP}
+	}
+	return out, nil
+}
