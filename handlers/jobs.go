@@ -25,6 +25,9 @@ func queryValues(c *fiber.Ctx) url.Values {
 // until the board changes. Only pages that depend on nothing else (no
 // session, no form token) may use it.
 func (h *handler) cachedPage(c *fiber.Ctx, draw func() error) error {
+	if sessionOf(c) != nil {
+		return draw() // the header shows the logged-in applicant
+	}
 	gen, err := h.deps.Board.Generation(c.UserContext())
 	if err != nil {
 		return err

@@ -40,6 +40,14 @@ func localPath(next string) string {
 	return next
 }
 
+// localPathOrEmpty is localPath for an optional "next": "" stays "".
+func localPathOrEmpty(next string) string {
+	if next == "" {
+		return ""
+	}
+	return localPath(next)
+}
+
 func (h *handler) showHealth(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString("ok")

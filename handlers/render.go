@@ -37,12 +37,15 @@ func (h *handler) render(c *fiber.Ctx, name string, p page) error {
 		"Feeds":        p.Feeds,
 		"JSONLD":       p.JSONLD,
 		"AssetVersion": views.AssetVersion,
+		"LoggedIn":     sessionOf(c) != nil,
 		"LangSwitch":   "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
 	}
 	for k, v := range p.Data {
 		bind[k] = v
 	}
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+	}
 	return c.Render(name, bind, "layouts/base")
 }
 

@@ -12,8 +12,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"portal/applicants"
 	"portal/jobs"
 	"portal/mail"
+	"portal/sessions"
 	"portal/views"
 )
 
@@ -44,6 +46,29 @@ type Counter interface {
 // it has the shape of fiber.Storage.
 type Storage = fiber.Storage
 
+// Accounts is what the account pages need.
+type Accounts interface {
+	Register(ctx context.Context, r applicants.Registration) (applicants.Account, error)
+	SendVerification(ctx context.Context, a applicants.Account, lang string) error
+	Verify(ctx context.Context, token string) (applicants.Account, error)
+	Login(ctx context.Context, email, password, ip string) (applicants.Account, bool, error)
+	RequestReset(ctx context.Context, email, ip, lang string) error
+	SetNewPassword(ctx context.Context, id, password, ip, lang string) error
+	ChangePassword(ctx context.Context, id, current, password, ip, lang string) error
+	UpdateProfile(ctx context.Context, id string, p applicants.Profile, ip string) (applicants.Profile, error)
+	Account(ctx context.Context, id string) (applicants.Account, error)
+	Events(ctx context.Context, id string) ([]applicants.Event, error)
+	Record(ctx context.Context, id, kind, ip string)
+}
+
+// Sessions starts, checks and ends logins.
+type Sessions interface {
+	Start(ctx context.Context, accountID string, public, restricted bool) (string, sessions.Session, error)
+	Load(ctx context.Context, token string) (sessions.Session, error)
+	End(ctx context.Context, s sessions.Session) error
+	EndOthers(ctx context.Context, s sessions.Session) error
+}
+
 // Check is one dependency /readyz tries.
 type Check struct {
 	Name string
@@ -65,13 +90,15 @@ type Config struct {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	Board   JobBoard
-	Mailer  Mailer
-	MailLog MailLog
-	Counter Counter
-	Storage Storage
-	Checks  []Check
-	Log     *slog.Logger
+	Board    JobBoard
+	Accounts Accounts
+	Sessions Sessions
+	Mailer   Mailer
+	MailLog  MailLog
+	Counter  Counter
+	Storage  Storage
+	Checks   []Check
+	Log      *slog.Logger
 }
 
 type handler struct {
@@ -115,7 +142,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	})
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(h.requestID, h.accessLog, securityHeaders(), h.locale)
+	app.Use(h.requestID, h.accessLog, securityHeaders(), h.locale, h.loadSession)
 
 	app.Get("/healthz", h.showHealth)
 	app.Get("/readyz", h.showReady)
@@ -131,9 +158,27 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/jobb/:ref/ansok", h.showApplyPage)
 	app.Get("/tillganglighet", h.showAccessibility)
 
-	forms := app.Group("", h.csrf())
-	forms.Get("/support", h.showSupport)
-	forms.Post("/support", h.limit("support", 5, time.Hour), h.sendSupport)
+	// Forms carry CSRF tokens; account pages also need a login. Middleware
+	// is given per route: a Group without a prefix would run it for every
+	// route registered after it.
+	csrf, login := h.csrf(), h.requireLogin
+	app.Get("/support", csrf, h.showSupport)
+	app.Post("/support", csrf, h.limit("support", 5, time.Hour), h.sendSupport)
+	app.Get("/logga-in", csrf, h.showLogin)
+	app.Post("/logga-in", csrf, h.limit("login", 60, 15*time.Minute), h.login)
+	app.Get("/logga-ut", csrf, h.showLogout)
+	app.Post("/logga-ut", csrf, h.logout)
+	app.Get("/konto/ny", csrf, h.showRegister)
+	app.Post("/konto/ny", csrf, h.limit("register", 20, time.Hour), h.register)
+	app.Get("/glomt-losenord", csrf, h.showForgot)
+	app.Post("/glomt-losenord", csrf, h.requestReset)
+	app.Get("/konto/verifiera", h.verifyEmail)
+	app.Post("/konto/verifiera/skicka", csrf, login, h.limit("verify", 10, time.Hour), h.resendVerification)
+	app.Get("/nytt-losenord", csrf, login, h.showNewPassword)
+	app.Post("/nytt-losenord", csrf, login, h.setNewPassword)
+	app.Get("/mina-uppgifter", csrf, login, h.showProfile)
+	app.Post("/mina-uppgifter", csrf, login, h.saveProfile)
+	app.Post("/mina-uppgifter/losenord", csrf, login, h.changePassword)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", h.showDevMail)

@@ -46,6 +46,9 @@ func (l *Locales) Get(lang string) *Localizer {
 	return l.byLang["sv"]
 }
 
+// Translate returns the text of key in lang (Swedish for an unknown lang).
+func (l *Locales) Translate(lang, key string, args ...any) string { return l.Get(lang).T(key, args...) }
+
 // Keys returns the keys of one language.
 func (l *Locales) Keys(lang string) []string {
 	var out []string

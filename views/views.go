@@ -77,8 +77,14 @@ type Pair struct {
 type FieldView struct {
 	L                               *Localizer
 	Name, Label, Type, Autocomplete string
-	Value, Error                    string
+	Value, Error, Hint              string
 	Required                        bool
+}
+
+// SummaryView is what the error summary template shows.
+type SummaryView struct {
+	L      *Localizer
+	Errors []FieldError
 }
 
 // FieldError is a form field and the translation key of what is wrong.
@@ -102,10 +108,18 @@ func funcs(now func() time.Time) map[string]any {
 			return FacetView{l, name, legend, prefix, opts}
 		},
 		"pair": func(l *Localizer, b any) Pair { return Pair{l, b} },
-		"field": func(l *Localizer, form map[string]string, errs []FieldError, name, label, typ, autocomplete string, required bool) FieldView {
-			return FieldView{L: l, Name: name, Label: label, Type: typ, Autocomplete: autocomplete,
+		"field": func(l *Localizer, form map[string]string, errs []FieldError, name, label, typ, autocomplete string, required bool, hint ...string) FieldView {
+			f := FieldView{L: l, Name: name, Label: label, Type: typ, Autocomplete: autocomplete,
 				Value: form[name], Error: fieldError(errs, name), Required: required}
+			if typ == "password" {
+				f.Value = "" // never sent back
+			}
+			if len(hint) > 0 {
+				f.Hint = hint[0]
+			}
+			return f
 		},
+		"summary":    func(l *Localizer, errs []FieldError) SummaryView { return SummaryView{l, errs} },
 		"fieldError": fieldError,
 		"closesToday": func(a jobs.Ad) bool {
 			return jobs.DayOf(now()) == a.LastDay

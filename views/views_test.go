@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/applicants"
 	"portal/jobs"
 )
 
@@ -58,6 +59,20 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used = append(used, "dev.mail.status."+s)
 	}
 	used = append(used, "extent.full", "extent.part")
+	for _, e := range []string{applicants.EventRegistered, applicants.EventEmailVerified, applicants.EventLogin, applicants.EventLoginFailed,
+		applicants.EventResetRequested, applicants.EventResetUsed, applicants.EventPasswordChanged, applicants.EventProfileChanged, applicants.EventLogout} {
+		used = append(used, "event."+e)
+	}
+	for _, k := range []string{"mail.verify.subject", "mail.verify.body", "mail.reset.subject", "mail.reset.body",
+		"mail.password_changed.subject", "mail.password_changed.body", "account.error.email", "account.error.taken",
+		"account.error.consent", "password.error.short", "password.error.long", "password.error.weak",
+		"password.error.same_as_temp", "password.error.current", "password.error.mismatch", "form.error.invalid",
+		"profile.error.postal_code_format", "profile.error.phone_format", "login.error", "login.expired"} {
+		used = append(used, k)
+	}
+	for _, f := range []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"} {
+		used = append(used, "profile.error."+f)
+	}
 	sort.Strings(used)
 	for _, k := range used {
 		if !keys[k] {

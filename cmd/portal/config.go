@@ -42,6 +42,11 @@ type Config struct {
 	IdleTimeout    time.Duration
 	ShutdownGrace  time.Duration
 	AdsRefresh     time.Duration
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
+	Argon2Memory   int // KiB
+	Argon2Passes   int
+	Argon2Lanes    int
 }
 
 // Dev reports whether the portal runs in development mode.
@@ -186,6 +191,14 @@ func loadConfig(lookup env) (Config, error) {
 	c.IdleTimeout = duration("PORTAL_IDLE_TIMEOUT", 60*time.Second)
 	c.ShutdownGrace = duration("PORTAL_SHUTDOWN_GRACE", 20*time.Second)
 	c.AdsRefresh = duration("PORTAL_ADS_REFRESH", 2*time.Second)
+	c.SessionIdle = duration("PORTAL_SESSION_IDLE", 30*time.Minute)
+	c.SessionMax = duration("PORTAL_SESSION_MAX", 12*time.Hour)
+	if c.SessionIdle > c.SessionMax {
+		bad("PORTAL_SESSION_IDLE", "must not be longer than PORTAL_SESSION_MAX")
+	}
+	c.Argon2Memory = integer("PORTAL_ARGON2_MEMORY_KIB", 64*1024, 8*1024, 4*1024*1024)
+	c.Argon2Passes = integer("PORTAL_ARGON2_ITERATIONS", 2, 1, 20)
+	c.Argon2Lanes = integer("PORTAL_ARGON2_PARALLELISM", 2, 1, 64)
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

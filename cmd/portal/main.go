@@ -18,13 +18,16 @@ import (
 	"syscall"
 	"time"
 
+	"portal/applicants"
 	"portal/demo"
 	"portal/handlers"
 	"portal/jobs"
 	"portal/mail"
 	"portal/mail/smtp"
+	"portal/sessions"
 	"portal/storage"
 	"portal/tasks"
+	"portal/views"
 )
 
 func main() {
@@ -172,12 +175,25 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
 	outbox := mail.NewOutbox(db.Outbox(), time.Now)
+	locales, err := views.LoadLocales()
+	if err != nil {
+		return err
+	}
+	hasher := applicants.DefaultHasher
+	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
+	accounts := &applicants.Service{
+		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: hasher, Limits: applicants.DefaultLimits,
+		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
+	}
+	policy := sessions.DefaultPolicy
+	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
 	app, err := handlers.New(handlers.Config{
 		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
 		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies,
 	}, handlers.Deps{
 		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
+		Accounts: accounts, Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
 		Storage: db.KV("fiber", time.Now), Log: log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: blobs.Ping}},
 	})

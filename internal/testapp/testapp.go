@@ -10,15 +10,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/gofiber/fiber/v2"
 
+	"portal/applicants"
 	"portal/demo"
 	"portal/handlers"
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
+	"portal/sessions"
 	"portal/storage"
+	"portal/views"
 )
+
+// FastHasher is argon2id with small parameters, so tests do not wait on
+// hashing; the production parameters are measured by make bench.
+var FastHasher = applicants.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 
 // Options shape a test portal.
 type Options struct {
@@ -32,12 +40,14 @@ type Options struct {
 
 // Portal is a test portal.
 type Portal struct {
-	App   *fiber.App
-	DB    *storage.DB
-	Board *jobs.Board
-	Clock *testenv.Clock // nil with the real clock
-	Now   func() time.Time
-	Ads   []jobs.Ad
+	App      *fiber.App
+	DB       *storage.DB
+	Board    *jobs.Board
+	Clock    *testenv.Clock // nil with the real clock
+	Accounts *applicants.Service
+	Sessions *sessions.Manager
+	Now      func() time.Time
+	Ads      []jobs.Ad
 }
 
 // New builds a portal with its own database.
@@ -62,12 +72,24 @@ func New(t testing.TB, o Options) *Portal {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	locales, err := views.LoadLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outbox := mail.NewOutbox(db.Outbox(), p.Now)
+	p.Accounts = &applicants.Service{
+		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: FastHasher, Limits: applicants.DefaultLimits,
+		Now: p.Now, BaseURL: o.BaseURL, Translate: locales.Translate,
+		Sleep: func(context.Context, time.Duration) {},
+	}
+	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: sessions.DefaultPolicy, Now: p.Now}
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
 		BodyLimit: 64 * 1024, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		TrustedProxies: o.TrustedProxies,
 	}, handlers.Deps{
-		Board: p.Board, Mailer: mail.NewOutbox(db.Outbox(), p.Now), MailLog: db.Outbox(), Counter: db.Counters(),
+		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
+		Accounts: p.Accounts, Sessions: p.Sessions,
 		Storage: db.KV("fiber", p.Now), Log: slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}},
 	})

@@ -1,0 +1,298 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/applicants"
+	"portal/views"
+)
+
+// form reads the named fields of a posted form, trimmed (passwords as
+// typed) and copied out of Fiber's reused buffers.
+func form(c *fiber.Ctx, fields ...string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for _, f := range fields {
+		v := strings.Clone(c.FormValue(f))
+		if !strings.Contains(f, "password") && f != "current" && f != "confirm" {
+			v = strings.TrimSpace(v)
+		}
+		out[f] = v
+	}
+	return out
+}
+
+// fieldErrors turns a domain validation error into the view's field errors.
+func fieldErrors(err error) ([]views.FieldError, bool) {
+	var verr *applicants.ValidationError
+	if !errors.As(err, &verr) {
+		return nil, false
+	}
+	out := make([]views.FieldError, len(verr.Fields))
+	for i, f := range verr.Fields {
+		out[i] = views.FieldError{Field: f.Field, Key: f.Key}
+	}
+	return out, true
+}
+
+// formPage renders a form page with what was typed and what is wrong.
+func (h *handler) formPage(c *fiber.Ctx, name, titleKey string, data fiber.Map) error {
+	data["CSRF"] = csrfToken(c)
+	if _, ok := data["Form"]; !ok {
+		data["Form"] = map[string]string{}
+	}
+	if errs, ok := data["Errors"].([]views.FieldError); ok && len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, name, page{Title: localizer(c).T(titleKey), Section: "account", Data: data})
+}
+
+// logIn starts a new session (a new id at every login and change of
+// privilege) and ends the one the request came with.
+func (h *handler) logIn(c *fiber.Ctx, accountID string, public, restricted bool) error {
+	if old := sessionOf(c); old != nil {
+		_ = h.deps.Sessions.End(c.UserContext(), *old)
+	}
+	token, s, err := h.deps.Sessions.Start(c.UserContext(), accountID, public, restricted)
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, token)
+	c.Locals(localSession, &s)
+	return nil
+}
+
+func (h *handler) showLogin(c *fiber.Ctx) error {
+	notice := ""
+	switch {
+	case c.Query("expired") == "1":
+		notice = "login.expired"
+	case c.Query("changed") == "1":
+		notice = "login.password_changed"
+	}
+	return h.formPage(c, "account/login", "login.title", fiber.Map{"Next": localPathOrEmpty(c.Query("next")), "Notice": notice})
+}
+
+func (h *handler) login(c *fiber.Ctx) error {
+	f := form(c, "email", "password", "public", "next")
+	next := localPathOrEmpty(f["next"])
+	acc, temp, err := h.deps.Accounts.Login(c.UserContext(), f["email"], f["password"], h.clientIP(c))
+	if errors.Is(err, applicants.ErrBadCredentials) {
+		return h.formPage(c, "account/login", "login.title", fiber.Map{"Form": f, "Next": next,
+			"Errors": []views.FieldError{{Field: "email", Key: "login.error"}}})
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.logIn(c, acc.ID, f["public"] == "1", temp); err != nil {
+		return err
+	}
+	if temp {
+		return c.Redirect("/nytt-losenord", fiber.StatusSeeOther)
+	}
+	if next == "" {
+		next = "/mina-uppgifter"
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (h *handler) showLogout(c *fiber.Ctx) error {
+	return h.formPage(c, "account/logout", "logout.title", fiber.Map{"Done": c.Query("done") == "1" && sessionOf(c) == nil})
+}
+
+// logout ends the session on the server. After a public-computer session
+// the browser is told to forget everything of this site.
+func (h *handler) logout(c *fiber.Ctx) error {
+	if s := sessionOf(c); s != nil {
+		if err := h.deps.Sessions.End(c.UserContext(), *s); err != nil {
+			return err
+		}
+		h.deps.Accounts.Record(c.UserContext(), s.AccountID, applicants.EventLogout, h.clientIP(c))
+		if s.Public {
+			c.Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+		}
+	}
+	h.clearSessionCookie(c)
+	return c.Redirect("/logga-ut?done=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) showRegister(c *fiber.Ctx) error {
+	return h.formPage(c, "account/register", "register.title", fiber.Map{"Next": localPathOrEmpty(c.Query("next"))})
+}
+
+func (h *handler) register(c *fiber.Ctx) error {
+	f := form(c, "email", "password", "consent", "next")
+	acc, err := h.deps.Accounts.Register(c.UserContext(), applicants.Registration{
+		Email: f["email"], Password: f["password"], Consent: f["consent"] == "1", Lang: localizer(c).Lang, IP: h.clientIP(c),
+	})
+	if errs, ok := fieldErrors(err); ok {
+		return h.formPage(c, "account/register", "register.title", fiber.Map{"Form": f, "Errors": errs, "Next": localPathOrEmpty(f["next"])})
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.logIn(c, acc.ID, false, false); err != nil {
+		return err
+	}
+	if next := localPathOrEmpty(f["next"]); next != "" {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	return c.Redirect("/mina-uppgifter?ny=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) verifyEmail(c *fiber.Ctx) error {
+	_, err := h.deps.Accounts.Verify(c.UserContext(), c.Query("token"))
+	ok := err == nil
+	if err != nil && !errors.Is(err, applicants.ErrBadToken) {
+		return err
+	}
+	msg := "verify.done"
+	if !ok {
+		msg = "verify.bad"
+		c.Status(fiber.StatusBadRequest)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer") // the token is in the address
+	return h.render(c, "account/message", page{Title: localizer(c).T("verify.title"), Data: fiber.Map{
+		"Heading": "verify.title", "Message": msg, "OK": ok, "Link": "/mina-uppgifter", "LinkText": "verify.to_profile",
+	}})
+}
+
+func (h *handler) resendVerification(c *fiber.Ctx) error {
+	acc, err := h.deps.Accounts.Account(c.UserContext(), sessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	if !acc.Verified() {
+		if err := h.deps.Accounts.SendVerification(c.UserContext(), acc, localizer(c).Lang); err != nil {
+			return err
+		}
+	}
+	return c.Redirect("/mina-uppgifter?skickat=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) showForgot(c *fiber.Ctx) error {
+	return h.formPage(c, "account/forgot", "forgot.title", fiber.Map{})
+}
+
+func (h *handler) requestReset(c *fiber.Ctx) error {
+	f := form(c, "email")
+	err := h.deps.Accounts.RequestReset(c.UserContext(), f["email"], h.clientIP(c), localizer(c).Lang)
+	if errs, ok := fieldErrors(err); ok {
+		return h.formPage(c, "account/forgot", "forgot.title", fiber.Map{"Form": f, "Errors": errs})
+	}
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "account/forgot", "forgot.title", fiber.Map{"Form": f, "Sent": true})
+}
+
+func (h *handler) showNewPassword(c *fiber.Ctx) error {
+	acc, err := h.deps.Accounts.Account(c.UserContext(), sessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "account/newpassword", "newpw.title", fiber.Map{"Email": acc.Email})
+}
+
+// setNewPassword finishes a login with a temporary password: the new
+// password ends every other session and this one becomes a full login.
+func (h *handler) setNewPassword(c *fiber.Ctx) error {
+	s := sessionOf(c)
+	f := form(c, "password", "confirm")
+	acc, err := h.deps.Accounts.Account(c.UserContext(), s.AccountID)
+	if err != nil {
+		return err
+	}
+	if f["password"] != f["confirm"] {
+		return h.formPage(c, "account/newpassword", "newpw.title", fiber.Map{"Email": acc.Email,
+			"Errors": []views.FieldError{{Field: "confirm", Key: "password.error.mismatch"}}})
+	}
+	err = h.deps.Accounts.SetNewPassword(c.UserContext(), s.AccountID, f["password"], h.clientIP(c), localizer(c).Lang)
+	if errs, ok := fieldErrors(err); ok {
+		return h.formPage(c, "account/newpassword", "newpw.title", fiber.Map{"Email": acc.Email, "Errors": errs})
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Sessions.EndOthers(c.UserContext(), *s); err != nil {
+		return err
+	}
+	if err := h.logIn(c, s.AccountID, s.Public, false); err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?losenord=1", fiber.StatusSeeOther)
+}
+
+var profileFields = []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"}
+
+func profileForm(p applicants.Profile) map[string]string {
+	return map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "street": p.Street,
+		"postal_code": p.PostalCode, "town": p.Town, "country": p.Country, "phone": p.Phone}
+}
+
+// showProfile renders My details; f and errs carry a rejected form back.
+func (h *handler) showProfile(c *fiber.Ctx) error {
+	return h.profilePage(c, nil, nil, nil)
+}
+
+func (h *handler) profilePage(c *fiber.Ctx, f map[string]string, errs, pwErrs []views.FieldError) error {
+	id := sessionOf(c).AccountID
+	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	events, err := h.deps.Accounts.Events(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		f = profileForm(acc.Profile)
+	}
+	notice := ""
+	for q, key := range map[string]string{"ny": "profile.welcome", "sparat": "profile.saved", "losenord": "profile.password_changed", "skickat": "profile.resent"} {
+		if c.Query(q) == "1" {
+			notice = key
+		}
+	}
+	return h.formPage(c, "account/profile", "profile.title", fiber.Map{
+		"Account": acc, "Events": events, "Form": f, "Errors": errs, "PasswordErrors": pwErrs,
+		"Empty": map[string]string{}, "Notice": notice,
+	})
+}
+
+func (h *handler) saveProfile(c *fiber.Ctx) error {
+	f := form(c, profileFields...)
+	p := applicants.Profile{FirstName: f["first_name"], LastName: f["last_name"], Street: f["street"],
+		PostalCode: f["postal_code"], Town: f["town"], Country: f["country"], Phone: f["phone"]}
+	_, err := h.deps.Accounts.UpdateProfile(c.UserContext(), sessionOf(c).AccountID, p, h.clientIP(c))
+	if errs, ok := fieldErrors(err); ok {
+		return h.profilePage(c, f, errs, nil)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?sparat=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) changePassword(c *fiber.Ctx) error {
+	s := sessionOf(c)
+	f := form(c, "current", "password")
+	err := h.deps.Accounts.ChangePassword(c.UserContext(), s.AccountID, f["current"], f["password"], h.clientIP(c), localizer(c).Lang)
+	if errs, ok := fieldErrors(err); ok {
+		return h.profilePage(c, nil, nil, errs)
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Sessions.EndOthers(c.UserContext(), *s); err != nil {
+		return err
+	}
+	if err := h.logIn(c, s.AccountID, s.Public, false); err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?losenord=1", fiber.StatusSeeOther)
+}

@@ -1,0 +1,428 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/mail"
+)
+
+// visitor is a browser for app.Test: it keeps cookies and posts forms with
+// the CSRF token of the page they are on.
+type visitor struct {
+	a       *testApp
+	t       *testing.T
+	cookies map[string]string
+	lang    string
+}
+
+func (a *testApp) visitor(t *testing.T) *visitor {
+	return &visitor{a: a, t: t, cookies: map[string]string{}}
+}
+
+func (v *visitor) send(req *http.Request) response {
+	v.t.Helper()
+	for k, val := range v.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: val})
+	}
+	if v.lang != "" {
+		req.Header.Set("Accept-Language", v.lang)
+	}
+	res := v.a.do(v.t, req)
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(v.cookies, c.Name)
+		} else {
+			v.cookies[c.Name] = c.Value
+		}
+	}
+	return res
+}
+
+func (v *visitor) get(path string) response {
+	v.t.Helper()
+	return v.send(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// post submits values to action from the form on page.
+func (v *visitor) post(page, action string, values url.Values) response {
+	v.t.Helper()
+	p := v.get(page)
+	m := csrfField.FindStringSubmatch(p.body)
+	if m == nil {
+		v.t.Fatalf("no form on %s (status %d)", page, p.StatusCode)
+	}
+	values.Set("_csrf", m[1])
+	req := httptest.NewRequest(http.MethodPost, action, strings.NewReader(values.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return v.send(req)
+}
+
+const goodPassword = "korrekt häst batteri häftklammer"
+
+func (a *testApp) mails(t *testing.T, to string) []mail.Record {
+	t.Helper()
+	recs, err := a.db.Outbox().Recent(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mail.Record
+	for _, r := range recs {
+		if r.To == to {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+var (
+	verifyLink = regexp.MustCompile(`/konto/verifiera\?token=[0-9a-f]+`)
+	tempCode   = regexp.MustCompile(`: (\d{8})\n`)
+)
+
+func register(t *testing.T, v *visitor, email string) {
+	t.Helper()
+	res := v.post("/konto/ny", "/konto/ny", url.Values{"email": {email}, "password": {goodPassword}, "consent": {"1"}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/mina-uppgifter?ny=1" {
+		t.Fatalf("register: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func TestRegisterVerifyLogoutLogin(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	// Bad input: a message next to each field, the address kept.
+	res := v.post("/konto/ny", "/konto/ny", url.Values{"email": {"Åsa@Example.se"}, "password": {"kort"}})
+	if res.StatusCode != 422 {
+		t.Fatalf("bad registration: %d", res.StatusCode)
+	}
+	for _, w := range []string{"Lösenordet måste ha minst 12 tecken.", "godkänna att vi sparar", `value="Åsa@Example.se"`} {
+		if !strings.Contains(res.body, w) {
+			t.Errorf("registration errors lack %q", w)
+		}
+	}
+	res = v.post("/konto/ny", "/konto/ny", url.Values{"email": {"asa@example.se"}, "password": {"password1234"}, "consent": {"1"}})
+	if !strings.Contains(res.body, "för lätt att gissa") {
+		t.Fatal("a common password was accepted")
+	}
+
+	register(t, v, "Asa@Example.se")
+	page := v.get("/mina-uppgifter?ny=1")
+	if page.StatusCode != 200 || !strings.Contains(page.body, "Bekräfta din e-postadress asa@example.se") || page.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("my details after registration: %d %q", page.StatusCode, page.Header.Get("Cache-Control"))
+	}
+	// One account per address.
+	other := a.visitor(t)
+	res = other.post("/konto/ny", "/konto/ny", url.Values{"email": {"asa@example.se"}, "password": {goodPassword}, "consent": {"1"}})
+	if !strings.Contains(res.body, "Det finns redan ett konto") {
+		t.Fatal("a second account for one address")
+	}
+
+	mails := a.mails(t, "asa@example.se")
+	if len(mails) != 1 || mails[0].Subject != "Bekräfta din e-postadress" {
+		t.Fatalf("verification mail: %+v", mails)
+	}
+	link := verifyLink.FindString(mails[0].Text)
+	if res := other.get(link); res.StatusCode != 200 || !strings.Contains(res.body, "Din e-postadress är bekräftad") {
+		t.Fatalf("verify: %d", res.StatusCode)
+	}
+	if res := other.get(link); res.StatusCode != 400 {
+		t.Fatalf("a verification link worked twice: %d", res.StatusCode)
+	}
+	if strings.Contains(v.get("/mina-uppgifter").body, "Bekräfta din e-postadress asa") {
+		t.Fatal("still unverified")
+	}
+
+	// Log out: the session ends on the server, so the old cookie is useless.
+	old := v.cookies["__Host-sid"]
+	if res := v.post("/logga-ut", "/logga-ut", url.Values{}); res.StatusCode != 303 {
+		t.Fatalf("logout: %d", res.StatusCode)
+	}
+	replay := a.visitor(t)
+	replay.cookies["__Host-sid"] = old
+	if res := replay.get("/mina-uppgifter"); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/logga-in?next=%2Fmina-uppgifter") {
+		t.Fatalf("old session after logout: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	// Wrong password and unknown address get the same answer.
+	wrong := v.post("/logga-in", "/logga-in", url.Values{"email": {"asa@example.se"}, "password": {"fel lösenord igen"}})
+	unknown := v.post("/logga-in", "/logga-in", url.Values{"email": {"nobody@example.se"}, "password": {"fel lösenord igen"}})
+	if wrong.StatusCode != 422 || unknown.StatusCode != 422 || !strings.Contains(wrong.body, "Fel e-postadress eller lösenord.") ||
+		!strings.Contains(unknown.body, "Fel e-postadress eller lösenord.") {
+		t.Fatal("failed logins answer differently")
+	}
+	res = v.post("/logga-in?next=/jobb", "/logga-in", url.Values{"email": {" ASA@example.se "}, "password": {goodPassword}, "next": {"/jobb?q=kock"}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/jobb?q=kock" {
+		t.Fatalf("login: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if v.cookies["__Host-sid"] == old || len(v.cookies["__Host-sid"]) != 43 {
+		t.Fatal("the session id did not change at login")
+	}
+	cookie := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"httponly", "secure", "samesite=lax", "path=/"} {
+		if !strings.Contains(strings.ToLower(cookie), want) {
+			t.Errorf("session cookie %q lacks %s", cookie, want)
+		}
+	}
+	events := v.get("/mina-uppgifter").body
+	for _, w := range []string{"Kontot skapades", "E-postadressen bekräftades", "Misslyckad inloggning", "Utloggning", "Inloggning"} {
+		if !strings.Contains(events, w) {
+			t.Errorf("security log lacks %q", w)
+		}
+	}
+}
+
+func TestUnknownSessionIDIsNotAdopted(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	v.cookies["__Host-sid"] = strings.Repeat("A", 43)
+	res := v.get("/mina-uppgifter")
+	if res.StatusCode != 303 || !strings.Contains(res.Header.Get("Location"), "expired=1") {
+		t.Fatalf("forged session: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, kept := v.cookies["__Host-sid"]; kept {
+		t.Fatal("the forged cookie was kept")
+	}
+}
+
+func TestLoginNeedsCSRFToken(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "per@example.se")
+	body := url.Values{"email": {"per@example.se"}, "password": {goodPassword}}
+	req := httptest.NewRequest(http.MethodPost, "/logga-in", strings.NewReader(body.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := a.visitor(t).send(req); res.StatusCode != 403 {
+		t.Fatalf("login without token: %d", res.StatusCode)
+	}
+}
+
+func TestSessionsEndWhenIdleAndAtTheLatest(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "idle@example.se")
+	a.clock.Add(29 * time.Minute)
+	if res := v.get("/mina-uppgifter"); res.StatusCode != 200 {
+		t.Fatalf("active within 30 minutes: %d", res.StatusCode)
+	}
+	a.clock.Add(30 * time.Minute)
+	if res := v.get("/mina-uppgifter"); res.StatusCode != 303 || !strings.Contains(res.Header.Get("Location"), "expired=1") {
+		t.Fatalf("after 30 idle minutes: %d", res.StatusCode)
+	}
+	// Busy all day: the session still ends after 12 hours.
+	res := v.post("/logga-in", "/logga-in", url.Values{"email": {"idle@example.se"}, "password": {goodPassword}})
+	if res.StatusCode != 303 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	for range 12 * 4 {
+		a.clock.Add(15 * time.Minute)
+		if res := v.get("/mina-uppgifter"); res.StatusCode != 200 {
+			break
+		}
+	}
+	if res := v.get("/mina-uppgifter"); res.StatusCode != 303 {
+		t.Fatal("session outlived 12 hours")
+	}
+	// A public computer: 15 idle minutes, 60 in all, and a logout that clears the browser.
+	res = v.post("/logga-in", "/logga-in", url.Values{"email": {"idle@example.se"}, "password": {goodPassword}, "public": {"1"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("public login: %d", res.StatusCode)
+	}
+	a.clock.Add(16 * time.Minute)
+	if res := v.get("/mina-uppgifter"); res.StatusCode != 303 {
+		t.Fatal("public session outlived 15 idle minutes")
+	}
+	v.post("/logga-in", "/logga-in", url.Values{"email": {"idle@example.se"}, "password": {goodPassword}, "public": {"1"}})
+	for range 5 {
+		a.clock.Add(14 * time.Minute)
+		v.get("/mina-uppgifter")
+	}
+	if res := v.get("/mina-uppgifter"); res.StatusCode != 303 {
+		t.Fatal("public session outlived 60 minutes")
+	}
+	v.post("/logga-in", "/logga-in", url.Values{"email": {"idle@example.se"}, "password": {goodPassword}, "public": {"1"}})
+	res = v.post("/logga-ut", "/logga-ut", url.Values{})
+	if !strings.Contains(res.Header.Get("Clear-Site-Data"), `"cookies"`) {
+		t.Fatal("public logout did not clear the browser")
+	}
+}
+
+func TestForgottenPassword(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "eva@example.se")
+	v.post("/logga-ut", "/logga-ut", url.Values{})
+
+	known := v.post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {"eva@example.se"}})
+	unknown := v.post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {"ingen@example.se"}})
+	norm := func(s string) string {
+		s = strings.ReplaceAll(s, "eva@example.se", "X")
+		s = strings.ReplaceAll(s, "ingen@example.se", "X")
+		return csrfField.ReplaceAllString(s, "")
+	}
+	if known.StatusCode != 200 || norm(known.body) != norm(unknown.body) {
+		t.Fatal("the reset page tells whether an account exists")
+	}
+	if len(a.mails(t, "ingen@example.se")) != 0 {
+		t.Fatal("mail sent to an address without account")
+	}
+	code := func() string {
+		ms := a.mails(t, "eva@example.se")
+		for _, m := range ms {
+			if m.Subject == "Ditt tillfälliga lösenord" {
+				return tempCode.FindStringSubmatch(m.Text)[1]
+			}
+		}
+		t.Fatal("no temporary password mailed")
+		return ""
+	}
+	first := code()
+
+	// The old password keeps working: a stranger's request locks no one out.
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"eva@example.se"}, "password": {goodPassword}}); res.StatusCode != 303 {
+		t.Fatal("old password stopped working after a reset request")
+	}
+	v.post("/logga-ut", "/logga-ut", url.Values{})
+
+	// After 24 hours the temporary password is void.
+	a.clock.Add(24*time.Hour + time.Second)
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"eva@example.se"}, "password": {first}}); res.StatusCode != 422 {
+		t.Fatal("temporary password worked after 24 hours")
+	}
+	// A new request replaces the old one.
+	v.post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {"eva@example.se"}})
+	second := code()
+	if second == first && len(a.mails(t, "eva@example.se")) < 3 {
+		t.Fatal("no new temporary password")
+	}
+	res := v.post("/logga-in", "/logga-in", url.Values{"email": {"eva@example.se"}, "password": {second}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/nytt-losenord" {
+		t.Fatalf("login with temporary password: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	// The restricted session reaches only the page to choose a password.
+	if res := v.get("/mina-uppgifter"); res.StatusCode != 303 || res.Header.Get("Location") != "/nytt-losenord" {
+		t.Fatalf("restricted session reached my details: %d", res.StatusCode)
+	}
+	res = v.post("/nytt-losenord", "/nytt-losenord", url.Values{"password": {second + "0000"}, "confirm": {second + "0000"}})
+	if res.StatusCode != 422 {
+		t.Fatalf("weak new password: %d", res.StatusCode)
+	}
+	res = v.post("/nytt-losenord", "/nytt-losenord", url.Values{"password": {"en helt ny fras för våren"}, "confirm": {"en helt annan fras"}})
+	if !strings.Contains(res.body, "Lösenorden är inte likadana.") {
+		t.Fatal("mismatch not reported")
+	}
+	res = v.post("/nytt-losenord", "/nytt-losenord", url.Values{"password": {"en helt ny fras för våren"}, "confirm": {"en helt ny fras för våren"}})
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/mina-uppgifter?losenord=1" {
+		t.Fatalf("new password: %d", res.StatusCode)
+	}
+	if v.get("/mina-uppgifter").StatusCode != 200 {
+		t.Fatal("not fully logged in after choosing a password")
+	}
+	ms := a.mails(t, "eva@example.se")
+	if ms[0].Subject != "Ditt lösenord har ändrats" {
+		t.Fatalf("no notice of the change: %s", ms[0].Subject)
+	}
+	// Used once.
+	other := a.visitor(t)
+	if res := other.post("/logga-in", "/logga-in", url.Values{"email": {"eva@example.se"}, "password": {second}}); res.StatusCode != 422 {
+		t.Fatal("temporary password worked twice")
+	}
+}
+
+func TestTemporaryPasswordVoidAfterFiveWrongTries(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "ola@example.se")
+	v.post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {"ola@example.se"}})
+	var code string
+	for _, m := range a.mails(t, "ola@example.se") {
+		if mm := tempCode.FindStringSubmatch(m.Text); mm != nil {
+			code = mm[1]
+		}
+	}
+	for i := range 5 {
+		wrongCode := "0000000" + string(rune('0'+i))
+		if wrongCode == code {
+			wrongCode = "99999999"
+		}
+		v.post("/logga-in", "/logga-in", url.Values{"email": {"ola@example.se"}, "password": {wrongCode}})
+	}
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"ola@example.se"}, "password": {code}}); res.StatusCode != 422 {
+		t.Fatal("temporary password worked after five wrong tries")
+	}
+}
+
+func TestAccountLimitHoldsEvenForTheRightPassword(t *testing.T) {
+	a := newTestApp(t, false)
+	a.Accounts.Limits.FailsPerAccount = 3
+	v := a.visitor(t)
+	register(t, v, "lisa@example.se")
+	v.post("/logga-ut", "/logga-ut", url.Values{})
+	for range 3 {
+		v.post("/logga-in", "/logga-in", url.Values{"email": {"lisa@example.se"}, "password": {"inte rätt lösenord"}})
+	}
+	res := v.post("/logga-in", "/logga-in", url.Values{"email": {"lisa@example.se"}, "password": {goodPassword}})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Fel e-postadress eller lösenord.") {
+		t.Fatalf("limited account logged in: %d", res.StatusCode)
+	}
+	a.clock.Add(time.Hour)
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"lisa@example.se"}, "password": {goodPassword}}); res.StatusCode != 303 {
+		t.Fatal("the limit is permanent")
+	}
+}
+
+func TestMyDetails(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "kim@example.se")
+	details := url.Values{"first_name": {"Kim"}, "last_name": {"Öberg"}, "street": {"Storgatan 1"},
+		"postal_code": {"35230"}, "town": {"Växjö"}, "country": {"Sverige"}, "phone": {"hej"}}
+	res := v.post("/mina-uppgifter", "/mina-uppgifter", details)
+	if res.StatusCode != 422 {
+		t.Fatalf("bad phone: %d", res.StatusCode)
+	}
+	for _, w := range []string{`href="#phone"`, "Telefonnumret får bara innehålla", `value="Öberg"`, `value="Storgatan 1"`, `value="hej"`} {
+		if !strings.Contains(res.body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	details.Set("phone", "070-123 45 67")
+	if res := v.post("/mina-uppgifter", "/mina-uppgifter", details); res.StatusCode != 303 {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	page := v.get("/mina-uppgifter?sparat=1")
+	if !strings.Contains(page.body, `value="352 30"`) || !strings.Contains(page.body, "Dina uppgifter är sparade.") {
+		t.Fatal("postal code not formatted or not saved")
+	}
+	details.Set("postal_code", "3523")
+	if res := v.post("/mina-uppgifter", "/mina-uppgifter", details); !strings.Contains(res.body, "Postnumret ska vara fem siffror") {
+		t.Fatal("short postal code accepted")
+	}
+	if !strings.Contains(v.get("/mina-uppgifter").body, `value="352 30"`) {
+		t.Fatal("a rejected form changed the stored details")
+	}
+
+	// Changing the password asks for the current one and ends other sessions.
+	second := a.visitor(t)
+	second.post("/logga-in", "/logga-in", url.Values{"email": {"kim@example.se"}, "password": {goodPassword}})
+	res = v.post("/mina-uppgifter", "/mina-uppgifter/losenord", url.Values{"current": {"fel"}, "password": {"ett nytt och långt lösenord"}})
+	if !strings.Contains(res.body, "Det nuvarande lösenordet stämmer inte.") {
+		t.Fatal("current password not checked")
+	}
+	res = v.post("/mina-uppgifter", "/mina-uppgifter/losenord", url.Values{"current": {goodPassword}, "password": {"ett nytt och långt lösenord"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("change password: %d", res.StatusCode)
+	}
+	if v.get("/mina-uppgifter").StatusCode != 200 {
+		t.Fatal("this session ended")
+	}
+	if second.get("/mina-uppgifter").StatusCode != 303 {
+		t.Fatal("the other session survived the password change")
+	}
+}
