@@ -6,8 +6,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"portal/applicants"
+	"portal/internal/testapp"
+	"portal/sessions"
 )
 
 type devMail struct {
@@ -118,5 +123,80 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 		if !strings.Contains(text(t, ctx, "main"), map[string]string{"sv": "utloggad", "en": "logged out"}[lang]) {
 			t.Fatalf("%s: not logged out", lang)
 		}
+	}
+}
+
+// loginAs registers an account on p and logs the browser in with it.
+func loginAs(t *testing.T, ctx context.Context, p *testapp.Portal, base, email, pw string) {
+	t.Helper()
+	if _, err := p.Accounts.Register(context.Background(), applicants.Registration{Email: email, Password: pw, Consent: true, Lang: "sv"}); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/sprak/sv?next=/logga-in"),
+		chromedp.WaitVisible("#email", chromedp.ByID),
+		chromedp.SendKeys("#email", email, chromedp.ByID),
+		chromedp.SendKeys("#password", pw, chromedp.ByID),
+		chromedp.Submit("#email", chromedp.ByID),
+		chromedp.WaitVisible("#first_name", chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Two minutes before the login ends a dialog warns and offers to continue.
+func TestSessionTimeoutWarningContinue(t *testing.T) {
+	policy := sessions.DefaultPolicy
+	policy.Idle, policy.TouchEvery = 2*time.Minute+3*time.Second, 0
+	p := testapp.New(t, testapp.Options{Dev: true, Sessions: policy})
+	base := p.Serve(t)
+	ctx := browser(t)
+	loginAs(t, ctx, p, base, "tim@example.se", "en lång mening om hösten och vintern")
+	if err := chromedp.Run(ctx, chromedp.WaitVisible("#session-dialog", chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	checkAxe(t, ctx, "time-out warning")
+	var open bool
+	err := chromedp.Run(ctx,
+		chromedp.Click("#session-continue", chromedp.ByID),
+		chromedp.WaitNotVisible("#session-dialog", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById("session-dialog").open`, &open),
+	)
+	if err != nil || open {
+		t.Fatalf("continue did not close the warning: %v", err)
+	}
+}
+
+// When time runs out the login page follows, and after logging in again
+// the page the applicant was on.
+func TestSessionTimeoutEnds(t *testing.T) {
+	policy := sessions.DefaultPolicy
+	policy.Idle, policy.TouchEvery = 5*time.Second, 0
+	p := testapp.New(t, testapp.Options{Dev: true, Sessions: policy})
+	base := p.Serve(t)
+	ctx := browser(t)
+	email, pw := "tim@example.se", "en lång mening om hösten och vintern"
+	loginAs(t, ctx, p, base, email, pw)
+	var loc string
+	err := chromedp.Run(ctx,
+		chromedp.WaitVisible(`form[action="/logga-in"]`, chromedp.ByQuery),
+		chromedp.Location(&loc),
+	)
+	if err != nil || !strings.Contains(loc, "expired=1") || !strings.Contains(loc, "next=%2Fmina-uppgifter") {
+		t.Fatalf("after the end: %s %v", loc, err)
+	}
+	if !strings.Contains(text(t, ctx, "main"), "sessionen tog slut") {
+		t.Fatal("the login page does not say why")
+	}
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys("#email", email, chromedp.ByID),
+		chromedp.SendKeys("#password", pw, chromedp.ByID),
+		chromedp.Submit("#email", chromedp.ByID),
+		chromedp.WaitVisible("#first_name", chromedp.ByID),
+		chromedp.Location(&loc),
+	)
+	if err != nil || !strings.HasSuffix(loc, "/mina-uppgifter") {
+		t.Fatalf("not back where the applicant was: %s %v", loc, err)
 	}
 }

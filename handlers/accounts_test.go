@@ -426,3 +426,28 @@ func TestMyDetails(t *testing.T) {
 		t.Fatal("the other session survived the password change")
 	}
 }
+
+func TestExtendSession(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "sam@example.se")
+	a.clock.Add(20 * time.Minute)
+	if res := v.send(httptest.NewRequest(http.MethodPost, "/session/forlang", nil)); res.StatusCode != 403 {
+		t.Fatalf("without the header: %d", res.StatusCode)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/session/forlang", nil)
+	req.Header.Set("X-Requested-With", "fetch")
+	res := v.send(req)
+	if res.StatusCode != 200 || !strings.Contains(res.body, `"remaining_ms":1800000`) {
+		t.Fatalf("extend: %d %s", res.StatusCode, res.body)
+	}
+	a.clock.Add(20 * time.Minute)
+	if v.get("/mina-uppgifter").StatusCode != 200 {
+		t.Fatal("extended session ended")
+	}
+	anon := httptest.NewRequest(http.MethodPost, "/session/forlang", nil)
+	anon.Header.Set("X-Requested-With", "fetch")
+	if res := a.visitor(t).send(anon); res.StatusCode != 303 {
+		t.Fatalf("extend without login: %d", res.StatusCode)
+	}
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"html/template"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,17 +29,18 @@ type feedLink struct {
 func (h *handler) render(c *fiber.Ctx, name string, p page) error {
 	l := localizer(c)
 	bind := fiber.Map{
-		"L":            l,
-		"Title":        p.Title,
-		"Site":         h.cfg.SiteName,
-		"Section":      p.Section,
-		"Description":  p.Description,
-		"Canonical":    p.Canonical,
-		"Feeds":        p.Feeds,
-		"JSONLD":       p.JSONLD,
-		"AssetVersion": views.AssetVersion,
-		"LoggedIn":     sessionOf(c) != nil,
-		"LangSwitch":   "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
+		"L":                l,
+		"Title":            p.Title,
+		"Site":             h.cfg.SiteName,
+		"Section":          p.Section,
+		"Description":      p.Description,
+		"Canonical":        p.Canonical,
+		"Feeds":            p.Feeds,
+		"JSONLD":           p.JSONLD,
+		"AssetVersion":     views.AssetVersion,
+		"LoggedIn":         sessionOf(c) != nil,
+		"SessionRemaining": sessionRemaining(c, h.deps.Board.Now()),
+		"LangSwitch":       "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
 	}
 	for k, v := range p.Data {
 		bind[k] = v
@@ -47,6 +49,15 @@ func (h *handler) render(c *fiber.Ctx, name string, p page) error {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
 	return c.Render(name, bind, "layouts/base")
+}
+
+// sessionRemaining is how many milliseconds the login has left.
+func sessionRemaining(c *fiber.Ctx, now time.Time) int64 {
+	s := sessionOf(c)
+	if s == nil {
+		return 0
+	}
+	return max(s.EndsAt().Sub(now).Milliseconds(), 0)
 }
 
 // abs makes a path absolute with the configured base address.

@@ -67,6 +67,7 @@ type Sessions interface {
 	Load(ctx context.Context, token string) (sessions.Session, error)
 	End(ctx context.Context, s sessions.Session) error
 	EndOthers(ctx context.Context, s sessions.Session) error
+	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
 }
 
 // Check is one dependency /readyz tries.
@@ -179,6 +180,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/mina-uppgifter", csrf, login, h.showProfile)
 	app.Post("/mina-uppgifter", csrf, login, h.saveProfile)
 	app.Post("/mina-uppgifter/losenord", csrf, login, h.changePassword)
+	app.Post("/session/forlang", login, h.extendSession)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", h.showDevMail)

@@ -78,3 +78,17 @@ func (h *handler) requireLogin(c *fiber.Ctx) error {
 	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
 	return c.Next()
 }
+
+// extendSession answers "continue" in the time-out warning. Instead of a
+// form token it needs a custom header, which a cross-site page cannot send
+// without a CORS preflight that the portal never grants.
+func (h *handler) extendSession(c *fiber.Ctx) error {
+	if c.Get("X-Requested-With") != "fetch" {
+		return fiber.ErrForbidden
+	}
+	s, err := h.deps.Sessions.Extend(c.UserContext(), *sessionOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.deps.Board.Now()).Milliseconds(), 0)})
+}

@@ -34,8 +34,9 @@ type Options struct {
 	Now            time.Time // a fixed, settable clock from this moment; zero: the real clock
 	Ads            int       // demo ads to store
 	TrustedProxies []string
-	BaseURL        string    // default https://jobb.example.se
-	Log            io.Writer // default: nothing logged
+	BaseURL        string          // default https://jobb.example.se
+	Log            io.Writer       // default: nothing logged
+	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
 }
 
 // Portal is a test portal.
@@ -82,7 +83,10 @@ func New(t testing.TB, o Options) *Portal {
 		Now: p.Now, BaseURL: o.BaseURL, Translate: locales.Translate,
 		Sleep: func(context.Context, time.Duration) {},
 	}
-	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: sessions.DefaultPolicy, Now: p.Now}
+	if o.Sessions == (sessions.Policy{}) {
+		o.Sessions = sessions.DefaultPolicy
+	}
+	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: o.Sessions, Now: p.Now}
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
 		BodyLimit: 64 * 1024, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
