@@ -28,13 +28,13 @@ const ConsentVersion = "2026-11"
 
 // Profile is what the applicant tells about themselves ("Mina uppgifter").
 type Profile struct {
-	FirstName  string
-	LastName   string
-	Street     string
-	PostalCode string
-	Town       string
-	Country    string
-	Phone      string
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postal_code"`
+	Town       string `json:"town"`
+	Country    string `json:"country"`
+	Phone      string `json:"phone"`
 }
 
 // TempPassword is a one-time numeric password sent by e-mail.
@@ -58,6 +58,10 @@ type Account struct {
 	Temp              *TempPassword
 	CreatedAt         time.Time
 	PasswordChangedAt time.Time
+	PendingEmail      string // a new address waiting for confirmation
+	EmailTokenHash    string // hash of the link that confirms it
+	EmailTokenExpires time.Time
+	DeleteAfter       time.Time // deletion scheduled for this moment
 }
 
 // Verified reports whether the e-mail address has been confirmed.
@@ -74,13 +78,16 @@ const (
 	EventPasswordChanged = "password_changed"
 	EventProfileChanged  = "profile_changed"
 	EventLogout          = "logout"
+	EventEmailChanged    = "email_changed"
+	EventDeletionPlanned = "deletion_scheduled"
+	EventDeletionDropped = "deletion_cancelled"
 )
 
 // Event is one entry of an account's security log.
 type Event struct {
-	At   time.Time
-	Kind string
-	IP   string
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	IP   string    `json:"ip,omitempty"`
 }
 
 // FieldError names a form field and the translation key of what is wrong.

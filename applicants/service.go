@@ -31,7 +31,23 @@ type Store interface {
 	SetProfile(ctx context.Context, id string, p Profile) error
 	AddEvent(ctx context.Context, id string, e Event) error
 	Events(ctx context.Context, id string, limit int) ([]Event, error)
+	SetPendingEmail(ctx context.Context, id, email, tokenHash string, expires time.Time) error
+	AccountByEmailToken(ctx context.Context, tokenHash string) (Account, error)
+	// ApplyEmailChange makes the pending address the account's own, or
+	// returns ErrEmailTaken.
+	ApplyEmailChange(ctx context.Context, id, email string, now time.Time) error
+	// LatestApplication returns when the applicant last submitted an
+	// application (zero when never).
+	LatestApplication(ctx context.Context, id string) (time.Time, error)
+	ScheduleDeletion(ctx context.Context, id string, at time.Time) error
+	DueDeletions(ctx context.Context, now time.Time) ([]string, error)
+	// DeleteAccount removes the account, its security log and its sessions.
+	DeleteAccount(ctx context.Context, id string) error
 }
+
+// Retention is how long applications are kept; an account can be deleted
+// when its latest application is this old.
+const Retention = 2 * 365 * 24 * time.Hour
 
 // Counter counts events per key in fixed windows, shared by all instances.
 type Counter interface {
@@ -380,4 +396,175 @@ func (s *Service) Record(ctx context.Context, id, kind, ip string) { s.event(ctx
 // action it records.
 func (s *Service) event(ctx context.Context, id, kind, ip string) {
 	_ = s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip})
+}
+
+// RequestEmailChange sends a link to the new address after checking the
+// password; the account keeps its address until the link is opened, and
+// the old address is told.
+func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	email := NormalizeEmail(newEmail)
+	var errs problems
+	switch {
+	case !validEmail(email):
+		errs.add("new_email", "account.error.email")
+	case email == a.Email:
+		errs.add("new_email", "account.error.same_email")
+	default:
+		if _, err := s.Store.AccountByEmail(ctx, email); err == nil {
+			errs.add("new_email", "account.error.taken")
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	if !s.Hasher.Verify(password, a.PasswordHash) {
+		errs.add("email_password", "password.error.current")
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	token := randomToken()
+	if err := s.Store.SetPendingEmail(ctx, id, email, hashToken(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
+		return err
+	}
+	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	link := s.BaseURL + "/konto/byt-epost?token=" + url.QueryEscape(token)
+	if err := s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_change.subject"),
+		Text: t("mail.email_change.body", link, int(s.Limits.VerifyValidity.Hours()))}); err != nil {
+		return err
+	}
+	return s.Mailer.Send(ctx, mail.Message{To: a.Email, Subject: t("mail.email_change_old.subject"),
+		Text: t("mail.email_change_old.body", email, s.BaseURL+"/mina-uppgifter")})
+}
+
+// ConfirmEmailChange applies the change whose link carried token.
+func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (Account, error) {
+	if len(token) != 64 {
+		return Account{}, ErrBadToken
+	}
+	a, err := s.Store.AccountByEmailToken(ctx, hashToken(token))
+	if errors.Is(err, ErrNotFound) || (err == nil && !s.Now().Before(a.EmailTokenExpires)) {
+		return Account{}, ErrBadToken
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	old := a.Email
+	if err := s.Store.ApplyEmailChange(ctx, a.ID, a.PendingEmail, s.Now()); err != nil {
+		if errors.Is(err, ErrEmailTaken) {
+			return Account{}, ErrBadToken
+		}
+		return Account{}, err
+	}
+	s.event(ctx, a.ID, EventEmailChanged, "")
+	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	_ = s.Mailer.Send(ctx, mail.Message{To: old, Subject: t("mail.email_changed.subject"),
+		Text: t("mail.email_changed.body", a.PendingEmail, s.BaseURL+"/support")})
+	a.Email, a.PendingEmail = a.PendingEmail, ""
+	return a, nil
+}
+
+// EarliestDeletion is when the account may be deleted: now, or two years
+// after the latest application, which is an official record until then.
+func (s *Service) EarliestDeletion(ctx context.Context, id string) (time.Time, error) {
+	latest, err := s.Store.LatestApplication(ctx, id)
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := s.Now()
+	if latest.IsZero() || !latest.Add(Retention).After(now) {
+		return now, nil
+	}
+	return latest.Add(Retention), nil
+}
+
+// Delete deletes the account now when the rules allow it, or schedules the
+// deletion for the earliest lawful moment; it reports that moment and
+// whether the account is gone.
+func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error) {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if !s.Hasher.Verify(password, a.PasswordHash) {
+		return time.Time{}, false, &ValidationError{Fields: []FieldError{{"delete_password", "password.error.current"}}}
+	}
+	at, err := s.EarliestDeletion(ctx, id)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if at.After(s.Now()) {
+		if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
+			return time.Time{}, false, err
+		}
+		s.event(ctx, id, EventDeletionPlanned, ip)
+		return at, false, nil
+	}
+	return at, true, s.Store.DeleteAccount(ctx, id)
+}
+
+// CancelDeletion keeps an account whose deletion was scheduled.
+func (s *Service) CancelDeletion(ctx context.Context, id, ip string) error {
+	if err := s.Store.ScheduleDeletion(ctx, id, time.Time{}); err != nil {
+		return err
+	}
+	s.event(ctx, id, EventDeletionDropped, ip)
+	return nil
+}
+
+// DeleteDue deletes the accounts whose scheduled deletion has come, after
+// checking the two-year rule again, and returns how many went.
+func (s *Service) DeleteDue(ctx context.Context) (int, error) {
+	ids, err := s.Store.DueDeletions(ctx, s.Now())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		at, err := s.EarliestDeletion(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if at.After(s.Now()) {
+			if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
+				return n, err
+			}
+			continue
+		}
+		if err := s.Store.DeleteAccount(ctx, id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Export is everything stored about an applicant, for "download my data".
+type Export struct {
+	Email          string    `json:"email"`
+	EmailVerified  time.Time `json:"email_verified,omitzero"`
+	ConsentVersion string    `json:"consent_version"`
+	ConsentAt      time.Time `json:"consent_at"`
+	Profile        Profile   `json:"profile"`
+	CreatedAt      time.Time `json:"created_at"`
+	PasswordSet    time.Time `json:"password_changed_at"`
+	DeleteAfter    time.Time `json:"deletion_scheduled_for,omitzero"`
+	Events         []Event   `json:"security_events"`
+}
+
+// ExportData gathers an applicant's data; secrets (hashes, tokens) stay out.
+func (s *Service) ExportData(ctx context.Context, id string) (Export, error) {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return Export{}, err
+	}
+	events, err := s.Store.Events(ctx, id, 10000)
+	if err != nil {
+		return Export{}, err
+	}
+	return Export{Email: a.Email, EmailVerified: a.EmailVerifiedAt, ConsentVersion: a.ConsentVersion, ConsentAt: a.ConsentAt,
+		Profile: a.Profile, CreatedAt: a.CreatedAt, PasswordSet: a.PasswordChangedAt, DeleteAfter: a.DeleteAfter, Events: events}, nil
 }

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -234,12 +237,18 @@ func profileForm(p applicants.Profile) map[string]string {
 		"postal_code": p.PostalCode, "town": p.Town, "country": p.Country, "phone": p.Phone}
 }
 
-// showProfile renders My details; f and errs carry a rejected form back.
-func (h *handler) showProfile(c *fiber.Ctx) error {
-	return h.profilePage(c, nil, nil, nil)
+// profileState is what goes back to My details after a rejected form:
+// what was typed in the details form and the errors of each section.
+type profileState struct {
+	form                             map[string]string
+	details, password, email, delete []views.FieldError
 }
 
-func (h *handler) profilePage(c *fiber.Ctx, f map[string]string, errs, pwErrs []views.FieldError) error {
+func (h *handler) showProfile(c *fiber.Ctx) error {
+	return h.profilePage(c, profileState{})
+}
+
+func (h *handler) profilePage(c *fiber.Ctx, st profileState) error {
 	id := sessionOf(c).AccountID
 	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
 	if err != nil {
@@ -249,18 +258,27 @@ func (h *handler) profilePage(c *fiber.Ctx, f map[string]string, errs, pwErrs []
 	if err != nil {
 		return err
 	}
-	if f == nil {
-		f = profileForm(acc.Profile)
+	earliest, err := h.deps.Accounts.EarliestDeletion(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if st.form == nil {
+		st.form = profileForm(acc.Profile)
+	}
+	if len(st.details)+len(st.password)+len(st.email)+len(st.delete) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	notice := ""
-	for q, key := range map[string]string{"ny": "profile.welcome", "sparat": "profile.saved", "losenord": "profile.password_changed", "skickat": "profile.resent"} {
+	for q, key := range map[string]string{"ny": "profile.welcome", "sparat": "profile.saved", "losenord": "profile.password_changed",
+		"skickat": "profile.resent", "epost": "profile.email_link_sent", "radering": "profile.deletion_scheduled", "behall": "profile.deletion_cancelled"} {
 		if c.Query(q) == "1" {
 			notice = key
 		}
 	}
 	return h.formPage(c, "account/profile", "profile.title", fiber.Map{
-		"Account": acc, "Events": events, "Form": f, "Errors": errs, "PasswordErrors": pwErrs,
-		"Empty": map[string]string{}, "Notice": notice,
+		"Account": acc, "Events": events, "Form": st.form, "Errors": st.details, "PasswordErrors": st.password,
+		"EmailErrors": st.email, "DeleteErrors": st.delete, "Empty": map[string]string{}, "Notice": notice,
+		"DeleteNow": !earliest.After(h.deps.Board.Now()), "Earliest": earliest,
 	})
 }
 
@@ -270,7 +288,7 @@ func (h *handler) saveProfile(c *fiber.Ctx) error {
 		PostalCode: f["postal_code"], Town: f["town"], Country: f["country"], Phone: f["phone"]}
 	_, err := h.deps.Accounts.UpdateProfile(c.UserContext(), sessionOf(c).AccountID, p, h.clientIP(c))
 	if errs, ok := fieldErrors(err); ok {
-		return h.profilePage(c, f, errs, nil)
+		return h.profilePage(c, profileState{form: f, details: errs})
 	}
 	if err != nil {
 		return err
@@ -283,7 +301,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	f := form(c, "current", "password")
 	err := h.deps.Accounts.ChangePassword(c.UserContext(), s.AccountID, f["current"], f["password"], h.clientIP(c), localizer(c).Lang)
 	if errs, ok := fieldErrors(err); ok {
-		return h.profilePage(c, nil, nil, errs)
+		return h.profilePage(c, profileState{password: errs})
 	}
 	if err != nil {
 		return err
@@ -295,4 +313,91 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/mina-uppgifter?losenord=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) changeEmail(c *fiber.Ctx) error {
+	f := form(c, "new_email", "email_password")
+	err := h.deps.Accounts.RequestEmailChange(c.UserContext(), sessionOf(c).AccountID, f["new_email"], f["email_password"], localizer(c).Lang)
+	if errs, ok := fieldErrors(err); ok {
+		return h.profilePage(c, profileState{email: errs})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?epost=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) confirmEmailChange(c *fiber.Ctx) error {
+	_, err := h.deps.Accounts.ConfirmEmailChange(c.UserContext(), c.Query("token"), localizer(c).Lang)
+	if err != nil && !errors.Is(err, applicants.ErrBadToken) {
+		return err
+	}
+	msg := "email_change.done"
+	if err != nil {
+		msg = "verify.bad"
+		c.Status(fiber.StatusBadRequest)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return h.render(c, "account/message", page{Title: localizer(c).T("email_change.title"), Data: fiber.Map{
+		"Heading": "email_change.title", "Message": msg, "OK": err == nil, "Link": "/mina-uppgifter", "LinkText": "verify.to_profile",
+	}})
+}
+
+// deleteAccount deletes the account at once when the two-year rule allows
+// it, and otherwise schedules the deletion for the earliest lawful date.
+func (h *handler) deleteAccount(c *fiber.Ctx) error {
+	s := sessionOf(c)
+	f := form(c, "delete_password")
+	_, deleted, err := h.deps.Accounts.Delete(c.UserContext(), s.AccountID, f["delete_password"], h.clientIP(c))
+	if errs, ok := fieldErrors(err); ok {
+		return h.profilePage(c, profileState{delete: errs})
+	}
+	if err != nil {
+		return err
+	}
+	if !deleted {
+		return c.Redirect("/mina-uppgifter?radering=1", fiber.StatusSeeOther)
+	}
+	h.clearSessionCookie(c)
+	c.Locals(localSession, nil)
+	c.Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, "account/message", page{Title: localizer(c).T("delete.title"), Data: fiber.Map{
+		"Heading": "delete.title", "Message": "delete.done", "OK": true, "Link": "/jobb", "LinkText": "error.to_jobs",
+	}})
+}
+
+func (h *handler) cancelDeletion(c *fiber.Ctx) error {
+	if err := h.deps.Accounts.CancelDeletion(c.UserContext(), sessionOf(c).AccountID, h.clientIP(c)); err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?behall=1", fiber.StatusSeeOther)
+}
+
+// downloadData sends everything stored about the applicant as one zip
+// archive holding a JSON file.
+func (h *handler) downloadData(c *fiber.Ctx) error {
+	data, err := h.deps.Accounts.ExportData(c.UserContext(), sessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("mina-uppgifter.json")
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(data); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/zip")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mina-uppgifter.zip"`)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.Send(buf.Bytes())
 }

@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"archive/zip"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -449,5 +452,81 @@ func TestExtendSession(t *testing.T) {
 	anon.Header.Set("X-Requested-With", "fetch")
 	if res := a.visitor(t).send(anon); res.StatusCode != 303 {
 		t.Fatalf("extend without login: %d", res.StatusCode)
+	}
+}
+
+func TestChangeEmail(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "old@example.se")
+	register(t, a.visitor(t), "taken@example.se")
+	res := v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"taken@example.se"}, "email_password": {"fel"}})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Det finns redan ett konto") || !strings.Contains(res.body, "Det nuvarande lösenordet stämmer inte.") {
+		t.Fatalf("bad change: %d", res.StatusCode)
+	}
+	res = v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"New@Example.se"}, "email_password": {goodPassword}})
+	if res.StatusCode != 303 {
+		t.Fatalf("change: %d", res.StatusCode)
+	}
+	if len(a.mails(t, "old@example.se")) != 2 { // verification, then the notice
+		t.Fatal("the old address was not told")
+	}
+	link := regexp.MustCompile(`/konto/byt-epost\?token=[0-9a-f]+`).FindString(a.mails(t, "new@example.se")[0].Text)
+	if !strings.Contains(v.get("/mina-uppgifter").body, "old@example.se") {
+		t.Fatal("address changed before the link was opened")
+	}
+	if res := a.visitor(t).get(link); res.StatusCode != 200 || !strings.Contains(res.body, "Din e-postadress är bytt.") {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+	if a.visitor(t).get(link).StatusCode != 400 {
+		t.Fatal("the link worked twice")
+	}
+	v.post("/logga-ut", "/logga-ut", url.Values{})
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"new@example.se"}, "password": {goodPassword}}); res.StatusCode != 303 {
+		t.Fatal("cannot log in with the new address")
+	}
+	if !strings.Contains(v.get("/mina-uppgifter").body, "E-postadressen byttes") {
+		t.Fatal("change not in the security log")
+	}
+}
+
+func TestDownloadAndDeleteAccount(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "del@example.se")
+	res := v.get("/mina-uppgifter/hamta")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/zip" || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	zr, err := zip.NewReader(strings.NewReader(res.body), int64(len(res.body)))
+	if err != nil || len(zr.File) != 1 {
+		t.Fatalf("zip: %v", err)
+	}
+	f, _ := zr.File[0].Open()
+	b, _ := io.ReadAll(f)
+	var data map[string]any
+	if err := json.Unmarshal(b, &data); err != nil || data["email"] != "del@example.se" || data["consent_version"] == "" {
+		t.Fatalf("export: %s", b)
+	}
+	if strings.Contains(string(b), "argon2id") || strings.Contains(string(b), "hash") {
+		t.Fatal("the export holds secrets")
+	}
+
+	page := v.get("/mina-uppgifter")
+	if !strings.Contains(page.body, "Du kan radera ditt konto nu.") {
+		t.Fatal("deletion not offered")
+	}
+	if res := v.post("/mina-uppgifter", "/mina-uppgifter/radera", url.Values{"delete_password": {"fel"}}); res.StatusCode != 422 {
+		t.Fatalf("wrong password deleted: %d", res.StatusCode)
+	}
+	res = v.post("/mina-uppgifter", "/mina-uppgifter/radera", url.Values{"delete_password": {goodPassword}})
+	if res.StatusCode != 200 || !strings.Contains(res.body, "Ditt konto och allt vi hade sparat om dig är raderat.") {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	if v.get("/mina-uppgifter").StatusCode != 303 {
+		t.Fatal("still logged in after deletion")
+	}
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"del@example.se"}, "password": {goodPassword}}); res.StatusCode != 422 {
+		t.Fatal("deleted account can log in")
 	}
 }

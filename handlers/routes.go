@@ -59,6 +59,12 @@ type Accounts interface {
 	Account(ctx context.Context, id string) (applicants.Account, error)
 	Events(ctx context.Context, id string) ([]applicants.Event, error)
 	Record(ctx context.Context, id, kind, ip string)
+	RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error
+	ConfirmEmailChange(ctx context.Context, token, lang string) (applicants.Account, error)
+	EarliestDeletion(ctx context.Context, id string) (time.Time, error)
+	Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error)
+	CancelDeletion(ctx context.Context, id, ip string) error
+	ExportData(ctx context.Context, id string) (applicants.Export, error)
 }
 
 // Sessions starts, checks and ends logins.
@@ -180,6 +186,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/mina-uppgifter", csrf, login, h.showProfile)
 	app.Post("/mina-uppgifter", csrf, login, h.saveProfile)
 	app.Post("/mina-uppgifter/losenord", csrf, login, h.changePassword)
+	app.Post("/mina-uppgifter/e-post", csrf, login, h.changeEmail)
+	app.Get("/konto/byt-epost", h.confirmEmailChange)
+	app.Post("/mina-uppgifter/radera", csrf, login, h.deleteAccount)
+	app.Post("/mina-uppgifter/radera/avbryt", csrf, login, h.cancelDeletion)
+	app.Get("/mina-uppgifter/hamta", login, h.downloadData)
 	app.Post("/session/forlang", login, h.extendSession)
 
 	if cfg.Dev {

@@ -48,6 +48,10 @@ type accountDoc struct {
 	Temp              *tempDoc      `bson:"temp,omitempty"`
 	CreatedAt         time.Time     `bson:"created_at"`
 	PasswordChangedAt time.Time     `bson:"password_changed_at"`
+	PendingEmail      string        `bson:"pending_email,omitempty"`
+	EmailTokenHash    string        `bson:"email_token_hash,omitempty"`
+	EmailTokenExpires time.Time     `bson:"email_token_expires,omitempty"`
+	DeleteAfter       time.Time     `bson:"delete_after,omitempty"`
 }
 
 func (d accountDoc) account() applicants.Account {
@@ -56,6 +60,8 @@ func (d accountDoc) account() applicants.Account {
 		VerifyTokenHash: d.VerifyTokenHash, VerifyExpiresAt: d.VerifyExpiresAt,
 		ConsentVersion: d.ConsentVersion, ConsentAt: d.ConsentAt, Profile: applicants.Profile(d.Profile),
 		CreatedAt: d.CreatedAt, PasswordChangedAt: d.PasswordChangedAt,
+		PendingEmail: d.PendingEmail, EmailTokenHash: d.EmailTokenHash, EmailTokenExpires: d.EmailTokenExpires,
+		DeleteAfter: d.DeleteAfter,
 	}
 	if d.Temp != nil {
 		a.Temp = &applicants.TempPassword{Hash: d.Temp.Hash, IssuedAt: d.Temp.IssuedAt, ExpiresAt: d.Temp.ExpiresAt}
@@ -184,4 +190,89 @@ func (s *Accounts) Events(ctx context.Context, id string, limit int) ([]applican
 		out[i] = applicants.Event{At: d.At, Kind: d.Kind, IP: d.IP}
 	}
 	return out, nil
+}
+
+// SetPendingEmail stores a new address waiting for its link to be opened.
+func (s *Accounts) SetPendingEmail(ctx context.Context, id, email, hash string, expires time.Time) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"pending_email": email, "email_token_hash": hash, "email_token_expires": expires}})
+}
+
+// AccountByEmailToken finds the account an address-change link belongs to.
+func (s *Accounts) AccountByEmailToken(ctx context.Context, hash string) (applicants.Account, error) {
+	return s.one(ctx, bson.M{"email_token_hash": hash})
+}
+
+// ApplyEmailChange makes email the account's address; the unique index
+// refuses an address another account took meanwhile.
+func (s *Accounts) ApplyEmailChange(ctx context.Context, id, email string, now time.Time) error {
+	err := s.update(ctx, id, bson.M{
+		"$set":   bson.M{"email": email, "email_verified_at": now},
+		"$unset": bson.M{"pending_email": "", "email_token_hash": "", "email_token_expires": ""},
+	})
+	if isDuplicate(err) {
+		return applicants.ErrEmailTaken
+	}
+	return err
+}
+
+// LatestApplication returns when the applicant last submitted an application.
+func (s *Accounts) LatestApplication(ctx context.Context, id string) (time.Time, error) {
+	var doc struct {
+		SubmittedAt time.Time `bson:"submitted_at"`
+	}
+	err := s.db.c(colApplications).FindOne(ctx, bson.M{"applicant": id},
+		options.FindOne().SetSort(bson.D{{Key: "submitted_at", Value: -1}})).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("storage: latest application: %w", err)
+	}
+	return doc.SubmittedAt, nil
+}
+
+// ScheduleDeletion sets when the account is to be deleted; zero cancels.
+func (s *Accounts) ScheduleDeletion(ctx context.Context, id string, at time.Time) error {
+	if at.IsZero() {
+		return s.update(ctx, id, bson.M{"$unset": bson.M{"delete_after": ""}})
+	}
+	return s.update(ctx, id, bson.M{"$set": bson.M{"delete_after": at}})
+}
+
+// DueDeletions lists the accounts whose scheduled deletion has come.
+func (s *Accounts) DueDeletions(ctx context.Context, now time.Time) ([]string, error) {
+	cur, err := s.db.c(colAccounts).Find(ctx, bson.M{"delete_after": bson.M{"$lte": now, "$gt": time.Time{}}},
+		options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("storage: due deletions: %w", err)
+	}
+	var docs []struct {
+		ID bson.ObjectID `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: due deletions: %w", err)
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID.Hex()
+	}
+	return out, nil
+}
+
+// DeleteAccount removes the account, its security log and its sessions.
+func (s *Accounts) DeleteAccount(ctx context.Context, id string) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return applicants.ErrNotFound
+	}
+	if _, err := s.db.c(colSessions).DeleteMany(ctx, bson.M{"account": id}); err != nil {
+		return fmt.Errorf("storage: delete account sessions: %w", err)
+	}
+	if _, err := s.db.c(colEvents).DeleteMany(ctx, bson.M{"account": id}); err != nil {
+		return fmt.Errorf("storage: delete account events: %w", err)
+	}
+	if _, err := s.db.c(colAccounts).DeleteOne(ctx, bson.M{"_id": oid}); err != nil {
+		return fmt.Errorf("storage: delete account: %w", err)
+	}
+	return nil
 }

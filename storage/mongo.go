@@ -67,6 +67,9 @@ const (
 	colAccounts = "accounts"
 	colEvents   = "account_events"
 	colSessions = "sessions"
+	// colApplications is written by the application store; accounts read
+	// the latest submission from it for the two-year rule.
+	colApplications = "applications"
 )
 
 // migration is one idempotent step of the schema.
@@ -122,6 +125,16 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "account", Value: 1}}, Options: options.Index().SetName("account")},
 			mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
 		)
+	}},
+	{"account changes and deletions", func(ctx context.Context, d *DB) error {
+		err := d.indexes(ctx, colAccounts,
+			mongo.IndexModel{Keys: bson.D{{Key: "email_token_hash", Value: 1}}, Options: options.Index().SetName("email_token_hash")},
+			mongo.IndexModel{Keys: bson.D{{Key: "delete_after", Value: 1}}, Options: options.Index().SetName("delete_after")},
+		)
+		if err != nil {
+			return err
+		}
+		return d.indexes(ctx, colApplications, mongo.IndexModel{Keys: bson.D{{Key: "applicant", Value: 1}, {Key: "submitted_at", Value: -1}}, Options: options.Index().SetName("applicant_submitted")})
 	}},
 }
 

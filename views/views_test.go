@@ -60,14 +60,17 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	}
 	used = append(used, "extent.full", "extent.part")
 	for _, e := range []string{applicants.EventRegistered, applicants.EventEmailVerified, applicants.EventLogin, applicants.EventLoginFailed,
-		applicants.EventResetRequested, applicants.EventResetUsed, applicants.EventPasswordChanged, applicants.EventProfileChanged, applicants.EventLogout} {
+		applicants.EventResetRequested, applicants.EventResetUsed, applicants.EventPasswordChanged, applicants.EventProfileChanged, applicants.EventLogout,
+		applicants.EventEmailChanged, applicants.EventDeletionPlanned, applicants.EventDeletionDropped} {
 		used = append(used, "event."+e)
 	}
 	for _, k := range []string{"mail.verify.subject", "mail.verify.body", "mail.reset.subject", "mail.reset.body",
 		"mail.password_changed.subject", "mail.password_changed.body", "account.error.email", "account.error.taken",
 		"account.error.consent", "password.error.short", "password.error.long", "password.error.weak",
 		"password.error.same_as_temp", "password.error.current", "password.error.mismatch", "form.error.invalid",
-		"profile.error.postal_code_format", "profile.error.phone_format", "login.error", "login.expired"} {
+		"profile.error.postal_code_format", "profile.error.phone_format", "login.error", "login.expired",
+		"account.error.same_email", "mail.email_change.subject", "mail.email_change.body", "mail.email_change_old.subject",
+		"mail.email_change_old.body", "mail.email_changed.subject", "mail.email_changed.body", "email_change.done", "delete.done"} {
 		used = append(used, k)
 	}
 	for _, f := range []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"} {

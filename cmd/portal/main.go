@@ -229,6 +229,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	err = sched.Add("15 3 * * *", "delete-due-accounts", 30*time.Minute, func(ctx context.Context) error {
+		n, err := accounts.DeleteDue(ctx)
+		log.Info("scheduled account deletions done", "count", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	sched.Start()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
