@@ -530,3 +530,27 @@ func TestDownloadAndDeleteAccount(t *testing.T) {
 		t.Fatal("deleted account can log in")
 	}
 }
+
+func TestResetRequestsAreLimited(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+	register(t, v, "max@example.se")
+	for range 7 {
+		res := v.post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {"max@example.se"}})
+		if res.StatusCode != 200 || !strings.Contains(res.body, "Om det finns ett konto för max@example.se") {
+			t.Fatalf("reset page: %d", res.StatusCode)
+		}
+	}
+	resets := 0
+	for _, m := range a.mails(t, "max@example.se") {
+		if m.Subject == "Ditt tillfälliga lösenord" {
+			resets++
+		}
+	}
+	if resets != 5 {
+		t.Fatalf("%d temporary passwords mailed for 7 requests, want 5", resets)
+	}
+	if res := v.post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {"inte en adress"}}); res.StatusCode != 422 {
+		t.Fatalf("malformed address: %d", res.StatusCode)
+	}
+}
