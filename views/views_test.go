@@ -73,6 +73,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"mail.email_change_old.body", "mail.email_changed.subject", "mail.email_changed.body", "email_change.done", "delete.done"} {
 		used = append(used, k)
 	}
+	for _, k := range []string{"name", "name_length", "empty", "size", "type", "mismatch", "encrypted", "macros", "zip_bomb", "zip_path", "unreadable", "batch"} {
+		used = append(used, "file.error."+k)
+	}
 	for _, f := range []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"} {
 		used = append(used, "profile.error."+f)
 	}
