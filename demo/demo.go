@@ -124,6 +124,43 @@ func emailOf(name string) string {
 	return repl.Replace(strings.ToLower(name)) + "@exempelkommun.se"
 }
 
+// questionsFor gives each ad realistic screening questions: a licence
+// question where the job needs one, then the common ones.
+func questionsFor(ro role, r *rand.Rand) []jobs.Question {
+	var qs []jobs.Question
+	switch {
+	case strings.Contains(ro.title, "juksköterska"):
+		qs = append(qs, jobs.Question{ID: "legitimation", Type: jobs.QuestionYesNo, Required: true,
+			Text: "Har du svensk sjuksköterskelegitimation?"})
+	case strings.Contains(ro.title, "Lärare") || strings.Contains(ro.title, "Förskollärare"):
+		qs = append(qs, jobs.Question{ID: "legitimation", Type: jobs.QuestionYesNo, Required: true,
+			Text: "Har du lärarlegitimation?"})
+	case strings.Contains(ro.needs, "körkort"):
+		qs = append(qs, jobs.Question{ID: "korkort", Type: jobs.QuestionYesNo, Required: true,
+			Text: "Har du B-körkort?"})
+	}
+	qs = append(qs,
+		jobs.Question{ID: "erfarenhet", Type: jobs.QuestionNumber, Required: true,
+			Text: "Hur många års erfarenhet har du av liknande arbete?"},
+		jobs.Question{ID: "utbildning", Type: jobs.QuestionSingle, Required: true,
+			Text:    "Vilken är din högsta avslutade utbildning?",
+			Options: []string{"Grundskola", "Gymnasium", "Yrkeshögskola", "Högskola eller universitet"}},
+	)
+	if ro.area == "health" || ro.area == "care" || ro.area == "meals" {
+		qs = append(qs, jobs.Question{ID: "arbetstider", Type: jobs.QuestionMulti, Required: true,
+			Text: "Vilka arbetstider kan du arbeta?", Options: []string{"Dag", "Kväll", "Natt", "Helg"}})
+	}
+	qs = append(qs,
+		jobs.Question{ID: "tilltrade", Type: jobs.QuestionShort, Text: "När kan du börja?"},
+		jobs.Question{ID: "motivering", Type: jobs.QuestionLong, Text: "Berätta kort varför du söker tjänsten."},
+	)
+	if r.IntN(3) == 0 {
+		qs = append(qs, jobs.Question{ID: "sprak", Type: jobs.QuestionMulti,
+			Text: "Vilka språk talar du utöver svenska?", Options: []string{"Engelska", "Arabiska", "Somaliska", "Finska", "Annat"}})
+	}
+	return qs
+}
+
 // Ads returns n ads for a board seen on the day of now: most open, some
 // closing that day, some closed, a few scheduled for later.
 func Ads(now time.Time, n int) []jobs.Ad {
@@ -189,6 +226,7 @@ func Ads(now time.Time, n int) []jobs.Ad {
 			UnionContacts: []jobs.Contact{{Name: union, Role: unions[r.IntN(len(unions))], Phone: fmt.Sprintf("0470-%02d %02d %02d", r.IntN(90)+10, r.IntN(100), r.IntN(100))}},
 			PublishedAt:   published.UTC(),
 			LastDay:       last,
+			Questions:     questionsFor(ro, r),
 		})
 	}
 	return out

@@ -79,6 +79,7 @@ type Ad struct {
 	PublishedAt   time.Time
 	LastDay       Day
 	UpdatedAt     time.Time
+	Questions     []Question // screening questions, in the order asked
 }
 
 // ClosesAt is the moment applications close: the end of the last
@@ -168,6 +169,14 @@ func (a Ad) Validate() error {
 				add("contacts", "error.ad.contact_email")
 			}
 		}
+	}
+	seen := map[string]bool{}
+	for _, q := range a.Questions {
+		q.validate(add)
+		if seen[q.ID] {
+			add("questions", "error.ad.question_id")
+		}
+		seen[q.ID] = true
 	}
 	if len(errs) > 0 {
 		return &ValidationError{Ref: a.Ref, Fields: errs}

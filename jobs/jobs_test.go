@@ -3,6 +3,7 @@ package jobs
 import (
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -200,5 +201,53 @@ func TestQueryRoundTrip(t *testing.T) {
 	again.Page = 3
 	if !reflect.DeepEqual(q, again) {
 		t.Fatalf("round trip: %+v vs %+v", q, again)
+	}
+}
+
+func TestCheckAnswers(t *testing.T) {
+	qs := []Question{
+		{ID: "leg", Type: QuestionYesNo, Text: "Legitimation?", Required: true},
+		{ID: "tider", Type: QuestionMulti, Text: "Tider?", Options: []string{"Dag", "Natt"}, Required: true},
+		{ID: "utb", Type: QuestionSingle, Text: "Utbildning?", Options: []string{"A", "B"}},
+		{ID: "ar", Type: QuestionNumber, Text: "År?", Required: true},
+		{ID: "start", Type: QuestionShort, Text: "Start?"},
+		{ID: "mer", Type: QuestionLong, Text: "Mer?"},
+	}
+	for _, tc := range []struct {
+		name string
+		form map[string][]string
+		want map[string]string // field -> error key
+	}{
+		{"all good", map[string][]string{"q_leg": {"yes"}, "q_tider": {"Dag", "Natt"}, "q_utb": {"B"}, "q_ar": {"3,5"}, "q_start": {"1 mars"}, "q_mer": {"Rad 1\nRad 2"}}, nil},
+		{"required missing", map[string][]string{"q_tider": {" "}}, map[string]string{"q_leg": "answer.error.required", "q_tider": "answer.error.required", "q_ar": "answer.error.required"}},
+		{"unknown option", map[string][]string{"q_leg": {"kanske"}, "q_tider": {"Kväll"}, "q_utb": {"A", "B"}, "q_ar": {"tre"}}, map[string]string{"q_leg": "answer.error.choice", "q_tider": "answer.error.choice", "q_utb": "answer.error.choice", "q_ar": "answer.error.number"}},
+		{"too long", map[string][]string{"q_leg": {"no"}, "q_tider": {"Dag"}, "q_ar": {"1"}, "q_start": {strings.Repeat("x", 201)}, "q_mer": {strings.Repeat("å", 4001)}}, map[string]string{"q_start": "answer.error.too_long", "q_mer": "answer.error.too_long"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			answers, errs := CheckAnswers(qs, tc.form)
+			got := map[string]string{}
+			for _, e := range errs {
+				got[e.Field] = e.Key
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("errors %v, want %v", got, tc.want)
+			}
+			for f, k := range tc.want {
+				if got[f] != k {
+					t.Fatalf("errors %v, want %v", got, tc.want)
+				}
+			}
+			if tc.want == nil && (answers["ar"][0] != "3,5" || len(answers["tider"]) != 2) {
+				t.Fatalf("answers %v", answers)
+			}
+		})
+	}
+	bad := []Question{{ID: "a b", Type: QuestionYesNo, Text: "x"}, {ID: "c", Type: "essay", Text: "x"}, {ID: "d", Type: QuestionSingle, Text: "x", Options: []string{"1"}}, {ID: "e", Type: QuestionShort}}
+	for _, q := range bad {
+		ad := Ad{Ref: "EXK-1", Title: "T", Organisation: "O", Place: "P", Text: "T", Area: "it", Employment: Permanent,
+			Extent: Extent{100}, Positions: 1, LastDay: day("2026-12-01"), Questions: []Question{q}}
+		if err := ad.Validate(); err == nil {
+			t.Errorf("question %+v accepted", q)
+		}
 	}
 }

@@ -26,23 +26,32 @@ type contactDoc struct {
 	Email string `bson:"email,omitempty"`
 }
 
+type questionDoc struct {
+	ID       string   `bson:"id"`
+	Type     string   `bson:"type"`
+	Text     string   `bson:"text"`
+	Options  []string `bson:"options,omitempty"`
+	Required bool     `bson:"required"`
+}
+
 type adDoc struct {
-	Ref           string       `bson:"ref"`
-	Title         string       `bson:"title"`
-	Organisation  string       `bson:"organisation"`
-	Department    string       `bson:"department,omitempty"`
-	Area          string       `bson:"area"`
-	Place         string       `bson:"place"`
-	ExtentPercent int          `bson:"extent_percent"`
-	Employment    string       `bson:"employment"`
-	Positions     int          `bson:"positions"`
-	Text          string       `bson:"text"`
-	Contacts      []contactDoc `bson:"contacts"`
-	UnionContacts []contactDoc `bson:"union_contacts"`
-	PublishedAt   time.Time    `bson:"published_at"`
-	LastDay       string       `bson:"last_day"`
-	ClosesAt      time.Time    `bson:"closes_at"`
-	UpdatedAt     time.Time    `bson:"updated_at"`
+	Ref           string        `bson:"ref"`
+	Title         string        `bson:"title"`
+	Organisation  string        `bson:"organisation"`
+	Department    string        `bson:"department,omitempty"`
+	Area          string        `bson:"area"`
+	Place         string        `bson:"place"`
+	ExtentPercent int           `bson:"extent_percent"`
+	Employment    string        `bson:"employment"`
+	Positions     int           `bson:"positions"`
+	Text          string        `bson:"text"`
+	Contacts      []contactDoc  `bson:"contacts"`
+	UnionContacts []contactDoc  `bson:"union_contacts"`
+	PublishedAt   time.Time     `bson:"published_at"`
+	LastDay       string        `bson:"last_day"`
+	ClosesAt      time.Time     `bson:"closes_at"`
+	UpdatedAt     time.Time     `bson:"updated_at"`
+	Questions     []questionDoc `bson:"questions,omitempty"`
 }
 
 func toContactDocs(cs []jobs.Contact) []contactDoc {
@@ -68,7 +77,24 @@ func toAdDoc(a jobs.Ad) adDoc {
 		Positions: a.Positions, Text: a.Text,
 		Contacts: toContactDocs(a.Contacts), UnionContacts: toContactDocs(a.UnionContacts),
 		PublishedAt: a.PublishedAt, LastDay: a.LastDay.String(), ClosesAt: a.ClosesAt(), UpdatedAt: a.UpdatedAt,
+		Questions: toQuestionDocs(a.Questions),
 	}
+}
+
+func toQuestionDocs(qs []jobs.Question) []questionDoc {
+	out := make([]questionDoc, len(qs))
+	for i, q := range qs {
+		out[i] = questionDoc(q)
+	}
+	return out
+}
+
+func fromQuestionDocs(qs []questionDoc) []jobs.Question {
+	var out []jobs.Question
+	for _, q := range qs {
+		out = append(out, jobs.Question(q))
+	}
+	return out
 }
 
 func (d adDoc) toAd() (jobs.Ad, error) {
@@ -81,7 +107,7 @@ func (d adDoc) toAd() (jobs.Ad, error) {
 		Area: d.Area, Place: d.Place, Extent: jobs.Extent{Percent: d.ExtentPercent}, Employment: d.Employment,
 		Positions: d.Positions, Text: d.Text,
 		Contacts: fromContactDocs(d.Contacts), UnionContacts: fromContactDocs(d.UnionContacts),
-		PublishedAt: d.PublishedAt, LastDay: day, UpdatedAt: d.UpdatedAt,
+		PublishedAt: d.PublishedAt, LastDay: day, UpdatedAt: d.UpdatedAt, Questions: fromQuestionDocs(d.Questions),
 	}, nil
 }
 

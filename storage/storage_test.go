@@ -26,6 +26,7 @@ func sampleAd(ref string, published time.Time, lastDay string) jobs.Ad {
 		Contacts:      []jobs.Contact{{Name: "Anna Berg", Role: "Enhetschef", Phone: "0470-123 45", Email: "anna@example.se"}},
 		UnionContacts: []jobs.Contact{{Name: "Per Ek", Role: "Vårdförbundet"}},
 		PublishedAt:   published, LastDay: day, UpdatedAt: published,
+		Questions: []jobs.Question{{ID: "leg", Type: jobs.QuestionMulti, Text: "Tider?", Options: []string{"Dag", "Natt"}, Required: true}},
 	}
 }
 
@@ -60,7 +61,7 @@ func TestAdsRoundTripAndVersion(t *testing.T) {
 	}
 	if got.Title != open.Title || got.LastDay.String() != "2026-11-30" || got.Extent.Percent != 75 ||
 		len(got.Contacts) != 1 || got.Contacts[0].Email != "anna@example.se" || got.UnionContacts[0].Role != "Vårdförbundet" ||
-		!got.PublishedAt.Equal(pub) {
+		!got.PublishedAt.Equal(pub) || len(got.Questions) != 1 || got.Questions[0].Options[1] != "Natt" || !got.Questions[0].Required {
 		t.Fatalf("round trip changed the ad: %+v", got)
 	}
 	if _, err := s.AdByRef(ctx, "NOPE"); !errors.Is(err, jobs.ErrNotFound) {

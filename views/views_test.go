@@ -73,6 +73,12 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"mail.email_change_old.body", "mail.email_changed.subject", "mail.email_changed.body", "email_change.done", "delete.done"} {
 		used = append(used, k)
 	}
+	for _, k := range []string{"required", "choice", "number", "too_long"} {
+		used = append(used, "answer.error."+k)
+	}
+	for _, k := range []string{"question_id", "question_type", "question_text", "question_options"} {
+		used = append(used, "error.ad."+k)
+	}
 	for _, k := range []string{"name", "name_length", "empty", "size", "type", "mismatch", "encrypted", "macros", "zip_bomb", "zip_path", "unreadable", "batch"} {
 		used = append(used, "file.error."+k)
 	}

@@ -1,0 +1,110 @@
+package jobs
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Question types of an ad's screening questions.
+const (
+	QuestionYesNo  = "yesno"
+	QuestionSingle = "single"
+	QuestionMulti  = "multi"
+	QuestionShort  = "short"
+	QuestionLong   = "long"
+	QuestionNumber = "number"
+)
+
+// QuestionTypes lists the question types.
+var QuestionTypes = []string{QuestionYesNo, QuestionSingle, QuestionMulti, QuestionShort, QuestionLong, QuestionNumber}
+
+// Answer lengths, in characters.
+const (
+	maxShortAnswer = 200
+	maxLongAnswer  = 4000
+)
+
+// Question is one screening question of an ad, asked in the ad's order.
+type Question struct {
+	ID       string // stable within the ad, e.g. "legitimation"
+	Type     string
+	Text     string
+	Options  []string // for single and multi choice
+	Required bool
+}
+
+// Answers are the applicant's answers by question id; choices may be many.
+type Answers map[string][]string
+
+// Field is the form field name of a question.
+func (q Question) Field() string { return "q_" + q.ID }
+
+func (q Question) validate(add func(field, key string)) {
+	switch {
+	case q.ID == "" || strings.ContainsAny(q.ID, " .$") || len(q.ID) > 40:
+		add("questions", "error.ad.question_id")
+	case !contains(QuestionTypes, q.Type):
+		add("questions", "error.ad.question_type")
+	case strings.TrimSpace(q.Text) == "":
+		add("questions", "error.ad.question_text")
+	case (q.Type == QuestionSingle || q.Type == QuestionMulti) && len(q.Options) < 2:
+		add("questions", "error.ad.question_options")
+	}
+}
+
+// CheckAnswers reads the answers to questions from form values (field
+// name to values) and returns them with what is wrong, in question order.
+// Answers to unknown questions and unknown options are dropped or refused;
+// nothing else is changed.
+func CheckAnswers(questions []Question, form map[string][]string) (Answers, []FieldError) {
+	answers := Answers{}
+	var errs []FieldError
+	for _, q := range questions {
+		var vals []string
+		for _, v := range form[q.Field()] {
+			if v = strings.TrimSpace(v); v != "" {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) > 0 {
+			answers[q.ID] = vals
+		}
+		key := ""
+		switch {
+		case len(vals) == 0:
+			if q.Required {
+				key = "answer.error.required"
+			}
+		case q.Type == QuestionYesNo:
+			if len(vals) != 1 || (vals[0] != "yes" && vals[0] != "no") {
+				key = "answer.error.choice"
+			}
+		case q.Type == QuestionSingle || q.Type == QuestionMulti:
+			if q.Type == QuestionSingle && len(vals) != 1 {
+				key = "answer.error.choice"
+			}
+			for _, v := range vals {
+				if !contains(q.Options, v) {
+					key = "answer.error.choice"
+				}
+			}
+		case q.Type == QuestionNumber:
+			if _, err := strconv.ParseFloat(strings.ReplaceAll(vals[0], ",", "."), 64); err != nil || len(vals) != 1 {
+				key = "answer.error.number"
+			}
+		case q.Type == QuestionShort:
+			if len(vals) != 1 || utf8.RuneCountInString(vals[0]) > maxShortAnswer || strings.ContainsAny(vals[0], "\r\n") {
+				key = "answer.error.too_long"
+			}
+		case q.Type == QuestionLong:
+			if len(vals) != 1 || utf8.RuneCountInString(vals[0]) > maxLongAnswer {
+				key = "answer.error.too_long"
+			}
+		}
+		if key != "" {
+			errs = append(errs, FieldError{Field: q.Field(), Key: key})
+		}
+	}
+	return answers, errs
+}
