@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -91,6 +92,21 @@ func (b *Blobs) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 func (b *Blobs) Remove(ctx context.Context, key string) error {
 	if err := b.client.RemoveObject(ctx, b.bucket, key, minio.RemoveObjectOptions{}); err != nil {
 		return fmt.Errorf("storage: remove %s: %w", key, err)
+	}
+	return nil
+}
+
+// Older calls fn for every object under prefix last changed before cutoff.
+func (b *Blobs) Older(ctx context.Context, prefix string, cutoff time.Time, fn func(key string) error) error {
+	for obj := range b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if obj.Err != nil {
+			return fmt.Errorf("storage: list %s: %w", prefix, obj.Err)
+		}
+		if obj.LastModified.Before(cutoff) {
+			if err := fn(obj.Key); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -70,6 +70,7 @@ const (
 	// colApplications is written by the application store; accounts read
 	// the latest submission from it for the two-year rule.
 	colApplications = "applications"
+	colAttachments  = "attachments"
 )
 
 // migration is one idempotent step of the schema.
@@ -135,6 +136,13 @@ var migrations = []migration{
 			return err
 		}
 		return d.indexes(ctx, colApplications, mongo.IndexModel{Keys: bson.D{{Key: "applicant", Value: 1}, {Key: "submitted_at", Value: -1}}, Options: options.Index().SetName("applicant_submitted")})
+	}},
+	{"attachments", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colAttachments,
+			mongo.IndexModel{Keys: bson.D{{Key: "key", Value: 1}}, Options: options.Index().SetName("key")},
+			mongo.IndexModel{Keys: bson.D{{Key: "state", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("state_created")},
+			mongo.IndexModel{Keys: bson.D{{Key: "owner", Value: 1}, {Key: "ad_ref", Value: 1}}, Options: options.Index().SetName("owner_ad")},
+		)
 	}},
 }
 

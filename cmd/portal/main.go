@@ -237,6 +237,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
+	err = sched.Add("40 * * * *", "sweep-attachments", 30*time.Minute, func(ctx context.Context) error {
+		records, objects, err := files.Sweep(ctx, 24*time.Hour)
+		log.Info("attachment leftovers removed", "records", records, "objects", objects)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	sched.Start()
 
 	ln, err := net.Listen("tcp", cfg.Addr)

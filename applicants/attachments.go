@@ -1,0 +1,161 @@
+package applicants
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Attachment states: a record is pending while its file is being written,
+// and stored once the file is complete.
+const (
+	AttachmentPending = "pending"
+	AttachmentStored  = "stored"
+)
+
+// Attachment is a file an applicant uploaded.
+type Attachment struct {
+	ID          string // random; part of the object key, so not guessable
+	Owner       string // account id
+	AdRef       string
+	Name        string // as the applicant sees it
+	ContentType string
+	Size        int64
+	SHA256      string
+	Key         string // object key in the bucket
+	State       string
+	CreatedAt   time.Time
+}
+
+// AttachmentStore keeps attachment records.
+type AttachmentStore interface {
+	InsertAttachment(ctx context.Context, a Attachment) error
+	MarkStored(ctx context.Context, id, sha string) error
+	Attachment(ctx context.Context, id string) (Attachment, error) // ErrNotFound
+	DeleteAttachment(ctx context.Context, id string) error
+	// StalePending lists pending records created before cutoff.
+	StalePending(ctx context.Context, cutoff time.Time) ([]Attachment, error)
+	// HasKey reports whether any record names the object key.
+	HasKey(ctx context.Context, key string) (bool, error)
+}
+
+// Blobs keeps file contents.
+type Blobs interface {
+	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	Remove(ctx context.Context, key string) error
+	// Older calls fn for every object key under prefix last changed before cutoff.
+	Older(ctx context.Context, prefix string, cutoff time.Time, fn func(key string) error) error
+}
+
+// Files stores attachments: a record and an object that exist together or
+// not at all.
+type Files struct {
+	Store AttachmentStore
+	Blobs Blobs
+	Now   func() time.Time
+}
+
+const attachmentPrefix = "attachments/"
+
+// Save streams a checked file to storage with its known size, hashing it
+// on the way. If either write fails, the other is undone.
+func (f *Files) Save(ctx context.Context, owner, adRef string, c CheckedFile, r io.Reader, size int64) (Attachment, error) {
+	id := randomToken()[:32] // 128 random bits
+	a := Attachment{ID: id, Owner: owner, AdRef: adRef, Name: c.Name, ContentType: c.ContentType, Size: size,
+		Key: attachmentPrefix + id, State: AttachmentPending, CreatedAt: f.Now()}
+	if err := f.Store.InsertAttachment(ctx, a); err != nil {
+		return Attachment{}, err
+	}
+	h := sha256.New()
+	if err := f.Blobs.Put(ctx, a.Key, io.TeeReader(r, h), size, c.ContentType); err != nil {
+		f.undo(a)
+		return Attachment{}, err
+	}
+	a.SHA256, a.State = hex.EncodeToString(h.Sum(nil)), AttachmentStored
+	if err := f.Store.MarkStored(ctx, id, a.SHA256); err != nil {
+		f.undo(a)
+		return Attachment{}, err
+	}
+	return a, nil
+}
+
+// undo removes both halves of a failed save; what it cannot remove now,
+// the sweep removes later.
+func (f *Files) undo(a Attachment) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = f.Blobs.Remove(ctx, a.Key)
+	_ = f.Store.DeleteAttachment(ctx, a.ID)
+}
+
+// Open returns a stored attachment of owner for download. Another
+// applicant's id answers ErrNotFound, as does an unknown one.
+func (f *Files) Open(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
+	a, err := f.Store.Attachment(ctx, id)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	if a.Owner != owner || a.State != AttachmentStored {
+		return Attachment{}, nil, ErrNotFound
+	}
+	rc, err := f.Blobs.Get(ctx, a.Key)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	return a, rc, nil
+}
+
+// Remove deletes an attachment of owner.
+func (f *Files) Remove(ctx context.Context, owner, id string) error {
+	a, err := f.Store.Attachment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.Owner != owner {
+		return ErrNotFound
+	}
+	if err := f.Blobs.Remove(ctx, a.Key); err != nil {
+		return err
+	}
+	return f.Store.DeleteAttachment(ctx, id)
+}
+
+// Sweep removes what failed saves left behind: pending records older than
+// age with their objects, and objects older than age that no record names.
+// It returns how many records and objects went.
+func (f *Files) Sweep(ctx context.Context, age time.Duration) (records, objects int, err error) {
+	cutoff := f.Now().Add(-age)
+	stale, err := f.Store.StalePending(ctx, cutoff)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, a := range stale {
+		if err := f.Blobs.Remove(ctx, a.Key); err != nil {
+			return records, objects, err
+		}
+		if err := f.Store.DeleteAttachment(ctx, a.ID); err != nil {
+			return records, objects, err
+		}
+		records++
+	}
+	err = f.Blobs.Older(ctx, attachmentPrefix, cutoff, func(key string) error {
+		known, err := f.Store.HasKey(ctx, key)
+		if err != nil || known {
+			return err
+		}
+		objects++
+		return f.Blobs.Remove(ctx, key)
+	})
+	if err != nil {
+		return records, objects, fmt.Errorf("applicants: sweep objects: %w", err)
+	}
+	return records, objects, nil
+}
+
+// IsNotFound reports whether err means the attachment does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

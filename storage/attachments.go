@@ -1,0 +1,100 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"portal/applicants"
+)
+
+// Attachments stores attachment records.
+type Attachments struct{ db *DB }
+
+// Attachments returns the attachment store.
+func (d *DB) Attachments() *Attachments { return &Attachments{d} }
+
+type attachmentDoc struct {
+	ID          string    `bson:"_id"`
+	Owner       string    `bson:"owner"`
+	AdRef       string    `bson:"ad_ref"`
+	Name        string    `bson:"name"`
+	ContentType string    `bson:"content_type"`
+	Size        int64     `bson:"size"`
+	SHA256      string    `bson:"sha256,omitempty"`
+	Key         string    `bson:"key"`
+	State       string    `bson:"state"`
+	CreatedAt   time.Time `bson:"created_at"`
+}
+
+// InsertAttachment stores a new record.
+func (s *Attachments) InsertAttachment(ctx context.Context, a applicants.Attachment) error {
+	_, err := s.db.c(colAttachments).InsertOne(ctx, attachmentDoc(a))
+	if err != nil {
+		return fmt.Errorf("storage: insert attachment: %w", err)
+	}
+	return nil
+}
+
+// MarkStored records that the file is complete.
+func (s *Attachments) MarkStored(ctx context.Context, id, sha string) error {
+	res, err := s.db.c(colAttachments).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"state": applicants.AttachmentStored, "sha256": sha}})
+	if err != nil {
+		return fmt.Errorf("storage: mark attachment stored: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return applicants.ErrNotFound
+	}
+	return nil
+}
+
+// Attachment returns one record.
+func (s *Attachments) Attachment(ctx context.Context, id string) (applicants.Attachment, error) {
+	var d attachmentDoc
+	err := s.db.c(colAttachments).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return applicants.Attachment{}, applicants.ErrNotFound
+	}
+	if err != nil {
+		return applicants.Attachment{}, fmt.Errorf("storage: attachment: %w", err)
+	}
+	return applicants.Attachment(d), nil
+}
+
+// DeleteAttachment removes a record.
+func (s *Attachments) DeleteAttachment(ctx context.Context, id string) error {
+	if _, err := s.db.c(colAttachments).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return fmt.Errorf("storage: delete attachment: %w", err)
+	}
+	return nil
+}
+
+// StalePending lists pending records created before cutoff.
+func (s *Attachments) StalePending(ctx context.Context, cutoff time.Time) ([]applicants.Attachment, error) {
+	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"state": applicants.AttachmentPending, "created_at": bson.M{"$lt": cutoff}})
+	if err != nil {
+		return nil, fmt.Errorf("storage: stale attachments: %w", err)
+	}
+	var docs []attachmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: stale attachments: %w", err)
+	}
+	out := make([]applicants.Attachment, len(docs))
+	for i, d := range docs {
+		out[i] = applicants.Attachment(d)
+	}
+	return out, nil
+}
+
+// HasKey reports whether a record names the object key.
+func (s *Attachments) HasKey(ctx context.Context, key string) (bool, error) {
+	n, err := s.db.c(colAttachments).CountDocuments(ctx, bson.M{"key": key})
+	if err != nil {
+		return false, fmt.Errorf("storage: attachment key: %w", err)
+	}
+	return n > 0, nil
+}
