@@ -34,7 +34,6 @@ func TestPublicPagesAreAccessible(t *testing.T) {
 			{"/jobb?q=astronaut", "empty search"},
 			{"/jobb/" + open.Ref, "open ad"},
 			{"/jobb/" + closed.Ref, "closed ad"},
-			{"/jobb/" + open.Ref + "/ansok", "how to apply"},
 			{"/support", "support"},
 			{"/support?sent=1", "support sent"},
 			{"/tillganglighet", "accessibility statement"},

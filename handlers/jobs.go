@@ -102,18 +102,6 @@ func (h *handler) drawJobPage(c *fiber.Ctx) error {
 	})
 }
 
-// showApplyPage tells how to apply for an ad.
-func (h *handler) showApplyPage(c *fiber.Ctx) error {
-	ad, err := h.deps.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
-	if err != nil {
-		return err
-	}
-	return h.render(c, "jobs/apply", page{
-		Title: localizer(c).T("apply.heading", ad.Title), Section: "jobs",
-		Data: fiber.Map{"Ad": ad, "Open": ad.Open(h.deps.Board.Now())},
-	})
-}
-
 // jobPosting describes an open ad as schema.org JobPosting for search engines.
 func (h *handler) jobPosting(ad jobs.Ad) template.JS {
 	types := []string{"PART_TIME"}

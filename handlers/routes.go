@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -67,6 +68,20 @@ type Accounts interface {
 	ExportData(ctx context.Context, id string) (applicants.Export, error)
 }
 
+// Applying is the application service.
+type Applying interface {
+	Start(ctx context.Context, applicant string, ad jobs.Ad) (applicants.Application, error)
+	Get(ctx context.Context, applicant, id string) (applicants.Application, error)
+	SaveAnswers(ctx context.Context, a applicants.Application, questions []jobs.Question, form map[string][]string, next string) (applicants.Application, []jobs.FieldError, error)
+	AddFiles(ctx context.Context, a applicants.Application, uploads []applicants.Upload) (applicants.Application, []*applicants.FileError, error)
+	RemoveFile(ctx context.Context, a applicants.Application, attID string) (applicants.Application, error)
+	AttachmentsOf(ctx context.Context, a applicants.Application) ([]applicants.Attachment, error)
+	Submit(ctx context.Context, a applicants.Application, ad jobs.Ad, lang string) (applicants.Application, error)
+	Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
+	List(ctx context.Context, applicant string) ([]applicants.Application, error)
+	OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+}
+
 // Sessions starts, checks and ends logins.
 type Sessions interface {
 	Start(ctx context.Context, accountID string, public, restricted bool) (string, sessions.Session, error)
@@ -99,6 +114,7 @@ type Config struct {
 type Deps struct {
 	Board    JobBoard
 	Accounts Accounts
+	Applying Applying
 	Sessions Sessions
 	Mailer   Mailer
 	MailLog  MailLog
@@ -162,7 +178,6 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/jobb", h.showJobList)
 	app.Get("/jobb/feed.:format", h.showFeed)
 	app.Get("/jobb/:ref", h.showJobPage)
-	app.Get("/jobb/:ref/ansok", h.showApplyPage)
 	app.Get("/tillganglighet", h.showAccessibility)
 
 	// Forms carry CSRF tokens; account pages also need a login. Middleware
@@ -192,6 +207,19 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/mina-uppgifter/radera/avbryt", csrf, login, h.cancelDeletion)
 	app.Get("/mina-uppgifter/hamta", login, h.downloadData)
 	app.Post("/session/forlang", login, h.extendSession)
+	app.Get("/jobb/:ref/ansok", login, h.startApplication)
+	app.Get("/mina-ansokningar", csrf, login, h.showApplications)
+	app.Get("/ansokan/:id/fragor", csrf, login, h.showQuestions)
+	app.Post("/ansokan/:id/fragor", csrf, login, h.saveQuestions)
+	app.Get("/ansokan/:id/bilagor", csrf, login, h.showAttachments)
+	app.Post("/ansokan/:id/bilagor", csrf, login, h.uploadAttachments)
+	app.Get("/ansokan/:id/bilagor/:att", login, h.downloadAttachment)
+	app.Post("/ansokan/:id/bilagor/:att/ta-bort", csrf, login, h.removeAttachment)
+	app.Get("/ansokan/:id/sammanfattning", csrf, login, h.showSummary)
+	app.Post("/ansokan/:id/skicka", csrf, login, h.submitApplication)
+	app.Get("/ansokan/:id/kvitto", login, h.showReceipt)
+	app.Get("/ansokan/:id/aterkalla", csrf, login, h.showWithdraw)
+	app.Post("/ansokan/:id/aterkalla", csrf, login, h.withdrawApplication)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", h.showDevMail)

@@ -108,3 +108,15 @@ func CheckAnswers(questions []Question, form map[string][]string) (Answers, []Fi
 	}
 	return answers, errs
 }
+
+// Form turns answers back into form values, for checking them again or
+// filling a form in.
+func (a Answers) Form(questions []Question) map[string][]string {
+	form := map[string][]string{}
+	for _, q := range questions {
+		if v, ok := a[q.ID]; ok {
+			form[q.Field()] = v
+		}
+	}
+	return form
+}

@@ -71,6 +71,7 @@ const (
 	// the latest submission from it for the two-year rule.
 	colApplications = "applications"
 	colAttachments  = "attachments"
+	colVersions     = "application_versions"
 )
 
 // migration is one idempotent step of the schema.
@@ -143,6 +144,16 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "state", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("state_created")},
 			mongo.IndexModel{Keys: bson.D{{Key: "owner", Value: 1}, {Key: "ad_ref", Value: 1}}, Options: options.Index().SetName("owner_ad")},
 		)
+	}},
+	{"applications", func(ctx context.Context, d *DB) error {
+		err := d.indexes(ctx, colApplications,
+			mongo.IndexModel{Keys: bson.D{{Key: "applicant", Value: 1}, {Key: "ad_ref", Value: 1}}, Options: options.Index().SetUnique(true).SetName("applicant_ad_unique")},
+			mongo.IndexModel{Keys: bson.D{{Key: "ad_ref", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("ad_status")},
+		)
+		if err != nil {
+			return err
+		}
+		return d.indexes(ctx, colVersions, mongo.IndexModel{Keys: bson.D{{Key: "application", Value: 1}, {Key: "n", Value: 1}}, Options: options.Index().SetName("application_n")})
 	}},
 }
 

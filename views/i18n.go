@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -89,7 +90,7 @@ func (l *Localizer) T(key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	if len(args) > 0 {
+	if len(args) > 0 && strings.Contains(msg, "%") {
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg

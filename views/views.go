@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/template/html/v2"
 
+	"portal/applicants"
 	"portal/jobs"
 )
 
@@ -135,9 +136,70 @@ func funcs(now func() time.Time) map[string]any {
 				return -1
 			}, s)
 		},
+		"steps": func() []string { return []string{"questions", "attachments", "summary"} },
+		"yesno": func() []string { return []string{"yes", "no"} },
+		"has": func(vals []string, v string) bool {
+			for _, x := range vals {
+				if x == v {
+					return true
+				}
+			}
+			return false
+		},
+		"first": func(vals []string) string {
+			if len(vals) == 0 {
+				return ""
+			}
+			return vals[0]
+		},
+		"size": FileSize,
+		"answer": func(l *Localizer, q jobs.Question, vals []string) string {
+			if len(vals) == 0 {
+				return "–"
+			}
+			if q.Type == jobs.QuestionYesNo {
+				return l.T("answer." + vals[0])
+			}
+			return strings.Join(vals, ", ")
+		},
+		"lastDay":  func(closes time.Time) time.Time { return closes.Add(-time.Hour) },
+		"stepPath": StepPath,
+		"status": func(a applicants.Application, now time.Time) string {
+			if a.Status == applicants.StatusWithdrawn {
+				return a.Status
+			}
+			if !a.Open(now) {
+				return "closed"
+			}
+			return a.Status
+		},
 		"pageURL": PageURL,
 		"pages":   Pages,
 		"feedURL": FeedURL,
+	}
+}
+
+// StepPath is the address segment of a step of the application form.
+func StepPath(step string) string {
+	switch step {
+	case "attachments":
+		return "bilagor"
+	case "summary":
+		return "sammanfattning"
+	}
+	return "fragor"
+}
+
+// FileSize writes a size in bytes for people: "840 kB", "4,8 MB".
+func FileSize(n int64) string {
+	switch {
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1024*1024:
+		return strconv.FormatInt((n+512)/1024, 10) + " kB"
+	default:
+		s := strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64)
+		return strings.Replace(s, ".", ",", 1) + " MB"
 	}
 }
 

@@ -185,7 +185,8 @@ func loadConfig(lookup env) (Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
-	c.BodyLimit = integer("PORTAL_BODY_LIMIT", 1<<20, 1024, 1<<30)
+	// Five attachments of 5 MiB and the form around them.
+	c.BodyLimit = integer("PORTAL_BODY_LIMIT", 27<<20, 1024, 1<<30)
 	c.ReadTimeout = duration("PORTAL_READ_TIMEOUT", 15*time.Second)
 	c.WriteTimeout = duration("PORTAL_WRITE_TIMEOUT", 30*time.Second)
 	c.IdleTimeout = duration("PORTAL_IDLE_TIMEOUT", 60*time.Second)

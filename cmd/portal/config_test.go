@@ -20,7 +20,7 @@ func TestConfigDefaultsInDev(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8090" || c.BaseURL != "http://127.0.0.1:8090" || c.ReadTimeout != 15*time.Second || c.BodyLimit != 1<<20 || !c.Dev() {
+	if c.Addr != "127.0.0.1:8090" || c.BaseURL != "http://127.0.0.1:8090" || c.ReadTimeout != 15*time.Second || c.BodyLimit != 27<<20 || !c.Dev() {
 		t.Fatalf("%+v", c)
 	}
 }

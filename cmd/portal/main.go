@@ -185,6 +185,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: hasher, Limits: applicants.DefaultLimits,
 		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
 	}
+	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
+	applying := &applicants.Applying{Apps: db.Applications(), Accounts: db.Accounts(), Files: files, Mailer: outbox,
+		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
 	app, err := handlers.New(handlers.Config{
@@ -193,7 +196,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies,
 	}, handlers.Deps{
 		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
-		Accounts: accounts, Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
+		Accounts: accounts, Applying: applying, Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
 		Storage: db.KV("fiber", time.Now), Log: log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: blobs.Ping}},
 	})
@@ -237,7 +240,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	err = sched.Add("40 * * * *", "sweep-attachments", 30*time.Minute, func(ctx context.Context) error {
 		records, objects, err := files.Sweep(ctx, 24*time.Hour)
 		log.Info("attachment leftovers removed", "records", records, "objects", objects)

@@ -37,6 +37,7 @@ type Options struct {
 	BaseURL        string          // default https://jobb.example.se
 	Log            io.Writer       // default: nothing logged
 	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
+	BodyLimit      int             // zero: room for five 5 MiB attachments
 }
 
 // Portal is a test portal.
@@ -46,6 +47,9 @@ type Portal struct {
 	Board    *jobs.Board
 	Clock    *testenv.Clock // nil with the real clock
 	Accounts *applicants.Service
+	Applying *applicants.Applying
+	Files    *applicants.Files
+	Blobs    *storage.Blobs
 	Sessions *sessions.Manager
 	Now      func() time.Time
 	Ads      []jobs.Ad
@@ -86,16 +90,23 @@ func New(t testing.TB, o Options) *Portal {
 	if o.Sessions == (sessions.Policy{}) {
 		o.Sessions = sessions.DefaultPolicy
 	}
+	p.Blobs = testenv.Blobs(t)
+	p.Files = &applicants.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
+	p.Applying = &applicants.Applying{Apps: db.Applications(), Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
+		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
+	if o.BodyLimit == 0 {
+		o.BodyLimit = 27 << 20
+	}
 	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: o.Sessions, Now: p.Now}
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
-		BodyLimit: 64 * 1024, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
+		BodyLimit: o.BodyLimit, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		TrustedProxies: o.TrustedProxies,
 	}, handlers.Deps{
 		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
-		Accounts: p.Accounts, Sessions: p.Sessions,
+		Accounts: p.Accounts, Applying: p.Applying, Sessions: p.Sessions,
 		Storage: db.KV("fiber", p.Now), Log: slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}},
+		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: p.Blobs.Ping}},
 	})
 	if err != nil {
 		t.Fatal(err)

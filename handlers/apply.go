@@ -1,0 +1,300 @@
+package handlers
+
+import (
+	"errors"
+	"mime"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/applicants"
+	"portal/jobs"
+	"portal/views"
+)
+
+// applyCtx is what every step of the application form works on.
+type applyCtx struct {
+	app applicants.Application
+	ad  jobs.Ad
+}
+
+// loadApplication finds the :id application of the logged-in applicant and
+// its ad. Another applicant's id is "not found", like an unknown one.
+func (h *handler) loadApplication(c *fiber.Ctx) (applyCtx, error) {
+	app, err := h.deps.Applying.Get(c.UserContext(), sessionOf(c).AccountID, c.Params("id"))
+	if errors.Is(err, applicants.ErrNotFound) {
+		return applyCtx{}, fiber.ErrNotFound
+	}
+	if err != nil {
+		return applyCtx{}, err
+	}
+	ad, err := h.deps.Board.Ad(c.UserContext(), app.AdRef)
+	if err != nil {
+		return applyCtx{}, err
+	}
+	return applyCtx{app, ad}, nil
+}
+
+func (h *handler) applyPage(c *fiber.Ctx, name, heading, step string, x applyCtx, data fiber.Map) error {
+	data["App"], data["Ad"], data["Heading"], data["Step"] = x.app, x.ad, heading, step
+	return h.formPage(c, name, "apply.title", data)
+}
+
+// closedPage answers any change after the last application day, saying
+// whom to contact.
+func (h *handler) closedPage(c *fiber.Ctx, ad jobs.Ad) error {
+	c.Status(fiber.StatusConflict)
+	return h.formPage(c, "apply/closed", "apply.closed_heading", fiber.Map{"Ad": ad})
+}
+
+// startApplication is "Sök tjänsten": it opens the applicant's application
+// to the ad, new or existing, at the step where they were.
+func (h *handler) startApplication(c *fiber.Ctx) error {
+	ad, err := h.deps.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
+	if err != nil {
+		return err
+	}
+	app, err := h.deps.Applying.Start(c.UserContext(), sessionOf(c).AccountID, ad)
+	if errors.Is(err, applicants.ErrClosed) {
+		return h.closedPage(c, ad)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/ansokan/"+app.ID+"/"+views.StepPath(app.Step), fiber.StatusSeeOther)
+}
+
+func (h *handler) showQuestions(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	if !x.app.Open(h.deps.Board.Now()) {
+		return h.closedPage(c, x.ad)
+	}
+	return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": x.app.Answers.Form(x.ad.Questions)})
+}
+
+func (h *handler) saveQuestions(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	form := map[string][]string{}
+	for _, q := range x.ad.Questions {
+		for _, v := range c.Context().PostArgs().PeekMulti(q.Field()) {
+			form[q.Field()] = append(form[q.Field()], string(v))
+		}
+	}
+	next := applicants.StepAttachments
+	app, errs, err := h.deps.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, form, next)
+	if errors.Is(err, applicants.ErrClosed) {
+		return h.closedPage(c, x.ad)
+	}
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		fe := make([]views.FieldError, len(errs))
+		for i, e := range errs {
+			fe[i] = views.FieldError{Field: e.Field, Key: e.Key}
+		}
+		x.app = app
+		return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": form, "Errors": fe})
+	}
+	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
+}
+
+func (h *handler) showAttachments(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	if !x.app.Open(h.deps.Board.Now()) {
+		return h.closedPage(c, x.ad)
+	}
+	return h.attachmentsPage(c, x, nil)
+}
+
+func (h *handler) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applicants.FileError) error {
+	files, err := h.deps.Applying.AttachmentsOf(c.UserContext(), x.app)
+	if err != nil {
+		return err
+	}
+	if len(refused) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return h.applyPage(c, "apply/attachments", "apply.attachments", "attachments", x, fiber.Map{
+		"Files": files, "FileErrors": refused, "AssetVersion": views.AssetVersion,
+	})
+}
+
+// uploadAttachments stores the files of one batch that pass the rules and
+// names each refused file with the rule it broke.
+func (h *handler) uploadAttachments(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	mf, err := c.MultipartForm()
+	if err != nil {
+		return fiber.ErrBadRequest
+	}
+	var uploads []applicants.Upload
+	for _, fh := range mf.File["files"] {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		uploads = append(uploads, applicants.Upload{Name: fh.Filename, Size: fh.Size, Body: f})
+	}
+	app, refused, err := h.deps.Applying.AddFiles(c.UserContext(), x.app, uploads)
+	if errors.Is(err, applicants.ErrClosed) {
+		return h.closedPage(c, x.ad)
+	}
+	if err != nil {
+		return err
+	}
+	x.app = app
+	if len(refused) > 0 || len(uploads) == 0 {
+		if len(uploads) == 0 {
+			refused = []*applicants.FileError{{Key: "apply.no_file_chosen"}}
+		}
+		return h.attachmentsPage(c, x, refused)
+	}
+	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
+}
+
+func (h *handler) removeAttachment(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	_, err = h.deps.Applying.RemoveFile(c.UserContext(), x.app, c.Params("att"))
+	switch {
+	case errors.Is(err, applicants.ErrClosed):
+		return h.closedPage(c, x.ad)
+	case errors.Is(err, applicants.ErrNotFound):
+		return fiber.ErrNotFound
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/ansokan/"+x.app.ID+"/bilagor", fiber.StatusSeeOther)
+}
+
+// downloadAttachment sends one of the applicant's own files as a download
+// under the name they gave it (RFC 6266), with the stored type.
+func (h *handler) downloadAttachment(c *fiber.Ctx) error {
+	att, rc, err := h.deps.Applying.OpenFile(c.UserContext(), sessionOf(c).AccountID, c.Params("att"))
+	if errors.Is(err, applicants.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, att.ContentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	return c.SendStream(rc, int(att.Size))
+}
+
+func (h *handler) showSummary(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	if !x.app.Open(h.deps.Board.Now()) {
+		return h.closedPage(c, x.ad)
+	}
+	return h.summaryPage(c, x, "")
+}
+
+func (h *handler) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
+	files, err := h.deps.Applying.AttachmentsOf(c.UserContext(), x.app)
+	if err != nil {
+		return err
+	}
+	acc, err := h.deps.Accounts.Account(c.UserContext(), x.app.Applicant)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return h.applyPage(c, "apply/summary", "apply.summary", "summary", x, fiber.Map{
+		"Files": files, "Verified": acc.Verified(), "Problem": problem,
+	})
+}
+
+func (h *handler) submitApplication(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	app, err := h.deps.Applying.Submit(c.UserContext(), x.app, x.ad, localizer(c).Lang)
+	switch {
+	case errors.Is(err, applicants.ErrClosed):
+		return h.closedPage(c, x.ad)
+	case errors.Is(err, applicants.ErrUnverified):
+		return h.summaryPage(c, x, "apply.verify_first")
+	case errors.Is(err, applicants.ErrIncomplete):
+		return h.summaryPage(c, x, "apply.incomplete")
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/ansokan/"+app.ID+"/kvitto", fiber.StatusSeeOther)
+}
+
+func (h *handler) showReceipt(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	if x.app.Version == 0 {
+		return c.Redirect("/ansokan/"+x.app.ID+"/sammanfattning", fiber.StatusSeeOther)
+	}
+	return h.formPage(c, "apply/receipt", "apply.thanks", fiber.Map{"App": x.app})
+}
+
+func (h *handler) showApplications(c *fiber.Ctx) error {
+	apps, err := h.deps.Applying.List(c.UserContext(), sessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	notice := ""
+	if c.Query("aterkallad") == "1" {
+		notice = "apply.withdrawn_notice"
+	}
+	return h.formPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.deps.Board.Now(), "Notice": notice})
+}
+
+func (h *handler) showWithdraw(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	if !x.app.Open(h.deps.Board.Now()) {
+		return h.closedPage(c, x.ad)
+	}
+	return h.formPage(c, "apply/withdraw", "apply.withdraw_heading", fiber.Map{"App": x.app})
+}
+
+func (h *handler) withdrawApplication(c *fiber.Ctx) error {
+	x, err := h.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	_, err = h.deps.Applying.Withdraw(c.UserContext(), x.app)
+	if errors.Is(err, applicants.ErrClosed) {
+		if x.app.Open(h.deps.Board.Now()) { // open, but not submitted
+			return fiber.ErrNotFound
+		}
+		return h.closedPage(c, x.ad)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mina-ansokningar?aterkallad=1", fiber.StatusSeeOther)
+}

@@ -1,0 +1,251 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/jobs"
+)
+
+// upload posts files from the attachments page as the browser does.
+func (v *visitor) upload(page, action string, files map[string][]byte) response {
+	v.t.Helper()
+	p := v.get(page)
+	m := csrfField.FindStringSubmatch(p.body)
+	if m == nil {
+		v.t.Fatalf("no form on %s (%d)", page, p.StatusCode)
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("_csrf", m[1])
+	for name, content := range files {
+		fw, _ := w.CreateFormFile("files", name)
+		_, _ = fw.Write(content)
+	}
+	_ = w.Close()
+	req := httptest.NewRequest(http.MethodPost, action, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return v.send(req)
+}
+
+var appPath = regexp.MustCompile(`^/ansokan/([0-9a-f]{24})/`)
+
+// verifiedApplicant registers, confirms the address and stays logged in.
+func verifiedApplicant(t *testing.T, a *testApp, email string) *visitor {
+	t.Helper()
+	v := a.visitor(t)
+	register(t, v, email)
+	link := verifyLink.FindString(a.mails(t, email)[0].Text)
+	if res := v.get(link); res.StatusCode != 200 {
+		t.Fatalf("verify: %d", res.StatusCode)
+	}
+	return v
+}
+
+func openAdWithQuestions(t *testing.T, a *testApp) jobs.Ad {
+	for _, ad := range a.ads {
+		if ad.Open(testNow) && ad.LastDay != jobs.DayOf(testNow) && len(ad.Questions) >= 4 && ad.Questions[0].Type == jobs.QuestionYesNo {
+			return ad
+		}
+	}
+	t.Fatal("no open demo ad with questions")
+	return jobs.Ad{}
+}
+
+// answersFor fills every question of ad with a valid answer.
+func answersFor(ad jobs.Ad) url.Values {
+	v := url.Values{}
+	for _, q := range ad.Questions {
+		switch q.Type {
+		case jobs.QuestionYesNo:
+			v.Set(q.Field(), "yes")
+		case jobs.QuestionSingle, jobs.QuestionMulti:
+			v.Set(q.Field(), q.Options[0])
+		case jobs.QuestionNumber:
+			v.Set(q.Field(), "4")
+		default:
+			v.Set(q.Field(), "Från 1 mars")
+		}
+	}
+	return v
+}
+
+func TestApplyingFromStartToWithdrawal(t *testing.T) {
+	a := newTestApp(t, false)
+	ad := openAdWithQuestions(t, a)
+	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+
+	// Not logged in: "Sök tjänsten" goes to the login page and back.
+	v := a.visitor(t)
+	res := v.get("/jobb/" + ad.Ref + "/ansok")
+	if res.StatusCode != 303 || !strings.Contains(res.Header.Get("Location"), url.QueryEscape("/jobb/"+ad.Ref+"/ansok")) {
+		t.Fatalf("apply without login: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	v = verifiedApplicant(t, a, "ansokare@example.se")
+	res = v.get("/jobb/" + ad.Ref + "/ansok")
+	m := appPath.FindStringSubmatch(res.Header.Get("Location"))
+	if res.StatusCode != 303 || m == nil || !strings.HasSuffix(res.Header.Get("Location"), "/fragor") {
+		t.Fatalf("start: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	id := m[1]
+	base := "/ansokan/" + id
+
+	// Questions: a missing answer is named, what was typed stays.
+	partial := answersFor(ad)
+	partial.Del(ad.Questions[0].Field())
+	partial.Set("q_motivering", "Jag brinner för vården.")
+	res = v.post(base+"/fragor", base+"/fragor", partial)
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Svara på frågan.") || !strings.Contains(res.body, "Jag brinner för vården.</textarea>") {
+		t.Fatalf("missing answer: %d", res.StatusCode)
+	}
+	// Progress is kept on the server: opening "apply" again returns here.
+	if res := v.get("/jobb/" + ad.Ref + "/ansok"); res.Header.Get("Location") != base+"/fragor" {
+		t.Fatalf("second start: %s", res.Header.Get("Location"))
+	}
+	if !strings.Contains(v.get(base+"/fragor").body, "Jag brinner för vården.") {
+		t.Fatal("typed answer lost")
+	}
+	full := answersFor(ad)
+	if res := v.post(base+"/fragor", base+"/fragor", full); res.StatusCode != 303 || res.Header.Get("Location") != base+"/bilagor" {
+		t.Fatalf("answers: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	// Attachments: the good file is kept, the bad one named with its rule.
+	res = v.upload(base+"/bilagor", base+"/bilagor", map[string][]byte{"Personligt brev.pdf": pdf, "program.pdf": []byte("MZ\x90\x00 not a pdf")})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "program.pdf: Filtypen är inte tillåten") || !strings.Contains(res.body, "Personligt brev.pdf</a>") {
+		t.Fatalf("upload: %d", res.StatusCode)
+	}
+	six := map[string][]byte{}
+	for i := range 6 {
+		six[string(rune('a'+i))+".pdf"] = pdf
+	}
+	if res := v.upload(base+"/bilagor", base+"/bilagor", six); !strings.Contains(res.body, "högst fem filer") {
+		t.Fatal("six files in one batch accepted")
+	}
+	attLink := regexp.MustCompile(base + `/bilagor/([0-9a-f]{32})`).FindStringSubmatch(v.get(base + "/bilagor").body)
+	if attLink == nil {
+		t.Fatal("no attachment link")
+	}
+	dl := v.get(attLink[0])
+	if dl.StatusCode != 200 || dl.body != string(pdf) || dl.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(dl.Header.Get("Content-Disposition"), "attachment") || dl.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("download: %d %v", dl.StatusCode, dl.Header)
+	}
+
+	// Another applicant reaches none of it.
+	other := verifiedApplicant(t, a, "annan@example.se")
+	for _, p := range []string{base + "/fragor", base + "/bilagor", base + "/sammanfattning", attLink[0], base + "/aterkalla"} {
+		if res := other.get(p); res.StatusCode != 404 {
+			t.Errorf("another applicant got %s: %d", p, res.StatusCode)
+		}
+	}
+
+	// Summary and submit; the receipt lists the answers and the file's SHA-256.
+	sum := v.get(base + "/sammanfattning")
+	if !strings.Contains(sum.body, "Personligt brev.pdf") || !strings.Contains(sum.body, ">Ändra") {
+		t.Fatal("summary lacks the parts")
+	}
+	res = v.post(base+"/sammanfattning", base+"/skicka", url.Values{})
+	if res.StatusCode != 303 || res.Header.Get("Location") != base+"/kvitto" {
+		t.Fatalf("submit: %d", res.StatusCode)
+	}
+	if !strings.Contains(v.get(base+"/kvitto").body, "Tack för din ansökan") {
+		t.Fatal("no receipt page")
+	}
+	h := sha256.Sum256(pdf)
+	receipt := a.mails(t, "ansokare@example.se")[0]
+	if !strings.HasPrefix(receipt.Subject, "Tack för din ansökan") || !strings.Contains(receipt.Text, hex.EncodeToString(h[:])) ||
+		!strings.Contains(receipt.Text, ad.Questions[0].Text) || !strings.Contains(receipt.Text, "Personligt brev.pdf") {
+		t.Fatalf("receipt mail: %s\n%s", receipt.Subject, receipt.Text)
+	}
+	list := v.get("/mina-ansokningar").body
+	if !strings.Contains(list, ad.Title) || !strings.Contains(list, "Inskickad") || !strings.Contains(list, "Uppdatera ansökan") || !strings.Contains(list, "Återkalla") {
+		t.Fatal("my applications lacks the application")
+	}
+
+	// Update until the end of the last day: a new version and a new receipt.
+	full.Set("q_motivering", "Uppdaterad motivering.")
+	v.post(base+"/fragor", base+"/fragor", full)
+	relogin := func() {
+		t.Helper()
+		if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"ansokare@example.se"}, "password": {goodPassword}}); res.StatusCode != 303 {
+			t.Fatalf("login: %d", res.StatusCode)
+		}
+	}
+	a.clock.Set(ad.LastDay.End().Add(-time.Minute))
+	relogin()
+	a.clock.Set(ad.LastDay.End().Add(-time.Second)) // 23:59:59 Swedish time
+	if res := v.post(base+"/sammanfattning", base+"/skicka", url.Values{}); res.StatusCode != 303 {
+		t.Fatalf("update at 23:59:59: %d", res.StatusCode)
+	}
+	if r := a.mails(t, "ansokare@example.se")[0]; !strings.Contains(r.Text, "version 2") || !strings.Contains(r.Text, "Uppdaterad motivering.") {
+		t.Fatalf("second receipt: %s", r.Text)
+	}
+	versions, _ := a.db.Applications().Versions(context.Background(), id)
+	if len(versions) != 2 {
+		t.Fatalf("%d versions kept, want 2", len(versions))
+	}
+
+	// Withdraw before the end.
+	a.clock.Set(ad.LastDay.End().Add(-time.Minute))
+	relogin()
+	res = v.post(base+"/aterkalla", base+"/aterkalla", url.Values{})
+	if res.StatusCode != 303 || !strings.Contains(v.get("/mina-ansokningar?aterkallad=1").body, "Återkallad") {
+		t.Fatalf("withdraw: %d", res.StatusCode)
+	}
+
+	// From 00:00:00 the day after, nothing changes; the page says whom to contact.
+	a.clock.Set(ad.LastDay.End())
+	for _, try := range []func() response{
+		func() response { return v.send(postTo(base+"/skicka", v.cookies)) },
+		func() response { return v.get(base + "/fragor") },
+		func() response { return v.get(base + "/aterkalla") },
+	} {
+		res := try()
+		if res.StatusCode != 409 && res.StatusCode != 403 {
+			t.Fatalf("after the deadline: %d", res.StatusCode)
+		}
+		if res.StatusCode == 409 && !strings.Contains(res.body, ad.Contacts[0].Name) {
+			t.Fatal("the closed page does not name the contact")
+		}
+	}
+	if list := v.get("/mina-ansokningar").body; !strings.Contains(list, "Återkallad") {
+		t.Fatal("withdrawn application left the list")
+	}
+}
+
+// postTo is a bare POST with cookies but no form token.
+func postTo(path string, _ map[string]string) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+func TestSubmitNeedsConfirmedAddress(t *testing.T) {
+	a := newTestApp(t, false)
+	ad := openAdWithQuestions(t, a)
+	v := a.visitor(t)
+	register(t, v, "ny@example.se")
+	loc := v.get("/jobb/" + ad.Ref + "/ansok").Header.Get("Location")
+	base := strings.TrimSuffix(loc, "/fragor")
+	v.post(loc, loc, answersFor(ad))
+	res := v.post(base+"/sammanfattning", base+"/sammanfattning", url.Values{})
+	if res.StatusCode == 303 {
+		t.Fatal("posting to the summary submitted")
+	}
+	page := v.get(base + "/sammanfattning")
+	if !strings.Contains(page.body, "Bekräfta din e-postadress") || strings.Contains(page.body, `action="`+base+`/skicka"`) {
+		t.Fatal("an unconfirmed address may submit")
+	}
+}
