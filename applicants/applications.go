@@ -58,10 +58,10 @@ func (a Application) Open(now time.Time) bool { return now.Before(a.ClosesAt) }
 
 // Version is a submitted state of an application, kept for the record.
 type Version struct {
-	N           int
-	At          time.Time
-	Answers     jobs.Answers
-	Attachments []Attachment
+	N           int          `json:"version"`
+	At          time.Time    `json:"submitted_at"`
+	Answers     jobs.Answers `json:"answers"`
+	Attachments []Attachment `json:"files"`
 }
 
 // ApplicationStore keeps applications and their versions.
@@ -326,6 +326,11 @@ func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, er
 // OpenFile opens one of the applicant's own attachments for download.
 func (s *Applying) OpenFile(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
 	return s.Files.Open(ctx, owner, id)
+}
+
+// Versions returns the submitted versions of an application, oldest first.
+func (s *Applying) Versions(ctx context.Context, a Application) ([]Version, error) {
+	return s.Apps.Versions(ctx, a.ID)
 }
 
 // List returns the applicant's applications, newest first.

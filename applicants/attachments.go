@@ -19,16 +19,16 @@ const (
 
 // Attachment is a file an applicant uploaded.
 type Attachment struct {
-	ID          string // random; part of the object key, so not guessable
-	Owner       string // account id
-	AdRef       string
-	Name        string // as the applicant sees it
-	ContentType string
-	Size        int64
-	SHA256      string
-	Key         string // object key in the bucket
-	State       string
-	CreatedAt   time.Time
+	ID          string    `json:"id"` // random; part of the object key, so not guessable
+	Owner       string    `json:"-"`  // account id
+	AdRef       string    `json:"ad_ref"`
+	Name        string    `json:"name"` // as the applicant sees it
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	Key         string    `json:"-"` // object key in the bucket
+	State       string    `json:"-"`
+	CreatedAt   time.Time `json:"uploaded_at,omitzero"`
 }
 
 // AttachmentStore keeps attachment records.

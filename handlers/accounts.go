@@ -2,10 +2,13 @@ package handlers
 
 import (
 	"archive/zip"
-	"bytes"
+	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -375,29 +378,85 @@ func (h *handler) cancelDeletion(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?behall=1", fiber.StatusSeeOther)
 }
 
+// exportedApplication is one application in "download my data".
+type exportedApplication struct {
+	AdRef       string                  `json:"ad_ref"`
+	AdTitle     string                  `json:"ad_title"`
+	Status      string                  `json:"status"`
+	Answers     map[string][]string     `json:"answers"`
+	CreatedAt   time.Time               `json:"created_at"`
+	SubmittedAt time.Time               `json:"submitted_at,omitzero"`
+	WithdrawnAt time.Time               `json:"withdrawn_at,omitzero"`
+	Versions    []applicants.Version    `json:"versions"`
+	Files       []applicants.Attachment `json:"files"`
+}
+
 // downloadData sends everything stored about the applicant as one zip
-// archive holding a JSON file.
+// archive: a JSON file with the account and the applications, and every
+// attached file. It is written straight to the response, so large
+// archives are never held in memory.
 func (h *handler) downloadData(c *fiber.Ctx) error {
-	data, err := h.deps.Accounts.ExportData(c.UserContext(), sessionOf(c).AccountID)
+	ctx, id := c.UserContext(), sessionOf(c).AccountID
+	data, err := h.deps.Accounts.ExportData(ctx, id)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.Create("mina-uppgifter.json")
+	apps, err := h.deps.Applying.List(ctx, id)
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(data); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
+	var exported []exportedApplication
+	files := map[string]applicants.Attachment{}
+	for _, app := range apps {
+		versions, err := h.deps.Applying.Versions(ctx, app)
+		if err != nil {
+			return err
+		}
+		current, err := h.deps.Applying.AttachmentsOf(ctx, app)
+		if err != nil {
+			return err
+		}
+		for _, f := range current {
+			files[f.ID] = f
+		}
+		for _, v := range versions {
+			for _, f := range v.Attachments {
+				if _, ok := files[f.ID]; !ok {
+					files[f.ID] = f
+				}
+			}
+		}
+		exported = append(exported, exportedApplication{AdRef: app.AdRef, AdTitle: app.AdTitle, Status: app.Status,
+			Answers: app.Answers, CreatedAt: app.CreatedAt, SubmittedAt: app.SubmittedAt, WithdrawnAt: app.WithdrawnAt,
+			Versions: versions, Files: current})
 	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mina-uppgifter.zip"`)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	return c.Send(buf.Bytes())
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		zw := zip.NewWriter(w)
+		defer zw.Close()
+		jw, err := zw.Create("mina-uppgifter.json")
+		if err != nil {
+			return
+		}
+		enc := json.NewEncoder(jw)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(struct {
+			applicants.Export
+			Applications []exportedApplication `json:"applications"`
+		}{data, exported})
+		for fid := range files {
+			att, rc, err := h.deps.Applying.OpenFile(context.WithoutCancel(ctx), id, fid)
+			if err != nil {
+				continue
+			}
+			fw, err := zw.Create("bilagor/" + fid[:8] + "-" + att.Name)
+			if err == nil {
+				_, _ = io.Copy(fw, rc)
+			}
+			rc.Close()
+		}
+	})
+	return nil
 }

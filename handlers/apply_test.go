@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -247,5 +249,37 @@ func TestSubmitNeedsConfirmedAddress(t *testing.T) {
 	page := v.get(base + "/sammanfattning")
 	if !strings.Contains(page.body, "Bekräfta din e-postadress") || strings.Contains(page.body, `action="`+base+`/skicka"`) {
 		t.Fatal("an unconfirmed address may submit")
+	}
+}
+
+func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
+	a := newTestApp(t, false)
+	ad := openAdWithQuestions(t, a)
+	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	v := verifiedApplicant(t, a, "data@example.se")
+	loc := v.get("/jobb/" + ad.Ref + "/ansok").Header.Get("Location")
+	base := strings.TrimSuffix(loc, "/fragor")
+	v.post(loc, loc, answersFor(ad))
+	v.upload(base+"/bilagor", base+"/bilagor", map[string][]byte{"Betyg.pdf": pdf})
+	v.post(base+"/sammanfattning", base+"/skicka", url.Values{})
+	res := v.get("/mina-uppgifter/hamta")
+	zr, err := zip.NewReader(strings.NewReader(res.body), int64(len(res.body)))
+	if err != nil {
+		t.Fatalf("zip: %v (%d)", err, res.StatusCode)
+	}
+	var sawJSON, sawFile bool
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		switch {
+		case f.Name == "mina-uppgifter.json":
+			sawJSON = strings.Contains(string(b), ad.Ref) && strings.Contains(string(b), `"version": 1`) && !strings.Contains(string(b), "attachments/")
+		case strings.HasSuffix(f.Name, "-Betyg.pdf"):
+			sawFile = bytes.Equal(b, pdf)
+		}
+	}
+	if !sawJSON || !sawFile {
+		t.Fatalf("archive: json %v, file %v", sawJSON, sawFile)
 	}
 }

@@ -80,6 +80,7 @@ type Applying interface {
 	Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
 	List(ctx context.Context, applicant string) ([]applicants.Application, error)
 	OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+	Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
 }
 
 // Sessions starts, checks and ends logins.
