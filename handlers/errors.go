@@ -30,7 +30,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.forbidden", "error.csrf_text"
 	case fiber.StatusTooManyRequests:
 		heading, message = "error.too_many", "error.too_many_text"
-	case fiber.StatusRequestEntityTooLarge:
+	case fiber.StatusRequestEntityTooLarge, fiber.StatusLengthRequired:
 		heading, message = "error.too_large", "error.too_large_text"
 	case fiber.StatusBadRequest:
 		heading, message = "error.bad_request", "error.bad_request_text"

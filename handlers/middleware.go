@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +67,7 @@ func (h *handler) accessLog(c *fiber.Ctx) error {
 }
 
 func (h *handler) logPanic(c *fiber.Ctx, e any) {
-	h.deps.Log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(e))
+	h.deps.Log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 }
 
 // contentSecurityPolicy allows nothing from elsewhere and no inline script or style.
@@ -147,6 +148,20 @@ func (h *handler) limit(name string, max int64, window time.Duration) fiber.Hand
 		}
 		return c.Next()
 	}
+}
+
+// bodyLimit refuses bodies over the limit. Bodies are streamed, so Fiber's
+// own limit does not hold: the declared length is checked before anything
+// is read, and a body without a declared length (chunked) is refused, as
+// browsers always declare the length of a form.
+func (h *handler) bodyLimit(c *fiber.Ctx) error {
+	switch n := c.Request().Header.ContentLength(); {
+	case n > h.cfg.BodyLimit:
+		return fiber.ErrRequestEntityTooLarge
+	case n == -1:
+		return fiber.ErrLengthRequired
+	}
+	return c.Next()
 }
 
 // proxies are the configured reverse proxies.

@@ -150,23 +150,27 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	h := &handler{cfg: cfg, deps: deps, locales: locales, proxies: trusted, feeds: newCache[renderedFeed](256), pages: newCache[[]byte](512)}
 	app := fiber.New(fiber.Config{
-		Views:                   engine,
-		ErrorHandler:            h.handleError,
-		BodyLimit:               cfg.BodyLimit,
-		ReadTimeout:             cfg.ReadTimeout,
-		WriteTimeout:            cfg.WriteTimeout,
-		IdleTimeout:             cfg.IdleTimeout,
-		ReadBufferSize:          16 * 1024,
-		ProxyHeader:             fiber.HeaderXForwardedFor,
-		EnableTrustedProxyCheck: true, // Fiber trusts every client otherwise
-		TrustedProxies:          cfg.TrustedProxies,
-		DisableStartupMessage:   true,
-		ServerHeader:            "",
-		AppName:                 "portal",
+		Views:          engine,
+		ErrorHandler:   h.handleError,
+		BodyLimit:      cfg.BodyLimit,
+		ReadTimeout:    cfg.ReadTimeout,
+		WriteTimeout:   cfg.WriteTimeout,
+		IdleTimeout:    cfg.IdleTimeout,
+		ReadBufferSize: 16 * 1024,
+		// Bodies are read as they arrive: an upload's files go to temporary
+		// files on disk instead of memory, so many uploads at once stay cheap.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ProxyHeader:                  fiber.HeaderXForwardedFor,
+		EnableTrustedProxyCheck:      true, // Fiber trusts every client otherwise
+		TrustedProxies:               cfg.TrustedProxies,
+		DisableStartupMessage:        true,
+		ServerHeader:                 "",
+		AppName:                      "portal",
 	})
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(h.requestID, h.accessLog, securityHeaders(), h.locale, h.loadSession)
+	app.Use(h.requestID, h.accessLog, h.bodyLimit, securityHeaders(), h.locale, h.loadSession)
 
 	app.Get("/healthz", h.showHealth)
 	app.Get("/readyz", h.showReady)

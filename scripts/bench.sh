@@ -53,6 +53,9 @@ run "search (q + filter)" "/jobb?q=sk%C3%B6terska&area=health&sort=closing"
 run "ad page" "$AD"
 run "RSS feed, all open ads" /jobb/feed.rss
 
+printf '\nUploads:\n'
+go run ./scripts/uploadbench -url "$BASE" -pid "$PORTAL_PID" -ad "${AD#/jobb/}"
+
 printf '\nA search the page cache has not seen (Go benchmark, 1,000 open ads):\n'
 go test -run '^$' -bench 'BenchmarkSearch$' -benchtime 2s ./jobs | grep Benchmark
 
