@@ -72,6 +72,15 @@ func (h *handler) showQuestions(c *fiber.Ctx) error {
 	if !x.app.Open(h.deps.Board.Now()) {
 		return h.closedPage(c, x.ad)
 	}
+	if stash := h.takeStash(c); stash != nil {
+		// Typed after the login ended: keep it now, as if it had been saved then.
+		app, _, err := h.deps.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, stash, x.app.Step)
+		if err != nil {
+			return err
+		}
+		x.app = app
+		return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": stash, "Notice": "apply.restored"})
+	}
 	return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": x.app.Answers.Form(x.ad.Questions)})
 }
 

@@ -283,3 +283,35 @@ func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
 		t.Fatalf("archive: json %v, file %v", sawJSON, sawFile)
 	}
 }
+
+// Answers posted after the login ended are not lost: they come back after
+// logging in, saved.
+func TestAnswersSurviveAnEndedSession(t *testing.T) {
+	a := newTestApp(t, false)
+	ad := openAdWithQuestions(t, a)
+	v := verifiedApplicant(t, a, "glomsk@example.se")
+	loc := v.get("/jobb/" + ad.Ref + "/ansok").Header.Get("Location")
+	page := v.get(loc) // the form is open in the browser
+	token := csrfField.FindStringSubmatch(page.body)[1]
+	a.clock.Add(45 * time.Minute) // the applicant wrote slowly
+	answers := answersFor(ad)
+	answers.Set("q_motivering", "Ett långt och genomtänkt svar.")
+	answers.Set("_csrf", token)
+	req := httptest.NewRequest(http.MethodPost, loc, strings.NewReader(answers.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res := v.send(req)
+	if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/logga-in?next=") {
+		t.Fatalf("post after the end: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	login := v.post(res.Header.Get("Location"), "/logga-in", url.Values{"email": {"glomsk@example.se"}, "password": {goodPassword}, "next": {loc}})
+	if login.Header.Get("Location") != loc {
+		t.Fatalf("after login: %s", login.Header.Get("Location"))
+	}
+	back := v.get(loc)
+	if !strings.Contains(back.body, "Dina svar är återställda") || !strings.Contains(back.body, "Ett långt och genomtänkt svar.</textarea>") {
+		t.Fatal("answers not restored")
+	}
+	if again := v.get(loc); strings.Contains(again.body, "återställda") || !strings.Contains(again.body, "Ett långt och genomtänkt svar.") {
+		t.Fatal("answers not saved, or restored twice")
+	}
+}

@@ -3,7 +3,10 @@ package handlers
 import (
 	"errors"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,6 +65,9 @@ func (h *handler) requireLogin(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	s := sessionOf(c)
 	if s == nil {
+		if err := h.stashAnswers(c); err != nil {
+			return err
+		}
 		next := string(c.Request().URI().RequestURI())
 		if c.Method() != fiber.MethodGet {
 			next = string(c.Request().URI().Path())
@@ -91,4 +97,55 @@ func (h *handler) extendSession(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.deps.Board.Now()).Milliseconds(), 0)})
+}
+
+// Answers typed into the application form when the login had already
+// ended are kept for an hour and put back after the applicant logs in.
+const stashCookie = "stash"
+
+var questionsPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/fragor$`)
+
+// stashAnswers keeps the answers of a questions form posted without a live
+// login, under a random key in a cookie scoped to the application pages.
+func (h *handler) stashAnswers(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost || !questionsPath.MatchString(c.Path()) {
+		return nil
+	}
+	vals := url.Values{}
+	c.Context().PostArgs().VisitAll(func(k, v []byte) {
+		if strings.HasPrefix(string(k), "q_") {
+			vals.Add(string(k), string(v))
+		}
+	})
+	if len(vals) == 0 {
+		return nil
+	}
+	key := randomHex(16)
+	if err := h.deps.Storage.Set("stash:"+key+":"+c.Path(), []byte(vals.Encode()), time.Hour); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: stashCookie, Value: key, Path: "/ansokan", MaxAge: 3600, HTTPOnly: true,
+		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
+	return nil
+}
+
+// takeStash returns answers kept for this page, once.
+func (h *handler) takeStash(c *fiber.Ctx) map[string][]string {
+	key := c.Cookies(stashCookie)
+	if key == "" {
+		return nil
+	}
+	c.Cookie(&fiber.Cookie{Name: stashCookie, Value: "", Path: "/ansokan", MaxAge: -1, HTTPOnly: true,
+		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
+	id := "stash:" + key + ":" + c.Path()
+	b, err := h.deps.Storage.Get(id)
+	if err != nil || b == nil {
+		return nil
+	}
+	_ = h.deps.Storage.Delete(id)
+	vals, err := url.ParseQuery(string(b))
+	if err != nil {
+		return nil
+	}
+	return vals
 }
