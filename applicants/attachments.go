@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -48,8 +47,9 @@ type Blobs interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
 	Get(ctx context.Context, key string) (io.ReadCloser, error)
 	Remove(ctx context.Context, key string) error
-	// Older calls fn for every object key under prefix last changed before cutoff.
-	Older(ctx context.Context, prefix string, cutoff time.Time, fn func(key string) error) error
+	// Changed calls fn for every object key under prefix last changed in
+	// [from, to).
+	Changed(ctx context.Context, prefix string, from, to time.Time, fn func(key string) error) error
 }
 
 // Files stores attachments: a record and an object that exist together or
@@ -127,7 +127,10 @@ func (f *Files) Remove(ctx context.Context, owner, id string) error {
 
 // Sweep removes what failed saves left behind: pending records older than
 // age with their objects, and objects older than age that no record names.
-// It returns how many records and objects went.
+// Objects are looked at only in the week after they come of age: the sweep
+// runs hourly, so older orphans are gone already, and stored files are not
+// checked against the database again and again. It returns how many
+// records and objects went.
 func (f *Files) Sweep(ctx context.Context, age time.Duration) (records, objects int, err error) {
 	cutoff := f.Now().Add(-age)
 	stale, err := f.Store.StalePending(ctx, cutoff)
@@ -143,7 +146,7 @@ func (f *Files) Sweep(ctx context.Context, age time.Duration) (records, objects 
 		}
 		records++
 	}
-	err = f.Blobs.Older(ctx, attachmentPrefix, cutoff, func(key string) error {
+	err = f.Blobs.Changed(ctx, attachmentPrefix, cutoff.Add(-7*24*time.Hour), cutoff, func(key string) error {
 		known, err := f.Store.HasKey(ctx, key)
 		if err != nil || known {
 			return err
@@ -156,6 +159,3 @@ func (f *Files) Sweep(ctx context.Context, age time.Duration) (records, objects 
 	}
 	return records, objects, nil
 }
-
-// IsNotFound reports whether err means the attachment does not exist.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

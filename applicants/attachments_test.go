@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -47,10 +48,10 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if !bytes.Equal(body, pdf) || got.Name != "Personligt brev.pdf" || got.ContentType != "application/pdf" {
 		t.Fatal("file changed in storage")
 	}
-	if _, _, err := f.Open(ctx, "owner-2", a.ID); !applicants.IsNotFound(err) {
+	if _, _, err := f.Open(ctx, "owner-2", a.ID); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatalf("another applicant opened the file: %v", err)
 	}
-	if err := f.Remove(ctx, "owner-2", a.ID); !applicants.IsNotFound(err) {
+	if err := f.Remove(ctx, "owner-2", a.ID); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatalf("another applicant removed the file: %v", err)
 	}
 
@@ -68,6 +69,12 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if err != nil || r != 1 || o != 1 {
 		t.Fatalf("sweep: %d records, %d objects, %v", r, o, err)
 	}
+	// Leftovers older than the sweep's week were swept long ago: left alone.
+	_ = blobs.Put(ctx, "attachments/ancient", strings.NewReader("old"), 3, "application/pdf")
+	clock.Add(9 * 24 * time.Hour)
+	if _, o, _ := f.Sweep(ctx, 24*time.Hour); o != 0 {
+		t.Fatalf("swept %d objects outside the week", o)
+	}
 	if _, rc, err := f.Open(ctx, "owner-1", a.ID); err != nil {
 		t.Fatal("the sweep removed a stored file")
 	} else {
@@ -76,7 +83,7 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if err := f.Remove(ctx, "owner-1", a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.Open(ctx, "owner-1", a.ID); !applicants.IsNotFound(err) {
+	if _, _, err := f.Open(ctx, "owner-1", a.ID); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatal("removed file still there")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/applicants"
+	"portal/sessions"
 	"portal/views"
 )
 
@@ -224,6 +225,13 @@ func (h *handler) setNewPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.afterPasswordChange(c, s)
+}
+
+// afterPasswordChange ends every session of the account, this one
+// included, and continues in a new full login (a new id at every change of
+// privilege).
+func (h *handler) afterPasswordChange(c *fiber.Ctx, s *sessions.Session) error {
 	if err := h.deps.Sessions.EndOthers(c.UserContext(), *s); err != nil {
 		return err
 	}
@@ -309,13 +317,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.deps.Sessions.EndOthers(c.UserContext(), *s); err != nil {
-		return err
-	}
-	if err := h.logIn(c, s.AccountID, s.Public, false); err != nil {
-		return err
-	}
-	return c.Redirect("/mina-uppgifter?losenord=1", fiber.StatusSeeOther)
+	return h.afterPasswordChange(c, s)
 }
 
 func (h *handler) changeEmail(c *fiber.Ctx) error {

@@ -210,7 +210,7 @@ func TestApplyingFromStartToWithdrawal(t *testing.T) {
 	// From 00:00:00 the day after, nothing changes; the page says whom to contact.
 	a.clock.Set(ad.LastDay.End())
 	for _, try := range []func() response{
-		func() response { return v.send(postTo(base+"/skicka", v.cookies)) },
+		func() response { return v.send(postTo(base + "/skicka")) },
 		func() response { return v.get(base + "/fragor") },
 		func() response { return v.get(base + "/aterkalla") },
 	} {
@@ -228,7 +228,7 @@ func TestApplyingFromStartToWithdrawal(t *testing.T) {
 }
 
 // postTo is a bare POST with cookies but no form token.
-func postTo(path string, _ map[string]string) *http.Request {
+func postTo(path string) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(""))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return req

@@ -30,9 +30,9 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.forbidden", "error.csrf_text"
 	case fiber.StatusTooManyRequests:
 		heading, message = "error.too_many", "error.too_many_text"
-	case fiber.StatusRequestEntityTooLarge, fiber.StatusLengthRequired:
+	case fiber.StatusRequestEntityTooLarge:
 		heading, message = "error.too_large", "error.too_large_text"
-	case fiber.StatusBadRequest:
+	case fiber.StatusBadRequest, fiber.StatusLengthRequired:
 		heading, message = "error.bad_request", "error.bad_request_text"
 	case fiber.StatusServiceUnavailable:
 		heading, message = "error.unavailable", "error.unavailable_text"

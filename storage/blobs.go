@@ -99,13 +99,13 @@ func (b *Blobs) Remove(ctx context.Context, key string) error {
 	return nil
 }
 
-// Older calls fn for every object under prefix last changed before cutoff.
-func (b *Blobs) Older(ctx context.Context, prefix string, cutoff time.Time, fn func(key string) error) error {
+// Changed calls fn for every object under prefix last changed in [from, to).
+func (b *Blobs) Changed(ctx context.Context, prefix string, from, to time.Time, fn func(key string) error) error {
 	for obj := range b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if obj.Err != nil {
 			return fmt.Errorf("storage: list %s: %w", prefix, obj.Err)
 		}
-		if obj.LastModified.Before(cutoff) {
+		if !obj.LastModified.Before(from) && obj.LastModified.Before(to) {
 			if err := fn(obj.Key); err != nil {
 				return err
 			}
