@@ -12,6 +12,7 @@ func TestDependencyDirection(t *testing.T) {
 	forbidden := map[string][]string{
 		"portal/jobs":     {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/mail"},
 		"portal/mail":     {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/jobs"},
+		"portal/alerts":   {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
 		"portal/tasks":    {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views"},
 		"portal/views":    {"mongo-driver", "minio", "portal/storage", "portal/handlers"},
 		"portal/storage":  {"gofiber", "portal/handlers", "portal/views"},

@@ -62,6 +62,7 @@ type Account struct {
 	EmailTokenHash    string // hash of the link that confirms it
 	EmailTokenExpires time.Time
 	DeleteAfter       time.Time // deletion scheduled for this moment
+	Admin             bool      // may see the administration pages
 }
 
 // Verified reports whether the e-mail address has been confirmed.
@@ -115,8 +116,8 @@ func (p problems) err() error {
 // NormalizeEmail trims and lower-cases an address for use as a user id.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// validEmail accepts a bare address (no display name) with a dot in the domain.
-func validEmail(s string) bool {
+// ValidEmail accepts a bare address (no display name) with a dot in the domain.
+func ValidEmail(s string) bool {
 	if len(s) > 254 {
 		return false
 	}

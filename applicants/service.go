@@ -130,7 +130,7 @@ type Registration struct {
 func (s *Service) Register(ctx context.Context, r Registration) (Account, error) {
 	email := NormalizeEmail(r.Email)
 	var errs problems
-	if !validEmail(email) {
+	if !ValidEmail(email) {
 		errs.add("email", "account.error.email")
 	}
 	if key := CheckPassword(r.Password, email); key != "" {
@@ -278,7 +278,7 @@ func dummyHash(h Hasher) string {
 // old password keeps working until the applicant changes it.
 func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) error {
 	email = NormalizeEmail(email)
-	if !validEmail(email) {
+	if !ValidEmail(email) {
 		return &ValidationError{Fields: []FieldError{{"email", "account.error.email"}}}
 	}
 	now := s.Now()
@@ -409,7 +409,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 	email := NormalizeEmail(newEmail)
 	var errs problems
 	switch {
-	case !validEmail(email):
+	case !ValidEmail(email):
 		errs.add("new_email", "account.error.email")
 	case email == a.Email:
 		errs.add("new_email", "account.error.same_email")

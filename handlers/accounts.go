@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/alerts"
 	"portal/applicants"
 	"portal/sessions"
 	"portal/views"
@@ -281,13 +282,21 @@ func (h *handler) profilePage(c *fiber.Ctx, st profileState) error {
 	}
 	notice := ""
 	for q, key := range map[string]string{"ny": "profile.welcome", "sparat": "profile.saved", "losenord": "profile.password_changed",
-		"skickat": "profile.resent", "epost": "profile.email_link_sent", "radering": "profile.deletion_scheduled", "behall": "profile.deletion_cancelled"} {
+		"skickat": "profile.resent", "epost": "profile.email_link_sent", "radering": "profile.deletion_scheduled", "behall": "profile.deletion_cancelled",
+		"intresse": "interest.saved", "intresse_slut": "interest.stopped"} {
 		if c.Query(q) == "1" {
 			notice = key
 		}
 	}
+	var interest *alerts.Subscription
+	var interestLinks alerts.Links
+	if sub, err := h.deps.Alerts.Interest(c.UserContext(), id); err == nil {
+		interest, interestLinks = &sub, h.deps.Alerts.LinksOf(sub)
+	} else if !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
 	return h.formPage(c, "account/profile", "profile.title", fiber.Map{
-		"Account": acc, "Events": events, "Form": st.form, "Errors": st.details, "PasswordErrors": st.password,
+		"Interest": interest, "InterestLinks": interestLinks, "Account": acc, "Events": events, "Form": st.form, "Errors": st.details, "PasswordErrors": st.password,
 		"EmailErrors": st.email, "DeleteErrors": st.delete, "Empty": map[string]string{}, "Notice": notice,
 		"DeleteNow": !earliest.After(h.deps.Board.Now()), "Earliest": earliest,
 	})

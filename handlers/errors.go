@@ -11,6 +11,10 @@ import (
 // errCSRF is returned when a form comes without a valid token.
 var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 
+// errNotAdmin is returned when someone other than an administrator asks
+// for an administration page.
+var errNotAdmin = fiber.NewError(fiber.StatusForbidden, "not an administrator")
+
 // handleError maps every error to a page in the user's language. Internal
 // error text never reaches the user; it is logged with the request id.
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
@@ -28,6 +32,9 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.not_found", "error.not_found_text"
 	case fiber.StatusForbidden:
 		heading, message = "error.forbidden", "error.csrf_text"
+		if errors.Is(err, errNotAdmin) {
+			message = "error.admin_text"
+		}
 	case fiber.StatusTooManyRequests:
 		heading, message = "error.too_many", "error.too_many_text"
 	case fiber.StatusRequestEntityTooLarge:

@@ -138,6 +138,11 @@ func (h *handler) renderFeed(format string, l *views.Localizer, res jobs.Result)
 	if len(v) > 0 {
 		link += "?" + v.Encode()
 	}
+	return h.writeFeed(format, l, title, link, res)
+}
+
+// writeFeed writes the ads of res as a feed with a title and a link.
+func (h *handler) writeFeed(format string, l *views.Localizer, title, link string, res jobs.Result) ([]byte, error) {
 	updated := res.Modified
 	if updated.IsZero() {
 		updated = time.Unix(0, 0).UTC()

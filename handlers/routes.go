@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"portal/alerts"
 	"portal/applicants"
 	"portal/jobs"
 	"portal/mail"
@@ -83,6 +84,29 @@ type Applying interface {
 	Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
 }
 
+// Alerts is the job-alert service.
+type Alerts interface {
+	Subscribe(ctx context.Context, r alerts.Request) error
+	Confirmable(ctx context.Context, token string) (alerts.Subscription, error)
+	Confirm(ctx context.Context, token string) (alerts.Subscription, error)
+	Interest(ctx context.Context, account string) (alerts.Subscription, error)
+	SaveInterest(ctx context.Context, o alerts.Owner, r alerts.Request) (alerts.Subscription, error)
+	StopInterest(ctx context.Context, account string) error
+	Signed(ctx context.Context, purpose, id, sig string) (alerts.Subscription, error)
+	Update(ctx context.Context, id, sig string, r alerts.Request) (alerts.Subscription, error)
+	Unsubscribe(ctx context.Context, id, sig string) (bool, error)
+	Renew(ctx context.Context, id, sig string) (alerts.Subscription, error)
+	Feed(ctx context.Context, feedID string, open []jobs.Ad) (alerts.Subscription, []jobs.Ad, error)
+	LinksOf(s alerts.Subscription) alerts.Links
+}
+
+// OutboxAdmin is what the administration page of e-mail needs.
+type OutboxAdmin interface {
+	Counts(ctx context.Context) (map[string]int64, error)
+	Failed(ctx context.Context, limit int) ([]mail.Record, error)
+	Requeue(ctx context.Context, id string, now time.Time) error
+}
+
 // Sessions starts, checks and ends logins.
 type Sessions interface {
 	Start(ctx context.Context, accountID string, public, restricted bool) (string, sessions.Session, error)
@@ -116,6 +140,8 @@ type Deps struct {
 	Board    JobBoard
 	Accounts Accounts
 	Applying Applying
+	Alerts   Alerts
+	Outbox   OutboxAdmin
 	Sessions Sessions
 	Mailer   Mailer
 	MailLog  MailLog
@@ -225,6 +251,24 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/ansokan/:id/kvitto", login, h.showReceipt)
 	app.Get("/ansokan/:id/aterkalla", csrf, login, h.showWithdraw)
 	app.Post("/ansokan/:id/aterkalla", csrf, login, h.withdrawApplication)
+
+	app.Get("/bevakning", csrf, h.showSubscribe)
+	app.Post("/bevakning", csrf, h.limit("subscribe", 20, time.Hour), h.subscribe)
+	app.Get("/bevakning/bekrafta/:token", csrf, h.showConfirm)
+	app.Post("/bevakning/bekrafta/:token", csrf, h.confirmSubscription)
+	app.Get("/bevakning/flode/:file", h.showAlertFeed)
+	app.Get("/bevakning/:id/andra/:sig", csrf, h.showManage)
+	app.Post("/bevakning/:id/andra/:sig", csrf, h.saveManage)
+	app.Get("/bevakning/:id/avsluta/:sig", h.showUnsubscribe)
+	app.Post("/bevakning/:id/avsluta/:sig", h.unsubscribe) // one click from mail programs (RFC 8058): no CSRF token
+	app.Get("/bevakning/:id/fornya/:sig", csrf, h.showRenew)
+	app.Post("/bevakning/:id/fornya/:sig", csrf, h.renew)
+	app.Get("/intresseanmalan", csrf, login, h.showInterest)
+	app.Post("/intresseanmalan", csrf, login, h.reviewInterest)
+	app.Post("/intresseanmalan/spara", csrf, login, h.saveInterest)
+	app.Post("/intresseanmalan/avsluta", csrf, login, h.stopInterest)
+	app.Get("/admin/utskick", csrf, login, h.requireAdmin, h.showOutbox)
+	app.Post("/admin/utskick/:id/forsok-igen", csrf, login, h.requireAdmin, h.retryMail)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", h.showDevMail)

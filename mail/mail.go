@@ -11,6 +11,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // ErrEmpty is returned by Store.Claim when no message is due.
@@ -22,6 +24,9 @@ const (
 	StatusSending = "sending"
 	StatusSent    = "sent"
 	StatusFailed  = "failed"
+	// StatusCancelled marks a message withdrawn before it was sent, such as
+	// an alert whose subscriber unsubscribed meanwhile.
+	StatusCancelled = "cancelled"
 )
 
 // Message is one e-mail.
@@ -32,6 +37,16 @@ type Message struct {
 	Text    string
 	HTML    string            // optional alternative part
 	Headers map[string]string // extra headers, such as List-Unsubscribe
+	// Tag groups messages that can be withdrawn together while pending,
+	// for example all alerts of one subscription.
+	Tag string
+}
+
+// Keyed is a message with a key of its own: the outbox keeps at most one
+// message per key, so putting a key in twice sends it once.
+type Keyed struct {
+	Key string
+	Message
 }
 
 // Validate checks the addresses and the subject of a message.
@@ -77,7 +92,24 @@ type Store interface {
 	Fail(ctx context.Context, id, owner string, reason string) error
 	// Recent returns the newest records first.
 	Recent(ctx context.Context, limit int) ([]Record, error)
+	// EnqueueKeyed stores pending messages under their keys, skipping keys
+	// already in the outbox, and returns how many it added.
+	EnqueueKeyed(ctx context.Context, msgs []Keyed, now time.Time) (int, error)
+	// HasKey reports whether a message with the key is in the outbox.
+	HasKey(ctx context.Context, key string) (bool, error)
+	// Cancel withdraws the pending messages with the tag.
+	Cancel(ctx context.Context, tag string) (int, error)
+	// Failed returns the messages given up on, newest first.
+	Failed(ctx context.Context, limit int) ([]Record, error)
+	// Requeue makes a failed message pending again with a fresh count of
+	// attempts; it returns ErrNotFailed when the message is not failed.
+	Requeue(ctx context.Context, id string, now time.Time) error
+	// Counts returns the number of messages per status.
+	Counts(ctx context.Context) (map[string]int64, error)
 }
+
+// ErrNotFailed is returned by Requeue for a message that has not failed.
+var ErrNotFailed = errors.New("mail: message has not failed")
 
 // Sender delivers one message, for example over SMTP.
 type Sender interface {
@@ -102,6 +134,29 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 	return err
 }
 
+// SendOnce validates every message and puts those whose keys are new in
+// the outbox; it returns how many it added. An invalid message stops the
+// whole call before anything is stored.
+func (o *Outbox) SendOnce(ctx context.Context, msgs []Keyed) (int, error) {
+	for _, m := range msgs {
+		if m.Key == "" {
+			return 0, errors.New("mail: message without a key")
+		}
+		if err := m.Validate(); err != nil {
+			return 0, fmt.Errorf("%w (key %s)", err, m.Key)
+		}
+	}
+	return o.store.EnqueueKeyed(ctx, msgs, o.now())
+}
+
+// Sent reports whether a message with key has been put in the outbox.
+func (o *Outbox) Sent(ctx context.Context, key string) (bool, error) { return o.store.HasKey(ctx, key) }
+
+// Cancel withdraws the pending messages with tag.
+func (o *Outbox) Cancel(ctx context.Context, tag string) (int, error) {
+	return o.store.Cancel(ctx, tag)
+}
+
 // Worker delivers outbox messages. Several workers, in one process or many,
 // can share an outbox: each message is claimed by one of them at a time.
 type Worker struct {
@@ -115,6 +170,9 @@ type Worker struct {
 	MaxDelay    time.Duration
 	Now         func() time.Time
 	Log         *slog.Logger
+	// Limiter caps the sending rate, so that a large list does not trip
+	// the mail server's limits; nil means no cap.
+	Limiter *rate.Limiter
 }
 
 // Run delivers messages until ctx ends.
@@ -149,6 +207,11 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 			return n, err
 		}
 		n++
+		if w.Limiter != nil {
+			if err := w.Limiter.Wait(ctx); err != nil {
+				return n, err // the claim's lease runs out and another try follows
+			}
+		}
 		if err := w.deliver(ctx, rec); err != nil {
 			return n, err
 		}

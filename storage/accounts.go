@@ -52,6 +52,7 @@ type accountDoc struct {
 	EmailTokenHash    string        `bson:"email_token_hash,omitempty"`
 	EmailTokenExpires time.Time     `bson:"email_token_expires,omitempty"`
 	DeleteAfter       time.Time     `bson:"delete_after,omitempty"`
+	Admin             bool          `bson:"admin,omitempty"`
 }
 
 func (d accountDoc) account() applicants.Account {
@@ -61,7 +62,7 @@ func (d accountDoc) account() applicants.Account {
 		ConsentVersion: d.ConsentVersion, ConsentAt: d.ConsentAt, Profile: applicants.Profile(d.Profile),
 		CreatedAt: d.CreatedAt, PasswordChangedAt: d.PasswordChangedAt,
 		PendingEmail: d.PendingEmail, EmailTokenHash: d.EmailTokenHash, EmailTokenExpires: d.EmailTokenExpires,
-		DeleteAfter: d.DeleteAfter,
+		DeleteAfter: d.DeleteAfter, Admin: d.Admin,
 	}
 	if d.Temp != nil {
 		a.Temp = &applicants.TempPassword{Hash: d.Temp.Hash, IssuedAt: d.Temp.IssuedAt, ExpiresAt: d.Temp.ExpiresAt}
@@ -212,7 +213,16 @@ func (s *Accounts) ApplyEmailChange(ctx context.Context, id, email string, now t
 	if isDuplicate(err) {
 		return applicants.ErrEmailTaken
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// The interest registration mails the account's address.
+	_, err = s.db.c(colSubscriptions).UpdateMany(ctx, bson.M{"account": id, "removed": live},
+		bson.M{"$set": bson.M{"email": email, "changed_at": now}})
+	if err != nil {
+		return fmt.Errorf("storage: move interest registration to the new address: %w", err)
+	}
+	return s.db.Subscriptions().touch(ctx)
 }
 
 // LatestApplication returns when the applicant last submitted an application.
@@ -271,8 +281,24 @@ func (s *Accounts) DeleteAccount(ctx context.Context, id string) error {
 	if _, err := s.db.c(colEvents).DeleteMany(ctx, bson.M{"account": id}); err != nil {
 		return fmt.Errorf("storage: delete account events: %w", err)
 	}
+	if err := s.db.Subscriptions().removeAccountSubscriptions(ctx, id, time.Now()); err != nil {
+		return err
+	}
 	if _, err := s.db.c(colAccounts).DeleteOne(ctx, bson.M{"_id": oid}); err != nil {
 		return fmt.Errorf("storage: delete account: %w", err)
+	}
+	return nil
+}
+
+// SetAdmin gives or takes the administrator role of the account with the
+// address.
+func (s *Accounts) SetAdmin(ctx context.Context, email string, admin bool) error {
+	res, err := s.db.c(colAccounts).UpdateOne(ctx, bson.M{"email": email}, bson.M{"$set": bson.M{"admin": admin}})
+	if err != nil {
+		return fmt.Errorf("storage: set admin: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return applicants.ErrNotFound
 	}
 	return nil
 }

@@ -72,6 +72,10 @@ const (
 	colApplications = "applications"
 	colAttachments  = "attachments"
 	colVersions     = "application_versions"
+	// Job alerts.
+	colSubscriptions = "subscriptions"
+	colDispatches    = "alert_dispatches"
+	colMatches       = "alert_matches"
 )
 
 // migration is one idempotent step of the schema.
@@ -154,6 +158,30 @@ var migrations = []migration{
 			return err
 		}
 		return d.indexes(ctx, colVersions, mongo.IndexModel{Keys: bson.D{{Key: "application", Value: 1}, {Key: "n", Value: 1}}, Options: options.Index().SetName("application_n")})
+	}},
+	{"job alerts", func(ctx context.Context, d *DB) error {
+		err := d.indexes(ctx, colSubscriptions,
+			mongo.IndexModel{Keys: bson.D{{Key: "confirm_hash", Value: 1}}, Options: options.Index().SetName("confirm_hash")},
+			mongo.IndexModel{Keys: bson.D{{Key: "account", Value: 1}}, Options: options.Index().SetName("account")},
+			mongo.IndexModel{Keys: bson.D{{Key: "feed_id", Value: 1}}, Options: options.Index().SetName("feed_id")},
+			mongo.IndexModel{Keys: bson.D{{Key: "changed_at", Value: 1}}, Options: options.Index().SetName("changed_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expires_at", Value: 1}}, Options: options.Index().SetName("status_expires")},
+		)
+		if err != nil {
+			return err
+		}
+		err = d.indexes(ctx, colDispatches, mongo.IndexModel{Keys: bson.D{{Key: "done_at", Value: 1}, {Key: "due_at", Value: 1}}, Options: options.Index().SetName("done_due")})
+		if err != nil {
+			return err
+		}
+		err = d.indexes(ctx, colMatches,
+			mongo.IndexModel{Keys: bson.D{{Key: "sub", Value: 1}, {Key: "digest", Value: 1}}, Options: options.Index().SetName("sub_digest")},
+			mongo.IndexModel{Keys: bson.D{{Key: "digest", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("digest_at")},
+		)
+		if err != nil {
+			return err
+		}
+		return d.indexes(ctx, colOutbox, mongo.IndexModel{Keys: bson.D{{Key: "tag", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("tag_status")})
 	}},
 }
 

@@ -2,11 +2,14 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"portal/mail"
@@ -18,8 +21,10 @@ type Outbox struct{ db *DB }
 // Outbox returns the outbox store.
 func (d *DB) Outbox() *Outbox { return &Outbox{d} }
 
+// outboxDoc is one message. Its _id is an ObjectID, or for keyed
+// messages the key, a string.
 type outboxDoc struct {
-	ID         bson.ObjectID     `bson:"_id,omitempty"`
+	ID         any               `bson:"_id"`
 	To         string            `bson:"to"`
 	ReplyTo    string            `bson:"reply_to,omitempty"`
 	Subject    string            `bson:"subject"`
@@ -34,13 +39,41 @@ type outboxDoc struct {
 	SentAt     time.Time         `bson:"sent_at,omitempty"`
 	Owner      string            `bson:"owner,omitempty"`
 	LeaseUntil time.Time         `bson:"lease_until,omitempty"`
+	Tag        string            `bson:"tag,omitempty"`
+	RetriedAt  time.Time         `bson:"retried_at,omitempty"`
+}
+
+// outboxID writes an _id as the string the mail package uses.
+func outboxID(id any) string {
+	if oid, ok := id.(bson.ObjectID); ok {
+		return oid.Hex()
+	}
+	s, _ := id.(string)
+	return s
+}
+
+// outboxFilterID reads an id back: keys contain a colon, ObjectIDs do not.
+func outboxFilterID(id string) (any, error) {
+	if strings.Contains(id, ":") {
+		return id, nil
+	}
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: mail id %q: %w", id, err)
+	}
+	return oid, nil
+}
+
+func newOutboxDoc(id any, m mail.Message, now time.Time) outboxDoc {
+	return outboxDoc{ID: id, To: m.To, ReplyTo: m.ReplyTo, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
+		Headers: m.Headers, Tag: m.Tag, Status: mail.StatusPending, CreatedAt: now, NextAt: now}
 }
 
 func (d outboxDoc) record() mail.Record {
 	return mail.Record{
-		ID: d.ID.Hex(),
+		ID: outboxID(d.ID),
 		Message: mail.Message{To: d.To, ReplyTo: d.ReplyTo, Subject: d.Subject, Text: d.Text,
-			HTML: d.HTML, Headers: d.Headers},
+			HTML: d.HTML, Headers: d.Headers, Tag: d.Tag},
 		Status: d.Status, Attempts: d.Attempts, LastError: d.LastError,
 		CreatedAt: d.CreatedAt, NextAt: d.NextAt, SentAt: d.SentAt,
 	}
@@ -48,13 +81,118 @@ func (d outboxDoc) record() mail.Record {
 
 // Enqueue stores a pending message.
 func (o *Outbox) Enqueue(ctx context.Context, m mail.Message, now time.Time) (string, error) {
-	doc := outboxDoc{To: m.To, ReplyTo: m.ReplyTo, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
-		Headers: m.Headers, Status: mail.StatusPending, CreatedAt: now, NextAt: now}
-	res, err := o.db.c(colOutbox).InsertOne(ctx, doc)
-	if err != nil {
+	id := bson.NewObjectID()
+	if _, err := o.db.c(colOutbox).InsertOne(ctx, newOutboxDoc(id, m, now)); err != nil {
 		return "", fmt.Errorf("storage: enqueue mail: %w", err)
 	}
-	return res.InsertedID.(bson.ObjectID).Hex(), nil
+	return id.Hex(), nil
+}
+
+// EnqueueKeyed inserts the messages in one unordered batch; a key already
+// present fails alone, as a duplicate, and the rest go in.
+func (o *Outbox) EnqueueKeyed(ctx context.Context, msgs []mail.Keyed, now time.Time) (int, error) {
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	docs := make([]any, len(msgs))
+	for i, m := range msgs {
+		docs[i] = newOutboxDoc(m.Key, m.Message, now)
+	}
+	res, err := o.db.c(colOutbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	added := 0
+	if res != nil {
+		added = len(res.InsertedIDs)
+	}
+	if err != nil && !onlyDuplicates(err) {
+		return added, fmt.Errorf("storage: enqueue keyed mail: %w", err)
+	}
+	if err != nil && added == 0 {
+		// Some drivers leave InsertedIDs empty on a partial failure.
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) {
+			added = len(msgs) - len(bwe.WriteErrors)
+		}
+	}
+	return added, nil
+}
+
+// onlyDuplicates reports whether every error of a bulk write is a
+// duplicate key.
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+// HasKey reports whether a keyed message exists.
+func (o *Outbox) HasKey(ctx context.Context, key string) (bool, error) {
+	n, err := o.db.c(colOutbox).CountDocuments(ctx, bson.M{"_id": key}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("storage: find mail %s: %w", key, err)
+	}
+	return n > 0, nil
+}
+
+// Cancel withdraws pending messages with the tag.
+func (o *Outbox) Cancel(ctx context.Context, tag string) (int, error) {
+	res, err := o.db.c(colOutbox).UpdateMany(ctx, bson.M{"tag": tag, "status": mail.StatusPending},
+		bson.M{"$set": bson.M{"status": mail.StatusCancelled}})
+	if err != nil {
+		return 0, fmt.Errorf("storage: cancel mail: %w", err)
+	}
+	return int(res.ModifiedCount), nil
+}
+
+// Failed returns failed messages, newest first.
+func (o *Outbox) Failed(ctx context.Context, limit int) ([]mail.Record, error) {
+	return o.find(ctx, bson.M{"status": mail.StatusFailed}, limit)
+}
+
+// Requeue makes a failed message pending again.
+func (o *Outbox) Requeue(ctx context.Context, id string, now time.Time) error {
+	fid, err := outboxFilterID(id)
+	if err != nil {
+		return mail.ErrNotFailed
+	}
+	res, err := o.db.c(colOutbox).UpdateOne(ctx, bson.M{"_id": fid, "status": mail.StatusFailed},
+		bson.M{"$set": bson.M{"status": mail.StatusPending, "next_at": now, "attempts": 0, "retried_at": now}})
+	if err != nil {
+		return fmt.Errorf("storage: requeue mail %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return mail.ErrNotFailed
+	}
+	return nil
+}
+
+// Counts returns the number of messages per status.
+func (o *Outbox) Counts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, st := range []string{mail.StatusPending, mail.StatusSending, mail.StatusSent, mail.StatusFailed, mail.StatusCancelled} {
+		n, err := o.db.c(colOutbox).CountDocuments(ctx, bson.M{"status": st})
+		if err != nil {
+			return nil, fmt.Errorf("storage: count mail: %w", err)
+		}
+		out[st] = n
+	}
+	return out, nil
+}
+
+// claimID names one try of a message. A requeued message counts its tries
+// afresh, so the moment of the requeue is part of the name.
+func claimID(doc outboxDoc, try int) string {
+	id := outboxID(doc.ID) + ":" + strconv.Itoa(try)
+	if !doc.RetriedAt.IsZero() {
+		id += ":" + strconv.FormatInt(doc.RetriedAt.UnixMilli(), 10)
+	}
+	return id
 }
 
 // Claim takes the next due message for owner. Every try of a message has a
@@ -77,7 +215,7 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now, leaseUntil time.T
 	}
 	for _, doc := range docs {
 		try := doc.Attempts + 1
-		claim := bson.M{"_id": doc.ID.Hex() + ":" + strconv.Itoa(try), "owner": owner, "expires_at": now.Add(30 * 24 * time.Hour)}
+		claim := bson.M{"_id": claimID(doc, try), "owner": owner, "expires_at": now.Add(30 * 24 * time.Hour)}
 		if _, err := o.db.c(colClaims).InsertOne(ctx, claim); isDuplicate(err) {
 			continue // another worker took this try
 		} else if err != nil {
@@ -95,13 +233,13 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now, leaseUntil time.T
 }
 
 func (o *Outbox) finish(ctx context.Context, id, owner string, set bson.M) error {
-	oid, err := bson.ObjectIDFromHex(id)
+	fid, err := outboxFilterID(id)
 	if err != nil {
-		return fmt.Errorf("storage: mail id %q: %w", id, err)
+		return err
 	}
 	set["owner"] = ""
 	_, err = o.db.c(colOutbox).UpdateOne(ctx,
-		bson.M{"_id": oid, "owner": owner, "status": mail.StatusSending}, bson.M{"$set": set})
+		bson.M{"_id": fid, "owner": owner, "status": mail.StatusSending}, bson.M{"$set": set})
 	if err != nil {
 		return fmt.Errorf("storage: update mail %s: %w", id, err)
 	}
@@ -125,7 +263,11 @@ func (o *Outbox) Fail(ctx context.Context, id, owner string, reason string) erro
 
 // Recent returns the newest messages first.
 func (o *Outbox) Recent(ctx context.Context, limit int) ([]mail.Record, error) {
-	cur, err := o.db.c(colOutbox).Find(ctx, bson.M{},
+	return o.find(ctx, bson.M{}, limit)
+}
+
+func (o *Outbox) find(ctx context.Context, filter bson.M, limit int) ([]mail.Record, error) {
+	cur, err := o.db.c(colOutbox).Find(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("storage: recent mail: %w", err)

@@ -16,11 +16,12 @@ import (
 
 	"github.com/gofiber/template/html/v2"
 
+	"portal/alerts"
 	"portal/applicants"
 	"portal/jobs"
 )
 
-//go:embed templates static locales
+//go:embed templates static locales mail
 var files embed.FS
 
 // Static is the file system of /static.
@@ -173,9 +174,19 @@ func funcs(now func() time.Time) map[string]any {
 			}
 			return a.Status
 		},
-		"pageURL": PageURL,
-		"pages":   Pages,
-		"feedURL": FeedURL,
+		"areas":           func() []string { return jobs.Areas },
+		"employmentTypes": func() []string { return jobs.EmploymentTypes },
+		"frequencies":     func() []string { return alerts.Frequencies },
+		"criteriaSummary": CriteriaSummary,
+		"pageURL":         PageURL,
+		"pages":           Pages,
+		"feedURL":         FeedURL,
+		"alertURL": func(q jobs.Query) string {
+			v := q.Values()
+			v.Del("sort")
+			v.Del("org")
+			return withQuery("/bevakning", v)
+		},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/alerts"
 	"portal/applicants"
 	"portal/jobs"
 )
@@ -36,16 +37,18 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	keys := set(l.Keys("sv"))
 	var used []string
 	re := regexp.MustCompile(`\.T "([a-z0-9_.-]+)"`)
-	_ = fs.WalkDir(files, "templates", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, _ := files.ReadFile(path)
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			used = append(used, m[1])
-		}
-		return nil
-	})
+	for _, dir := range []string{"templates", "mail"} {
+		_ = fs.WalkDir(files, dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, _ := files.ReadFile(path)
+			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+				used = append(used, m[1])
+			}
+			return nil
+		})
+	}
 	if len(used) < 50 {
 		t.Fatalf("found only %d keys in templates: the pattern is stale", len(used))
 	}
@@ -85,6 +88,24 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	for _, f := range []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"} {
 		used = append(used, "profile.error."+f)
 	}
+	for _, f := range alerts.Frequencies {
+		used = append(used, "alert.frequency."+f, "interest.mail."+f)
+	}
+	for _, s := range []string{"pending", "sending", "sent", "failed", "cancelled"} {
+		used = append(used, "admin.outbox.status."+s)
+	}
+	for _, k := range []string{"unknown_choice", "places", "keyword_length", "keywords"} {
+		used = append(used, "error.alert."+k)
+	}
+	for _, k := range []string{"confirm", "alert", "digest", "reminder"} {
+		used = append(used, "mail."+k+".subject")
+	}
+	used = append(used, "alert.error.email", "alert.error.frequency", "alert.summary.everything", "alert.keywords",
+		"jobs.filter.area", "jobs.filter.place", "jobs.filter.extent", "jobs.filter.type", "error.ad.ref_repeated",
+		"error.ad.last_day_format", "error.admin_text", "alert.sent.heading", "alert.sent.text", "alert.confirm.bad",
+		"alert.ended.heading", "alert.ended.text", "alert.unsubscribed.heading", "alert.unsubscribed.text",
+		"alert.confirm.done", "alert.manage.saved", "interest.saved", "interest.stopped", "admin.outbox.requeued",
+		"alert.feed.title", "alert.to_jobs", "alert.subscribe.again")
 	sort.Strings(used)
 	for _, k := range used {
 		if !keys[k] {

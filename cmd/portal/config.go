@@ -34,6 +34,8 @@ type Config struct {
 	SMTPSecurity   string
 	MailFrom       string
 	MailAttempts   int
+	MailRate       float64 // messages a second, per instance
+	SigningKey     []byte  // signs the links in alert e-mail
 	SupportEmail   string
 	TrustedProxies []string
 	BodyLimit      int
@@ -180,6 +182,22 @@ func loadConfig(lookup env) (Config, error) {
 		bad("PORTAL_SUPPORT_EMAIL", "not an e-mail address: %q", c.SupportEmail)
 	}
 	c.MailAttempts = integer("PORTAL_MAIL_MAX_ATTEMPTS", 8, 1, 100)
+	if s := str("PORTAL_MAIL_RATE", "10"); s != "" {
+		r, err := strconv.ParseFloat(s, 64)
+		if err != nil || r <= 0 || r > 10000 {
+			bad("PORTAL_MAIL_RATE", "want messages a second, more than 0 and at most 10000, got %q", s)
+		}
+		c.MailRate = r
+	}
+	c.SigningKey = []byte(secret("PORTAL_SIGNING_KEY", ""))
+	if len(c.SigningKey) == 0 && c.Dev() {
+		// Links in development mail need to work across restarts, not to
+		// be secret.
+		c.SigningKey = []byte("development only: not a secret at all")
+	}
+	if len(c.SigningKey) < 32 {
+		bad("PORTAL_SIGNING_KEY", "required, at least 32 characters of random text (e.g. openssl rand -base64 48)")
+	}
 	for _, p := range strings.Split(str("PORTAL_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)

@@ -1,5 +1,7 @@
 // Command portal runs the recruitment portal: `portal serve` (the default)
 // serves it, `portal seed` fills an empty database with demo ads,
+// `portal ads import FILE` and `portal ads publish REF` publish ads,
+// `portal admin grant|revoke EMAIL` gives or takes the administrator role,
 // `portal migrate` brings the database schema up to date and
 // `portal healthcheck` asks a running portal whether it is up.
 package main
@@ -18,6 +20,9 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/time/rate"
+
+	"portal/alerts"
 	"portal/applicants"
 	"portal/demo"
 	"portal/handlers"
@@ -54,8 +59,12 @@ func main() {
 		err = seed(ctx, cfg, log, args)
 	case "migrate":
 		err = migrate(ctx, cfg, log)
+	case "ads":
+		err = adsCommand(ctx, cfg, log, args)
+	case "admin":
+		err = adminCommand(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q: use serve, seed or migrate", cmd)
+		err = fmt.Errorf("unknown command %q: use serve, seed, ads, admin or migrate", cmd)
 	}
 	if err != nil {
 		log.Error("portal stopped", "err", err)
@@ -152,6 +161,13 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 		if err := board.Save(ctx, ad); err != nil {
 			return err
 		}
+		// Demo ads published later tell subscribers when their time comes;
+		// those already out are not news.
+		if ad.PublishedAt.After(time.Now()) {
+			if err := db.Subscriptions().ScheduleDispatch(ctx, ad.Ref, ad.PublishedAt); err != nil {
+				return err
+			}
+		}
 	}
 	log.Info("demo ads stored", "ads", *n)
 	return nil
@@ -179,6 +195,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	alertService, err := newAlerts(cfg, db, outbox, locales, log)
+	if err != nil {
+		return err
+	}
 	hasher := applicants.DefaultHasher
 	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
 	accounts := &applicants.Service{
@@ -196,7 +216,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies,
 	}, handlers.Deps{
 		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
-		Accounts: accounts, Applying: applying, Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
+		Accounts: accounts, Applying: applying, Alerts: alertService, Outbox: db.Outbox(), Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
 		Storage: db.KV("fiber", time.Now), Log: log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: blobs.Ping}},
 	})
@@ -216,6 +236,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 				Password: cfg.SMTPPassword, Security: cfg.SMTPSecurity, From: cfg.MailFrom}),
 			Lease: 2 * time.Minute, Poll: 2 * time.Second, BaseDelay: 30 * time.Second, MaxDelay: time.Hour,
 			Now: time.Now, Log: log.With("component", "outbox"),
+			Limiter: rate.NewLimiter(rate.Limit(cfg.MailRate), max(1, int(cfg.MailRate))),
 		}
 		go func() { defer close(workerDone); w.Run(work) }()
 	} else {
@@ -235,6 +256,40 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	err = sched.Add("15 3 * * *", "delete-due-accounts", 30*time.Minute, func(ctx context.Context) error {
 		n, err := accounts.DeleteDue(ctx)
 		log.Info("scheduled account deletions done", "count", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = sched.Add("* * * * *", "alert-dispatch", 10*time.Minute, func(ctx context.Context) error {
+		n, err := alertService.RunDispatches(ctx)
+		if n > 0 {
+			log.Info("job alerts queued", "count", n)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = sched.Add(fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30*time.Minute, func(ctx context.Context) error {
+		n, err := alertService.SendDigests(ctx)
+		log.Info("daily alert digests queued", "count", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = sched.Add("30 9 * * *", "alert-reminders", 30*time.Minute, func(ctx context.Context) error {
+		n, err := alertService.SendReminders(ctx)
+		log.Info("alert renewal reminders queued", "count", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = sched.Add("20 * * * *", "alert-cleanup", 10*time.Minute, func(ctx context.Context) error {
+		n, err := alertService.RemoveStale(ctx)
+		log.Info("unconfirmed and ended job alerts removed", "count", n)
 		return err
 	})
 	if err != nil {
@@ -279,4 +334,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newAlerts builds the job-alert service.
+func newAlerts(cfg Config, db *storage.DB, outbox *mail.Outbox, locales *views.Locales, log *slog.Logger) (*alerts.Service, error) {
+	mails, err := views.NewMails(locales, cfg.SiteName)
+	if err != nil {
+		return nil, err
+	}
+	return &alerts.Service{
+		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
+		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: time.Now, BaseURL: cfg.BaseURL,
+		Log: log.With("component", "alerts"),
+	}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/gofiber/fiber/v2"
 
+	"portal/alerts"
 	"portal/applicants"
 	"portal/demo"
 	"portal/handlers"
@@ -51,9 +52,15 @@ type Portal struct {
 	Files    *applicants.Files
 	Blobs    *storage.Blobs
 	Sessions *sessions.Manager
+	Alerts   *alerts.Service
+	Publish  *jobs.Publishing
+	Outbox   *mail.Outbox
 	Now      func() time.Time
 	Ads      []jobs.Ad
 }
+
+// SigningKey signs the alert links of test portals.
+var SigningKey = []byte("test signing key, thirty-two bytes or more")
 
 // New builds a portal with its own database.
 func New(t testing.TB, o Options) *Portal {
@@ -98,14 +105,25 @@ func New(t testing.TB, o Options) *Portal {
 		o.BodyLimit = 27 << 20
 	}
 	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: o.Sessions, Now: p.Now}
+	mails, err := views.NewMails(locales, "Exempelkommunen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	p.Outbox = outbox
+	p.Alerts = &alerts.Service{
+		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
+		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, BaseURL: o.BaseURL, Log: logger,
+	}
+	p.Publish = &jobs.Publishing{Board: p.Board, Announcer: p.Alerts}
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
 		BodyLimit: o.BodyLimit, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		TrustedProxies: o.TrustedProxies,
 	}, handlers.Deps{
 		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
-		Accounts: p.Accounts, Applying: p.Applying, Sessions: p.Sessions,
-		Storage: db.KV("fiber", p.Now), Log: slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Accounts: p.Accounts, Applying: p.Applying, Alerts: p.Alerts, Outbox: db.Outbox(), Sessions: p.Sessions,
+		Storage: db.KV("fiber", p.Now), Log: logger,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: p.Blobs.Ping}},
 	})
 	if err != nil {

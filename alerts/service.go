@@ -1,0 +1,382 @@
+package alerts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"portal/applicants"
+	"portal/jobs"
+	"portal/mail"
+)
+
+// Kinds of alert e-mail.
+const (
+	KindConfirm  = "confirm"
+	KindAlert    = "alert"
+	KindDigest   = "digest"
+	KindReminder = "reminder"
+)
+
+// AdLine is an ad as alert e-mail shows it.
+type AdLine struct {
+	Ref, Title, Organisation, Place string
+	LastDay                         time.Time // start of the last application day
+	URL                             string
+}
+
+// MailData is what an alert e-mail shows.
+type MailData struct {
+	Kind           string
+	Ads            []AdLine
+	Criteria       jobs.Criteria
+	Frequency      string
+	ConfirmURL     string
+	ManageURL      string
+	UnsubscribeURL string
+	RenewURL       string
+	ExpiresAt      time.Time
+}
+
+// Renderer writes alert e-mail: subject, plain text and HTML.
+type Renderer interface {
+	// Render writes one message in lang.
+	Render(lang string, d MailData) (subject, text, html string, err error)
+	// Prepare writes d once in lang for many subscribers; Fill then puts
+	// in each one's links and criteria.
+	Prepare(lang string, d MailData) (Prepared, error)
+}
+
+// Prepared is a message written once, waiting for its subscriber's parts.
+type Prepared interface {
+	Fill(manageURL, unsubscribeURL string, c jobs.Criteria) (subject, text, html string)
+}
+
+// ValidationError lists what is wrong with a subscription form.
+type ValidationError struct{ Fields []jobs.FieldError }
+
+func (e *ValidationError) Error() string { return "alerts: invalid input" }
+
+// Service is what the portal does with job alerts.
+type Service struct {
+	Store   Store
+	Ledger  Ledger
+	Outbox  Outbox
+	Counter Counter
+	Ads     Ads
+	Render  Renderer
+	Signer  Signer
+	Now     func() time.Time
+	BaseURL string // absolute, without a trailing slash
+	Log     *slog.Logger
+
+	mu    sync.Mutex // held while dispatching; guards index
+	index index
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}
+
+// Request is what a subscription form sends.
+type Request struct {
+	Email     string
+	Lang      string
+	Criteria  jobs.Criteria
+	Frequency string
+	Notify    bool
+}
+
+func (r Request) check(needEmail bool) error {
+	var errs []jobs.FieldError
+	if needEmail && !applicants.ValidEmail(applicants.NormalizeEmail(r.Email)) {
+		errs = append(errs, jobs.FieldError{Field: "email", Key: "alert.error.email"})
+	}
+	if r.Notify && !slices.Contains(Frequencies, r.Frequency) {
+		errs = append(errs, jobs.FieldError{Field: "frequency", Key: "alert.error.frequency"})
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+func (r Request) frequency() string {
+	if slices.Contains(Frequencies, r.Frequency) {
+		return r.Frequency
+	}
+	return Immediate
+}
+
+// Subscribe starts a public subscription: nothing is sent until the
+// address is confirmed through the link mailed to it. The answer is the
+// same whether or not a mail went, so the form tells nothing about the
+// address.
+func (s *Service) Subscribe(ctx context.Context, r Request) error {
+	r.Notify = true
+	if err := r.check(true); err != nil {
+		return err
+	}
+	now := s.Now()
+	sub := Subscription{
+		ID: randomToken(16), Email: applicants.NormalizeEmail(r.Email), Lang: r.Lang, Criteria: r.Criteria,
+		Frequency: r.frequency(), Notify: true, Status: Unconfirmed, FeedID: randomToken(16), CreatedAt: now,
+	}
+	n, _, err := s.Counter.Hit(ctx, "alert-confirm:"+hashToken(sub.Email), 24*time.Hour, now)
+	if err != nil {
+		return err
+	}
+	if n > ConfirmsPerAddress {
+		s.Log.Warn("alert confirmations to one address over the daily limit", "count", n)
+		return nil
+	}
+	token := randomToken(32)
+	sub.ConfirmHash = hashToken(token)
+	if err := s.Store.InsertSubscription(ctx, sub, now); err != nil {
+		return err
+	}
+	return s.mail(ctx, sub, MailData{Kind: KindConfirm, ConfirmURL: s.BaseURL + "/bevakning/bekrafta/" + token})
+}
+
+// Confirmable returns the unconfirmed subscription a confirmation token
+// belongs to, or ErrNotFound when the link is unknown, used or too old.
+func (s *Service) Confirmable(ctx context.Context, token string) (Subscription, error) {
+	sub, err := s.Store.SubscriptionByConfirmHash(ctx, hashToken(token))
+	if err != nil {
+		return Subscription{}, err
+	}
+	if sub.Status != Unconfirmed || !s.Now().Before(sub.CreatedAt.Add(ConfirmWindow)) {
+		return Subscription{}, ErrNotFound
+	}
+	return sub, nil
+}
+
+// Confirm activates the subscription of a confirmation token.
+func (s *Service) Confirm(ctx context.Context, token string) (Subscription, error) {
+	sub, err := s.Confirmable(ctx, token)
+	if err != nil {
+		return Subscription{}, err
+	}
+	now := s.Now()
+	sub.Status, sub.ConfirmHash, sub.ConfirmedAt, sub.ExpiresAt = Active, "", now, now.Add(Lifetime)
+	if err := s.Store.SaveSubscription(ctx, sub, now); err != nil {
+		return Subscription{}, err
+	}
+	return sub, nil
+}
+
+// Owner is the account an interest registration belongs to.
+type Owner struct {
+	ID       string
+	Email    string
+	Verified bool
+}
+
+// Interest returns an applicant's interest registration or ErrNotFound.
+func (s *Service) Interest(ctx context.Context, account string) (Subscription, error) {
+	return s.Store.SubscriptionByAccount(ctx, account)
+}
+
+// SaveInterest creates or changes an applicant's interest registration.
+// With a verified address it takes effect at once; otherwise a
+// confirmation link goes to the address first, as for the public form.
+func (s *Service) SaveInterest(ctx context.Context, o Owner, r Request) (Subscription, error) {
+	if err := r.check(false); err != nil {
+		return Subscription{}, err
+	}
+	now := s.Now()
+	sub, err := s.Store.SubscriptionByAccount(ctx, o.ID)
+	isNew := err == ErrNotFound
+	if err != nil && !isNew {
+		return Subscription{}, err
+	}
+	if isNew {
+		sub = Subscription{ID: randomToken(16), Account: o.ID, FeedID: randomToken(16), CreatedAt: now, Status: Unconfirmed}
+	}
+	sub.Email, sub.Lang, sub.Criteria, sub.Notify, sub.Frequency = o.Email, r.Lang, r.Criteria, r.Notify, r.frequency()
+	var token string
+	switch {
+	case sub.Status == Active:
+	case o.Verified:
+		sub.Status, sub.ConfirmHash, sub.ConfirmedAt, sub.ExpiresAt = Active, "", now, now.Add(Lifetime)
+	case r.Notify:
+		token = randomToken(32)
+		sub.ConfirmHash, sub.CreatedAt = hashToken(token), now
+	}
+	if isNew {
+		err = s.Store.InsertSubscription(ctx, sub, now)
+	} else {
+		err = s.Store.SaveSubscription(ctx, sub, now)
+	}
+	if err != nil {
+		return Subscription{}, err
+	}
+	if token != "" {
+		err = s.mail(ctx, sub, MailData{Kind: KindConfirm, ConfirmURL: s.BaseURL + "/bevakning/bekrafta/" + token})
+	}
+	return sub, err
+}
+
+// StopInterest ends an applicant's interest registration.
+func (s *Service) StopInterest(ctx context.Context, account string) error {
+	sub, err := s.Store.SubscriptionByAccount(ctx, account)
+	if err != nil {
+		return err
+	}
+	_, err = s.remove(ctx, sub.ID)
+	return err
+}
+
+// Signed returns the subscription a signed link names, or ErrBadLink when
+// the signature does not fit and ErrNotFound when it has ended.
+func (s *Service) Signed(ctx context.Context, purpose, id, sig string) (Subscription, error) {
+	if !s.Signer.Check(purpose, id, sig) {
+		return Subscription{}, ErrBadLink
+	}
+	return s.Store.Subscription(ctx, id)
+}
+
+// Update changes the criteria, frequency and language of the subscription
+// a signed change link names.
+func (s *Service) Update(ctx context.Context, id, sig string, r Request) (Subscription, error) {
+	sub, err := s.Signed(ctx, LinkManage, id, sig)
+	if err != nil {
+		return Subscription{}, err
+	}
+	r.Notify = true
+	if err := r.check(false); err != nil {
+		return Subscription{}, err
+	}
+	sub.Criteria, sub.Frequency, sub.Lang, sub.Notify = r.Criteria, r.frequency(), r.Lang, true
+	if err := s.Store.SaveSubscription(ctx, sub, s.Now()); err != nil {
+		return Subscription{}, err
+	}
+	return sub, nil
+}
+
+// Unsubscribe ends the subscription a signed link names. It reports false
+// when the subscription had already ended: the link works once.
+func (s *Service) Unsubscribe(ctx context.Context, id, sig string) (bool, error) {
+	if !s.Signer.Check(LinkUnsubscribe, id, sig) {
+		return false, ErrBadLink
+	}
+	return s.remove(ctx, id)
+}
+
+// remove ends a subscription and withdraws its mail not yet sent.
+func (s *Service) remove(ctx context.Context, id string) (bool, error) {
+	removed, err := s.Store.RemoveSubscription(ctx, id, s.Now())
+	if err != nil || !removed {
+		return removed, err
+	}
+	if _, err := s.Outbox.Cancel(ctx, Subscription{ID: id}.Tag()); err != nil {
+		return true, err
+	}
+	return true, s.Ledger.RemoveMatches(ctx, id)
+}
+
+// Renew extends the subscription a signed renewal link names by another
+// Lifetime from now.
+func (s *Service) Renew(ctx context.Context, id, sig string) (Subscription, error) {
+	sub, err := s.Signed(ctx, LinkRenew, id, sig)
+	if err != nil {
+		return Subscription{}, err
+	}
+	if sub.Status != Active {
+		return Subscription{}, ErrNotFound
+	}
+	now := s.Now()
+	sub.ExpiresAt, sub.RemindedAt = now.Add(Lifetime), time.Time{}
+	if err := s.Store.SaveSubscription(ctx, sub, now); err != nil {
+		return Subscription{}, err
+	}
+	return sub, nil
+}
+
+// Feed returns the subscription of a feed address and the open ads on
+// board that match it, newest first.
+func (s *Service) Feed(ctx context.Context, feedID string, open []jobs.Ad) (Subscription, []jobs.Ad, error) {
+	sub, err := s.Store.SubscriptionByFeed(ctx, feedID)
+	if err != nil {
+		return Subscription{}, nil, err
+	}
+	// A feed sends no mail, so an applicant's own registration needs no
+	// confirmed address for it; a public subscription does.
+	if sub.Status != Active && sub.Account == "" {
+		return Subscription{}, nil, ErrNotFound
+	}
+	var out []jobs.Ad
+	for _, ad := range open {
+		if jobs.NewMatcher(ad).Matches(sub.Criteria) {
+			out = append(out, ad)
+		}
+	}
+	return sub, out, nil
+}
+
+// Links are the signed addresses of a subscription.
+type Links struct {
+	Manage, Unsubscribe, Renew, RSS, Atom string
+}
+
+// LinksOf returns the signed addresses of sub, relative to the site.
+func (s *Service) LinksOf(sub Subscription) Links {
+	base := "/bevakning/" + sub.ID
+	return Links{
+		Manage:      base + "/andra/" + s.Signer.Sign(LinkManage, sub.ID),
+		Unsubscribe: base + "/avsluta/" + s.Signer.Sign(LinkUnsubscribe, sub.ID),
+		Renew:       base + "/fornya/" + s.Signer.Sign(LinkRenew, sub.ID),
+		RSS:         "/bevakning/flode/" + sub.FeedID + ".rss",
+		Atom:        "/bevakning/flode/" + sub.FeedID + ".atom",
+	}
+}
+
+// message renders one e-mail to sub with the links of sub filled in.
+func (s *Service) message(sub Subscription, d MailData) (mail.Message, error) {
+	links := s.LinksOf(sub)
+	if d.Kind != KindConfirm {
+		d.ManageURL, d.UnsubscribeURL, d.RenewURL = s.BaseURL+links.Manage, s.BaseURL+links.Unsubscribe, s.BaseURL+links.Renew
+	}
+	d.Criteria, d.Frequency, d.ExpiresAt = sub.Criteria, sub.Frequency, sub.ExpiresAt
+	subject, text, html, err := s.Render.Render(sub.Lang, d)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("alerts: render %s mail: %w", d.Kind, err)
+	}
+	m := mail.Message{To: sub.Email, Subject: subject, Text: text, HTML: html, Tag: sub.Tag()}
+	if d.Kind != KindConfirm {
+		m.Headers = unsubscribeHeaders(d.UnsubscribeURL)
+	}
+	return m, nil
+}
+
+// unsubscribeHeaders are the headers of RFC 2369 and RFC 8058 that let a
+// mail program end the subscription with one click.
+func unsubscribeHeaders(url string) map[string]string {
+	return map[string]string{
+		"List-Unsubscribe":      "<" + url + ">",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+	}
+}
+
+func (s *Service) mail(ctx context.Context, sub Subscription, d MailData) error {
+	m, err := s.message(sub, d)
+	if err != nil {
+		return err
+	}
+	return s.Outbox.Send(ctx, m)
+}

@@ -1,0 +1,380 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/alerts"
+	"portal/jobs"
+	"portal/views"
+)
+
+// criteriaData is what the criteria fields of a form show: the choices,
+// the places to choose from and what is wrong.
+func (h *handler) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError) (fiber.Map, error) {
+	res, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: 1})
+	if err != nil {
+		return nil, err
+	}
+	var places []string
+	for _, o := range res.Facets.Places {
+		places = append(places, o.Value)
+	}
+	for _, p := range crit.Places {
+		if !slices.Contains(places, p) {
+			places = append(places, p)
+		}
+	}
+	return fiber.Map{"C": crit, "Places": places, "Keywords": strings.Join(crit.Keywords, ", "), "Errors": errs}, nil
+}
+
+// postedCriteria reads the criteria of a posted form.
+func postedCriteria(c *fiber.Ctx) (jobs.Criteria, []views.FieldError) {
+	v := url.Values{}
+	for _, name := range []string{"area", "place", "extent", "type", "keywords"} {
+		for _, b := range c.Request().PostArgs().PeekMulti(name) {
+			v.Add(name, string(b))
+		}
+	}
+	crit, errs := jobs.ParseCriteria(v)
+	return crit, toFieldErrors(errs)
+}
+
+func toFieldErrors(errs []jobs.FieldError) []views.FieldError {
+	out := make([]views.FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = views.FieldError{Field: e.Field, Key: e.Key}
+	}
+	return out
+}
+
+// alertErrors turns a validation error of the alerts service into field
+// errors.
+func alertErrors(err error) ([]views.FieldError, bool) {
+	var verr *alerts.ValidationError
+	if !errors.As(err, &verr) {
+		return nil, false
+	}
+	return toFieldErrors(verr.Fields), true
+}
+
+// alertPage renders a page of the alert forms, never cached and never
+// telling other sites its address (signed links are in it).
+func (h *handler) alertPage(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
+	data["CSRF"] = csrfToken(c)
+	if _, ok := data["Form"]; !ok {
+		data["Form"] = map[string]string{}
+	}
+	if errs, ok := data["Errors"].([]views.FieldError); ok && len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return h.render(c, name, page{Title: localizer(c).T(titleKey), Section: section, Data: data})
+}
+
+func (h *handler) message(c *fiber.Ctx, status int, heading, msg string, ok bool, link, linkText string) error {
+	c.Status(status)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return h.render(c, "account/message", page{Title: localizer(c).T(heading), Section: "alerts", Data: fiber.Map{
+		"Heading": heading, "Message": msg, "OK": ok, "Link": link, "LinkText": linkText,
+	}})
+}
+
+func (h *handler) showSubscribe(c *fiber.Ctx) error {
+	data, err := h.criteriaData(c, jobs.ParseQueryCriteria(queryValues(c)), nil)
+	if err != nil {
+		return err
+	}
+	data["Frequency"] = alerts.Immediate
+	return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
+}
+
+func (h *handler) subscribe(c *fiber.Ctx) error {
+	crit, errs := postedCriteria(c)
+	f := form(c, "email", "frequency")
+	req := alerts.Request{Email: f["email"], Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"]}
+	if len(errs) == 0 {
+		err := h.deps.Alerts.Subscribe(c.UserContext(), req)
+		if ferrs, ok := alertErrors(err); ok {
+			errs = ferrs
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		data, err := h.criteriaData(c, crit, errs)
+		if err != nil {
+			return err
+		}
+		data["Form"], data["Frequency"] = f, f["frequency"]
+		return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
+	}
+	return h.message(c, fiber.StatusOK, "alert.sent.heading", "alert.sent.text", true, "/jobb", "alert.to_jobs")
+}
+
+func (h *handler) showConfirm(c *fiber.Ctx) error {
+	token := c.Params("token")
+	sub, err := h.deps.Alerts.Confirmable(c.UserContext(), token)
+	if errors.Is(err, alerts.ErrNotFound) {
+		return h.message(c, fiber.StatusNotFound, "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
+	}
+	if err != nil {
+		return err
+	}
+	return h.alertPage(c, "alerts/action", "alert.confirm.title", "alerts", fiber.Map{
+		"Heading": "alert.confirm.heading", "Text": "alert.confirm.text", "Sub": sub,
+		"Action": "/bevakning/bekrafta/" + url.PathEscape(token), "Button": "alert.confirm.button",
+	})
+}
+
+func (h *handler) confirmSubscription(c *fiber.Ctx) error {
+	sub, err := h.deps.Alerts.Confirm(c.UserContext(), c.Params("token"))
+	if errors.Is(err, alerts.ErrNotFound) {
+		return h.message(c, fiber.StatusNotFound, "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?bekraftad=1", fiber.StatusSeeOther)
+}
+
+// signed loads the subscription of a signed link; a link that does not
+// fit is not found, one whose subscription ended says so.
+func (h *handler) signed(c *fiber.Ctx, purpose string) (alerts.Subscription, bool, error) {
+	sub, err := h.deps.Alerts.Signed(c.UserContext(), purpose, c.Params("id"), c.Params("sig"))
+	switch {
+	case errors.Is(err, alerts.ErrBadLink):
+		return sub, false, fiber.ErrNotFound
+	case errors.Is(err, alerts.ErrNotFound):
+		return sub, false, h.message(c, fiber.StatusGone, "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
+	case err != nil:
+		return sub, false, err
+	}
+	return sub, true, nil
+}
+
+func (h *handler) showManage(c *fiber.Ctx) error {
+	sub, ok, err := h.signed(c, alerts.LinkManage)
+	if !ok {
+		return err
+	}
+	return h.managePage(c, sub, sub.Criteria, nil, sub.Frequency)
+}
+
+func (h *handler) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs []views.FieldError, freq string) error {
+	data, err := h.criteriaData(c, crit, errs)
+	if err != nil {
+		return err
+	}
+	notice := ""
+	if c.Query("bekraftad") == "1" {
+		notice = "alert.confirm.done"
+	} else if c.Query("sparat") == "1" {
+		notice = "alert.manage.saved"
+	}
+	data["Sub"], data["Links"], data["Frequency"], data["Notice"] = sub, h.deps.Alerts.LinksOf(sub), freq, notice
+	return h.alertPage(c, "alerts/manage", "alert.manage.title", "alerts", data)
+}
+
+func (h *handler) saveManage(c *fiber.Ctx) error {
+	sub, ok, err := h.signed(c, alerts.LinkManage)
+	if !ok {
+		return err
+	}
+	crit, errs := postedCriteria(c)
+	freq := strings.Clone(c.FormValue("frequency"))
+	if len(errs) == 0 {
+		_, err := h.deps.Alerts.Update(c.UserContext(), sub.ID, c.Params("sig"), alerts.Request{
+			Lang: localizer(c).Lang, Criteria: crit, Frequency: freq,
+		})
+		if ferrs, ok := alertErrors(err); ok {
+			errs = ferrs
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return h.managePage(c, sub, crit, errs, freq)
+	}
+	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
+}
+
+func (h *handler) showUnsubscribe(c *fiber.Ctx) error {
+	sub, ok, err := h.signed(c, alerts.LinkUnsubscribe)
+	if !ok {
+		return err
+	}
+	links := h.deps.Alerts.LinksOf(sub)
+	return h.alertPage(c, "alerts/action", "alert.unsubscribe.title", "alerts", fiber.Map{
+		"Heading": "alert.unsubscribe.heading", "Text": "alert.unsubscribe.text", "Sub": sub,
+		"Action": links.Unsubscribe, "Button": "alert.unsubscribe.button", "Manage": links.Manage,
+	})
+}
+
+// unsubscribe ends a subscription. It takes no CSRF token: mail programs
+// post here on their own (RFC 8058), and the signature in the address is
+// what an attacker cannot have.
+func (h *handler) unsubscribe(c *fiber.Ctx) error {
+	removed, err := h.deps.Alerts.Unsubscribe(c.UserContext(), c.Params("id"), c.Params("sig"))
+	switch {
+	case errors.Is(err, alerts.ErrBadLink):
+		return fiber.ErrNotFound
+	case err != nil:
+		return err
+	case !removed:
+		return h.message(c, fiber.StatusGone, "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
+	}
+	return h.message(c, fiber.StatusOK, "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
+}
+
+func (h *handler) showRenew(c *fiber.Ctx) error {
+	sub, ok, err := h.signed(c, alerts.LinkRenew)
+	if !ok {
+		return err
+	}
+	links := h.deps.Alerts.LinksOf(sub)
+	return h.alertPage(c, "alerts/action", "alert.renew.title", "alerts", fiber.Map{
+		"Heading": "alert.renew.heading", "Text": "alert.renew.text", "Sub": sub,
+		"Action": links.Renew, "Button": "alert.renew.button", "Manage": links.Manage,
+	})
+}
+
+func (h *handler) renew(c *fiber.Ctx) error {
+	sub, ok, err := h.signed(c, alerts.LinkRenew)
+	if !ok {
+		return err
+	}
+	if _, err := h.deps.Alerts.Renew(c.UserContext(), sub.ID, c.Params("sig")); err != nil {
+		return err
+	}
+	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
+}
+
+// showAlertFeed serves the RSS or Atom feed of one saved search.
+func (h *handler) showAlertFeed(c *fiber.Ctx) error {
+	id, format, _ := strings.Cut(c.Params("file"), ".")
+	if format != "rss" && format != "atom" {
+		return fiber.ErrNotFound
+	}
+	open, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
+	if err != nil {
+		return err
+	}
+	sub, ads, err := h.deps.Alerts.Feed(c.UserContext(), id, open.Ads)
+	if errors.Is(err, alerts.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	l := h.locales.Get(sub.Lang)
+	res := jobs.Result{Ads: ads}
+	for _, ad := range ads {
+		if ad.UpdatedAt.After(res.Modified) {
+			res.Modified = ad.UpdatedAt
+		}
+	}
+	body, err := h.writeFeed(format, l, l.T("alert.feed.title", h.cfg.SiteName), "/bevakning/flode/"+c.Params("file"), res)
+	if err != nil {
+		return err
+	}
+	etag := feedETag(format, l.Lang+"|"+id, res)
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	c.Set(fiber.HeaderContentType, feedTypes[format])
+	c.Set("X-Robots-Tag", "noindex")
+	if notModified(c, etag, res.Modified) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return c.Send(body)
+}
+
+// Interest registration ("Intresseanmälan"), for applicants: the criteria,
+// then a summary with the choice of e-mail, then save.
+
+func (h *handler) showInterest(c *fiber.Ctx) error {
+	crit := jobs.ParseQueryCriteria(queryValues(c))
+	if len(queryValues(c)) == 0 {
+		if sub, err := h.deps.Alerts.Interest(c.UserContext(), sessionOf(c).AccountID); err == nil {
+			crit = sub.Criteria
+		} else if !errors.Is(err, alerts.ErrNotFound) {
+			return err
+		}
+	}
+	data, err := h.criteriaData(c, crit, nil)
+	if err != nil {
+		return err
+	}
+	return h.alertPage(c, "alerts/interest", "interest.title", "account", data)
+}
+
+func (h *handler) reviewInterest(c *fiber.Ctx) error {
+	crit, errs := postedCriteria(c)
+	if len(errs) > 0 {
+		data, err := h.criteriaData(c, crit, errs)
+		if err != nil {
+			return err
+		}
+		return h.alertPage(c, "alerts/interest", "interest.title", "account", data)
+	}
+	return h.interestSummary(c, crit, nil, map[string]string{"notify": "1"}, alerts.Immediate)
+}
+
+func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError, f map[string]string, freq string) error {
+	id := sessionOf(c).AccountID
+	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if sub, err := h.deps.Alerts.Interest(c.UserContext(), id); err == nil && len(errs) == 0 {
+		f["notify"] = ""
+		if sub.Notify {
+			f["notify"] = "1"
+		}
+		freq = sub.Frequency
+	}
+	back := "/intresseanmalan"
+	if v := crit.Values(); len(v) > 0 {
+		back += "?" + v.Encode()
+	}
+	return h.alertPage(c, "alerts/interest_summary", "interest.title", "account", fiber.Map{
+		"C": crit, "Hidden": crit.Values(), "Back": back, "Form": f, "Errors": errs, "Frequency": freq,
+		"Verified": acc.Verified(),
+	})
+}
+
+func (h *handler) saveInterest(c *fiber.Ctx) error {
+	crit, errs := postedCriteria(c)
+	f := form(c, "notify", "frequency")
+	if len(errs) > 0 {
+		return h.interestSummary(c, crit, errs, f, f["frequency"])
+	}
+	id := sessionOf(c).AccountID
+	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	_, err = h.deps.Alerts.SaveInterest(c.UserContext(), alerts.Owner{ID: id, Email: acc.Email, Verified: acc.Verified()},
+		alerts.Request{Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: f["notify"] == "1"})
+	if ferrs, ok := alertErrors(err); ok {
+		return h.interestSummary(c, crit, ferrs, f, f["frequency"])
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?intresse=1#interest-heading", fiber.StatusSeeOther)
+}
+
+func (h *handler) stopInterest(c *fiber.Ctx) error {
+	err := h.deps.Alerts.StopInterest(c.UserContext(), sessionOf(c).AccountID)
+	if err != nil && !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?intresse_slut=1#interest-heading", fiber.StatusSeeOther)
+}

@@ -1,0 +1,157 @@
+package views
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"portal/alerts"
+	"portal/jobs"
+)
+
+// Mails renders the e-mail of job alerts in both parts, plain text and
+// HTML, from the templates in mail/.
+type Mails struct {
+	Site    string
+	locales *Locales
+	html    map[string]*htmltemplate.Template
+	text    map[string]*texttemplate.Template
+}
+
+// mailTemplates maps the kind of a message to its template.
+var mailTemplates = map[string]string{
+	alerts.KindConfirm:  "confirm",
+	alerts.KindAlert:    "alert",
+	alerts.KindDigest:   "alert",
+	alerts.KindReminder: "reminder",
+}
+
+// NewMails parses the mail templates; an error here stops the start.
+func NewMails(locales *Locales, site string) (*Mails, error) {
+	m := &Mails{Site: site, locales: locales, html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{}}
+	for kind, name := range mailTemplates {
+		h, err := htmltemplate.ParseFS(files, "mail/layout.html", "mail/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("views: mail %s: %w", name, err)
+		}
+		t, err := texttemplate.ParseFS(files, "mail/layout.txt", "mail/"+name+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("views: mail %s: %w", name, err)
+		}
+		m.html[kind], m.text[kind] = h, t
+	}
+	return m, nil
+}
+
+type mailView struct {
+	L        *Localizer
+	D        alerts.MailData
+	Subject  string
+	Site     string
+	Criteria []string
+}
+
+// Render writes one message: subject, plain text and HTML.
+func (m *Mails) Render(lang string, d alerts.MailData) (subject, text, html string, err error) {
+	return m.render(lang, d, CriteriaSummary(m.locales.Get(lang), d.Criteria))
+}
+
+func (m *Mails) render(lang string, d alerts.MailData, criteria []string) (subject, text, html string, err error) {
+	h, ok := m.html[d.Kind]
+	if !ok {
+		return "", "", "", fmt.Errorf("views: no mail of kind %q", d.Kind)
+	}
+	l := m.locales.Get(lang)
+	switch d.Kind {
+	case alerts.KindAlert:
+		if len(d.Ads) > 0 {
+			subject = l.T("mail.alert.subject", d.Ads[0].Title)
+		}
+	case alerts.KindDigest:
+		subject = l.T("mail.digest.subject", len(d.Ads))
+	default:
+		subject = l.T("mail." + d.Kind + ".subject")
+	}
+	v := mailView{L: l, D: d, Subject: subject, Site: m.Site, Criteria: criteria}
+	var hb, tb bytes.Buffer
+	if err := h.ExecuteTemplate(&hb, "layout.html", v); err != nil {
+		return "", "", "", fmt.Errorf("views: mail %s: %w", d.Kind, err)
+	}
+	if err := m.text[d.Kind].ExecuteTemplate(&tb, "layout.txt", v); err != nil {
+		return "", "", "", fmt.Errorf("views: mail %s: %w", d.Kind, err)
+	}
+	return subject, strings.TrimSpace(tb.String()) + "\n", hb.String(), nil
+}
+
+// Placeholders stand for the parts of each subscriber in a prepared
+// message; a URL-shaped one survives the escaping of href attributes.
+const (
+	placeManage      = "https://placeholder.invalid/manage"
+	placeUnsubscribe = "https://placeholder.invalid/unsubscribe"
+	placeCriteria    = "⟦criteria⟧"
+)
+
+// preparedMail is a message rendered once with placeholders.
+type preparedMail struct {
+	l                   *Localizer
+	subject, text, html string
+}
+
+// Prepare renders d once for many subscribers.
+func (m *Mails) Prepare(lang string, d alerts.MailData) (alerts.Prepared, error) {
+	d.ManageURL, d.UnsubscribeURL = placeManage, placeUnsubscribe
+	d.Criteria = jobs.Criteria{}
+	subject, text, html, err := m.render(lang, d, []string{placeCriteria})
+	if err != nil {
+		return nil, err
+	}
+	return &preparedMail{l: m.locales.Get(lang), subject: subject, text: text, html: html}, nil
+}
+
+// Fill puts one subscriber's links and criteria in the message.
+func (p *preparedMail) Fill(manageURL, unsubscribeURL string, c jobs.Criteria) (subject, text, html string) {
+	lines := CriteriaSummary(p.l, c)
+	var tl, hl strings.Builder
+	for i, line := range lines {
+		if i > 0 {
+			tl.WriteString("\n- ")
+			hl.WriteString("</li><li>")
+		}
+		tl.WriteString(line)
+		hl.WriteString(htmltemplate.HTMLEscapeString(line))
+	}
+	r := strings.NewReplacer(placeManage, manageURL, placeUnsubscribe, unsubscribeURL)
+	text = strings.Replace(r.Replace(p.text), placeCriteria, tl.String(), 1)
+	html = strings.Replace(r.Replace(p.html), placeCriteria, hl.String(), 1)
+	return p.subject, text, html
+}
+
+// CriteriaSummary writes criteria as lines such as "Ort: Åre, Mora".
+func CriteriaSummary(l *Localizer, c jobs.Criteria) []string {
+	if c.Empty() {
+		return []string{l.T("alert.summary.everything")}
+	}
+	var out []string
+	add := func(label string, vals []string) {
+		if len(vals) > 0 {
+			out = append(out, l.T(label)+": "+strings.Join(vals, ", "))
+		}
+	}
+	label := func(prefix string, codes []string) []string {
+		out := make([]string, len(codes))
+		for i, c := range codes {
+			out[i] = l.T(prefix + c)
+		}
+		return out
+	}
+	add("jobs.filter.area", label("area.", c.Areas))
+	add("jobs.filter.place", c.Places)
+	if c.Extent != "" {
+		add("jobs.filter.extent", []string{l.T("extent." + c.Extent)})
+	}
+	add("jobs.filter.type", label("employment.", c.Types))
+	add("alert.keywords", c.Keywords)
+	return out
+}
