@@ -124,12 +124,13 @@ func containsFolded(list []string, s string) bool {
 type Matcher struct {
 	e        entry
 	place    string
+	places   map[string]bool // whether a place as written is the ad's
 	keywords map[string]bool
 }
 
-// NewMatcher prepares ad for matching.
+// NewMatcher prepares ad for matching. A Matcher is for one goroutine.
 func NewMatcher(ad Ad) *Matcher {
-	return &Matcher{e: newEntry(ad), place: Fold(ad.Place), keywords: map[string]bool{}}
+	return &Matcher{e: newEntry(ad), place: Fold(ad.Place), places: map[string]bool{}, keywords: map[string]bool{}}
 }
 
 // Matches reports whether the ad passes every criterion of c.
@@ -147,7 +148,12 @@ func (m *Matcher) Matches(c Criteria) bool {
 	if len(c.Places) > 0 {
 		found := false
 		for _, p := range c.Places {
-			if Fold(p) == m.place {
+			same, ok := m.places[p]
+			if !ok {
+				same = Fold(p) == m.place
+				m.places[p] = same
+			}
+			if same {
 				found = true
 				break
 			}

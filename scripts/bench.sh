@@ -56,6 +56,9 @@ run "RSS feed, all open ads" /jobb/feed.rss
 printf '\nUploads:\n'
 go run ./scripts/uploadbench -url "$BASE" -pid "$PORTAL_PID" -ad "${AD#/jobb/}"
 
+printf '\nJob alerts: 100,000 subscriptions, one new ad (FerretDB):\n'
+go run ./scripts/alertbench -mongo "$PORTAL_MONGO_URI"
+
 printf '\nA search the page cache has not seen (Go benchmark, 1,000 open ads):\n'
 go test -run '^$' -bench 'BenchmarkSearch$' -benchtime 2s ./jobs | grep Benchmark
 

@@ -102,6 +102,19 @@ func (s *Subscriptions) InsertSubscription(ctx context.Context, sub alerts.Subsc
 	return s.touch(ctx)
 }
 
+// InsertSubscriptions stores many new subscriptions in one batch, for
+// seeding and benchmarks.
+func (s *Subscriptions) InsertSubscriptions(ctx context.Context, subs []alerts.Subscription, now time.Time) error {
+	docs := make([]any, len(subs))
+	for i, sub := range subs {
+		docs[i] = toSubscriptionDoc(sub, now)
+	}
+	if _, err := s.db.c(colSubscriptions).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+		return fmt.Errorf("storage: insert subscriptions: %w", err)
+	}
+	return s.touch(ctx)
+}
+
 var live = bson.M{"$ne": true}
 
 func (s *Subscriptions) one(ctx context.Context, filter bson.M) (alerts.Subscription, error) {
