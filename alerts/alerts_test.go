@@ -544,3 +544,34 @@ func TestInterestRegistration(t *testing.T) {
 		t.Fatalf("unverified: %+v %v", sub, err)
 	}
 }
+
+// An ad stored with a later publication time tells its subscribers when
+// that time comes, not before; a draft never until it is published.
+func TestScheduledPublicationAndDrafts(t *testing.T) {
+	p := newPortal(t)
+	activate(t, p, 3)
+	later := newAd(p, "Röntgensjuksköterska", "health", "Åre")
+	later.PublishedAt = p.Now().Add(2 * time.Hour).UTC()
+	draft := newAd(p, "Fysioterapeut", "health", "Åre")
+	draft.PublishedAt = time.Time{}
+	if err := p.Publish.Import(ctx, []jobs.Ad{later, draft}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := p.Alerts.RunDispatches(ctx); n != 0 {
+		t.Fatalf("told %d before publication", n)
+	}
+	p.Clock.Add(2 * time.Hour)
+	if n, _ := p.Alerts.RunDispatches(ctx); n != 3 {
+		t.Fatalf("told %d when the time came", n)
+	}
+	ad, err := p.Publish.Publish(ctx, draft.Ref)
+	if err != nil || !ad.Published(p.Now()) {
+		t.Fatalf("publish: %v", err)
+	}
+	if n, _ := p.Alerts.RunDispatches(ctx); n != 3 {
+		t.Fatalf("told %d of the published draft", n)
+	}
+	if _, err := p.Publish.Publish(ctx, draft.Ref); !errors.Is(err, jobs.ErrPublished) {
+		t.Fatalf("published twice: %v", err)
+	}
+}

@@ -157,8 +157,9 @@ func parseAd(n int, item json.RawMessage) (Ad, []ImportProblem) {
 		if !errors.As(err, &verr) {
 			return ad, append(probs, ImportProblem{Index: n, Ref: ad.Ref, Field: "-", Detail: err.Error()})
 		}
+		badDate := len(probs) > 0
 		for _, fe := range verr.Fields {
-			if fe.Field == "last_day" && len(probs) > 0 {
+			if fe.Field == "last_day" && badDate {
 				continue // already told: the date could not be read
 			}
 			field := fe.Field

@@ -50,6 +50,9 @@ func (d *DB) Ping(ctx context.Context) error {
 // Close disconnects.
 func (d *DB) Close(ctx context.Context) error { return d.client.Disconnect(ctx) }
 
+// Name is the database's name.
+func (d *DB) Name() string { return d.db.Name() }
+
 // Drop removes the whole database; tests use it to clean up.
 func (d *DB) Drop(ctx context.Context) error { return d.db.Drop(ctx) }
 

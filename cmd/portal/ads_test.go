@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/alerts"
+	"portal/internal/testenv"
+	"portal/jobs"
+)
+
+// The import and publish commands against a real database: a bad file
+// names the ad and the field and imports nothing; a good one stores a
+// draft, which `ads publish` makes public and tells its subscribers of.
+func TestAdsImportAndPublish(t *testing.T) {
+	db := testenv.DB(t)
+	cfg, err := loadConfig(envOf(map[string]string{
+		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": os.Getenv(testenv.EnvMongo), "PORTAL_MONGO_DB": db.Name(),
+		"PORTAL_S3_ENDPOINT": "127.0.0.1:9000", "PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	day := jobs.DayOf(time.Now().Add(20 * 24 * time.Hour)).String()
+	good := `{"ref": "IMP-0001", "title": "Kock", "organisation": "Exempelkommunen", "area": "meals", "place": "Åre",
+		"extent_percent": 80, "employment": "permanent", "positions": 1, "text": "Laga mat.", "last_day": "` + day + `"}`
+	bad := `[` + good + `, {"ref": "IMP-0002", "title": "", "organisation": "Exempelkommunen", "area": "moon", "place": "Åre",
+		"extent_percent": 80, "employment": "permanent", "positions": 1, "text": "x", "last_day": "` + day + `"}]`
+
+	err = adsCommand(ctx, cfg, log, []string{"import", write("bad.json", bad)})
+	for _, want := range []string{"nothing was imported", "ad 2 (IMP-0002), field title: This field is required.",
+		"ad 2 (IMP-0002), field area: Unknown occupational area."} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("bad file: want %q in %v", want, err)
+		}
+	}
+	if n, _ := db.Ads().CountAds(ctx); n != 0 {
+		t.Fatalf("a bad file stored %d ads", n)
+	}
+
+	sub := alerts.Subscription{ID: "00000000000000000000000000000001", Email: "kock@example.se", Lang: "sv", Frequency: alerts.Immediate,
+		Notify: true, Status: alerts.Active, Criteria: jobs.Criteria{Areas: []string{"meals"}}, CreatedAt: time.Now(),
+		ConfirmedAt: time.Now(), ExpiresAt: time.Now().Add(alerts.Lifetime)}
+	if err := db.Subscriptions().InsertSubscription(ctx, sub, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := adsCommand(ctx, cfg, log, []string{"import", write("good.json", good)}); err != nil {
+		t.Fatal(err)
+	}
+	ad, err := db.Ads().AdByRef(ctx, "IMP-0001")
+	if err != nil || !ad.PublishedAt.IsZero() {
+		t.Fatalf("draft: %+v %v", ad, err)
+	}
+	if recs, _ := db.Outbox().Recent(ctx, 10); len(recs) != 0 {
+		t.Fatal("a draft told subscribers")
+	}
+	if err := adsCommand(ctx, cfg, log, []string{"publish", "IMP-0001"}); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := db.Outbox().Recent(ctx, 10)
+	if len(recs) != 1 || recs[0].To != "kock@example.se" || recs[0].Subject != "Nytt jobb: Kock" {
+		t.Fatalf("after publishing: %+v", recs)
+	}
+	err = adsCommand(ctx, cfg, log, []string{"publish", "IMP-0001"})
+	if err == nil || !strings.Contains(err.Error(), "already published") {
+		t.Fatalf("publishing twice: %v", err)
+	}
+	if err := adsCommand(ctx, cfg, log, []string{"publish", "NOPE-1"}); err == nil || !strings.Contains(err.Error(), "no ad") {
+		t.Fatalf("unknown ad: %v", err)
+	}
+}
