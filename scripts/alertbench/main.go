@@ -44,7 +44,7 @@ func main() {
 	ad := jobs.Ad{
 		Ref: "BENCH-0001", Title: "Sjuksköterska till akutmottagningen", Organisation: "Region Exempel", Department: "Akutkliniken",
 		Area: "health", Place: "Östersund", Extent: jobs.Extent{Percent: 100}, Employment: jobs.Permanent, Positions: 2,
-		Text: "Vi söker sjuksköterskor med intresse för akutsjukvård. Tjänstgöring dag, kväll och natt.",
+		Text:        "Vi söker sjuksköterskor med intresse för akutsjukvård. Tjänstgöring dag, kväll och natt.",
 		PublishedAt: now.UTC().Truncate(time.Second), LastDay: jobs.DayOf(now.Add(21 * 24 * time.Hour)),
 	}
 
