@@ -1,0 +1,213 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"portal/alerts"
+	"portal/jobs"
+	"portal/mail"
+)
+
+var (
+	alertConfirmLink = regexp.MustCompile(`/bevakning/bekrafta/[0-9a-f]+`)
+	manageLink       = regexp.MustCompile(`/bevakning/[0-9a-f]+/andra/[A-Za-z0-9_-]+`)
+	unsubscribeLink  = regexp.MustCompile(`/bevakning/[0-9a-f]+/avsluta/[A-Za-z0-9_-]+`)
+	feedLink         = regexp.MustCompile(`/bevakning/flode/[0-9a-f]+\.rss`)
+)
+
+func TestPublicSubscription(t *testing.T) {
+	a := newTestApp(t, false)
+	v := a.visitor(t)
+
+	// A search on the job board leads to the form with its choices made.
+	form := v.get("/bevakning?area=health&place=%C3%85re&q=sk%C3%B6terska&extent=full")
+	if form.StatusCode != 200 || !strings.Contains(form.body, `value="health" checked`) ||
+		!strings.Contains(form.body, `value="sköterska"`) || !strings.Contains(form.body, `value="full" checked`) {
+		t.Fatalf("form from a search: %d", form.StatusCode)
+	}
+	if list := a.get(t, "/jobb?area=health"); !strings.Contains(list.body, `href="/bevakning?area=health"`) {
+		t.Fatal("the job list does not offer an alert for its search")
+	}
+
+	// Bad input: the message sits by the field, what was chosen stays,
+	// nothing is stored or sent.
+	bad := v.post("/bevakning", "/bevakning", url.Values{"area": {"health"}, "email": {"inte en adress"}, "frequency": {"daily"},
+		"keywords": {"undersköterska, " + strings.Repeat("x", 61)}})
+	if bad.StatusCode != 422 || !strings.Contains(bad.body, `id="keywords-error"`) || !strings.Contains(bad.body, `value="health" checked`) ||
+		!strings.Contains(bad.body, "Ett nyckelord får vara högst 60 tecken.") {
+		t.Fatalf("bad keywords: %d", bad.StatusCode)
+	}
+	bad = v.post("/bevakning", "/bevakning", url.Values{"area": {"health"}, "email": {"inte en adress"}, "frequency": {"daily"}})
+	if bad.StatusCode != 422 || !strings.Contains(bad.body, `id="email-error"`) || !strings.Contains(bad.body, `value="daily" checked`) ||
+		!strings.Contains(bad.body, `value="inte en adress"`) {
+		t.Fatalf("bad address: %d", bad.StatusCode)
+	}
+	if recs, _ := a.db.Outbox().Recent(context.Background(), 10); len(recs) != 0 {
+		t.Fatal("bad input sent mail")
+	}
+
+	ok := v.post("/bevakning", "/bevakning", url.Values{"area": {"health"}, "email": {"Eva@Example.se"}, "frequency": {"immediate"}})
+	if ok.StatusCode != 200 || !strings.Contains(ok.body, "Titta i din e-post") {
+		t.Fatalf("subscribe: %d", ok.StatusCode)
+	}
+	sent := a.mails(t, "eva@example.se")
+	link := alertConfirmLink.FindString(sent[0].Text)
+	if len(sent) != 1 || link == "" || sent[0].HTML == "" {
+		t.Fatalf("confirmation mail: %+v", sent)
+	}
+
+	// Opening the link (as a mail scanner might) confirms nothing; the
+	// button does.
+	page := v.get(link)
+	if page.StatusCode != 200 || !strings.Contains(page.body, "Hälso- och sjukvård") || page.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("confirm page: %d", page.StatusCode)
+	}
+	if sub, _ := a.Alerts.Confirmable(context.Background(), strings.TrimPrefix(link, "/bevakning/bekrafta/")); sub.Status != alerts.Unconfirmed {
+		t.Fatal("opening the link confirmed")
+	}
+	done := v.post(link, link, url.Values{})
+	manage := done.Header.Get("Location")
+	if done.StatusCode != 303 || !manageLink.MatchString(manage) {
+		t.Fatalf("confirm: %d %s", done.StatusCode, manage)
+	}
+	if again := v.post("/bevakning", link, url.Values{}); again.StatusCode != 404 {
+		t.Fatalf("the link confirmed twice: %d", again.StatusCode)
+	}
+
+	// The change page: criteria, frequency, feed and the way out.
+	page = v.get(manage)
+	if page.StatusCode != 200 || !strings.Contains(page.body, "Bevakningen är startad") || !strings.Contains(page.body, "eva@example.se") {
+		t.Fatalf("change page: %d", page.StatusCode)
+	}
+	changed := v.post(manage, manageLink.FindString(manage), url.Values{"area": {"it"}, "keywords": {"utvecklare"}, "frequency": {"daily"}})
+	if changed.StatusCode != 303 {
+		t.Fatalf("change: %d", changed.StatusCode)
+	}
+	page = v.get(manageLink.FindString(manage))
+	if !strings.Contains(page.body, `value="it" checked`) || !strings.Contains(page.body, `value="daily" checked`) || !strings.Contains(page.body, `value="utvecklare"`) {
+		t.Fatal("the change was not kept")
+	}
+	if forged := v.get(manageLink.FindString(manage) + "x"); forged.StatusCode != 404 {
+		t.Fatalf("forged signature: %d", forged.StatusCode)
+	}
+
+	// The feed of the saved search lists matching open ads only.
+	feed := a.get(t, feedLink.FindString(page.body))
+	it := a.find(t, func(ad jobs.Ad) bool { return ad.Area == "it" && ad.Open(testNow) })
+	other := a.find(t, func(ad jobs.Ad) bool { return ad.Area == "health" && ad.Open(testNow) })
+	if feed.StatusCode != 200 || !strings.Contains(feed.Header.Get("Content-Type"), "rss") {
+		t.Fatalf("feed: %d", feed.StatusCode)
+	}
+	if strings.Contains(feed.body, "/jobb/"+other.Ref) || (strings.Contains(strings.ToLower(it.Title+it.Text), "utvecklare") && !strings.Contains(feed.body, "/jobb/"+it.Ref)) {
+		t.Fatal("the feed does not follow the criteria")
+	}
+
+	// Unsubscribe: the link shows a button; the form needs no session.
+	unsub := unsubscribeLink.FindString(page.body)
+	if res := a.get(t, unsub); res.StatusCode != 200 || !strings.Contains(res.body, "Avsluta bevakningen") {
+		t.Fatalf("unsubscribe page: %d", res.StatusCode)
+	}
+	res := a.do(t, postTo(unsub))
+	if res.StatusCode != 200 || !strings.Contains(res.body, "Bevakningen är avslutad") {
+		t.Fatalf("unsubscribe: %d", res.StatusCode)
+	}
+	for _, path := range []string{unsub, manageLink.FindString(manage)} {
+		if res := a.get(t, path); res.StatusCode != 410 || !strings.Contains(res.body, "finns inte längre") {
+			t.Fatalf("%s after unsubscribing: %d", path, res.StatusCode)
+		}
+	}
+	if res := a.get(t, feedLink.FindString(page.body)); res.StatusCode != 404 {
+		t.Fatalf("feed after unsubscribing: %d", res.StatusCode)
+	}
+}
+
+func TestInterestRegistrationPages(t *testing.T) {
+	a := newTestApp(t, false)
+	if res := a.get(t, "/intresseanmalan"); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/logga-in") {
+		t.Fatalf("without login: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	v := verifiedApplicant(t, a, "intresse@example.se")
+	profile := v.get("/mina-uppgifter")
+	if !strings.Contains(profile.body, "Du har ingen intresseanmälan") {
+		t.Fatal("My details does not offer an interest registration")
+	}
+	bad := v.post("/intresseanmalan", "/intresseanmalan", url.Values{"area": {"moon"}})
+	if bad.StatusCode != 422 || !strings.Contains(bad.body, `id="area-error"`) {
+		t.Fatalf("unknown area: %d", bad.StatusCode)
+	}
+	summary := v.post("/intresseanmalan", "/intresseanmalan", url.Values{"area": {"care", "social"}, "extent": {"part"}, "keywords": {"natt"}})
+	if summary.StatusCode != 200 || !strings.Contains(summary.body, "Yrkesområde: Vård och omsorg, Socialt arbete") ||
+		!strings.Contains(summary.body, "Omfattning: Deltid") || !strings.Contains(summary.body, `name="notify"`) ||
+		!strings.Contains(summary.body, `href="/intresseanmalan?area=care&amp;area=social&amp;extent=part&amp;keywords=natt"`) {
+		t.Fatalf("summary: %d\n%s", summary.StatusCode, summary.body)
+	}
+	saved := v.post("/intresseanmalan", "/intresseanmalan/spara", url.Values{"area": {"care", "social"}, "extent": {"part"},
+		"keywords": {"natt"}, "notify": {"1"}, "frequency": {"daily"}})
+	if saved.StatusCode != 303 || !strings.HasPrefix(saved.Header.Get("Location"), "/mina-uppgifter?intresse=1") {
+		t.Fatalf("save: %d %s", saved.StatusCode, saved.Header.Get("Location"))
+	}
+	profile = v.get("/mina-uppgifter?intresse=1")
+	for _, want := range []string{"Din intresseanmälan är sparad", "Nyckelord: natt", "En sammanfattning om dagen går till intresse@example.se", "Ta bort intresseanmälan"} {
+		if !strings.Contains(profile.body, want) {
+			t.Fatalf("My details lacks %q", want)
+		}
+	}
+	// Editing starts from what was saved.
+	if edit := v.get("/intresseanmalan"); !strings.Contains(edit.body, `value="social" checked`) || !strings.Contains(edit.body, `value="natt"`) {
+		t.Fatal("the form does not start from the registration")
+	}
+	stopped := v.post("/mina-uppgifter", "/intresseanmalan/avsluta", url.Values{})
+	if stopped.StatusCode != 303 || !strings.Contains(v.get("/mina-uppgifter").body, "Du har ingen intresseanmälan") {
+		t.Fatalf("stop: %d", stopped.StatusCode)
+	}
+}
+
+func TestOutboxAdminPage(t *testing.T) {
+	a := newTestApp(t, false)
+	ctx := context.Background()
+	if err := a.Outbox.Send(ctx, mail.Message{To: "trasig@example.se", Subject: "Nytt jobb: Kock", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := a.db.Outbox().Claim(ctx, "w", testNow, testNow.Add(1e9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.Outbox().Fail(ctx, rec.ID, "w", "550 mailbox unavailable"); err != nil {
+		t.Fatal(err)
+	}
+
+	v := verifiedApplicant(t, a, "vanlig@example.se")
+	if res := v.get("/admin/utskick"); res.StatusCode != 403 || !strings.Contains(res.body, "bara för administratörer") {
+		t.Fatalf("an applicant on the admin page: %d", res.StatusCode)
+	}
+	admin := verifiedApplicant(t, a, "admin@example.se")
+	if err := a.db.Accounts().SetAdmin(ctx, "admin@example.se", true); err != nil {
+		t.Fatal(err)
+	}
+	page := admin.get("/admin/utskick")
+	if page.StatusCode != 200 || !strings.Contains(page.body, "trasig@example.se") || !strings.Contains(page.body, "550 mailbox unavailable") {
+		t.Fatalf("admin page: %d", page.StatusCode)
+	}
+	retry := admin.post("/admin/utskick", "/admin/utskick/"+rec.ID+"/forsok-igen", url.Values{})
+	if retry.StatusCode != 303 {
+		t.Fatalf("retry: %d", retry.StatusCode)
+	}
+	again, err := a.db.Outbox().Claim(ctx, "w2", testNow, testNow.Add(1e9))
+	if err != nil || again.ID != rec.ID || again.Attempts != 1 {
+		t.Fatalf("requeued message: %+v %v", again, err)
+	}
+	if res := admin.post("/mina-uppgifter", "/admin/utskick/"+rec.ID+"/forsok-igen", url.Values{}); res.StatusCode != 404 {
+		t.Fatalf("retrying a message that has not failed: %d", res.StatusCode)
+	}
+	// Without a token the form is refused.
+	req := httptest.NewRequest(http.MethodPost, "/admin/utskick/"+rec.ID+"/forsok-igen", nil)
+	if res := admin.send(req); res.StatusCode != 403 {
+		t.Fatalf("retry without CSRF token: %d", res.StatusCode)
+	}
+}
