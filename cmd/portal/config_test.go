@@ -35,7 +35,7 @@ func TestConfigNamesEveryProblem(t *testing.T) {
 		t.Fatal("bad configuration accepted")
 	}
 	for _, name := range []string{"PORT:", "PORTAL_BASE_URL: must be https", "PORTAL_MONGO_URI: required", "PORTAL_S3_ENDPOINT:",
-		"PORTAL_S3_ACCESS_KEY: required", "PORTAL_READ_TIMEOUT:", "PORTAL_LOG_FORMAT:", "PORTAL_SMTP_SECURITY:", "PORTAL_SMTP_HOST: required outside development"} {
+		"PORTAL_S3_ACCESS_KEY: required", "PORTAL_READ_TIMEOUT:", "PORTAL_LOG_FORMAT:", "PORTAL_SMTP_SECURITY:", "PORTAL_SMTP_HOST: required outside development", "PORTAL_SIGNING_KEY: required"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %q:\n%v", name, err)
 		}
