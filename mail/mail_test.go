@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"portal/internal/smtptest"
 	"portal/internal/testenv"
 	"portal/mail"
@@ -187,5 +189,38 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 	wg.Wait()
 	if got := len(srv.Messages()); got != 30 {
 		t.Fatalf("%d messages arrived, want 30", got)
+	}
+}
+
+// The limiter caps the sending rate: at one message a second, a worker
+// given 1.5 seconds sends at most two of five.
+func TestSendingRateIsCapped(t *testing.T) {
+	db := testenv.DB(t)
+	srv := smtptest.Start(t)
+	clock := testenv.NewClock(time.Now())
+	out := mail.NewOutbox(db.Outbox(), clock.Now)
+	for i := range 5 {
+		if err := out.Send(ctx, mail.Message{To: "r" + string(rune('a'+i)) + "@example.se", Subject: "Nytt jobb", Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := newWorker(db, srv, "w1", clock)
+	w.Limiter = rate.NewLimiter(1, 1)
+	short, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+	defer cancel()
+	_, _ = w.Drain(short)
+	if n := len(srv.Messages()); n == 0 || n > 2 {
+		t.Fatalf("sent %d in 1.5 s at one a second", n)
+	}
+	w.Limiter = nil
+	if _, err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Hour) // the claim the cancelled wait left behind runs out
+	if _, err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Messages()); n != 5 {
+		t.Fatalf("sent %d of 5 in the end", n)
 	}
 }
