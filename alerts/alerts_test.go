@@ -575,3 +575,29 @@ func TestScheduledPublicationAndDrafts(t *testing.T) {
 		t.Fatalf("published twice: %v", err)
 	}
 }
+
+// An ad made a draft again before its time tells no one until it is
+// published anew, and then tells its subscribers.
+func TestDraftAgainWaitsForItsPublication(t *testing.T) {
+	p := newPortal(t)
+	activate(t, p, 2)
+	ad := newAd(p, "Kurator", "health", "Åre")
+	ad.PublishedAt = p.Now().Add(time.Hour).UTC()
+	if err := p.Publish.Import(ctx, []jobs.Ad{ad}); err != nil {
+		t.Fatal(err)
+	}
+	ad.PublishedAt = time.Time{}
+	if err := p.Publish.Import(ctx, []jobs.Ad{ad}); err != nil {
+		t.Fatal(err)
+	}
+	p.Clock.Add(2 * time.Hour)
+	if n, _ := p.Alerts.RunDispatches(ctx); n != 0 {
+		t.Fatalf("a draft told %d", n)
+	}
+	if _, err := p.Publish.Publish(ctx, ad.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := p.Alerts.RunDispatches(ctx); n != 2 {
+		t.Fatalf("the published draft told %d", n)
+	}
+}

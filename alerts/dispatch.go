@@ -28,6 +28,9 @@ const (
 	DigestHour = 7
 )
 
+// never is the due time of a dispatch whose ad is a draft again.
+var never = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // index holds the subscriptions that receive e-mail, in memory, so that a
 // new ad is matched against all of them without reading them all.
 type index struct {
@@ -135,13 +138,18 @@ func (s *Service) dispatch(ctx context.Context, d Dispatch) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.Now()
-	// An ad taken back, moved to later or already closed tells no one now.
-	if !ad.Open(now) {
-		if ad.Published(now) || ad.PublishedAt.IsZero() {
-			d.DoneAt = now
-			return 0, s.Ledger.SaveDispatch(ctx, d)
+	// An ad already closed tells no one; one moved to later or made a
+	// draft again waits for its next publication, which schedules it anew.
+	switch {
+	case ad.Published(now) && !ad.Open(now):
+		d.DoneAt = now
+		return 0, s.Ledger.SaveDispatch(ctx, d)
+	case !ad.Published(now):
+		d.DueAt = ad.PublishedAt
+		if d.DueAt.IsZero() {
+			d.DueAt = never
 		}
-		return 0, nil
+		return 0, s.Ledger.SaveDispatch(ctx, d)
 	}
 	if err := s.refresh(ctx, now); err != nil {
 		return 0, err

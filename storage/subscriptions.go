@@ -235,6 +235,9 @@ func (s *Subscriptions) RemoveStaleSubscriptions(ctx context.Context, unconfirme
 	}
 	n := 0
 	for _, sub := range stale {
+		if sub.Status == alerts.Unconfirmed && sub.Account != "" {
+			continue // an applicant's registration waits for the account's address; it sends nothing meanwhile
+		}
 		removed, err := s.RemoveSubscription(ctx, sub.ID, now)
 		if err != nil {
 			return n, err
