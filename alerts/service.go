@@ -2,9 +2,6 @@ package alerts
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -12,6 +9,7 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/internal/tokens"
 	"portal/jobs"
 	"portal/mail"
 )
@@ -80,19 +78,6 @@ type Service struct {
 	index index
 }
 
-func randomToken(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-func hashToken(t string) string {
-	h := sha256.Sum256([]byte(t))
-	return hex.EncodeToString(h[:])
-}
-
 // Request is what a subscription form sends.
 type Request struct {
 	Email     string
@@ -134,10 +119,10 @@ func (s *Service) Subscribe(ctx context.Context, r Request) error {
 	}
 	now := s.Now()
 	sub := Subscription{
-		ID: randomToken(16), Email: applicants.NormalizeEmail(r.Email), Lang: r.Lang, Criteria: r.Criteria,
-		Frequency: r.frequency(), Notify: true, Status: Unconfirmed, FeedID: randomToken(16), CreatedAt: now,
+		ID: tokens.New(16), Email: applicants.NormalizeEmail(r.Email), Lang: r.Lang, Criteria: r.Criteria,
+		Frequency: r.frequency(), Notify: true, Status: Unconfirmed, FeedID: tokens.New(16), CreatedAt: now,
 	}
-	n, _, err := s.Counter.Hit(ctx, "alert-confirm:"+hashToken(sub.Email), 24*time.Hour, now)
+	n, _, err := s.Counter.Hit(ctx, "alert-confirm:"+tokens.Hash(sub.Email), 24*time.Hour, now)
 	if err != nil {
 		return err
 	}
@@ -145,8 +130,8 @@ func (s *Service) Subscribe(ctx context.Context, r Request) error {
 		s.Log.Warn("alert confirmations to one address over the daily limit", "count", n)
 		return nil
 	}
-	token := randomToken(32)
-	sub.ConfirmHash = hashToken(token)
+	token := tokens.New(32)
+	sub.ConfirmHash = tokens.Hash(token)
 	if err := s.Store.InsertSubscription(ctx, sub, now); err != nil {
 		return err
 	}
@@ -156,7 +141,7 @@ func (s *Service) Subscribe(ctx context.Context, r Request) error {
 // Confirmable returns the unconfirmed subscription a confirmation token
 // belongs to, or ErrNotFound when the link is unknown, used or too old.
 func (s *Service) Confirmable(ctx context.Context, token string) (Subscription, error) {
-	sub, err := s.Store.SubscriptionByConfirmHash(ctx, hashToken(token))
+	sub, err := s.Store.SubscriptionByConfirmHash(ctx, tokens.Hash(token))
 	if err != nil {
 		return Subscription{}, err
 	}
@@ -206,7 +191,7 @@ func (s *Service) SaveInterest(ctx context.Context, o Owner, r Request) (Subscri
 		return Subscription{}, err
 	}
 	if isNew {
-		sub = Subscription{ID: randomToken(16), Account: o.ID, FeedID: randomToken(16), CreatedAt: now, Status: Unconfirmed}
+		sub = Subscription{ID: tokens.New(16), Account: o.ID, FeedID: tokens.New(16), CreatedAt: now, Status: Unconfirmed}
 	}
 	sub.Email, sub.Lang, sub.Criteria, sub.Notify, sub.Frequency = o.Email, r.Lang, r.Criteria, r.Notify, r.frequency()
 	var token string
@@ -215,8 +200,8 @@ func (s *Service) SaveInterest(ctx context.Context, o Owner, r Request) (Subscri
 	case o.Verified:
 		sub.Status, sub.ConfirmHash, sub.ConfirmedAt, sub.ExpiresAt = Active, "", now, now.Add(Lifetime)
 	case r.Notify:
-		token = randomToken(32)
-		sub.ConfirmHash, sub.CreatedAt = hashToken(token), now
+		token = tokens.New(32)
+		sub.ConfirmHash, sub.CreatedAt = tokens.Hash(token), now
 	}
 	if isNew {
 		err = s.Store.InsertSubscription(ctx, sub, now)

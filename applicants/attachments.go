@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"portal/internal/tokens"
 )
 
 // Attachment states: a record is pending while its file is being written,
@@ -65,7 +67,7 @@ const attachmentPrefix = "attachments/"
 // Save streams a checked file to storage with its known size, hashing it
 // on the way. If either write fails, the other is undone.
 func (f *Files) Save(ctx context.Context, owner, adRef string, c CheckedFile, r io.Reader, size int64) (Attachment, error) {
-	id := randomToken()[:32] // 128 random bits
+	id := tokens.New(16) // 128 random bits
 	a := Attachment{ID: id, Owner: owner, AdRef: adRef, Name: c.Name, ContentType: c.ContentType, Size: size,
 		Key: attachmentPrefix + id, State: AttachmentPending, CreatedAt: f.Now()}
 	if err := f.Store.InsertAttachment(ctx, a); err != nil {

@@ -2,15 +2,13 @@ package applicants
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
 	"sync"
 	"time"
 
+	"portal/internal/tokens"
 	"portal/mail"
 )
 
@@ -104,19 +102,6 @@ func SleepContext(ctx context.Context, d time.Duration) {
 	}
 }
 
-func randomToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-func hashToken(t string) string {
-	h := sha256.Sum256([]byte(t))
-	return hex.EncodeToString(h[:])
-}
-
 // Registration is what the registration form sends.
 type Registration struct {
 	Email    string
@@ -163,8 +148,8 @@ func (s *Service) Register(ctx context.Context, r Registration) (Account, error)
 
 // SendVerification e-mails a new link that confirms the address.
 func (s *Service) SendVerification(ctx context.Context, a Account, lang string) error {
-	token := randomToken()
-	if err := s.Store.SetVerifyToken(ctx, a.ID, hashToken(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
+	token := tokens.New(32)
+	if err := s.Store.SetVerifyToken(ctx, a.ID, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
 	link := s.BaseURL + "/konto/verifiera?token=" + url.QueryEscape(token)
@@ -180,7 +165,7 @@ func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
 	if len(token) != 64 {
 		return Account{}, ErrBadToken
 	}
-	a, err := s.Store.AccountByVerifyToken(ctx, hashToken(token))
+	a, err := s.Store.AccountByVerifyToken(ctx, tokens.Hash(token))
 	if errors.Is(err, ErrNotFound) || (err == nil && !s.Now().Before(a.VerifyExpiresAt)) {
 		return Account{}, ErrBadToken
 	}
@@ -269,7 +254,7 @@ var dummy struct {
 
 // dummyHash is a hash of nothing anyone types, made once.
 func dummyHash(h Hasher) string {
-	dummy.once.Do(func() { dummy.hash, _ = h.Hash(randomToken()) })
+	dummy.once.Do(func() { dummy.hash, _ = h.Hash(tokens.New(32)) })
 	return dummy.hash
 }
 
@@ -292,7 +277,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) erro
 	}
 	a, err := s.Store.AccountByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) || perEmail > s.Limits.ResetsPerEmail || perIP > s.Limits.ResetsPerIP {
-		_, _ = s.Hasher.Hash(randomToken()) // the same work as for a real account
+		_, _ = s.Hasher.Hash(tokens.New(32)) // the same work as for a real account
 		return nil
 	}
 	if err != nil {
@@ -426,8 +411,8 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 	if err := errs.err(); err != nil {
 		return err
 	}
-	token := randomToken()
-	if err := s.Store.SetPendingEmail(ctx, id, email, hashToken(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
+	token := tokens.New(32)
+	if err := s.Store.SetPendingEmail(ctx, id, email, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
@@ -445,7 +430,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (A
 	if len(token) != 64 {
 		return Account{}, ErrBadToken
 	}
-	a, err := s.Store.AccountByEmailToken(ctx, hashToken(token))
+	a, err := s.Store.AccountByEmailToken(ctx, tokens.Hash(token))
 	if errors.Is(err, ErrNotFound) || (err == nil && !s.Now().Before(a.EmailTokenExpires)) {
 		return Account{}, ErrBadToken
 	}

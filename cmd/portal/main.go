@@ -245,63 +245,45 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 
 	sched := tasks.New(db.Locks(), owner, jobs.Stockholm, time.Now, log.With("component", "tasks"))
-	err = sched.Add("*/10 * * * *", "remove-expired", 5*time.Minute, func(ctx context.Context) error {
-		n, err := db.RemoveExpired(ctx, time.Now())
-		log.Info("expired records removed", "count", n)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = sched.Add("15 3 * * *", "delete-due-accounts", 30*time.Minute, func(ctx context.Context) error {
-		n, err := accounts.DeleteDue(ctx)
-		log.Info("scheduled account deletions done", "count", n)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = sched.Add("* * * * *", "alert-dispatch", 10*time.Minute, func(ctx context.Context) error {
-		n, err := alertService.RunDispatches(ctx)
-		if n > 0 {
-			log.Info("job alerts queued", "count", n)
+	// counted wraps a task that reports how many things it did.
+	counted := func(what string, run func(ctx context.Context) (int, error)) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			n, err := run(ctx)
+			if n > 0 || err == nil {
+				log.Info(what, "count", n)
+			}
+			return err
 		}
-		return err
-	})
-	if err != nil {
-		return err
 	}
-	err = sched.Add(fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30*time.Minute, func(ctx context.Context) error {
-		n, err := alertService.SendDigests(ctx)
-		log.Info("daily alert digests queued", "count", n)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = sched.Add("30 9 * * *", "alert-reminders", 30*time.Minute, func(ctx context.Context) error {
-		n, err := alertService.SendReminders(ctx)
-		log.Info("alert renewal reminders queued", "count", n)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = sched.Add("20 * * * *", "alert-cleanup", 10*time.Minute, func(ctx context.Context) error {
-		n, err := alertService.RemoveStale(ctx)
-		log.Info("unconfirmed and ended job alerts removed", "count", n)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = sched.Add("40 * * * *", "sweep-attachments", 30*time.Minute, func(ctx context.Context) error {
-		records, objects, err := files.Sweep(ctx, 24*time.Hour)
-		log.Info("attachment leftovers removed", "records", records, "objects", objects)
-		return err
-	})
-	if err != nil {
-		return err
+	for _, t := range []struct {
+		spec, name string
+		timeout    time.Duration
+		run        func(ctx context.Context) error
+	}{
+		{"*/10 * * * *", "remove-expired", 5 * time.Minute, counted("expired records removed", func(ctx context.Context) (int, error) {
+			n, err := db.RemoveExpired(ctx, time.Now())
+			return int(n), err
+		})},
+		{"15 3 * * *", "delete-due-accounts", 30 * time.Minute, counted("scheduled account deletions done", accounts.DeleteDue)},
+		{"* * * * *", "alert-dispatch", 10 * time.Minute, func(ctx context.Context) error {
+			n, err := alertService.RunDispatches(ctx)
+			if n > 0 {
+				log.Info("job alerts queued", "count", n)
+			}
+			return err
+		}},
+		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", alertService.SendDigests)},
+		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", alertService.SendReminders)},
+		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", alertService.RemoveStale)},
+		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
+			records, objects, err := files.Sweep(ctx, 24*time.Hour)
+			log.Info("attachment leftovers removed", "records", records, "objects", objects)
+			return err
+		}},
+	} {
+		if err := sched.Add(t.spec, t.name, t.timeout, t.run); err != nil {
+			return err
+		}
 	}
 	sched.Start()
 
