@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"portal/mail"
 )
 
 // Counters counts events in fixed time windows, shared by all instances;
@@ -54,5 +56,17 @@ func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 		}
 		total += res.DeletedCount
 	}
-	return total, nil
+	// Sent and withdrawn e-mail is personal data that has done its job.
+	res, err := d.c(colOutbox).DeleteMany(ctx, bson.M{
+		"status":     bson.M{"$in": bson.A{mail.StatusSent, mail.StatusCancelled}},
+		"created_at": bson.M{"$lt": now.Add(-OutboxRetention)},
+	})
+	if err != nil {
+		return total, fmt.Errorf("storage: remove old mail: %w", err)
+	}
+	return total + res.DeletedCount, nil
 }
+
+// OutboxRetention is how long sent and withdrawn e-mail stays in the
+// outbox; failed messages stay until someone deals with them.
+const OutboxRetention = 90 * 24 * time.Hour

@@ -13,6 +13,7 @@ import (
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
+	"portal/storage"
 )
 
 var ctx = context.Background()
@@ -318,5 +319,45 @@ func TestBlobs(t *testing.T) {
 	}
 	if _, err := b.Get(ctx, "a/b"); err == nil {
 		t.Fatal("removed object still readable")
+	}
+}
+
+// Sent and withdrawn mail goes after storage.OutboxRetention; failed and pending
+// mail stays.
+func TestOldMailRemoved(t *testing.T) {
+	db := testenv.DB(t)
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	out := db.Outbox()
+	for _, to := range []string{"sent@example.se", "failed@example.se", "pending@example.se"} {
+		if _, err := out.Enqueue(ctx, mail.Message{To: to, Subject: "s", Text: "t"}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, end := range []string{"sent", "failed"} {
+		rec, err := out.Claim(ctx, "w", now, now.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end == "sent" {
+			err = out.MarkSent(ctx, rec.ID, "w", now)
+		} else {
+			err = out.Fail(ctx, rec.ID, "w", "550")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.RemoveExpired(ctx, now.Add(storage.OutboxRetention-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := out.Recent(ctx, 10); len(recs) != 3 {
+		t.Fatalf("%d messages left before their time", len(recs))
+	}
+	if _, err := db.RemoveExpired(ctx, now.Add(storage.OutboxRetention+time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := out.Recent(ctx, 10)
+	if len(recs) != 2 || recs[0].Status == mail.StatusSent || recs[1].Status == mail.StatusSent {
+		t.Fatalf("left %+v", recs)
 	}
 }
