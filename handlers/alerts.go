@@ -92,6 +92,11 @@ func (h *handler) showSubscribe(c *fiber.Ctx) error {
 		return err
 	}
 	data["Frequency"] = alerts.Immediate
+	if s := sessionOf(c); s != nil {
+		if acc, err := h.deps.Accounts.Account(c.UserContext(), s.AccountID); err == nil {
+			data["Form"] = map[string]string{"email": acc.Email}
+		}
+	}
 	return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
 }
 
@@ -140,6 +145,9 @@ func (h *handler) confirmSubscription(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if sub.Account != "" { // an applicant's interest registration lives under My details
+		return c.Redirect("/mina-uppgifter?intresse=1", fiber.StatusSeeOther)
 	}
 	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?bekraftad=1", fiber.StatusSeeOther)
 }
@@ -323,7 +331,7 @@ func (h *handler) reviewInterest(c *fiber.Ctx) error {
 		}
 		return h.alertPage(c, "alerts/interest", "interest.title", "account", data)
 	}
-	return h.interestSummary(c, crit, nil, map[string]string{"notify": "1"}, alerts.Immediate)
+	return h.interestSummary(c, crit, nil, map[string]string{}, alerts.Immediate) // e-mail is opted into, never pre-ticked
 }
 
 func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError, f map[string]string, freq string) error {
@@ -368,7 +376,7 @@ func (h *handler) saveInterest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/mina-uppgifter?intresse=1#interest-heading", fiber.StatusSeeOther)
+	return c.Redirect("/mina-uppgifter?intresse=1", fiber.StatusSeeOther)
 }
 
 func (h *handler) stopInterest(c *fiber.Ctx) error {
@@ -376,5 +384,5 @@ func (h *handler) stopInterest(c *fiber.Ctx) error {
 	if err != nil && !errors.Is(err, alerts.ErrNotFound) {
 		return err
 	}
-	return c.Redirect("/mina-uppgifter?intresse_slut=1#interest-heading", fiber.StatusSeeOther)
+	return c.Redirect("/mina-uppgifter?intresse_slut=1", fiber.StatusSeeOther)
 }
