@@ -45,8 +45,14 @@ func fieldErrors(err error) ([]views.FieldError, bool) {
 	return out, true
 }
 
-// formPage renders a form page with what was typed and what is wrong.
+// formPage renders a form page of the account section with what was typed
+// and what is wrong.
 func (h *handler) formPage(c *fiber.Ctx, name, titleKey string, data fiber.Map) error {
+	return h.formPageIn(c, name, titleKey, "account", data)
+}
+
+// formPageIn is formPage for a page of any menu section; never cached.
+func (h *handler) formPageIn(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
 	data["CSRF"] = csrfToken(c)
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = map[string]string{}
@@ -55,7 +61,7 @@ func (h *handler) formPage(c *fiber.Ctx, name, titleKey string, data fiber.Map) 
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.render(c, name, page{Title: localizer(c).T(titleKey), Section: "account", Data: data})
+	return h.render(c, name, page{Title: localizer(c).T(titleKey), Section: section, Data: data})
 }
 
 // logIn starts a new session (a new id at every login and change of

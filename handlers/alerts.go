@@ -62,19 +62,11 @@ func alertErrors(err error) ([]views.FieldError, bool) {
 	return toFieldErrors(verr.Fields), true
 }
 
-// alertPage renders a page of the alert forms, never cached and never
-// telling other sites its address (signed links are in it).
+// alertPage renders a page of the alert forms; it never tells other sites
+// its address (signed links are in it).
 func (h *handler) alertPage(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
-	data["CSRF"] = csrfToken(c)
-	if _, ok := data["Form"]; !ok {
-		data["Form"] = map[string]string{}
-	}
-	if errs, ok := data["Errors"].([]views.FieldError); ok && len(errs) > 0 {
-		c.Status(fiber.StatusUnprocessableEntity)
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-	return h.render(c, name, page{Title: localizer(c).T(titleKey), Section: section, Data: data})
+	return h.formPageIn(c, name, titleKey, section, data)
 }
 
 func (h *handler) message(c *fiber.Ctx, status int, heading, msg string, ok bool, link, linkText string) error {
@@ -214,14 +206,28 @@ func (h *handler) saveManage(c *fiber.Ctx) error {
 }
 
 func (h *handler) showUnsubscribe(c *fiber.Ctx) error {
-	sub, ok, err := h.signed(c, alerts.LinkUnsubscribe)
+	return h.showSignedAction(c, alerts.LinkUnsubscribe, "alert.unsubscribe")
+}
+
+func (h *handler) showRenew(c *fiber.Ctx) error {
+	return h.showSignedAction(c, alerts.LinkRenew, "alert.renew")
+}
+
+// showSignedAction shows the one button that ends or renews the
+// subscription of a signed link; following a link changes nothing.
+func (h *handler) showSignedAction(c *fiber.Ctx, purpose, keys string) error {
+	sub, ok, err := h.signed(c, purpose)
 	if !ok {
 		return err
 	}
 	links := h.deps.Alerts.LinksOf(sub)
-	return h.alertPage(c, "alerts/action", "alert.unsubscribe.title", "alerts", fiber.Map{
-		"Heading": "alert.unsubscribe.heading", "Text": "alert.unsubscribe.text", "Sub": sub,
-		"Action": links.Unsubscribe, "Button": "alert.unsubscribe.button", "Manage": links.Manage,
+	action := links.Unsubscribe
+	if purpose == alerts.LinkRenew {
+		action = links.Renew
+	}
+	return h.alertPage(c, "alerts/action", keys+".title", "alerts", fiber.Map{
+		"Heading": keys + ".heading", "Text": keys + ".text", "Sub": sub,
+		"Action": action, "Button": keys + ".button", "Manage": links.Manage,
 	})
 }
 
@@ -239,18 +245,6 @@ func (h *handler) unsubscribe(c *fiber.Ctx) error {
 		return h.message(c, fiber.StatusGone, "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
 	}
 	return h.message(c, fiber.StatusOK, "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
-}
-
-func (h *handler) showRenew(c *fiber.Ctx) error {
-	sub, ok, err := h.signed(c, alerts.LinkRenew)
-	if !ok {
-		return err
-	}
-	links := h.deps.Alerts.LinksOf(sub)
-	return h.alertPage(c, "alerts/action", "alert.renew.title", "alerts", fiber.Map{
-		"Heading": "alert.renew.heading", "Text": "alert.renew.text", "Sub": sub,
-		"Action": links.Renew, "Button": "alert.renew.button", "Manage": links.Manage,
-	})
 }
 
 func (h *handler) renew(c *fiber.Ctx) error {
