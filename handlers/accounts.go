@@ -14,6 +14,7 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/jobs"
 	"portal/sessions"
 	"portal/views"
 )
@@ -408,6 +409,17 @@ type exportedApplication struct {
 	Files       []applicants.Attachment `json:"files"`
 }
 
+// exportedInterest is the interest registration in "Download my data".
+type exportedInterest struct {
+	Email     string        `json:"email"`
+	Criteria  jobs.Criteria `json:"criteria"`
+	Notify    bool          `json:"email_alerts"`
+	Frequency string        `json:"frequency"`
+	Status    string        `json:"status"`
+	CreatedAt time.Time     `json:"created_at"`
+	ExpiresAt time.Time     `json:"expires_at,omitzero"`
+}
+
 // downloadData sends everything stored about the applicant as one zip
 // archive: a JSON file with the account and the applications, and every
 // attached file. It is written straight to the response, so large
@@ -447,6 +459,13 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 			Answers: app.Answers, CreatedAt: app.CreatedAt, SubmittedAt: app.SubmittedAt, WithdrawnAt: app.WithdrawnAt,
 			Versions: versions, Files: current})
 	}
+	var interest *exportedInterest
+	if sub, err := h.deps.Alerts.Interest(ctx, id); err == nil {
+		interest = &exportedInterest{Email: sub.Email, Criteria: sub.Criteria, Notify: sub.Notify, Frequency: sub.Frequency,
+			Status: sub.Status, CreatedAt: sub.CreatedAt, ExpiresAt: sub.ExpiresAt}
+	} else if !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mina-uppgifter.zip"`)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
@@ -462,7 +481,8 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 		_ = enc.Encode(struct {
 			applicants.Export
 			Applications []exportedApplication `json:"applications"`
-		}{data, exported})
+			Interest     *exportedInterest     `json:"interest_registration,omitempty"`
+		}{data, exported, interest})
 		for fid := range files {
 			att, rc, err := h.deps.Applying.OpenFile(context.WithoutCancel(ctx), id, fid)
 			if err != nil {

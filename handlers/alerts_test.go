@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"archive/zip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -157,6 +159,20 @@ func TestInterestRegistrationPages(t *testing.T) {
 		if !strings.Contains(profile.body, want) {
 			t.Fatalf("My details lacks %q", want)
 		}
+	}
+	// "Download my data" holds the registration.
+	archive := v.get("/mina-uppgifter/hamta")
+	zr, err := zip.NewReader(strings.NewReader(archive.body), int64(len(archive.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open("mina-uppgifter.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(f)
+	if !strings.Contains(string(b), `"interest_registration"`) || !strings.Contains(string(b), `"natt"`) {
+		t.Fatalf("export lacks the interest registration:\n%s", b)
 	}
 	// Editing starts from what was saved.
 	if edit := v.get("/intresseanmalan"); !strings.Contains(edit.body, `value="social" checked`) || !strings.Contains(edit.body, `value="natt"`) {
