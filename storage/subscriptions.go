@@ -254,7 +254,7 @@ func (s *Subscriptions) RemoveStaleSubscriptions(ctx context.Context, unconfirme
 }
 
 // removeAccountSubscriptions ends the interest registration of a deleted
-// account.
+// account and withdraws its mail not yet sent.
 func (s *Subscriptions) removeAccountSubscriptions(ctx context.Context, account string, now time.Time) error {
 	subs, err := s.many(ctx, bson.M{"account": account, "removed": live})
 	if err != nil {
@@ -262,6 +262,12 @@ func (s *Subscriptions) removeAccountSubscriptions(ctx context.Context, account 
 	}
 	for _, sub := range subs {
 		if _, err := s.RemoveSubscription(ctx, sub.ID, now); err != nil {
+			return err
+		}
+		if _, err := s.db.Outbox().Cancel(ctx, sub.Tag()); err != nil {
+			return err
+		}
+		if err := s.RemoveMatches(ctx, sub.ID); err != nil {
 			return err
 		}
 	}
