@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -47,14 +48,13 @@ func (s *Service) refresh(ctx context.Context, now time.Time) error {
 		return err
 	}
 	ix := &s.index
-	if ix.subs != nil && version == ix.version && now.Sub(ix.since) < refreshFull {
+	full := ix.subs == nil || now.Sub(ix.since) >= refreshFull
+	if !full && version == ix.version {
 		return nil
 	}
-	since := time.Time{}
-	if ix.subs != nil && now.Sub(ix.since) < refreshFull {
-		since = ix.since.Add(-lookback)
-	} else {
-		ix.subs = map[string]Subscription{}
+	since := ix.since.Add(-lookback)
+	if full {
+		since, ix.subs = time.Time{}, map[string]Subscription{}
 	}
 	changed, err := s.Store.ChangedSubscriptions(ctx, since)
 	if err != nil {
@@ -256,23 +256,21 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	bySub := map[string]bool{}
 	var order []string
 	for _, m := range open {
-		if !bySub[m.Subscription] {
-			bySub[m.Subscription] = true
-			order = append(order, m.Subscription)
-		}
+		order = append(order, m.Subscription)
 	}
-	sort.Strings(order)
+	slices.Sort(order)
+	order = slices.Compact(order)
 	ads := map[string]jobs.Ad{}
 	sent := 0
 	for _, id := range order {
 		key := "digest:" + id + ":" + day
-		if done, err := s.Outbox.Sent(ctx, key); err != nil || done {
-			if err != nil {
-				return sent, err
-			}
+		done, err := s.Outbox.Sent(ctx, key)
+		if err != nil {
+			return sent, err
+		}
+		if done {
 			continue // matches made after it wait for tomorrow's
 		}
 		sub, err := s.Store.Subscription(ctx, id)

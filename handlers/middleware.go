@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"runtime/debug"
@@ -14,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 
+	"portal/internal/tokens"
 	"portal/views"
 )
 
@@ -24,19 +23,10 @@ const (
 	localCSRF      = "csrf"
 )
 
-// randomHex returns n random bytes as hex.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // the system has no randomness: nothing safe can go on
-	}
-	return hex.EncodeToString(b)
-}
-
 // requestID gives every request an id of its own, sent back in
 // X-Request-ID and logged, so a user's error code finds the log line.
 func (h *handler) requestID(c *fiber.Ctx) error {
-	id := randomHex(8)
+	id := tokens.New(8)
 	c.Locals(localRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
@@ -121,7 +111,7 @@ func (h *handler) csrf() fiber.Handler {
 		Expiration:     2 * time.Hour,
 		Storage:        h.deps.Storage,
 		ContextKey:     localCSRF,
-		KeyGenerator:   func() string { return randomHex(32) },
+		KeyGenerator:   func() string { return tokens.New(32) },
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			h.deps.Log.Warn("csrf refused", "request_id", requestIDOf(c), "reason", err.Error())
 			return errCSRF

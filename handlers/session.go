@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/internal/tokens"
 	"portal/sessions"
 )
 
@@ -120,7 +121,7 @@ func (h *handler) stashAnswers(c *fiber.Ctx) error {
 	if len(vals) == 0 {
 		return nil
 	}
-	key := randomHex(16)
+	key := tokens.New(16)
 	if err := h.deps.Storage.Set("stash:"+key+":"+c.Path(), []byte(vals.Encode()), time.Hour); err != nil {
 		return err
 	}

@@ -6,11 +6,11 @@ package sessions
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"time"
+
+	"portal/internal/tokens"
 )
 
 // ErrNoSession is returned for a missing, unknown, ended or expired session.
@@ -69,10 +69,7 @@ type Manager struct {
 }
 
 // Key returns the stored form of a token.
-func Key(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
+func Key(token string) string { return tokens.Hash(token) }
 
 // Start begins a session and returns the token for the cookie: 256 random
 // bits, new at every login and change of privilege.

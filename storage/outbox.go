@@ -103,15 +103,10 @@ func (o *Outbox) EnqueueKeyed(ctx context.Context, msgs []mail.Keyed, now time.T
 	if res != nil {
 		added = len(res.InsertedIDs)
 	}
+	// The driver lists only the documents that went in, also when some
+	// failed.
 	if err != nil && !onlyDuplicates(err) {
 		return added, fmt.Errorf("storage: enqueue keyed mail: %w", err)
-	}
-	if err != nil && added == 0 {
-		// Some drivers leave InsertedIDs empty on a partial failure.
-		var bwe mongo.BulkWriteException
-		if errors.As(err, &bwe) {
-			added = len(msgs) - len(bwe.WriteErrors)
-		}
 	}
 	return added, nil
 }

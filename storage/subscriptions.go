@@ -177,14 +177,21 @@ func removal(id string, now time.Time) subscriptionDoc {
 
 // RemoveSubscription leaves only the removal record of a subscription.
 func (s *Subscriptions) RemoveSubscription(ctx context.Context, id string, now time.Time) (bool, error) {
+	removed, err := s.remove(ctx, id, now)
+	if err != nil || !removed {
+		return removed, err
+	}
+	return true, s.touch(ctx)
+}
+
+// remove is RemoveSubscription without the change of version, for callers
+// that remove many and change it once.
+func (s *Subscriptions) remove(ctx context.Context, id string, now time.Time) (bool, error) {
 	res, err := s.db.c(colSubscriptions).ReplaceOne(ctx, bson.M{"_id": id, "removed": live}, removal(id, now))
 	if err != nil {
 		return false, fmt.Errorf("storage: remove subscription: %w", err)
 	}
-	if res.MatchedCount == 0 {
-		return false, nil
-	}
-	return true, s.touch(ctx)
+	return res.MatchedCount > 0, nil
 }
 
 // ChangedSubscriptions returns what was written since a moment.
@@ -238,12 +245,17 @@ func (s *Subscriptions) RemoveStaleSubscriptions(ctx context.Context, unconfirme
 		if sub.Status == alerts.Unconfirmed && sub.Account != "" {
 			continue // an applicant's registration waits for the account's address; it sends nothing meanwhile
 		}
-		removed, err := s.RemoveSubscription(ctx, sub.ID, now)
+		removed, err := s.remove(ctx, sub.ID, now)
 		if err != nil {
 			return n, err
 		}
 		if removed {
 			n++
+		}
+	}
+	if n > 0 {
+		if err := s.touch(ctx); err != nil {
+			return n, err
 		}
 	}
 	_, err = s.db.c(colSubscriptions).DeleteMany(ctx, bson.M{"removed": true, "changed_at": bson.M{"$lt": forgetBefore}})
@@ -261,7 +273,7 @@ func (s *Subscriptions) removeAccountSubscriptions(ctx context.Context, account 
 		return err
 	}
 	for _, sub := range subs {
-		if _, err := s.RemoveSubscription(ctx, sub.ID, now); err != nil {
+		if _, err := s.remove(ctx, sub.ID, now); err != nil {
 			return err
 		}
 		if _, err := s.db.Outbox().Cancel(ctx, sub.Tag()); err != nil {
@@ -271,7 +283,10 @@ func (s *Subscriptions) removeAccountSubscriptions(ctx context.Context, account 
 			return err
 		}
 	}
-	return nil
+	if len(subs) == 0 {
+		return nil
+	}
+	return s.touch(ctx)
 }
 
 // ScheduleDispatch records a publication to tell subscribers of.
