@@ -164,16 +164,10 @@ func (h *handler) verifyEmail(c *fiber.Ctx) error {
 	if err != nil && !errors.Is(err, applicants.ErrBadToken) {
 		return err
 	}
-	msg := "verify.done"
 	if !ok {
-		msg = "verify.bad"
-		c.Status(fiber.StatusBadRequest)
+		return h.message(c, fiber.StatusBadRequest, "", "verify.title", "verify.bad", false, "/mina-uppgifter", "verify.to_profile")
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer") // the token is in the address
-	return h.render(c, "account/message", page{Title: localizer(c).T("verify.title"), Data: fiber.Map{
-		"Heading": "verify.title", "Message": msg, "OK": ok, "Link": "/mina-uppgifter", "LinkText": "verify.to_profile",
-	}})
+	return h.message(c, fiber.StatusOK, "", "verify.title", "verify.done", true, "/mina-uppgifter", "verify.to_profile")
 }
 
 func (h *handler) resendVerification(c *fiber.Ctx) error {
@@ -353,16 +347,10 @@ func (h *handler) confirmEmailChange(c *fiber.Ctx) error {
 	if err != nil && !errors.Is(err, applicants.ErrBadToken) {
 		return err
 	}
-	msg := "email_change.done"
 	if err != nil {
-		msg = "verify.bad"
-		c.Status(fiber.StatusBadRequest)
+		return h.message(c, fiber.StatusBadRequest, "", "email_change.title", "verify.bad", false, "/mina-uppgifter", "verify.to_profile")
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-	return h.render(c, "account/message", page{Title: localizer(c).T("email_change.title"), Data: fiber.Map{
-		"Heading": "email_change.title", "Message": msg, "OK": err == nil, "Link": "/mina-uppgifter", "LinkText": "verify.to_profile",
-	}})
+	return h.message(c, fiber.StatusOK, "", "email_change.title", "email_change.done", true, "/mina-uppgifter", "verify.to_profile")
 }
 
 // deleteAccount deletes the account at once when the two-year rule allows
@@ -383,10 +371,7 @@ func (h *handler) deleteAccount(c *fiber.Ctx) error {
 	h.clearSessionCookie(c)
 	c.Locals(localSession, nil)
 	c.Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.render(c, "account/message", page{Title: localizer(c).T("delete.title"), Data: fiber.Map{
-		"Heading": "delete.title", "Message": "delete.done", "OK": true, "Link": "/jobb", "LinkText": "error.to_jobs",
-	}})
+	return h.message(c, fiber.StatusOK, "", "delete.title", "delete.done", true, "/jobb", "error.to_jobs")
 }
 
 func (h *handler) cancelDeletion(c *fiber.Ctx) error {

@@ -69,15 +69,6 @@ func (h *handler) alertPage(c *fiber.Ctx, name, titleKey, section string, data f
 	return h.formPageIn(c, name, titleKey, section, data)
 }
 
-func (h *handler) message(c *fiber.Ctx, status int, heading, msg string, ok bool, link, linkText string) error {
-	c.Status(status)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-	return h.render(c, "account/message", page{Title: localizer(c).T(heading), Section: "alerts", Data: fiber.Map{
-		"Heading": heading, "Message": msg, "OK": ok, "Link": link, "LinkText": linkText,
-	}})
-}
-
 func (h *handler) showSubscribe(c *fiber.Ctx) error {
 	data, err := h.criteriaData(c, jobs.ParseQueryCriteria(queryValues(c)), nil)
 	if err != nil {
@@ -112,14 +103,14 @@ func (h *handler) subscribe(c *fiber.Ctx) error {
 		data["Form"], data["Frequency"] = f, f["frequency"]
 		return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
 	}
-	return h.message(c, fiber.StatusOK, "alert.sent.heading", "alert.sent.text", true, "/jobb", "alert.to_jobs")
+	return h.message(c, fiber.StatusOK, "alerts", "alert.sent.heading", "alert.sent.text", true, "/jobb", "alert.to_jobs")
 }
 
 func (h *handler) showConfirm(c *fiber.Ctx) error {
 	token := c.Params("token")
 	sub, err := h.deps.Alerts.Confirmable(c.UserContext(), token)
 	if errors.Is(err, alerts.ErrNotFound) {
-		return h.message(c, fiber.StatusNotFound, "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
+		return h.message(c, fiber.StatusNotFound, "alerts", "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
 	}
 	if err != nil {
 		return err
@@ -133,7 +124,7 @@ func (h *handler) showConfirm(c *fiber.Ctx) error {
 func (h *handler) confirmSubscription(c *fiber.Ctx) error {
 	sub, err := h.deps.Alerts.Confirm(c.UserContext(), c.Params("token"))
 	if errors.Is(err, alerts.ErrNotFound) {
-		return h.message(c, fiber.StatusNotFound, "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
+		return h.message(c, fiber.StatusNotFound, "alerts", "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
 	}
 	if err != nil {
 		return err
@@ -152,7 +143,7 @@ func (h *handler) signed(c *fiber.Ctx, purpose string) (alerts.Subscription, boo
 	case errors.Is(err, alerts.ErrBadLink):
 		return sub, false, fiber.ErrNotFound
 	case errors.Is(err, alerts.ErrNotFound):
-		return sub, false, h.message(c, fiber.StatusGone, "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
+		return sub, false, h.message(c, fiber.StatusGone, "alerts", "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
 	case err != nil:
 		return sub, false, err
 	}
@@ -242,9 +233,9 @@ func (h *handler) unsubscribe(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	case !removed:
-		return h.message(c, fiber.StatusGone, "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
+		return h.message(c, fiber.StatusGone, "alerts", "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
 	}
-	return h.message(c, fiber.StatusOK, "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
+	return h.message(c, fiber.StatusOK, "alerts", "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
 }
 
 func (h *handler) renew(c *fiber.Ctx) error {
