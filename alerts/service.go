@@ -87,7 +87,9 @@ type Request struct {
 	Notify    bool
 }
 
-func (r Request) check(needEmail bool) error {
+// Problems lists what is wrong with the request; needEmail says whether it
+// must carry an address.
+func (r Request) Problems(needEmail bool) []jobs.FieldError {
 	var errs []jobs.FieldError
 	if needEmail && !applicants.ValidEmail(applicants.NormalizeEmail(r.Email)) {
 		errs = append(errs, jobs.FieldError{Field: "email", Key: "alert.error.email"})
@@ -95,7 +97,11 @@ func (r Request) check(needEmail bool) error {
 	if r.Notify && !slices.Contains(Frequencies, r.Frequency) {
 		errs = append(errs, jobs.FieldError{Field: "frequency", Key: "alert.error.frequency"})
 	}
-	if len(errs) > 0 {
+	return errs
+}
+
+func (r Request) check(needEmail bool) error {
+	if errs := r.Problems(needEmail); len(errs) > 0 {
 		return &ValidationError{Fields: errs}
 	}
 	return nil

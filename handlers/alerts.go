@@ -86,8 +86,10 @@ func (h *handler) showSubscribe(c *fiber.Ctx) error {
 func (h *handler) subscribe(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
 	f := form(c, "email", "frequency")
-	req := alerts.Request{Email: f["email"], Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"]}
-	if len(errs) == 0 {
+	req := alerts.Request{Email: f["email"], Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: true}
+	if len(errs) > 0 { // tell everything at once
+		errs = append(errs, toFieldErrors(req.Problems(true))...)
+	} else {
 		err := h.deps.Alerts.Subscribe(c.UserContext(), req)
 		if ferrs, ok := alertErrors(err); ok {
 			errs = ferrs

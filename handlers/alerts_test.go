@@ -42,7 +42,7 @@ func TestPublicSubscription(t *testing.T) {
 	bad := v.post("/bevakning", "/bevakning", url.Values{"area": {"health"}, "email": {"inte en adress"}, "frequency": {"daily"},
 		"keywords": {"undersköterska, " + strings.Repeat("x", 61)}})
 	if bad.StatusCode != 422 || !strings.Contains(bad.body, `id="keywords-error"`) || !strings.Contains(bad.body, `value="health" checked`) ||
-		!strings.Contains(bad.body, "Ett nyckelord får vara högst 60 tecken.") {
+		!strings.Contains(bad.body, "Ett nyckelord får vara högst 60 tecken.") || !strings.Contains(bad.body, `id="email-error"`) {
 		t.Fatalf("bad keywords: %d", bad.StatusCode)
 	}
 	bad = v.post("/bevakning", "/bevakning", url.Values{"area": {"health"}, "email": {"inte en adress"}, "frequency": {"daily"}})
