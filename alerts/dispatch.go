@@ -35,7 +35,7 @@ var never = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 // index holds the subscriptions that receive e-mail, in memory, so that a
 // new ad is matched against all of them without reading them all.
 type index struct {
-	subs    map[string]Subscription
+	subs    map[string]*Subscription
 	version string
 	since   time.Time // the start of the last refresh
 }
@@ -54,14 +54,14 @@ func (s *Service) refresh(ctx context.Context, now time.Time) error {
 	}
 	since := ix.since.Add(-lookback)
 	if full {
-		since, ix.subs = time.Time{}, map[string]Subscription{}
+		since, ix.subs = time.Time{}, map[string]*Subscription{}
 	}
 	changed, err := s.Store.ChangedSubscriptions(ctx, since)
 	if err != nil {
 		return err
 	}
-	for _, sub := range changed {
-		if sub.Removed || sub.Status != Active || !sub.Notify {
+	for i := range changed {
+		if sub := &changed[i]; sub.Removed || sub.Status != Active || !sub.Notify {
 			delete(ix.subs, sub.ID)
 		} else {
 			ix.subs[sub.ID] = sub
@@ -88,7 +88,7 @@ func (s *Service) match(ad jobs.Ad, now time.Time) []Subscription {
 	var out []Subscription
 	for _, sub := range s.index.subs {
 		if sub.Receives(now) && m.Matches(sub.Criteria) {
-			out = append(out, sub)
+			out = append(out, *sub)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

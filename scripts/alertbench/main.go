@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -75,10 +77,19 @@ func main() {
 	check(err)
 	fmt.Printf("%-52s %10s\n", "loading them into memory (once per instance)", round(time.Since(t)))
 
-	t = time.Now()
-	matching, err := service.Matching(ctx, ad)
-	check(err)
-	matchTime := time.Since(t)
+	// A running instance loaded long ago; its heap has settled. The
+	// median of five runs.
+	runtime.GC()
+	var matching []alerts.Subscription
+	var times []time.Duration
+	for range 5 {
+		t = time.Now()
+		matching, err = service.Matching(ctx, ad)
+		check(err)
+		times = append(times, time.Since(t))
+	}
+	slices.Sort(times)
+	matchTime := times[len(times)/2]
 
 	check(pub.Import(ctx, []jobs.Ad{ad}))
 	t = time.Now()
@@ -107,7 +118,7 @@ func main() {
 	}
 	bareTime := time.Since(t)
 
-	fmt.Printf("%-52s %10s   (target < 200ms)\n", fmt.Sprintf("matching one new ad against %d", *n), round(matchTime))
+	fmt.Printf("%-52s %10s   (target < 200ms; median of 5, slowest %s)\n", fmt.Sprintf("matching one new ad against %d", *n), round(matchTime), round(times[len(times)-1]))
 	fmt.Printf("%-52s %10d\n", "subscriptions matching", len(matching))
 	fmt.Printf("%-52s %10s\n", fmt.Sprintf("match and enqueue %d messages + digest entries", queued), round(enqueueTime))
 	fmt.Printf("%-52s %10s\n", fmt.Sprintf("bare bulk insert of the same %d documents", len(docs)), round(bareTime))
