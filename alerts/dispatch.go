@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"portal/jobs"
@@ -71,27 +72,39 @@ func (s *Service) refresh(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// Matching returns the subscriptions that receive e-mail at now and whose
-// criteria ad matches, ordered by id.
-func (s *Service) Matching(ctx context.Context, ad jobs.Ad) ([]Subscription, error) {
+// Refresh brings this instance's index of subscriptions up to date. A
+// starting instance calls it once, so that its first dispatch does not
+// wait for the whole load.
+func (s *Service) Refresh(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.Now()
-	if err := s.refresh(ctx, now); err != nil {
-		return nil, err
-	}
-	return s.match(ad, now), nil
+	return s.refresh(ctx, s.Now())
 }
 
-func (s *Service) match(ad jobs.Ad, now time.Time) []Subscription {
+// Match returns the subscriptions of the index as last refreshed that
+// receive e-mail now and whose criteria ad matches, ordered by id.
+func (s *Service) Match(ad jobs.Ad) []Subscription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := s.match(ad, s.Now())
+	out := make([]Subscription, len(found))
+	for i, sub := range found {
+		out[i] = *sub
+	}
+	return out
+}
+
+// match is Match on the index, without copies: the subscriptions it
+// returns are the index's own and must not be changed.
+func (s *Service) match(ad jobs.Ad, now time.Time) []*Subscription {
 	m := jobs.NewMatcher(ad)
-	var out []Subscription
+	var out []*Subscription
 	for _, sub := range s.index.subs {
 		if sub.Receives(now) && m.Matches(sub.Criteria) {
-			out = append(out, *sub)
+			out = append(out, sub)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	slices.SortFunc(out, func(a, b *Subscription) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -175,7 +188,7 @@ func (s *Service) dispatch(ctx context.Context, d Dispatch) (int, error) {
 			if render == nil {
 				render = s.prepare(ad)
 			}
-			m, err := render.message(sub)
+			m, err := render.message(*sub)
 			if err != nil {
 				return queued, err
 			}

@@ -244,6 +244,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Warn("no SMTP server configured: e-mail stays in the outbox (see /dev/mail)")
 	}
 
+	go func() { // the first dispatch then finds the subscriptions in memory
+		if err := alertService.Refresh(work); err != nil && work.Err() == nil {
+			log.Warn("loading job alerts", "err", err)
+		}
+	}()
+
 	sched := tasks.New(db.Locks(), owner, jobs.Stockholm, time.Now, log.With("component", "tasks"))
 	// counted wraps a task that reports how many things it did.
 	counted := func(what string, run func(ctx context.Context) (int, error)) func(ctx context.Context) error {
