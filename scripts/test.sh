@@ -20,4 +20,5 @@ export PORTAL_TEST_S3_ACCESS_KEY=$PORTAL_STACK_S3_ACCESS_KEY
 export PORTAL_TEST_S3_SECRET_KEY=$PORTAL_STACK_S3_SECRET_KEY
 export PORTAL_TEST_CHROMIUM=${PORTAL_TEST_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 
-go test -race -count=1 -timeout 20m "$@" ./...
+# PKGS narrows the run, e.g. PKGS=./handlers/... make test
+go test -race -count=1 -timeout 20m "$@" ${PKGS:-./...}
