@@ -216,9 +216,20 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now, leaseUntil time.T
 		} else if err != nil {
 			return mail.Record{}, fmt.Errorf("storage: claim mail: %w", err)
 		}
+		if afterClaimInsert != nil {
+			afterClaimInsert()
+		}
 		_, err := o.db.c(colOutbox).UpdateOne(ctx, bson.M{"_id": doc.ID},
 			bson.M{"$set": bson.M{"status": mail.StatusSending, "owner": owner, "lease_until": leaseUntil, "attempts": try}})
 		if err != nil {
+			// The try was taken but the message still says it is free: give
+			// the try back, or every later claim would collide with it until
+			// the claim expires. The request's context may be what failed.
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if _, uerr := o.db.c(colClaims).DeleteOne(uctx, bson.M{"_id": claim["_id"], "owner": owner}); uerr != nil {
+				err = fmt.Errorf("%w (and the claim stays: %v)", err, uerr)
+			}
 			return mail.Record{}, fmt.Errorf("storage: claim mail: %w", err)
 		}
 		doc.Status, doc.Attempts = mail.StatusSending, try
@@ -226,6 +237,10 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now, leaseUntil time.T
 	}
 	return mail.Record{}, mail.ErrEmpty
 }
+
+// afterClaimInsert, when set by a test, runs between taking a try and
+// marking the message, where a failure must give the try back.
+var afterClaimInsert func()
 
 func (o *Outbox) finish(ctx context.Context, id, owner string, set bson.M) error {
 	fid, err := outboxFilterID(id)
