@@ -601,3 +601,31 @@ func TestDraftAgainWaitsForItsPublication(t *testing.T) {
 		t.Fatalf("the published draft told %d", n)
 	}
 }
+
+// A confirmation goes to an address nobody has confirmed: what a visitor
+// typed (places, keywords) stays out of it, so the form cannot carry a
+// stranger's words to anyone's inbox; the fixed choices and a count stay.
+func TestConfirmationCarriesNoFreeText(t *testing.T) {
+	p := newPortal(t)
+	spam := "Vinn pengar på evil.example"
+	c := jobs.Criteria{Areas: []string{"health"}, Places: []string{"Ring 0701234567"}, Keywords: []string{spam}}
+	subscribe(t, p, "stranger@example.se", "sv", c, alerts.Immediate)
+	m := outbox(t, p)[0]
+	for _, part := range []string{m.Subject, m.Text, m.HTML} {
+		for _, typed := range []string{"evil.example", "Vinn pengar", "0701234567"} {
+			if strings.Contains(part, typed) {
+				t.Errorf("confirmation mail repeats typed text %q:\n%s", typed, part)
+			}
+		}
+	}
+	for _, want := range []string{"Hälso- och sjukvård", "Dessutom 2 villkor"} {
+		if !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
+			t.Errorf("confirmation mail lacks %q:\n%s", want, m.Text)
+		}
+	}
+	// Once confirmed, the subscriber's own alerts show the whole criteria.
+	sub, err := p.Alerts.Confirm(ctx, confirmLink.FindStringSubmatch(m.Text)[1])
+	if err != nil || len(sub.Criteria.Keywords) != 1 || len(sub.Criteria.Places) != 1 {
+		t.Fatalf("confirm: %+v %v", sub.Criteria, err)
+	}
+}

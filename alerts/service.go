@@ -40,6 +40,7 @@ type MailData struct {
 	UnsubscribeURL string
 	RenewURL       string
 	ExpiresAt      time.Time
+	Withheld       int // criteria typed as free text, left out of a confirmation
 }
 
 // Renderer writes alert e-mail: subject, plain text and HTML.
@@ -344,6 +345,9 @@ func (s *Service) message(sub Subscription, d MailData) (mail.Message, error) {
 		d.ManageURL, d.UnsubscribeURL, d.RenewURL = s.BaseURL+links.Manage, s.BaseURL+links.Unsubscribe, s.BaseURL+links.Renew
 	}
 	d.Criteria, d.Frequency, d.ExpiresAt = sub.Criteria, sub.Frequency, sub.ExpiresAt
+	if d.Kind == KindConfirm {
+		d.Criteria, d.Withheld = withholdFreeText(d.Criteria)
+	}
 	subject, text, html, err := s.Render.Render(sub.Lang, d)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("alerts: render %s mail: %w", d.Kind, err)
@@ -353,6 +357,16 @@ func (s *Service) message(sub Subscription, d MailData) (mail.Message, error) {
 		m.Headers = unsubscribeHeaders(d.UnsubscribeURL)
 	}
 	return m, nil
+}
+
+// withholdFreeText leaves out of criteria what a visitor typed (places and
+// keywords): a confirmation goes to an address nobody has confirmed yet, so
+// it must not carry a stranger's words to it. Only the fixed choices stay,
+// and the number of left-out criteria is told instead.
+func withholdFreeText(c jobs.Criteria) (jobs.Criteria, int) {
+	n := len(c.Places) + len(c.Keywords)
+	c.Places, c.Keywords = nil, nil
+	return c, n
 }
 
 // unsubscribeHeaders are the headers of RFC 2369 and RFC 8058 that let a

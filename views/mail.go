@@ -55,7 +55,11 @@ type mailView struct {
 
 // Render writes one message: subject, plain text and HTML.
 func (m *Mails) Render(lang string, d alerts.MailData) (subject, text, html string, err error) {
-	return m.render(lang, d, CriteriaSummary(m.locales.Get(lang), d.Criteria))
+	var criteria []string
+	if !d.Criteria.Empty() || d.Withheld == 0 {
+		criteria = CriteriaSummary(m.locales.Get(lang), d.Criteria)
+	}
+	return m.render(lang, d, criteria)
 }
 
 func (m *Mails) render(lang string, d alerts.MailData, criteria []string) (subject, text, html string, err error) {
