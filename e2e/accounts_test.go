@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,33 +13,6 @@ import (
 	"portal/internal/testapp"
 	"portal/sessions"
 )
-
-type devMail struct {
-	To      string `json:"to"`
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
-}
-
-// latestMail reads the newest message to addr from /dev/mail.json, as a
-// tester would.
-func latestMail(t *testing.T, ctx context.Context, base, addr string) devMail {
-	t.Helper()
-	var body string
-	if err := chromedp.Run(ctx, chromedp.Navigate(base+"/dev/mail.json"), chromedp.Text("body", &body, chromedp.ByQuery)); err != nil {
-		t.Fatal(err)
-	}
-	var list []devMail
-	if err := json.Unmarshal([]byte(body), &list); err != nil {
-		t.Fatalf("mail.json: %v", err)
-	}
-	for _, m := range list {
-		if m.To == addr {
-			return m
-		}
-	}
-	t.Fatalf("no mail to %s", addr)
-	return devMail{}
-}
 
 var (
 	verifyPath  = regexp.MustCompile(`/konto/verifiera\?token=[0-9a-f]+`)
@@ -71,7 +43,7 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 			chromedp.Click("#consent", chromedp.ByID),
 			chromedp.Submit("#email", chromedp.ByID),
 			chromedp.WaitVisible("#first_name", chromedp.ByID))
-		link := verifyPath.FindString(latestMail(t, ctx, p.URL, email).Text)
+		link := verifyPath.FindString(p.latestMail(t, email).Text)
 		step("verified", chromedp.Navigate(p.URL+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		step("logout page", chromedp.Navigate(p.URL+"/logga-ut"), chromedp.WaitVisible("form button", chromedp.ByQuery))
 		step("logged out", chromedp.Click("form button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
@@ -80,7 +52,7 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 			chromedp.SendKeys("#email", email, chromedp.ByID),
 			chromedp.Submit("#email", chromedp.ByID),
 			chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
-		code := eightDigits.FindStringSubmatch(latestMail(t, ctx, p.URL, email).Text)[1]
+		code := eightDigits.FindStringSubmatch(p.latestMail(t, email).Text)[1]
 		step("login page", chromedp.Navigate(p.URL+"/logga-in"), chromedp.WaitVisible("#password", chromedp.ByID))
 		step("forced change",
 			chromedp.SendKeys("#email", email, chromedp.ByID),
@@ -127,13 +99,13 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 }
 
 // loginAs registers an account on p and logs the browser in with it.
-func loginAs(t *testing.T, ctx context.Context, p *testapp.Portal, base, email, pw string) {
+func loginAs(t *testing.T, ctx context.Context, p *portal, email, pw string) {
 	t.Helper()
 	if _, err := p.Accounts.Register(context.Background(), applicants.Registration{Email: email, Password: pw, Consent: true, Lang: "sv"}); err != nil {
 		t.Fatal(err)
 	}
 	err := chromedp.Run(ctx,
-		chromedp.Navigate(base+"/sprak/sv?next=/logga-in"),
+		chromedp.Navigate(p.URL+"/sprak/sv?next=/logga-in"),
 		chromedp.WaitVisible("#email", chromedp.ByID),
 		chromedp.SendKeys("#email", email, chromedp.ByID),
 		chromedp.SendKeys("#password", pw, chromedp.ByID),
@@ -149,10 +121,9 @@ func loginAs(t *testing.T, ctx context.Context, p *testapp.Portal, base, email, 
 func TestSessionTimeoutWarningContinue(t *testing.T) {
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.TouchEvery = 2*time.Minute+3*time.Second, 0
-	p := testapp.New(t, testapp.Options{Dev: true, Sessions: policy})
-	base := p.Serve(t)
+	p := servePortal(t, testapp.Options{Sessions: policy})
 	ctx := browser(t)
-	loginAs(t, ctx, p, base, "tim@example.se", "en lång mening om hösten och vintern")
+	loginAs(t, ctx, p, "tim@example.se", "en lång mening om hösten och vintern")
 	if err := chromedp.Run(ctx, chromedp.WaitVisible("#session-dialog", chromedp.ByID)); err != nil {
 		t.Fatal(err)
 	}
@@ -173,11 +144,10 @@ func TestSessionTimeoutWarningContinue(t *testing.T) {
 func TestSessionTimeoutEnds(t *testing.T) {
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.TouchEvery = 5*time.Second, 0
-	p := testapp.New(t, testapp.Options{Dev: true, Sessions: policy})
-	base := p.Serve(t)
+	p := servePortal(t, testapp.Options{Sessions: policy})
 	ctx := browser(t)
 	email, pw := "tim@example.se", "en lång mening om hösten och vintern"
-	loginAs(t, ctx, p, base, email, pw)
+	loginAs(t, ctx, p, email, pw)
 	var loc string
 	err := chromedp.Run(ctx,
 		chromedp.WaitVisible(`form[action="/logga-in"]`, chromedp.ByQuery),

@@ -35,7 +35,7 @@ func TestAdminOutboxAndRenewPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := browser(t)
-	loginAs(t, ctx, p.Portal, p.URL, "admin@example.se", "en lång mening om administration")
+	loginAs(t, ctx, p, "admin@example.se", "en lång mening om administration")
 	if err := p.DB.Accounts().SetAdmin(bg, "admin@example.se", true); err != nil {
 		t.Fatal(err)
 	}

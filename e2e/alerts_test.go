@@ -48,10 +48,10 @@ func TestInterestRegistrationInTheBrowser(t *testing.T) {
 	for _, lang := range []string{"sv", "en"} {
 		email := "intresse." + lang + "@example.se"
 		verified := lang == "sv"
-		loginAs(t, ctx, p.Portal, p.URL, email, "en lång mening om nya jobb i höst "+lang)
+		loginAs(t, ctx, p, email, "en lång mening om nya jobb i höst "+lang)
 		step := stepper(t, ctx, lang)
 		if verified {
-			link := verifyPath.FindString(latestMail(t, ctx, p.URL, email).Text)
+			link := verifyPath.FindString(p.latestMail(t, email).Text)
 			step("verified", chromedp.Navigate(p.URL+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		}
 		step("interest form",
@@ -101,7 +101,7 @@ func TestInterestRegistrationInTheBrowser(t *testing.T) {
 			if !strings.Contains(section, map[string]string{"sv": "när du har bekräftat adressen", "en": "once you have confirmed the address"}[lang]) {
 				t.Fatalf("%s: My details before confirming shows %q", lang, section)
 			}
-			link := confirmPath.FindString(latestMail(t, ctx, p.URL, email).Text)
+			link := confirmPath.FindString(p.latestMail(t, email).Text)
 			if link == "" {
 				t.Fatalf("%s: no confirmation link for the interest registration", lang)
 			}
@@ -188,7 +188,7 @@ func TestAlertSubscriptionInTheBrowser(t *testing.T) {
 		if got := text(t, ctx, "h1"); got != map[string]string{"sv": "Titta i din e-post", "en": "Check your e-mail"}[lang] {
 			t.Fatalf("%s: after subscribing %q", lang, got)
 		}
-		m := latestMail(t, ctx, p.URL, email)
+		m := p.latestMail(t, email)
 		if m.Subject != map[string]string{"sv": "Bekräfta din jobbevakning", "en": "Confirm your job alert"}[lang] {
 			t.Fatalf("%s: confirmation mail %q", lang, m.Subject)
 		}
@@ -246,7 +246,7 @@ func TestAlertSubscriptionInTheBrowser(t *testing.T) {
 		if got := text(t, ctx, "h1"); got != map[string]string{"sv": "Bevakningen finns inte längre", "en": "The alert no longer exists"}[lang] {
 			t.Fatalf("%s: the used link shows %q", lang, got)
 		}
-		res, err := http.Get(p.URL + unsub)
+		res, err := p.Client.Get(p.URL + unsub)
 		if err != nil {
 			t.Fatal(err)
 		}

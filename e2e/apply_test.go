@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"portal/internal/testapp"
 	"portal/jobs"
 )
 
@@ -16,8 +15,8 @@ import (
 // with one mistake, a real upload, the summary, submitting, an update and
 // a withdrawal, with axe on every page.
 func TestApplyInTheBrowser(t *testing.T) {
-	p := testapp.New(t, testapp.Options{Dev: true, Ads: 40})
-	base := p.Serve(t)
+	p := startPortal(t)
+	base := p.URL
 	ctx := browser(t)
 	dir := t.TempDir()
 	cv := filepath.Join(dir, "CV Åsa.pdf")
@@ -33,9 +32,9 @@ func TestApplyInTheBrowser(t *testing.T) {
 	for i, lang := range []string{"sv", "en"} {
 		ad := ads[i]
 		email := "sokande." + lang + "@example.se"
-		loginAs(t, ctx, p, base, email, "en lång mening om att söka jobb "+lang)
+		loginAs(t, ctx, p, email, "en lång mening om att söka jobb "+lang)
 		// Confirm the address through the link in the outbox.
-		link := verifyPath.FindString(latestMail(t, ctx, base, email).Text)
+		link := verifyPath.FindString(p.latestMail(t, email).Text)
 		step := func(name string, actions ...chromedp.Action) {
 			t.Helper()
 			if err := chromedp.Run(ctx, actions...); err != nil {
@@ -45,8 +44,11 @@ func TestApplyInTheBrowser(t *testing.T) {
 		}
 		step("verified", chromedp.Navigate(base+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		step("ad", chromedp.Navigate(base+"/sprak/"+lang+"?next=/jobb/"+ad.Ref), chromedp.WaitVisible(".apply .button", chromedp.ByQuery))
-		step("questions with a mistake",
+		step("start",
 			chromedp.Click(".apply .button", chromedp.ByQuery),
+			chromedp.WaitVisible("form[action$='/ansok'] button", chromedp.ByQuery))
+		step("questions with a mistake",
+			chromedp.Click("form[action$='/ansok'] button", chromedp.ByQuery),
 			chromedp.WaitVisible("form[action$='/fragor'] button", chromedp.ByQuery),
 			chromedp.Click("form[action$='/fragor'] button", chromedp.ByQuery),
 			chromedp.WaitVisible("#error-summary", chromedp.ByID))
@@ -79,7 +81,7 @@ func TestApplyInTheBrowser(t *testing.T) {
 			chromedp.WaitVisible("form[action$='/skicka'] button", chromedp.ByQuery))
 		step("receipt",
 			chromedp.Click("form[action$='/skicka'] button", chromedp.ByQuery),
-			chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
+			chromedp.WaitVisible("div.notice.success", chromedp.ByQuery)) // the receipt's; the steps have a p
 		step("my applications", chromedp.Navigate(base+"/mina-ansokningar"), chromedp.WaitVisible("table.applications", chromedp.ByQuery))
 		// Update: change an answer and submit again.
 		step("update",
@@ -90,8 +92,8 @@ func TestApplyInTheBrowser(t *testing.T) {
 			chromedp.Click(".step-nav .button", chromedp.ByQuery),
 			chromedp.WaitVisible("form[action$='/skicka'] button", chromedp.ByQuery),
 			chromedp.Click("form[action$='/skicka'] button", chromedp.ByQuery),
-			chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
-		if m := latestMail(t, ctx, base, email); !strings.Contains(m.Text, "2") {
+			chromedp.WaitVisible("div.notice.success", chromedp.ByQuery)) // the receipt's; the steps have a p
+		if m := p.latestMail(t, email); !strings.Contains(m.Text, "2") {
 			t.Fatalf("%s: no receipt for the update", lang)
 		}
 		step("withdraw",

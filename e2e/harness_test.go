@@ -6,6 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -16,18 +21,78 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"portal/internal/testapp"
+	"portal/mail"
 )
 
-// portal is a running portal on a real socket with demo ads.
+// portal is a running portal with demo ads, reached as in production.
 type portal struct {
 	*testapp.Portal
-	URL string
+	URL    string
+	Client *http.Client // trusts the proxy's certificate
 }
 
+// startPortal runs the portal in its production configuration behind a
+// TLS-terminating proxy, which the portal trusts, as it is deployed: the
+// browser sees only https://, secure __Host- cookies and the headers of
+// production.
 func startPortal(t *testing.T) *portal {
 	t.Helper()
+	return servePortal(t, testapp.Options{Ads: 40})
+}
+
+// servePortal runs a portal of the options in the production
+// configuration behind the TLS-terminating proxy.
+func servePortal(t *testing.T, o testapp.Options) *portal {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := "https://" + ln.Addr().String()
+	o.Dev, o.BaseURL, o.TrustedProxies = false, public, []string{"127.0.0.1"}
+	if o.Log == nil {
+		o.Log = os.Stderr
+	}
+	p := testapp.New(t, o)
+	backend, err := url.Parse(p.Serve(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(backend)
+		r.Out.Host = r.In.Host
+		r.SetXForwarded()
+	}}
+	srv := httptest.NewUnstartedServer(proxy)
+	_ = srv.Listener.Close()
+	srv.Listener = ln
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return &portal{Portal: p, URL: public, Client: srv.Client()}
+}
+
+// startDevPortal runs the portal as `make run` does, for the pages only
+// development has.
+func startDevPortal(t *testing.T) *portal {
+	t.Helper()
 	p := testapp.New(t, testapp.Options{Dev: true, Ads: 40, Log: os.Stderr})
-	return &portal{Portal: p, URL: p.Serve(t)}
+	return &portal{Portal: p, URL: p.Serve(t), Client: http.DefaultClient}
+}
+
+// latestMail is the newest message to addr in the outbox.
+func (p *portal) latestMail(t *testing.T, addr string) mail.Record {
+	t.Helper()
+	recs, err := p.DB.Outbox().Recent(context.Background(), 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range recs {
+		if m.To == addr {
+			return m
+		}
+	}
+	t.Fatalf("no mail to %s", addr)
+	return mail.Record{}
 }
 
 // browser starts headless Chromium for one test and returns its context.
@@ -54,6 +119,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("ignore-certificate-errors", true), // the test proxy's own certificate
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

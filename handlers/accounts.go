@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -77,6 +78,7 @@ func (h *handler) logIn(c *fiber.Ctx, accountID string, public, restricted bool)
 	}
 	h.setSessionCookie(c, token)
 	c.Locals(localSession, &s)
+	h.newCSRFSecret(c)
 	return nil
 }
 
@@ -131,6 +133,7 @@ func (h *handler) logout(c *fiber.Ctx) error {
 		}
 	}
 	h.clearSessionCookie(c)
+	h.newCSRFSecret(c)
 	return c.Redirect("/logga-ut?done=1", fiber.StatusSeeOther)
 }
 
@@ -340,6 +343,16 @@ func (h *handler) changeEmail(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/mina-uppgifter?epost=1", fiber.StatusSeeOther)
+}
+
+// showConfirmEmailChange is where the link to the new address leads: a
+// button completes the change, so a mail scanner opening links does not.
+func (h *handler) showConfirmEmailChange(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin") // the address carries the token
+	return h.formPage(c, "alerts/action", "email_change.title", fiber.Map{
+		"Heading": "email_change.title", "Text": "email_change.confirm_text",
+		"Action": "/konto/byt-epost?token=" + url.QueryEscape(c.Query("token")), "Button": "email_change.confirm_button",
+	})
 }
 
 func (h *handler) confirmEmailChange(c *fiber.Ctx) error {

@@ -63,9 +63,10 @@ func alertErrors(err error) ([]views.FieldError, bool) {
 }
 
 // alertPage renders a page of the alert forms; it never tells other sites
-// its address (signed links are in it).
+// its address (signed links are in it), while its own forms still tell
+// the portal their origin.
 func (h *handler) alertPage(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	return h.formPageIn(c, name, titleKey, section, data)
 }
 

@@ -67,7 +67,7 @@ func TestPublicSubscription(t *testing.T) {
 	// Opening the link (as a mail scanner might) confirms nothing; the
 	// button does.
 	page := v.get(link)
-	if page.StatusCode != 200 || !strings.Contains(page.body, "Hälso- och sjukvård") || page.Header.Get("Referrer-Policy") != "no-referrer" {
+	if page.StatusCode != 200 || !strings.Contains(page.body, "Hälso- och sjukvård") || page.Header.Get("Referrer-Policy") != "same-origin" {
 		t.Fatalf("confirm page: %d", page.StatusCode)
 	}
 	if sub, _ := a.Alerts.Confirmable(context.Background(), strings.TrimPrefix(link, "/bevakning/bekrafta/")); sub.Status != alerts.Unconfirmed {

@@ -47,8 +47,31 @@ func (h *handler) closedPage(c *fiber.Ctx, ad jobs.Ad) error {
 	return h.formPage(c, "apply/closed", "apply.closed_heading", fiber.Map{"Ad": ad})
 }
 
-// startApplication is "Sök tjänsten": it opens the applicant's application
-// to the ad, new or existing, at the step where they were.
+// showStartApplication is where "Sök tjänsten" leads: an application
+// already begun opens at the step where the applicant was; otherwise a
+// button begins one, so that no link from anywhere creates a draft.
+func (h *handler) showStartApplication(c *fiber.Ctx) error {
+	ad, err := h.deps.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
+	if err != nil {
+		return err
+	}
+	apps, err := h.deps.Applying.List(c.UserContext(), sessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	for _, app := range apps {
+		if app.AdRef == ad.Ref {
+			return c.Redirect("/ansokan/"+app.ID+"/"+views.StepPath(app.Step), fiber.StatusSeeOther)
+		}
+	}
+	if !ad.Open(h.deps.Board.Now()) {
+		return h.closedPage(c, ad)
+	}
+	return h.formPage(c, "apply/start", "apply.start_heading", fiber.Map{"Ad": ad})
+}
+
+// startApplication begins the applicant's application to the ad, or opens
+// the one begun, at the step where they were.
 func (h *handler) startApplication(c *fiber.Ctx) error {
 	ad, err := h.deps.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
 	if err != nil {
@@ -145,19 +168,12 @@ func (h *handler) uploadAttachments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	mf, err := c.MultipartForm()
+	form, err := h.readUploads(c)
 	if err != nil {
-		return fiber.ErrBadRequest
+		return err
 	}
-	var uploads []applicants.Upload
-	for _, fh := range mf.File["files"] {
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		uploads = append(uploads, applicants.Upload{Name: fh.Filename, Size: fh.Size, Body: f})
-	}
+	defer form.Close()
+	uploads := form.Files
 	app, refused, err := h.deps.Applying.AddFiles(c.UserContext(), x.app, uploads)
 	if errors.Is(err, applicants.ErrClosed) {
 		return h.closedPage(c, x.ad)

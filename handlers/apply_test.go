@@ -41,6 +41,12 @@ func (v *visitor) upload(page, action string, files map[string][]byte) response 
 	return v.send(req)
 }
 
+// startApplication presses "Starta ansökan" for the ad.
+func (v *visitor) startApplication(ad jobs.Ad) response {
+	v.t.Helper()
+	return v.post("/jobb/"+ad.Ref+"/ansok", "/jobb/"+ad.Ref+"/ansok", url.Values{})
+}
+
 var appPath = regexp.MustCompile(`^/ansokan/([0-9a-f]{24})/`)
 
 // verifiedApplicant registers, confirms the address and stays logged in.
@@ -95,7 +101,15 @@ func TestApplyingFromStartToWithdrawal(t *testing.T) {
 		t.Fatalf("apply without login: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	v = verifiedApplicant(t, a, "ansokare@example.se")
+	// Opening the link creates nothing: a button does.
 	res = v.get("/jobb/" + ad.Ref + "/ansok")
+	if res.StatusCode != 200 || !strings.Contains(res.body, "Starta ansökan") {
+		t.Fatalf("start page: %d", res.StatusCode)
+	}
+	if apps, _ := a.Applying.List(context.Background(), v.accountID()); len(apps) != 0 {
+		t.Fatal("opening the link began an application")
+	}
+	res = v.post("/jobb/"+ad.Ref+"/ansok", "/jobb/"+ad.Ref+"/ansok", url.Values{})
 	m := appPath.FindStringSubmatch(res.Header.Get("Location"))
 	if res.StatusCode != 303 || m == nil || !strings.HasSuffix(res.Header.Get("Location"), "/fragor") {
 		t.Fatalf("start: %d %s", res.StatusCode, res.Header.Get("Location"))
@@ -239,7 +253,7 @@ func TestSubmitNeedsConfirmedAddress(t *testing.T) {
 	ad := openAdWithQuestions(t, a)
 	v := a.visitor(t)
 	register(t, v, "ny@example.se")
-	loc := v.get("/jobb/" + ad.Ref + "/ansok").Header.Get("Location")
+	loc := v.startApplication(ad).Header.Get("Location")
 	base := strings.TrimSuffix(loc, "/fragor")
 	v.post(loc, loc, answersFor(ad))
 	res := v.post(base+"/sammanfattning", base+"/sammanfattning", url.Values{})
@@ -257,7 +271,7 @@ func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
 	ad := openAdWithQuestions(t, a)
 	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "data@example.se")
-	loc := v.get("/jobb/" + ad.Ref + "/ansok").Header.Get("Location")
+	loc := v.startApplication(ad).Header.Get("Location")
 	base := strings.TrimSuffix(loc, "/fragor")
 	v.post(loc, loc, answersFor(ad))
 	v.upload(base+"/bilagor", base+"/bilagor", map[string][]byte{"Betyg.pdf": pdf})
@@ -290,7 +304,7 @@ func TestAnswersSurviveAnEndedSession(t *testing.T) {
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
 	v := verifiedApplicant(t, a, "glomsk@example.se")
-	loc := v.get("/jobb/" + ad.Ref + "/ansok").Header.Get("Location")
+	loc := v.startApplication(ad).Header.Get("Location")
 	page := v.get(loc) // the form is open in the browser
 	token := csrfField.FindStringSubmatch(page.body)[1]
 	a.clock.Add(45 * time.Minute) // the applicant wrote slowly

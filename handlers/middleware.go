@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 
 	"portal/internal/tokens"
@@ -95,35 +94,6 @@ func localizer(c *fiber.Ctx) *views.Localizer {
 	return l
 }
 
-// csrf protects the forms of a route group: HTML forms send the token in
-// the _csrf field, and tokens live in the shared store.
-func (h *handler) csrf() fiber.Handler {
-	name := "__Host-csrf"
-	if h.cfg.Dev {
-		name = "csrf" // __Host- cookies need HTTPS
-	}
-	return csrf.New(csrf.Config{
-		KeyLookup:      "form:_csrf",
-		CookieName:     name,
-		CookieSecure:   !h.cfg.Dev,
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		Expiration:     2 * time.Hour,
-		Storage:        h.deps.Storage,
-		ContextKey:     localCSRF,
-		KeyGenerator:   func() string { return tokens.New(32) },
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			h.deps.Log.Warn("csrf refused", "request_id", requestIDOf(c), "reason", err.Error())
-			return errCSRF
-		},
-	})
-}
-
-func csrfToken(c *fiber.Ctx) string {
-	t, _ := c.Locals(localCSRF).(string)
-	return t
-}
-
 // limit allows max requests per client address and window, counted in the
 // database so that every instance enforces the same limit.
 func (h *handler) limit(name string, max int64, window time.Duration) fiber.Handler {
@@ -138,20 +108,6 @@ func (h *handler) limit(name string, max int64, window time.Duration) fiber.Hand
 		}
 		return c.Next()
 	}
-}
-
-// bodyLimit refuses bodies over the limit. Bodies are streamed, so Fiber's
-// own limit does not hold: the declared length is checked before anything
-// is read, and a body without a declared length (chunked) is refused, as
-// browsers always declare the length of a form.
-func (h *handler) bodyLimit(c *fiber.Ctx) error {
-	switch n := c.Request().Header.ContentLength(); {
-	case n > h.cfg.BodyLimit:
-		return fiber.ErrRequestEntityTooLarge
-	case n == -1:
-		return fiber.ErrLengthRequired
-	}
-	return c.Next()
 }
 
 // proxies are the configured reverse proxies.

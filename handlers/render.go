@@ -66,11 +66,11 @@ func (h *handler) abs(path string) string { return h.cfg.BaseURL + path }
 // message shows a page with one message and a link onwards: the outcome of
 // a link from an e-mail or of an action that leaves nothing to fill in.
 // Such addresses may carry tokens, so the page is not kept and tells no
-// other site where it was.
+// other site where it was (its own forms still send their origin).
 func (h *handler) message(c *fiber.Ctx, status int, section, heading, msg string, ok bool, link, linkText string) error {
 	c.Status(status)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	return h.render(c, "account/message", page{Title: localizer(c).T(heading), Section: section, Data: fiber.Map{
 		"Heading": heading, "Message": msg, "OK": ok, "Link": link, "LinkText": linkText,
 	}})

@@ -4,6 +4,9 @@ package handlers
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -128,7 +131,9 @@ type Config struct {
 	BaseURL        string // absolute, without a trailing slash
 	SiteName       string // the employer, shown in the header and titles
 	SupportEmail   string
-	BodyLimit      int
+	BodyLimit      int    // of an upload form; other forms have formLimit
+	UploadDir      string // where uploaded files wait while they are checked
+	SigningKey     []byte // keys the forms' tokens
 	ReadTimeout    time.Duration
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
@@ -156,6 +161,8 @@ type handler struct {
 	deps    Deps
 	locales *views.Locales
 	proxies *proxies
+	csrfKey []byte
+	origin  string // of BaseURL, as browsers send it in Origin
 	feeds   *cache[renderedFeed]
 	pages   *cache[[]byte]
 }
@@ -174,7 +181,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{cfg: cfg, deps: deps, locales: locales, proxies: trusted, feeds: newCache[renderedFeed](256), pages: newCache[[]byte](512)}
+	if len(cfg.SigningKey) == 0 {
+		return nil, errors.New("handlers: no signing key")
+	}
+	mac := hmac.New(sha256.New, cfg.SigningKey)
+	mac.Write([]byte("csrf"))
+	h := &handler{cfg: cfg, deps: deps, locales: locales, proxies: trusted, csrfKey: mac.Sum(nil), origin: originOf(cfg.BaseURL),
+		feeds: newCache[renderedFeed](256), pages: newCache[[]byte](512)}
 	app := fiber.New(fiber.Config{
 		Views:          engine,
 		ErrorHandler:   h.handleError,
@@ -195,11 +208,15 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		AppName:                      "portal",
 	})
 
-	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(h.requestID, h.accessLog, h.bodyLimit, securityHeaders(), h.locale, h.loadSession)
+	app.Server().HeaderReceived = h.headerReceived
 
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
+	app.Use(h.requestID, h.accessLog, h.bodyRules, securityHeaders())
+	// Health answers load no session and no language: they must answer
+	// whatever the database does.
 	app.Get("/healthz", h.showHealth)
 	app.Get("/readyz", h.showReady)
+	app.Use(h.locale, h.loadSession)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(views.Static()), MaxAge: 365 * 24 * 3600}))
 	app.Get("/robots.txt", h.showRobots)
 	app.Get("/sitemap.xml", h.showSitemap)
@@ -233,12 +250,14 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/mina-uppgifter", csrf, login, h.saveProfile)
 	app.Post("/mina-uppgifter/losenord", csrf, login, h.changePassword)
 	app.Post("/mina-uppgifter/e-post", csrf, login, h.changeEmail)
-	app.Get("/konto/byt-epost", h.confirmEmailChange)
+	app.Get("/konto/byt-epost", csrf, h.showConfirmEmailChange)
+	app.Post("/konto/byt-epost", csrf, h.confirmEmailChange)
 	app.Post("/mina-uppgifter/radera", csrf, login, h.deleteAccount)
 	app.Post("/mina-uppgifter/radera/avbryt", csrf, login, h.cancelDeletion)
 	app.Get("/mina-uppgifter/hamta", login, h.downloadData)
 	app.Post("/session/forlang", login, h.extendSession)
-	app.Get("/jobb/:ref/ansok", login, h.startApplication)
+	app.Get("/jobb/:ref/ansok", csrf, login, h.showStartApplication)
+	app.Post("/jobb/:ref/ansok", csrf, login, h.startApplication)
 	app.Get("/mina-ansokningar", csrf, login, h.showApplications)
 	app.Get("/ansokan/:id/fragor", csrf, login, h.showQuestions)
 	app.Post("/ansokan/:id/fragor", csrf, login, h.saveQuestions)

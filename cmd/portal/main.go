@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -189,6 +190,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 
+	if n, err := clearUploads(cfg.UploadDir, time.Now()); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("uploads left by an earlier run removed", "count", n)
+	}
 	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
 	outbox := mail.NewOutbox(db.Outbox(), time.Now)
 	locales, err := views.LoadLocales()
@@ -213,7 +219,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	app, err := handlers.New(handlers.Config{
 		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
-		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies,
+		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey, UploadDir: cfg.UploadDir,
 	}, handlers.Deps{
 		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
 		Accounts: accounts, Applying: applying, Alerts: alertService, Outbox: db.Outbox(), Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
@@ -243,6 +249,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		close(workerDone)
 		log.Warn("no SMTP server configured: e-mail stays in the outbox (see /dev/mail)")
 	}
+
+	go func() { // the upload folder is this machine's, so every instance clears its own
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-work.Done():
+				return
+			case <-t.C:
+				if n, err := clearUploads(cfg.UploadDir, time.Now()); err != nil {
+					log.Warn("clearing the upload folder", "err", err)
+				} else if n > 0 {
+					log.Info("uploads left behind removed", "count", n)
+				}
+			}
+		}
+	}()
 
 	go func() { // the first dispatch then finds the subscriptions in memory
 		if err := alertService.Refresh(work); err != nil && work.Err() == nil {
@@ -322,6 +345,31 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// clearUploads makes the folder where uploads wait while they are checked
+// and removes what is older than any upload can take: files an instance
+// left behind when it stopped abruptly. Instances may share the folder.
+func clearUploads(dir string, now time.Time) (int, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return 0, fmt.Errorf("upload folder: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("upload folder: %w", err)
+	}
+	removed := 0
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || info.ModTime().After(now.Add(-handlers.UploadLifetime)) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return removed, fmt.Errorf("upload folder: %w", err)
+		}
+		removed++
+	}
+	return removed, nil
 }
 
 // newAlerts builds the job-alert service.

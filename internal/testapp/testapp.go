@@ -57,6 +57,8 @@ type Portal struct {
 	Outbox   *mail.Outbox
 	Now      func() time.Time
 	Ads      []jobs.Ad
+	// UploadDir is where uploads wait while they are checked.
+	UploadDir string
 }
 
 // SigningKey signs the alert links of test portals.
@@ -116,10 +118,11 @@ func New(t testing.TB, o Options) *Portal {
 		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, BaseURL: o.BaseURL, Log: logger,
 	}
 	p.Publish = &jobs.Publishing{Board: p.Board, Announcer: p.Alerts}
+	p.UploadDir = t.TempDir()
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
 		BodyLimit: o.BodyLimit, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
-		TrustedProxies: o.TrustedProxies,
+		TrustedProxies: o.TrustedProxies, SigningKey: SigningKey, UploadDir: p.UploadDir,
 	}, handlers.Deps{
 		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
 		Accounts: p.Accounts, Applying: p.Applying, Alerts: p.Alerts, Outbox: db.Outbox(), Sessions: p.Sessions,

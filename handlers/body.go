@@ -1,0 +1,244 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"os"
+	"regexp"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	"portal/applicants"
+)
+
+// Request bodies are streamed, so every rule on them is the portal's own
+// and is applied before a byte of the body is read: the declared length
+// against the route's limit, no compressed bodies (browsers never send
+// them, and inflating one could turn a few kilobytes into gigabytes), and
+// uploads read part by part with a cap on each.
+
+const (
+	// formLimit bounds the body of every form but the uploads.
+	formLimit = 64 << 10
+	// maxFieldPart bounds a text field inside an upload form.
+	maxFieldPart = 1 << 10
+	// maxParts bounds the parts of an upload form: a full batch of files,
+	// one more to tell that it was too many, and a few fields.
+	maxParts = applicants.MaxBatch + 4
+	// An upload must keep moving: each read gets uploadIdle, and the whole
+	// body uploadMax. A full batch (5 × 5 MB) within uploadMax needs about
+	// 30 kB/s, a slow mobile line.
+	uploadIdle  = 30 * time.Second
+	uploadStart = 60 * time.Second
+	uploadMax   = 15 * time.Minute
+	// UploadLifetime is longer than any upload can take: a temporary file
+	// older than this belongs to no request.
+	UploadLifetime = 2 * uploadMax
+)
+
+// uploadPath matches the routes that take files.
+var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
+
+var (
+	errCompressed = fiber.NewError(fiber.StatusUnsupportedMediaType, "compressed request body")
+	errSlowUpload = fiber.NewError(fiber.StatusRequestTimeout, "upload too slow")
+)
+
+// headerReceived gives the server the rules of a request once its header
+// is read: uploads get time to arrive, every other body the usual limit.
+func (h *handler) headerReceived(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if uploadPath.Match(header.RequestURI()) || uploadPath.Match(trimQuery(header.RequestURI())) {
+		return fasthttp.RequestConfig{ReadTimeout: uploadStart}
+	}
+	return fasthttp.RequestConfig{}
+}
+
+func trimQuery(uri []byte) []byte {
+	for i, b := range uri {
+		if b == '?' {
+			return uri[:i]
+		}
+	}
+	return uri
+}
+
+// bodyRules refuses a body the route does not take before any of it is
+// read: over the route's limit, compressed, or of no declared length
+// (browsers always declare the length of a form).
+func (h *handler) bodyRules(c *fiber.Ctx) error {
+	limit := formLimit
+	if uploadPath.MatchString(c.Path()) {
+		limit = h.cfg.BodyLimit
+	}
+	if ce := c.Request().Header.Peek(fiber.HeaderContentEncoding); len(ce) > 0 && string(ce) != "identity" {
+		return errCompressed
+	}
+	switch n := c.Request().Header.ContentLength(); {
+	case n > limit:
+		return fiber.ErrRequestEntityTooLarge
+	case n == -1:
+		return fiber.ErrLengthRequired
+	}
+	return c.Next()
+}
+
+// bodyReader reads the request body as it arrives. On an upload route each
+// read that brings data gives the connection more time, up to uploadMax in
+// all, so a slow but steady line gets through and a stalled one does not
+// hold the connection.
+func (h *handler) bodyReader(c *fiber.Ctx) io.Reader {
+	r := c.Context().RequestBodyStream()
+	if r == nil { // the body came whole with the header
+		return bytes.NewReader(c.Request().Body())
+	}
+	if !uploadPath.MatchString(c.Path()) {
+		return r
+	}
+	return &progressReader{r: r, conn: c.Context().Conn(), end: time.Now().Add(uploadMax)}
+}
+
+type progressReader struct {
+	r    io.Reader
+	conn net.Conn
+	end  time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 && p.conn != nil {
+		_ = p.conn.SetReadDeadline(minTime(time.Now().Add(uploadIdle), p.end))
+	}
+	return n, err
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// errTooLong is the error of a limited reader that had more to give.
+var errTooLong = errors.New("handlers: part too long")
+
+// limitReader reads at most n bytes of r and fails if r has more.
+func limitReader(r io.Reader, n int64) io.Reader { return &limited{r: r, n: n} }
+
+type limited struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limited) Read(b []byte) (int, error) {
+	if l.n < 0 {
+		return 0, errTooLong
+	}
+	if int64(len(b)) > l.n+1 {
+		b = b[:l.n+1]
+	}
+	n, err := l.r.Read(b)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n + int(l.n), errTooLong
+	}
+	return n, err
+}
+
+// readError maps a failure to read the body to the page that explains it:
+// a line too slow for the upload rules, or a malformed form.
+func (h *handler) readError(c *fiber.Ctx, err error) error {
+	var ne net.Error
+	if errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return errSlowUpload
+	}
+	if errors.Is(err, errTooLong) {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return fmt.Errorf("%w: %v", fiber.ErrBadRequest, err)
+}
+
+// uploadForm is the files of an upload form, each spooled to a temporary
+// file of at most one byte more than a file may have, so that the rules
+// can tell it was too big without the rest taking disk.
+type uploadForm struct {
+	Files []applicants.Upload
+	dir   string
+	temps []*os.File
+}
+
+// Close removes the temporary files.
+func (u *uploadForm) Close() {
+	for _, f := range u.temps {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+	}
+}
+
+// readUploads reads the rest of a multipart form whose token the CSRF
+// check has read: files of the field "files", at most one more than a
+// batch may have, and no other parts beyond a few short fields.
+func (h *handler) readUploads(c *fiber.Ctx) (*uploadForm, error) {
+	mr, _ := c.Locals(localMultipart).(*multipart.Reader)
+	if mr == nil {
+		return nil, fiber.ErrBadRequest
+	}
+	form := &uploadForm{dir: h.cfg.UploadDir}
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return form, nil
+		}
+		if err != nil {
+			form.Close()
+			return nil, h.readError(c, err)
+		}
+		if n >= maxParts {
+			part.Close()
+			form.Close()
+			return nil, fiber.ErrRequestEntityTooLarge
+		}
+		err = form.add(part)
+		part.Close()
+		if err != nil {
+			form.Close()
+			return nil, h.readError(c, err)
+		}
+	}
+}
+
+func (u *uploadForm) add(part *multipart.Part) error {
+	if part.FormName() != "files" || part.FileName() == "" { // a field, or no file chosen
+		_, err := io.Copy(io.Discard, limitReader(part, maxFieldPart))
+		return err
+	}
+	if len(u.Files) > applicants.MaxBatch {
+		// More than a batch may have: the rule says so, nothing more is kept.
+		_, err := io.Copy(io.Discard, part)
+		u.Files = append(u.Files, applicants.Upload{Name: part.FileName()})
+		return err
+	}
+	f, err := os.CreateTemp(u.dir, "upload-*")
+	if err != nil {
+		return err
+	}
+	u.temps = append(u.temps, f)
+	kept, err := io.Copy(f, io.LimitReader(part, applicants.MaxFileSize+1))
+	if err != nil {
+		return err
+	}
+	rest, err := io.Copy(io.Discard, part) // counted, not kept
+	if err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	u.Files = append(u.Files, applicants.Upload{Name: part.FileName(), Size: kept + rest, Body: f})
+	return nil
+}
