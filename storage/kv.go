@@ -91,3 +91,12 @@ func (s *KV) Reset() error {
 
 // Close does nothing: the database connection belongs to DB.
 func (s *KV) Close() error { return nil }
+
+// Count is how many values are stored under the prefix, expired or not.
+func (s *KV) Count(ctx context.Context) (int64, error) {
+	n, err := s.db.c(colKV).CountDocuments(ctx, bson.M{"_id": bson.M{"$regex": "^" + regexp.QuoteMeta(s.prefix)}})
+	if err != nil {
+		return 0, fmt.Errorf("storage: kv count: %w", err)
+	}
+	return n, nil
+}
