@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -51,8 +52,15 @@ type Hasher struct {
 // (measured by `make bench`): 64 MiB, 2 passes, 2 lanes.
 var DefaultHasher = Hasher{Params: argon2id.Params{Memory: 64 * 1024, Iterations: 2, Parallelism: 2, SaltLength: 16, KeyLength: 32}}
 
+// hashing bounds how many hashes run at once in the process, one a core:
+// each takes Params.Memory, so many requests at once queue here instead of
+// taking the machine's memory, whatever route asks.
+var hashing = make(chan struct{}, max(1, runtime.NumCPU()))
+
 // Hash returns an encoded argon2id hash of pw with a fresh salt.
 func (h Hasher) Hash(pw string) (string, error) {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	s, err := argon2id.CreateHash(pw, &h.Params)
 	if err != nil {
 		return "", fmt.Errorf("applicants: hash: %w", err)
@@ -66,6 +74,8 @@ func (h Hasher) Verify(pw, hash string) bool {
 	if hash == "" || len(pw) > maxPasswordLength {
 		return false
 	}
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
 	return err == nil && ok
 }

@@ -23,6 +23,9 @@ type Store interface {
 	SetPassword(ctx context.Context, id, hash string, now time.Time) error
 	// SetTempPassword replaces the temporary password; nil removes it.
 	SetTempPassword(ctx context.Context, id string, t *TempPassword) error
+	// ClaimTempPassword spends the temporary password issued at issued and
+	// reports whether this call did; of calls at once, exactly one does.
+	ClaimTempPassword(ctx context.Context, id string, issued, keepUntil time.Time) (bool, error)
 	SetVerifyToken(ctx context.Context, id, tokenHash string, expires time.Time) error
 	AccountByVerifyToken(ctx context.Context, tokenHash string) (Account, error)
 	MarkVerified(ctx context.Context, id string, now time.Time) error
@@ -51,6 +54,8 @@ const Retention = 2 * 365 * 24 * time.Hour
 type Counter interface {
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, time.Time, error)
 	Count(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
+	// Undo takes back one event counted by Hit in the same window.
+	Undo(ctx context.Context, key string, window time.Duration, now time.Time) error
 }
 
 // Mailer puts e-mail in the outbox.
@@ -65,6 +70,8 @@ type Translate func(lang, key string, args ...any) string
 type Limits struct {
 	FailsPerAccount int64 // failed logins an hour before the account is limited
 	FailsPerAddress int64 // failed logins an hour from one client address
+	FailsPerPair    int64 // failed logins an hour on one account from one address, once the account's limit is passed
+	PasswordChecks  int64 // tries an hour at the current password (change password or address, delete)
 	ResetsPerEmail  int64 // reset requests an hour for one address
 	ResetsPerIP     int64 // reset requests an hour from one client address
 	TempTries       int64 // wrong tries that void a temporary password
@@ -74,7 +81,7 @@ type Limits struct {
 
 // DefaultLimits are the rules of the portal.
 var DefaultLimits = Limits{
-	FailsPerAccount: 100, FailsPerAddress: 300, ResetsPerEmail: 5, ResetsPerIP: 20,
+	FailsPerAccount: 100, FailsPerAddress: 300, FailsPerPair: 5, PasswordChecks: 10, ResetsPerEmail: 5, ResetsPerIP: 20,
 	TempTries: 5, TempValidity: 24 * time.Hour, VerifyValidity: 72 * time.Hour,
 }
 
@@ -184,29 +191,36 @@ func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
 // succeeds once and reports temp, and the caller must allow nothing but
 // choosing a new password. Every failure is ErrBadCredentials, also when a
 // limit holds, so that nothing tells which part was wrong.
+//
+// Every try is counted before it is judged, and a try that succeeds is
+// taken back: requests sent at once each see the others, so no number of
+// them gets past a limit.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
 	email = NormalizeEmail(email)
 	now := s.Now()
-	acctKey, ipKey := "login-fail:acct:"+email, "login-fail:ip:"+ip
-	acctFails, err := s.Counter.Count(ctx, acctKey, time.Hour, now)
-	if err != nil {
-		return Account{}, false, err
+	keys := []string{"login-fail:ip:" + ip, "login-fail:acct:" + email, "login-fail:pair:" + email + "|" + ip}
+	var fails [3]int64
+	for i, k := range keys {
+		if fails[i], _, err = s.Counter.Hit(ctx, k, time.Hour, now); err != nil {
+			return Account{}, false, err
+		}
 	}
-	ipFails, err := s.Counter.Count(ctx, ipKey, time.Hour, now)
-	if err != nil {
-		return Account{}, false, err
-	}
+	ipFails, acctFails, pairFails := fails[0], fails[1], fails[2]
 	fail := func(id string) (Account, bool, error) {
-		_, _, _ = s.Counter.Hit(ctx, acctKey, time.Hour, now)
-		_, _, _ = s.Counter.Hit(ctx, ipKey, time.Hour, now)
 		if id != "" {
 			s.event(ctx, id, EventLoginFailed, ip)
 		}
 		// Growing delays: a few mistakes cost nothing, many cost seconds.
-		if n := max(acctFails, ipFails/10); n >= 3 {
+		if n := max(acctFails-1, ipFails/10); n >= 3 {
 			s.Sleep(ctx, min(100*time.Millisecond<<min(n-3, 10), 5*time.Second))
 		}
 		return Account{}, false, ErrBadCredentials
+	}
+	// An address that failed too often is refused outright. Failures on
+	// the account alone never shut its owner out: past the limit, only the
+	// addresses that have failed on it themselves are refused.
+	if ipFails > s.Limits.FailsPerAddress || (acctFails > s.Limits.FailsPerAccount && pairFails > s.Limits.FailsPerPair) {
+		return fail("")
 	}
 	a, err = s.Store.AccountByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
@@ -216,27 +230,40 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (a Acco
 	if err != nil {
 		return Account{}, false, err
 	}
-	limited := acctFails >= s.Limits.FailsPerAccount || ipFails >= s.Limits.FailsPerAddress
-	if s.Hasher.Verify(password, a.PasswordHash) && !limited {
+	succeed := func() {
+		for _, k := range keys {
+			_ = s.Counter.Undo(ctx, k, time.Hour, now)
+		}
+	}
+	if s.Hasher.Verify(password, a.PasswordHash) {
+		succeed()
 		s.event(ctx, a.ID, EventLogin, ip)
 		return a, false, nil
 	}
-	if tp := a.Temp; tp != nil && !limited && now.Before(tp.ExpiresAt) {
-		tries, err := s.Counter.Count(ctx, tempKey(a, tp), s.Limits.TempValidity*2, tp.IssuedAt)
+	if tp := a.Temp; tp != nil && now.Before(tp.ExpiresAt) {
+		tries, _, err := s.Counter.Hit(ctx, tempKey(a, tp), s.Limits.TempValidity*2, tp.IssuedAt)
 		if err != nil {
 			return Account{}, false, err
 		}
-		if tries < s.Limits.TempTries && s.Hasher.Verify(password, tp.Hash) {
-			// Used once: what remains is only for refusing it as the new password.
+		if tries <= s.Limits.TempTries && s.Hasher.Verify(password, tp.Hash) {
+			// Used once, by whichever request claims it first.
+			won, err := s.Store.ClaimTempPassword(ctx, a.ID, tp.IssuedAt, tp.IssuedAt.Add(s.Limits.TempValidity*2))
+			if err != nil {
+				return Account{}, false, err
+			}
+			if !won {
+				return fail(a.ID)
+			}
+			// What remains is only for refusing it as the new password.
 			used := *tp
 			used.ExpiresAt = now
 			if err := s.Store.SetTempPassword(ctx, a.ID, &used); err != nil {
 				return Account{}, false, err
 			}
+			succeed()
 			s.event(ctx, a.ID, EventResetUsed, ip)
 			return a, true, nil
 		}
-		_, _, _ = s.Counter.Hit(ctx, tempKey(a, tp), s.Limits.TempValidity*2, tp.IssuedAt)
 	}
 	return fail(a.ID)
 }
@@ -275,8 +302,11 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) erro
 	if err != nil {
 		return err
 	}
+	if perEmail > s.Limits.ResetsPerEmail || perIP > s.Limits.ResetsPerIP {
+		return nil // limited: nothing is done, not even the work below
+	}
 	a, err := s.Store.AccountByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) || perEmail > s.Limits.ResetsPerEmail || perIP > s.Limits.ResetsPerIP {
+	if errors.Is(err, ErrNotFound) {
 		_, _ = s.Hasher.Hash(tokens.New(32)) // the same work as for a real account
 		return nil
 	}
@@ -323,8 +353,10 @@ func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip,
 		return err
 	}
 	var errs problems
-	if !s.Hasher.Verify(current, a.PasswordHash) {
-		errs.add("current", "password.error.current")
+	if key, err := s.checkPassword(ctx, a, current); err != nil {
+		return err
+	} else if key != "" {
+		errs.add("current", key)
 	}
 	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
 		errs.add("password", key)
@@ -333,6 +365,25 @@ func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip,
 		return err
 	}
 	return s.setPassword(ctx, a, password, ip, lang)
+}
+
+// checkPassword checks the current password before a change it guards and
+// returns the translation key of what is wrong, or "". Tries are counted
+// before they are judged, so requests sent at once cannot beat the limit;
+// the right password gives its try back.
+func (s *Service) checkPassword(ctx context.Context, a Account, password string) (string, error) {
+	key, now := "password-check:"+a.ID, s.Now()
+	n, _, err := s.Counter.Hit(ctx, key, time.Hour, now)
+	if err != nil {
+		return "", err
+	}
+	if n > s.Limits.PasswordChecks {
+		return "password.error.too_many", nil
+	}
+	if !s.Hasher.Verify(password, a.PasswordHash) {
+		return "password.error.current", nil
+	}
+	return "", s.Counter.Undo(ctx, key, time.Hour, now)
 }
 
 func (s *Service) setPassword(ctx context.Context, a Account, password, ip, lang string) error {
@@ -405,8 +456,10 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 			return err
 		}
 	}
-	if !s.Hasher.Verify(password, a.PasswordHash) {
-		errs.add("email_password", "password.error.current")
+	if key, err := s.checkPassword(ctx, a, password); err != nil {
+		return err
+	} else if key != "" {
+		errs.add("email_password", key)
 	}
 	if err := errs.err(); err != nil {
 		return err
@@ -474,8 +527,10 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	if !s.Hasher.Verify(password, a.PasswordHash) {
-		return time.Time{}, false, &ValidationError{Fields: []FieldError{{"delete_password", "password.error.current"}}}
+	if key, err := s.checkPassword(ctx, a, password); err != nil {
+		return time.Time{}, false, err
+	} else if key != "" {
+		return time.Time{}, false, &ValidationError{Fields: []FieldError{{"delete_password", key}}}
 	}
 	at, err := s.EarliestDeletion(ctx, id)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -142,6 +143,21 @@ func (s *Accounts) SetTempPassword(ctx context.Context, id string, t *applicants
 		return s.update(ctx, id, bson.M{"$unset": bson.M{"temp": ""}})
 	}
 	return s.update(ctx, id, bson.M{"$set": bson.M{"temp": tempDoc{Hash: t.Hash, IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt}}})
+}
+
+// ClaimTempPassword spends the temporary password issued at issued: only
+// one caller ever gets true, as the claim is an insert on a unique _id.
+func (s *Accounts) ClaimTempPassword(ctx context.Context, id string, issued, keepUntil time.Time) (bool, error) {
+	_, err := s.db.c(colClaims).InsertOne(ctx, bson.M{
+		"_id": "temp-password:" + id + ":" + strconv.FormatInt(issued.UnixNano(), 10), "expires_at": keepUntil,
+	})
+	if isDuplicate(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("storage: claim temporary password: %w", err)
+	}
+	return true, nil
 }
 
 // SetVerifyToken stores the hash of a new verification link.

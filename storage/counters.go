@@ -35,6 +35,16 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 	return n, end, nil
 }
 
+// Undo takes back one event of key in the window containing now: a try
+// counted before it was judged, that turned out not to count.
+func (s *Counters) Undo(ctx context.Context, key string, window time.Duration, now time.Time) error {
+	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
+	if _, err := s.db.c(colCounters).DeleteOne(ctx, bson.M{"k": id}); err != nil {
+		return fmt.Errorf("storage: undo count %s: %w", key, err)
+	}
+	return nil
+}
+
 // Count returns the count of key in the window containing now, adding none.
 func (s *Counters) Count(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error) {
 	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
