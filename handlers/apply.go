@@ -211,7 +211,12 @@ func (h *handler) removeAttachment(c *fiber.Ctx) error {
 // downloadAttachment sends one of the applicant's own files as a download
 // under the name they gave it (RFC 6266), with the stored type.
 func (h *handler) downloadAttachment(c *fiber.Ctx) error {
-	att, rc, err := h.deps.Applying.OpenFile(c.UserContext(), sessionOf(c).AccountID, c.Params("att"))
+	ctx, detach, done := h.streamContext(c)
+	att, rc, err := h.deps.Applying.OpenFile(ctx, sessionOf(c).AccountID, c.Params("att"))
+	detach()
+	if err != nil {
+		done()
+	}
 	if errors.Is(err, applicants.ErrNotFound) {
 		return fiber.ErrNotFound
 	}
@@ -222,7 +227,7 @@ func (h *handler) downloadAttachment(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	return c.SendStream(rc, int(att.Size))
+	return c.SendStream(closeWith(rc, done), int(att.Size))
 }
 
 func (h *handler) showSummary(c *fiber.Ctx) error {

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"net"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,6 +17,12 @@ var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 // for an administration page.
 var errNotAdmin = fiber.NewError(fiber.StatusForbidden, "not an administrator")
 
+// timedOut reports whether err is a call that ran out of time.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
 // handleError maps every error to a page in the user's language. Internal
 // error text never reaches the user; it is logged with the request id.
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
@@ -23,6 +31,10 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case errors.Is(err, jobs.ErrNotFound):
 		code = fiber.StatusNotFound
+	case timedOut(err) || errors.Is(c.UserContext().Err(), context.DeadlineExceeded):
+		// The database or the bucket did not answer in time: worth a retry.
+		code = fiber.StatusServiceUnavailable
+		c.Set(fiber.HeaderRetryAfter, "30")
 	case errors.As(err, &fe):
 		code = fe.Code
 	}
@@ -39,7 +51,9 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.too_many", "error.too_many_text"
 	case fiber.StatusRequestEntityTooLarge:
 		heading, message = "error.too_large", "error.too_large_text"
-	case fiber.StatusBadRequest, fiber.StatusLengthRequired:
+	case fiber.StatusRequestTimeout:
+		heading, message = "error.slow_upload", "error.slow_upload_text"
+	case fiber.StatusBadRequest, fiber.StatusLengthRequired, fiber.StatusUnsupportedMediaType:
 		heading, message = "error.bad_request", "error.bad_request_text"
 	case fiber.StatusServiceUnavailable:
 		heading, message = "error.unavailable", "error.unavailable_text"

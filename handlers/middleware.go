@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/netip"
 	"runtime/debug"
 	"strconv"
@@ -57,6 +59,45 @@ func (h *handler) accessLog(c *fiber.Ctx) error {
 
 func (h *handler) logPanic(c *fiber.Ctx, e any) {
 	h.deps.Log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+}
+
+// deadline gives the request a context that ends after the route's time:
+// every call to the database or the bucket made with it ends by then, and
+// the user is told to try again instead of waiting on a server that hangs.
+func (h *handler) deadline(c *fiber.Ctx) error {
+	limit := h.cfg.RequestTimeout
+	if uploadPath.MatchString(c.Path()) {
+		limit += uploadMax
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), limit)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// streamContext is for an answer whose body is written after the handler
+// returns. Until detach is called it ends with the request's deadline;
+// after, it has streamTime of its own, ended by done once the body is sent.
+func (h *handler) streamContext(c *fiber.Ctx) (ctx context.Context, detach, done func()) {
+	ctx, done = context.WithTimeout(context.WithoutCancel(c.UserContext()), h.cfg.RequestTimeout+streamTime)
+	stop := context.AfterFunc(c.UserContext(), done)
+	return ctx, func() { stop() }, done
+}
+
+// streamTime is how long the body of a download may take to send.
+const streamTime = 10 * time.Minute
+
+// closeWith calls done when rc is closed, as Fiber does after sending it.
+func closeWith(rc io.ReadCloser, done func()) io.ReadCloser { return &closer{rc, done} }
+
+type closer struct {
+	io.ReadCloser
+	done func()
+}
+
+func (c *closer) Close() error {
+	defer c.done()
+	return c.ReadCloser.Close()
 }
 
 // contentSecurityPolicy allows nothing from elsewhere and no inline script or style.

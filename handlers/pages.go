@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,24 +54,34 @@ func (h *handler) showHealth(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// showReady reports whether the database and the bucket answer.
+// showReady reports whether the database and the bucket answer. Each
+// check runs at once with a deadline of its own, so one that hangs makes
+// no other look down.
 func (h *handler) showReady(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
-	defer cancel()
-	status := map[string]string{}
-	ok := true
-	for _, chk := range h.deps.Checks {
-		if err := chk.Ping(ctx); err != nil {
-			status[chk.Name] = "unavailable"
-			ok = false
-			h.deps.Log.Warn("not ready", "check", chk.Name, "err", err)
-		} else {
-			status[chk.Name] = "ok"
-		}
+	results := make([]error, len(h.deps.Checks))
+	var wg sync.WaitGroup
+	for i, chk := range h.deps.Checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+			defer cancel()
+			results[i] = chk.Ping(ctx)
+		}()
 	}
-	if !ok {
-		c.Status(fiber.StatusServiceUnavailable)
+	wg.Wait()
+	status := map[string]string{}
+	for i, chk := range h.deps.Checks {
+		status[chk.Name] = "ok"
+		if err := results[i]; err != nil {
+			status[chk.Name] = "unavailable"
+			c.Status(fiber.StatusServiceUnavailable)
+			h.deps.Log.Warn("not ready", "check", chk.Name, "err", err)
+		}
 	}
 	return c.JSON(status)
 }
+
+// checkTimeout bounds each check of /readyz.
+const checkTimeout = 3 * time.Second

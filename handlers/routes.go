@@ -135,6 +135,7 @@ type Config struct {
 	UploadDir      string // where uploaded files wait while they are checked
 	SigningKey     []byte // keys the forms' tokens
 	ReadTimeout    time.Duration
+	RequestTimeout time.Duration // for the work of a request; uploads get uploadMax more
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
 	TrustedProxies []string
@@ -181,6 +182,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 20 * time.Second
+	}
 	if len(cfg.SigningKey) == 0 {
 		return nil, errors.New("handlers: no signing key")
 	}
@@ -211,7 +215,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Server().HeaderReceived = h.headerReceived
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(h.requestID, h.accessLog, h.bodyRules, securityHeaders())
+	app.Use(h.requestID, h.accessLog, h.deadline, h.bodyRules, securityHeaders())
 	// Health answers load no session and no language: they must answer
 	// whatever the database does.
 	app.Get("/healthz", h.showHealth)

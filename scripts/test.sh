@@ -18,6 +18,7 @@ export PORTAL_TEST_MONGO_URI=$PORTAL_STACK_MONGO_URI
 export PORTAL_TEST_S3_ENDPOINT=$PORTAL_STACK_S3_ENDPOINT
 export PORTAL_TEST_S3_ACCESS_KEY=$PORTAL_STACK_S3_ACCESS_KEY
 export PORTAL_TEST_S3_SECRET_KEY=$PORTAL_STACK_S3_SECRET_KEY
+export PORTAL_TEST_BIN=$PWD/bin
 export PORTAL_TEST_CHROMIUM=${PORTAL_TEST_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 
 # PKGS narrows the run, e.g. PKGS=./handlers/... make test

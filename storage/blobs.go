@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -28,10 +29,20 @@ type Blobs struct {
 
 // OpenBlobs connects to the S3 server and creates the bucket when missing.
 func OpenBlobs(ctx context.Context, cfg BlobConfig) (*Blobs, error) {
+	transport, err := minio.DefaultTransport(cfg.TLS)
+	if err != nil {
+		return nil, fmt.Errorf("storage: s3 transport: %w", err)
+	}
+	// Every call also has the deadline of its context; these bound what a
+	// server that hangs can hold when the context has none.
+	transport.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	transport.TLSHandshakeTimeout = 5 * time.Second
+	transport.ResponseHeaderTimeout = 30 * time.Second
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
-		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-		Secure: cfg.TLS,
-		Region: cfg.Region,
+		Creds:     credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:    cfg.TLS,
+		Region:    cfg.Region,
+		Transport: transport,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: s3 client: %w", err)

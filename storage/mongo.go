@@ -26,6 +26,10 @@ func Connect(ctx context.Context, uri, name string) (*DB, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetWriteConcern(writeconcern.Majority()).
 		SetServerSelectionTimeout(10 * time.Second).
+		SetConnectTimeout(5 * time.Second).
+		// A call made without a deadline of its own (background work)
+		// still ends: a database that hangs holds nothing forever.
+		SetTimeout(30 * time.Second).
 		SetAppName("portal")
 	client, err := mongo.Connect(opts)
 	if err != nil {

@@ -42,6 +42,7 @@ type Config struct {
 	BodyLimit      int
 	UploadDir      string
 	ReadTimeout    time.Duration
+	RequestTimeout time.Duration
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
 	ShutdownGrace  time.Duration
@@ -214,6 +215,7 @@ func loadConfig(lookup env) (Config, error) {
 	}
 	c.ReadTimeout = duration("PORTAL_READ_TIMEOUT", 15*time.Second)
 	c.WriteTimeout = duration("PORTAL_WRITE_TIMEOUT", 30*time.Second)
+	c.RequestTimeout = duration("PORTAL_REQUEST_TIMEOUT", 20*time.Second)
 	c.IdleTimeout = duration("PORTAL_IDLE_TIMEOUT", 60*time.Second)
 	c.ShutdownGrace = duration("PORTAL_SHUTDOWN_GRACE", 20*time.Second)
 	c.AdsRefresh = duration("PORTAL_ADS_REFRESH", 2*time.Second)

@@ -218,7 +218,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
 	app, err := handlers.New(handlers.Config{
 		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
-		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
+		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
 		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey, UploadDir: cfg.UploadDir,
 	}, handlers.Deps{
 		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),

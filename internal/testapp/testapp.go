@@ -39,6 +39,11 @@ type Options struct {
 	Log            io.Writer       // default: nothing logged
 	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
 	BodyLimit      int             // zero: room for five 5 MiB attachments
+	RequestTimeout time.Duration   // zero: the portal's default
+	// DB and Blobs, when set, are used instead of a fresh database and
+	// bucket on the test servers.
+	DB    *storage.DB
+	Blobs *storage.Blobs
 }
 
 // Portal is a test portal.
@@ -67,7 +72,10 @@ var SigningKey = []byte("test signing key, thirty-two bytes or more")
 // New builds a portal with its own database.
 func New(t testing.TB, o Options) *Portal {
 	t.Helper()
-	db := testenv.DB(t)
+	db := o.DB
+	if db == nil {
+		db = testenv.DB(t)
+	}
 	p := &Portal{DB: db, Now: time.Now}
 	if !o.Now.IsZero() {
 		p.Clock = testenv.NewClock(o.Now)
@@ -99,7 +107,10 @@ func New(t testing.TB, o Options) *Portal {
 	if o.Sessions == (sessions.Policy{}) {
 		o.Sessions = sessions.DefaultPolicy
 	}
-	p.Blobs = testenv.Blobs(t)
+	p.Blobs = o.Blobs
+	if p.Blobs == nil {
+		p.Blobs = testenv.Blobs(t)
+	}
 	p.Files = &applicants.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
 	p.Applying = &applicants.Applying{Apps: db.Applications(), Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
 		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
@@ -121,7 +132,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.UploadDir = t.TempDir()
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
-		BodyLimit: o.BodyLimit, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
+		BodyLimit: o.BodyLimit, RequestTimeout: o.RequestTimeout, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		TrustedProxies: o.TrustedProxies, SigningKey: SigningKey, UploadDir: p.UploadDir,
 	}, handlers.Deps{
 		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
