@@ -282,8 +282,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", alertService.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", alertService.RemoveStale)},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
-			records, objects, err := files.Sweep(ctx, 24*time.Hour)
-			log.Info("attachment leftovers removed", "records", records, "objects", objects)
+			n, err := files.Sweep(ctx, 24*time.Hour)
+			log.Info("attachment leftovers removed", "pending", n.Pending, "unlinked", n.Unlinked, "objects", n.Objects)
 			return err
 		}},
 	} {
