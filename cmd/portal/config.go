@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ type Config struct {
 	SupportEmail   string
 	TrustedProxies []string
 	BodyLimit      int
+	UploadDir      string // where uploads in progress are spooled; emptied at start
 	ReadTimeout    time.Duration
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
@@ -205,6 +207,10 @@ func loadConfig(lookup env) (Config, error) {
 	}
 	// Five attachments of 5 MiB and the form around them.
 	c.BodyLimit = integer("PORTAL_BODY_LIMIT", 27<<20, 1024, 1<<30)
+	c.UploadDir = filepath.Clean(str("PORTAL_UPLOAD_DIR", filepath.Join(os.TempDir(), "portal-uploads")))
+	if !filepath.IsAbs(c.UploadDir) || c.UploadDir == filepath.Dir(c.UploadDir) || c.UploadDir == filepath.Clean(os.TempDir()) {
+		bad("PORTAL_UPLOAD_DIR", "want an absolute path of a folder of the portal's own (it is emptied at start), got %q", c.UploadDir)
+	}
 	c.ReadTimeout = duration("PORTAL_READ_TIMEOUT", 15*time.Second)
 	c.WriteTimeout = duration("PORTAL_WRITE_TIMEOUT", 30*time.Second)
 	c.IdleTimeout = duration("PORTAL_IDLE_TIMEOUT", 60*time.Second)

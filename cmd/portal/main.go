@@ -174,6 +174,14 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 }
 
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	removed, release, err := prepareUploads(cfg.UploadDir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if removed > 0 {
+		log.Info("unfinished uploads removed", "count", removed)
+	}
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
