@@ -48,6 +48,8 @@ type AttachmentStore interface {
 	// Unreferenced returns those of ids that neither the working copy of
 	// an application nor any submitted version names.
 	Unreferenced(ctx context.Context, ids []string) ([]string, error)
+	// OwnedBy lists every record of an owner, in any state.
+	OwnedBy(ctx context.Context, owner string) ([]Attachment, error)
 }
 
 // Blobs keeps file contents.

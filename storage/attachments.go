@@ -179,3 +179,20 @@ func (s *Attachments) Unreferenced(ctx context.Context, ids []string) ([]string,
 	}
 	return out, nil
 }
+
+// OwnedBy lists every record of an owner, in any state.
+func (s *Attachments) OwnedBy(ctx context.Context, owner string) ([]applicants.Attachment, error) {
+	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"owner": owner})
+	if err != nil {
+		return nil, fmt.Errorf("storage: attachments of owner: %w", err)
+	}
+	var docs []attachmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: attachments of owner: %w", err)
+	}
+	out := make([]applicants.Attachment, len(docs))
+	for i, d := range docs {
+		out[i] = applicants.Attachment(d)
+	}
+	return out, nil
+}

@@ -216,6 +216,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	applying := &applicants.Applying{Apps: db.Applications(), Accounts: db.Accounts(), Files: files, Mailer: outbox,
 		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
+	accounts.Drafts = applying
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
 	app, err := handlers.New(handlers.Config{
