@@ -335,6 +335,12 @@ func (s *Applying) OpenFile(ctx context.Context, owner, id string) (Attachment, 
 	return s.Files.Open(ctx, owner, id)
 }
 
+// StatFile checks that one of the applicant's own attachments can be
+// opened, without opening it.
+func (s *Applying) StatFile(ctx context.Context, owner, id string) (Attachment, error) {
+	return s.Files.Stat(ctx, owner, id)
+}
+
 // Versions returns the submitted versions of an application, oldest first.
 func (s *Applying) Versions(ctx context.Context, a Application) ([]Version, error) {
 	return s.Apps.Versions(ctx, a.ID)

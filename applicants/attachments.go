@@ -55,7 +55,10 @@ type AttachmentStore interface {
 // Blobs keeps file contents.
 type Blobs interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
-	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	Get(ctx context.Context, key string) (io.ReadCloser, error) // a missing object is ErrNotFound
+	// Stat checks that the object is there without opening it; a missing
+	// one is ErrNotFound.
+	Stat(ctx context.Context, key string) error
 	Remove(ctx context.Context, key string) error
 	// Changed calls fn for every object key under prefix last changed in
 	// [from, to).
@@ -118,6 +121,20 @@ func (f *Files) Open(ctx context.Context, owner, id string) (Attachment, io.Read
 		return Attachment{}, nil, err
 	}
 	return a, rc, nil
+}
+
+// Stat checks that a stored attachment of owner can be opened, without
+// opening it. A missing record or object answers ErrNotFound; any other
+// error means the storage does not answer.
+func (f *Files) Stat(ctx context.Context, owner, id string) (Attachment, error) {
+	a, err := f.Store.Attachment(ctx, id)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if a.Owner != owner || a.State != AttachmentStored {
+		return Attachment{}, ErrNotFound
+	}
+	return a, f.Blobs.Stat(ctx, a.Key)
 }
 
 // Remove deletes an attachment of owner.
