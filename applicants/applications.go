@@ -83,6 +83,13 @@ type ApplicationStore interface {
 	// MarkWithdrawn withdraws a submitted application before the deadline.
 	MarkWithdrawn(ctx context.Context, id string, now time.Time) error
 	ApplicationsOf(ctx context.Context, applicant string) ([]Application, error)
+	// DeleteDraft deletes an application that was never submitted; a
+	// submitted or unknown one is ErrNotFound.
+	DeleteDraft(ctx context.Context, id string) error
+	// ResetWorkingCopy makes the answers and files of the working copy
+	// those of version v, whatever the deadline; when v is no longer the
+	// latest version it is ErrNotFound.
+	ResetWorkingCopy(ctx context.Context, id string, v Version) error
 }
 
 // ErrExists is returned when an applicant already has an application to an ad.
@@ -326,6 +333,12 @@ func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, er
 // OpenFile opens one of the applicant's own attachments for download.
 func (s *Applying) OpenFile(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
 	return s.Files.Open(ctx, owner, id)
+}
+
+// StatFile checks that one of the applicant's own attachments can be
+// opened, without opening it.
+func (s *Applying) StatFile(ctx context.Context, owner, id string) (Attachment, error) {
+	return s.Files.Stat(ctx, owner, id)
 }
 
 // Versions returns the submitted versions of an application, oldest first.

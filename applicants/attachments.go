@@ -42,12 +42,23 @@ type AttachmentStore interface {
 	StalePending(ctx context.Context, cutoff time.Time) ([]Attachment, error)
 	// HasKey reports whether any record names the object key.
 	HasKey(ctx context.Context, key string) (bool, error)
+	// StoredBefore calls fn with the stored records created before
+	// cutoff, a batch at a time; fn may delete records of its batch.
+	StoredBefore(ctx context.Context, cutoff time.Time, fn func([]Attachment) error) error
+	// Unreferenced returns those of ids that neither the working copy of
+	// an application nor any submitted version names.
+	Unreferenced(ctx context.Context, ids []string) ([]string, error)
+	// OwnedBy lists every record of an owner, in any state.
+	OwnedBy(ctx context.Context, owner string) ([]Attachment, error)
 }
 
 // Blobs keeps file contents.
 type Blobs interface {
 	Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error
-	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	Get(ctx context.Context, key string) (io.ReadCloser, error) // a missing object is ErrNotFound
+	// Stat checks that the object is there without opening it; a missing
+	// one is ErrNotFound.
+	Stat(ctx context.Context, key string) error
 	Remove(ctx context.Context, key string) error
 	// Changed calls fn for every object key under prefix last changed in
 	// [from, to).
@@ -112,6 +123,20 @@ func (f *Files) Open(ctx context.Context, owner, id string) (Attachment, io.Read
 	return a, rc, nil
 }
 
+// Stat checks that a stored attachment of owner can be opened, without
+// opening it. A missing record or object answers ErrNotFound; any other
+// error means the storage does not answer.
+func (f *Files) Stat(ctx context.Context, owner, id string) (Attachment, error) {
+	a, err := f.Store.Attachment(ctx, id)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if a.Owner != owner || a.State != AttachmentStored {
+		return Attachment{}, ErrNotFound
+	}
+	return a, f.Blobs.Stat(ctx, a.Key)
+}
+
 // Remove deletes an attachment of owner.
 func (f *Files) Remove(ctx context.Context, owner, id string) error {
 	a, err := f.Store.Attachment(ctx, id)
@@ -121,43 +146,84 @@ func (f *Files) Remove(ctx context.Context, owner, id string) error {
 	if a.Owner != owner {
 		return ErrNotFound
 	}
-	if err := f.Blobs.Remove(ctx, a.Key); err != nil {
-		return err
-	}
-	return f.Store.DeleteAttachment(ctx, id)
+	return f.discard(ctx, a)
 }
 
-// Sweep removes what failed saves left behind: pending records older than
-// age with their objects, and objects older than age that no record names.
-// Objects are looked at only in the week after they come of age: the sweep
-// runs hourly, so older orphans are gone already, and stored files are not
-// checked against the database again and again. It returns how many
-// records and objects went.
-func (f *Files) Sweep(ctx context.Context, age time.Duration) (records, objects int, err error) {
+// Swept counts what a sweep removed.
+type Swept struct {
+	Pending  int // records of saves that never finished, with their objects
+	Unlinked int // stored files on no application, with their objects
+	Objects  int // objects that no record names
+}
+
+// Sweep removes what interrupted work left behind, once older than age:
+// pending records of failed saves with their objects; stored files that no
+// application names (an upload cut short before its application was saved,
+// a removal or an account deletion cut short half-way); and objects that
+// no record names. The age keeps a file that was just uploaded, and is
+// about to be put on its application, out of reach. Objects are looked at
+// only in the week after they come of age: the sweep runs hourly, so older
+// orphans are gone already, and the whole bucket is not listed each time.
+func (f *Files) Sweep(ctx context.Context, age time.Duration) (Swept, error) {
+	var n Swept
 	cutoff := f.Now().Add(-age)
 	stale, err := f.Store.StalePending(ctx, cutoff)
 	if err != nil {
-		return 0, 0, err
+		return n, err
 	}
 	for _, a := range stale {
-		if err := f.Blobs.Remove(ctx, a.Key); err != nil {
-			return records, objects, err
+		if err := f.discard(ctx, a); err != nil {
+			return n, err
 		}
-		if err := f.Store.DeleteAttachment(ctx, a.ID); err != nil {
-			return records, objects, err
+		n.Pending++
+	}
+	err = f.Store.StoredBefore(ctx, cutoff, func(batch []Attachment) error {
+		ids := make([]string, len(batch))
+		for i, a := range batch {
+			ids[i] = a.ID
 		}
-		records++
+		loose, err := f.Store.Unreferenced(ctx, ids)
+		if err != nil {
+			return err
+		}
+		unlinked := make(map[string]bool, len(loose))
+		for _, id := range loose {
+			unlinked[id] = true
+		}
+		for _, a := range batch {
+			if !unlinked[a.ID] {
+				continue
+			}
+			if err := f.discard(ctx, a); err != nil {
+				return err
+			}
+			n.Unlinked++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("applicants: sweep unlinked files: %w", err)
 	}
 	err = f.Blobs.Changed(ctx, attachmentPrefix, cutoff.Add(-7*24*time.Hour), cutoff, func(key string) error {
 		known, err := f.Store.HasKey(ctx, key)
 		if err != nil || known {
 			return err
 		}
-		objects++
+		n.Objects++
 		return f.Blobs.Remove(ctx, key)
 	})
 	if err != nil {
-		return records, objects, fmt.Errorf("applicants: sweep objects: %w", err)
+		return n, fmt.Errorf("applicants: sweep objects: %w", err)
 	}
-	return records, objects, nil
+	return n, nil
+}
+
+// discard removes an attachment's object, then its record: a failure
+// between the two leaves a record, which a later try or the sweep finds
+// again, never an object that nothing names.
+func (f *Files) discard(ctx context.Context, a Attachment) error {
+	if err := f.Blobs.Remove(ctx, a.Key); err != nil {
+		return err
+	}
+	return f.Store.DeleteAttachment(ctx, a.ID)
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -55,25 +56,28 @@ func TestFilesOnRealStorage(t *testing.T) {
 		t.Fatalf("another applicant removed the file: %v", err)
 	}
 
+	// The file is on an application, so the sweep leaves it alone.
+	onApp(t, db, "owner-1", "EXK-1", clock.Now(), a.ID)
+
 	// Leftovers of failed saves: a pending record with its object, and an
 	// object no record names. The sweep removes both once a day old.
 	_ = db.Attachments().InsertAttachment(ctx, applicants.Attachment{ID: "p1", Owner: "owner-1", Key: "attachments/p1",
 		State: applicants.AttachmentPending, CreatedAt: clock.Now()})
 	_ = blobs.Put(ctx, "attachments/p1", strings.NewReader("half"), 4, "application/pdf")
 	_ = blobs.Put(ctx, "attachments/orphan", strings.NewReader("lost"), 4, "application/pdf")
-	if r, o, err := f.Sweep(ctx, 24*time.Hour); err != nil || r+o != 0 {
-		t.Fatalf("young leftovers swept: %d %d %v", r, o, err)
+	if n, err := f.Sweep(ctx, 24*time.Hour); err != nil || n != (applicants.Swept{}) {
+		t.Fatalf("young leftovers swept: %+v %v", n, err)
 	}
 	clock.Add(25 * time.Hour)
-	r, o, err := f.Sweep(ctx, 24*time.Hour)
-	if err != nil || r != 1 || o != 1 {
-		t.Fatalf("sweep: %d records, %d objects, %v", r, o, err)
+	n, err := f.Sweep(ctx, 24*time.Hour)
+	if err != nil || n != (applicants.Swept{Pending: 1, Objects: 1}) {
+		t.Fatalf("sweep: %+v, %v", n, err)
 	}
 	// Leftovers older than the sweep's week were swept long ago: left alone.
 	_ = blobs.Put(ctx, "attachments/ancient", strings.NewReader("old"), 3, "application/pdf")
 	clock.Add(9 * 24 * time.Hour)
-	if _, o, _ := f.Sweep(ctx, 24*time.Hour); o != 0 {
-		t.Fatalf("swept %d objects outside the week", o)
+	if n, _ := f.Sweep(ctx, 24*time.Hour); n.Objects != 0 {
+		t.Fatalf("swept %d objects outside the week", n.Objects)
 	}
 	if _, rc, err := f.Open(ctx, "owner-1", a.ID); err != nil {
 		t.Fatal("the sweep removed a stored file")
@@ -85,6 +89,122 @@ func TestFilesOnRealStorage(t *testing.T) {
 	}
 	if _, _, err := f.Open(ctx, "owner-1", a.ID); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatal("removed file still there")
+	}
+}
+
+// onApp stores an application whose working copy holds the attachments.
+func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time, ids ...string) applicants.Application {
+	t.Helper()
+	ctx := context.Background()
+	app := applicants.Application{Applicant: owner, AdRef: adRef, ClosesAt: now.AddDate(1, 0, 0), Status: applicants.StatusDraft,
+		Step: applicants.StepAttachments, CreatedAt: now, UpdatedAt: now}
+	id, err := db.Applications().CreateApplication(ctx, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.ID, app.Attachments = id, ids
+	if err := db.Applications().SaveWorkingCopy(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// saved stores the test PDF as an attachment of owner.
+func saved(t *testing.T, f *applicants.Files, owner, adRef string) applicants.Attachment {
+	t.Helper()
+	pdf, err := os.ReadFile("testdata/brev.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := applicants.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.Save(context.Background(), owner, adRef, checked, bytes.NewReader(pdf), int64(len(pdf)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// gone reports whether both the record and the object of a are gone.
+func gone(t *testing.T, db *storage.DB, blobs applicants.Blobs, a applicants.Attachment) bool {
+	t.Helper()
+	ctx := context.Background()
+	_, err := db.Attachments().Attachment(ctx, a.ID)
+	recordGone := errors.Is(err, applicants.ErrNotFound)
+	rc, err := blobs.Get(ctx, a.Key)
+	if err == nil {
+		rc.Close()
+	}
+	if recordGone != (err != nil) {
+		t.Fatalf("%s: record gone %v, object gone %v", a.ID, recordGone, err != nil)
+	}
+	return recordGone
+}
+
+// A stored file that no application names (the upload was cut short before
+// its application was saved) is swept once a day old, however old; a file
+// on a working copy or in a submitted version stays, and so does a young
+// one that its application may be about to name.
+func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.DB(t)
+	blobs := testenv.Blobs(t)
+	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	onDraft, inVersion, cutShort := saved(t, f, "owner-1", "EXK-1"), saved(t, f, "owner-1", "EXK-2"), saved(t, f, "owner-1", "EXK-3")
+	onApp(t, db, "owner-1", "EXK-1", clock.Now(), onDraft.ID)
+	// Submitted with the file, which was then taken off the working copy.
+	sent := onApp(t, db, "owner-1", "EXK-2", clock.Now())
+	if err := db.Applications().AddVersion(ctx, sent.ID, applicants.Version{N: 1, At: clock.Now(), Attachments: []applicants.Attachment{inVersion}}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(30 * 24 * time.Hour)
+	young := saved(t, f, "owner-1", "EXK-4")
+	n, err := f.Sweep(ctx, 24*time.Hour)
+	if err != nil || n != (applicants.Swept{Unlinked: 1}) {
+		t.Fatalf("sweep: %+v, %v", n, err)
+	}
+	if !gone(t, db, blobs, cutShort) {
+		t.Fatal("the file on no application was kept")
+	}
+	for _, a := range []applicants.Attachment{onDraft, inVersion, young} {
+		if gone(t, db, blobs, a) {
+			t.Fatalf("%s was swept", a.ID)
+		}
+	}
+	if n, err := f.Sweep(ctx, 24*time.Hour); err != nil || n != (applicants.Swept{}) {
+		t.Fatalf("second sweep: %+v, %v", n, err)
+	}
+}
+
+// The sweep goes through stored files in batches, deleting as it goes.
+func TestSweepGoesThroughEveryBatch(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.DB(t)
+	blobs := testenv.Blobs(t)
+	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	var keep []string
+	for i := range 1100 {
+		id := fmt.Sprintf("%032d", i)
+		_ = db.Attachments().InsertAttachment(ctx, applicants.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id,
+			State: applicants.AttachmentStored, CreatedAt: clock.Now()})
+		if i%3 == 0 {
+			keep = append(keep, id)
+		}
+	}
+	onApp(t, db, "owner-1", "EXK-1", clock.Now(), keep...)
+	clock.Add(25 * time.Hour)
+	n, err := f.Sweep(ctx, 24*time.Hour)
+	if err != nil || n.Unlinked != 1100-len(keep) {
+		t.Fatalf("sweep: %+v, %v", n, err)
+	}
+	for _, id := range keep {
+		if _, err := db.Attachments().Attachment(ctx, id); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
 	}
 }
 

@@ -126,7 +126,7 @@ func CheckFile(name string, r io.ReaderAt, size int64) (CheckedFile, error) {
 // checkPDF refuses encrypted PDFs: an encrypted PDF names its /Encrypt
 // dictionary in the trailer.
 func checkPDF(r io.ReaderAt, size int64) string {
-	found, err := contains(r, size, []byte("/Encrypt"))
+	found, err := pdfEncrypted(r, size)
 	if err != nil {
 		return "file.error.unreadable"
 	}
@@ -134,21 +134,6 @@ func checkPDF(r io.ReaderAt, size int64) string {
 		return "file.error.encrypted"
 	}
 	return ""
-}
-
-// contains scans the file for needle in overlapping chunks.
-func contains(r io.ReaderAt, size int64, needle []byte) (bool, error) {
-	buf := make([]byte, 64*1024+len(needle))
-	for off := int64(0); off < size; off += 64 * 1024 {
-		n, err := r.ReadAt(buf, off)
-		if bytes.Contains(buf[:n], needle) {
-			return true, nil
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return false, err
-		}
-	}
-	return false, nil
 }
 
 // checkOLE looks inside a compound file: a Word 97-2003 document has a

@@ -97,6 +97,9 @@ type Service struct {
 	Translate Translate
 	// Sleep waits between failed logins; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration)
+	// Drafts removes what the applications of a deleted account hold
+	// that is not on record.
+	Drafts DraftRemover
 }
 
 // SleepContext waits for d or until ctx ends.
@@ -543,7 +546,7 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 		s.event(ctx, id, EventDeletionPlanned, ip)
 		return at, false, nil
 	}
-	return at, true, s.Store.DeleteAccount(ctx, id)
+	return at, true, s.deleteNow(ctx, id)
 }
 
 // CancelDeletion keeps an account whose deletion was scheduled.
@@ -574,7 +577,7 @@ func (s *Service) DeleteDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		if err := s.Store.DeleteAccount(ctx, id); err != nil {
+		if err := s.deleteNow(ctx, id); err != nil {
 			return n, err
 		}
 		n++

@@ -420,8 +420,11 @@ type exportedInterest struct {
 
 // downloadData sends everything stored about the applicant as one zip
 // archive: a JSON file with the account and the applications, and every
-// attached file. It is written straight to the response, so large
-// archives are never held in memory.
+// attached file. Every file is checked before the first byte goes out, so
+// when the file storage does not answer the applicant gets a page saying
+// so, not an archive without the files. It is written straight to the
+// response, so large archives are never held in memory; a file that
+// cannot be had after all is named in the archive, in a list of its own.
 func (h *handler) downloadData(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), sessionOf(c).AccountID
 	data, err := h.deps.Accounts.ExportData(ctx, id)
@@ -434,6 +437,13 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 	}
 	var exported []exportedApplication
 	files := map[string]applicants.Attachment{}
+	var order []string
+	add := func(f applicants.Attachment) {
+		if _, ok := files[f.ID]; !ok {
+			files[f.ID] = f
+			order = append(order, f.ID)
+		}
+	}
 	for _, app := range apps {
 		versions, err := h.deps.Applying.Versions(ctx, app)
 		if err != nil {
@@ -444,13 +454,11 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 			return err
 		}
 		for _, f := range current {
-			files[f.ID] = f
+			add(f)
 		}
 		for _, v := range versions {
 			for _, f := range v.Attachments {
-				if _, ok := files[f.ID]; !ok {
-					files[f.ID] = f
-				}
+				add(f)
 			}
 		}
 		exported = append(exported, exportedApplication{AdRef: app.AdRef, AdTitle: app.AdTitle, Status: app.Status,
@@ -464,6 +472,22 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 	} else if !errors.Is(err, alerts.ErrNotFound) {
 		return err
 	}
+	var ready []applicants.Attachment
+	var missing []string // names of files that are gone for good
+	for _, fid := range order {
+		att, err := h.deps.Applying.StatFile(ctx, id, fid)
+		switch {
+		case errors.Is(err, applicants.ErrNotFound):
+			missing = append(missing, files[fid].Name)
+		case err != nil:
+			h.deps.Log.Error("download my data: files cannot be reached", "request_id", requestIDOf(c), "files", len(order), "err", err)
+			c.Set(fiber.HeaderRetryAfter, "120")
+			return h.message(c, fiber.StatusServiceUnavailable, "", "export.unavailable_title", "export.unavailable_text", false, "/mina-uppgifter", "verify.to_profile")
+		default:
+			ready = append(ready, att)
+		}
+	}
+	l, log, rid := localizer(c), h.deps.Log, strings.Clone(requestIDOf(c))
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mina-uppgifter.zip"`)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
@@ -481,17 +505,60 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 			Applications []exportedApplication `json:"applications"`
 			Interest     *exportedInterest     `json:"interest_registration,omitempty"`
 		}{data, exported, interest})
-		for fid := range files {
-			att, rc, err := h.deps.Applying.OpenFile(context.WithoutCancel(ctx), id, fid)
-			if err != nil {
-				continue
+		left := missing
+		for _, att := range ready {
+			// The body is written after the request's own time has ended.
+			if err := h.zipFile(context.WithoutCancel(ctx), zw, id, att); err != nil {
+				if errors.Is(err, errClientGone) {
+					return
+				}
+				log.Error("download my data: a file failed while sending", "request_id", rid, "err", err)
+				left = append(left, att.Name)
 			}
-			fw, err := zw.Create("bilagor/" + fid[:8] + "-" + att.Name)
-			if err == nil {
-				_, _ = io.Copy(fw, rc)
+		}
+		if len(left) > 0 {
+			log.Warn("download my data: files left out of the archive", "request_id", rid, "count", len(left))
+			if fw, err := zw.Create("bilagor-som-saknas.txt"); err == nil {
+				_, _ = io.WriteString(fw, l.T("export.missing_text")+"\n\n- "+strings.Join(left, "\n- ")+"\n")
 			}
-			rc.Close()
 		}
 	})
 	return nil
 }
+
+// fileTime bounds reading one file into the archive.
+const fileTime = 2 * time.Minute
+
+// errClientGone is returned when the archive can no longer be written.
+var errClientGone = errors.New("handlers: the client stopped reading")
+
+// zipFile copies one attachment into the archive. An error reading the
+// file is returned as it is; one writing it is errClientGone.
+func (h *handler) zipFile(ctx context.Context, zw *zip.Writer, owner string, att applicants.Attachment) error {
+	ctx, cancel := context.WithTimeout(ctx, fileTime) // a bucket that hangs costs one file, not the archive
+	defer cancel()
+	_, rc, err := h.deps.Applying.OpenFile(ctx, owner, att.ID)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	fw, err := zw.Create("bilagor/" + att.ID[:8] + "-" + att.Name)
+	if err != nil {
+		return errClientGone
+	}
+	var werr error
+	_, err = io.Copy(writerFunc(func(p []byte) (int, error) {
+		n, err := fw.Write(p)
+		werr = err
+		return n, err
+	}), rc)
+	if werr != nil {
+		return errClientGone
+	}
+	return err
+}
+
+// writerFunc is a function that is an io.Writer.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

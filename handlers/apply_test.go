@@ -41,9 +41,13 @@ func (v *visitor) upload(page, action string, files map[string][]byte) response 
 	return v.send(req)
 }
 
-// startApplication presses "Starta ansökan" for the ad.
+// startApplication follows "Sök tjänsten" for the ad: to the application
+// already begun, or through "Starta ansökan" to a new one.
 func (v *visitor) startApplication(ad jobs.Ad) response {
 	v.t.Helper()
+	if res := v.get("/jobb/" + ad.Ref + "/ansok"); res.StatusCode == 303 {
+		return res
+	}
 	return v.post("/jobb/"+ad.Ref+"/ansok", "/jobb/"+ad.Ref+"/ansok", url.Values{})
 }
 

@@ -37,9 +37,6 @@ const (
 	uploadIdle  = 30 * time.Second
 	uploadStart = 60 * time.Second
 	uploadMax   = 15 * time.Minute
-	// UploadLifetime is longer than any upload can take: a temporary file
-	// older than this belongs to no request.
-	UploadLifetime = 2 * uploadMax
 )
 
 // uploadPath matches the routes that take files.

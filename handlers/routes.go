@@ -84,6 +84,9 @@ type Applying interface {
 	Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
 	List(ctx context.Context, applicant string) ([]applicants.Application, error)
 	OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+	// StatFile checks that a file can be opened; a missing one is
+	// applicants.ErrNotFound, any other error a storage that does not answer.
+	StatFile(ctx context.Context, owner, id string) (applicants.Attachment, error)
 	Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
 }
 

@@ -37,7 +37,9 @@ func TestAccountDeletionRules(t *testing.T) {
 	if err != nil || !latest.Equal(now.AddDate(0, -1, 0)) {
 		t.Fatalf("latest: %v %v", latest, err)
 	}
-	svc := &applicants.Service{Store: s, Now: func() time.Time { return now }}
+	// The applications here have no files, so no bucket is needed.
+	drafts := &applicants.Applying{Apps: d.Applications(), Files: &applicants.Files{Store: d.Attachments()}}
+	svc := &applicants.Service{Store: s, Now: func() time.Time { return now }, Drafts: drafts}
 	at, err := svc.EarliestDeletion(ctx, id)
 	if err != nil || !at.Equal(latest.Add(applicants.Retention)) {
 		t.Fatalf("earliest deletion %v %v", at, err)

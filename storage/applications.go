@@ -210,3 +210,46 @@ func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]
 	}
 	return out, nil
 }
+
+// DeleteDraft deletes an application never submitted; the version is part
+// of the filter, so one submitted meanwhile stays.
+func (s *Applications) DeleteDraft(ctx context.Context, id string) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return applicants.ErrNotFound
+	}
+	res, err := s.db.c(colApplications).DeleteOne(ctx, bson.M{"_id": oid, "version": 0})
+	if err != nil {
+		return fmt.Errorf("storage: delete draft: %w", err)
+	}
+	if res.DeletedCount == 0 {
+		return applicants.ErrNotFound
+	}
+	return nil
+}
+
+// ResetWorkingCopy makes the working copy's answers and files those of
+// version v, which must still be the latest.
+func (s *Applications) ResetWorkingCopy(ctx context.Context, id string, v applicants.Version) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return applicants.ErrNotFound
+	}
+	ids := make([]string, len(v.Attachments))
+	for i, a := range v.Attachments {
+		ids[i] = a.ID
+	}
+	answers := map[string][]string(v.Answers)
+	if answers == nil {
+		answers = map[string][]string{}
+	}
+	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "version": v.N},
+		bson.M{"$set": bson.M{"answers": answers, "attachments": ids}})
+	if err != nil {
+		return fmt.Errorf("storage: reset working copy: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return applicants.ErrNotFound
+	}
+	return nil
+}

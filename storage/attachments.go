@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"portal/applicants"
 )
@@ -97,4 +98,101 @@ func (s *Attachments) HasKey(ctx context.Context, key string) (bool, error) {
 		return false, fmt.Errorf("storage: attachment key: %w", err)
 	}
 	return n > 0, nil
+}
+
+// sweepBatch is how many records the sweep looks at in one go.
+const sweepBatch = 500
+
+// StoredBefore calls fn with the stored records created before cutoff, in
+// batches ordered by id; each batch is read after fn has handled the one
+// before, so fn may delete records.
+func (s *Attachments) StoredBefore(ctx context.Context, cutoff time.Time, fn func([]applicants.Attachment) error) error {
+	last := ""
+	for {
+		cur, err := s.db.c(colAttachments).Find(ctx,
+			bson.M{"state": applicants.AttachmentStored, "created_at": bson.M{"$lt": cutoff}, "_id": bson.M{"$gt": last}},
+			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(sweepBatch))
+		if err != nil {
+			return fmt.Errorf("storage: stored attachments: %w", err)
+		}
+		var docs []attachmentDoc
+		if err := cur.All(ctx, &docs); err != nil {
+			return fmt.Errorf("storage: stored attachments: %w", err)
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		batch := make([]applicants.Attachment, len(docs))
+		for i, d := range docs {
+			batch[i] = applicants.Attachment(d)
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+		last = docs[len(docs)-1].ID
+	}
+}
+
+// Unreferenced returns those of ids that no application's working copy and
+// no submitted version names. Working copies are read before versions: an
+// attachment moves only from a working copy into a new version, so one
+// found in neither cannot have moved between the two reads.
+func (s *Attachments) Unreferenced(ctx context.Context, ids []string) ([]string, error) {
+	named := map[string]bool{}
+	var apps []struct {
+		Attachments []string `bson:"attachments"`
+	}
+	cur, err := s.db.c(colApplications).Find(ctx, bson.M{"attachments": bson.M{"$in": ids}},
+		options.Find().SetProjection(bson.M{"attachments": 1}))
+	if err == nil {
+		err = cur.All(ctx, &apps)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: attachments on applications: %w", err)
+	}
+	for _, a := range apps {
+		for _, id := range a.Attachments {
+			named[id] = true
+		}
+	}
+	var versions []struct {
+		Attachments []versionAttachmentDoc `bson:"attachments"`
+	}
+	cur, err = s.db.c(colVersions).Find(ctx, bson.M{"attachments.id": bson.M{"$in": ids}},
+		options.Find().SetProjection(bson.M{"attachments": 1}))
+	if err == nil {
+		err = cur.All(ctx, &versions)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: attachments on versions: %w", err)
+	}
+	for _, v := range versions {
+		for _, a := range v.Attachments {
+			named[a.ID] = true
+		}
+	}
+	var out []string
+	for _, id := range ids {
+		if !named[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// OwnedBy lists every record of an owner, in any state.
+func (s *Attachments) OwnedBy(ctx context.Context, owner string) ([]applicants.Attachment, error) {
+	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"owner": owner})
+	if err != nil {
+		return nil, fmt.Errorf("storage: attachments of owner: %w", err)
+	}
+	var docs []attachmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: attachments of owner: %w", err)
+	}
+	out := make([]applicants.Attachment, len(docs))
+	for i, d := range docs {
+		out[i] = applicants.Attachment(d)
+	}
+	return out, nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"portal/applicants"
 )
 
 // BlobConfig is how to reach the S3 server.
@@ -89,17 +91,35 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	return nil
 }
 
-// Get opens the object under key.
+// Get opens the object under key; a missing one is applicants.ErrNotFound.
 func (b *Blobs) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	obj, err := b.client.GetObject(ctx, b.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("storage: get %s: %w", key, err)
+		return nil, blobError("get", key, err)
 	}
 	if _, err := obj.Stat(); err != nil {
 		obj.Close()
-		return nil, fmt.Errorf("storage: get %s: %w", key, err)
+		return nil, blobError("get", key, err)
 	}
 	return obj, nil
+}
+
+// Stat checks that the object under key is there, without opening it; a
+// missing one is applicants.ErrNotFound.
+func (b *Blobs) Stat(ctx context.Context, key string) error {
+	if _, err := b.client.StatObject(ctx, b.bucket, key, minio.StatObjectOptions{}); err != nil {
+		return blobError("stat", key, err)
+	}
+	return nil
+}
+
+// blobError wraps an S3 error, telling a missing object from a server
+// that does not answer.
+func blobError(op, key string, err error) error {
+	if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+		err = applicants.ErrNotFound
+	}
+	return fmt.Errorf("storage: %s %s: %w", op, key, err)
 }
 
 // Remove deletes the object under key.

@@ -190,6 +190,13 @@ var migrations = []migration{
 		}
 		return d.indexes(ctx, colOutbox, mongo.IndexModel{Keys: bson.D{{Key: "tag", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("tag_status")})
 	}},
+	{"attachment references", func(ctx context.Context, d *DB) error {
+		err := d.indexes(ctx, colApplications, mongo.IndexModel{Keys: bson.D{{Key: "attachments", Value: 1}}, Options: options.Index().SetName("attachments")})
+		if err != nil {
+			return err
+		}
+		return d.indexes(ctx, colVersions, mongo.IndexModel{Keys: bson.D{{Key: "attachments.id", Value: 1}}, Options: options.Index().SetName("attachments_id")})
+	}},
 }
 
 func (d *DB) indexes(ctx context.Context, col string, models ...mongo.IndexModel) error {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/applicants"
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
@@ -314,11 +315,25 @@ func TestBlobs(t *testing.T) {
 	if !bytes.Equal(got, []byte(body)) {
 		t.Fatal("object changed in transit")
 	}
+	if err := b.Stat(ctx, "a/b"); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.Remove(ctx, "a/b"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Get(ctx, "a/b"); err == nil {
-		t.Fatal("removed object still readable")
+	if _, err := b.Get(ctx, "a/b"); !errors.Is(err, applicants.ErrNotFound) {
+		t.Fatalf("removed object: %v", err)
+	}
+	if err := b.Stat(ctx, "a/b"); !errors.Is(err, applicants.ErrNotFound) {
+		t.Fatalf("removed object: %v", err)
+	}
+	// A bucket that is not there is a storage that does not answer, not a
+	// missing file.
+	if err := b.Destroy(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Stat(ctx, "a/b"); err == nil || errors.Is(err, applicants.ErrNotFound) {
+		t.Fatalf("stat in a missing bucket: %v", err)
 	}
 }
 

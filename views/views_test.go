@@ -73,7 +73,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"password.error.same_as_temp", "password.error.current", "password.error.mismatch", "form.error.invalid",
 		"profile.error.postal_code_format", "profile.error.phone_format", "login.error", "login.expired",
 		"account.error.same_email", "mail.email_change.subject", "mail.email_change.body", "mail.email_change_old.subject",
-		"mail.email_change_old.body", "mail.email_changed.subject", "mail.email_changed.body", "email_change.done", "delete.done"} {
+		"mail.email_change_old.body", "mail.email_changed.subject", "mail.email_changed.body", "email_change.done", "delete.done",
+		"export.unavailable_title", "export.unavailable_text", "export.missing_text"} {
 		used = append(used, k)
 	}
 	for _, k := range []string{"required", "choice", "number", "too_long"} {

@@ -40,7 +40,7 @@ type Config struct {
 	SupportEmail   string
 	TrustedProxies []string
 	BodyLimit      int
-	UploadDir      string
+	UploadDir      string // where uploads in progress are spooled; emptied at start
 	ReadTimeout    time.Duration
 	RequestTimeout time.Duration
 	WriteTimeout   time.Duration
@@ -208,10 +208,9 @@ func loadConfig(lookup env) (Config, error) {
 	}
 	// Five attachments of 5 MiB and the form around them.
 	c.BodyLimit = integer("PORTAL_BODY_LIMIT", 27<<20, 1024, 1<<30)
-	// Each instance needs a folder of its own: it is emptied at start.
-	c.UploadDir = str("PORTAL_UPLOAD_DIR", filepath.Join(os.TempDir(), "portal-uploads"))
-	if !filepath.IsAbs(c.UploadDir) {
-		bad("PORTAL_UPLOAD_DIR", "want an absolute path, got %q", c.UploadDir)
+	c.UploadDir = filepath.Clean(str("PORTAL_UPLOAD_DIR", filepath.Join(os.TempDir(), "portal-uploads")))
+	if !filepath.IsAbs(c.UploadDir) || c.UploadDir == filepath.Dir(c.UploadDir) || c.UploadDir == filepath.Clean(os.TempDir()) {
+		bad("PORTAL_UPLOAD_DIR", "want an absolute path of a folder of the portal's own (it is emptied at start), got %q", c.UploadDir)
 	}
 	c.ReadTimeout = duration("PORTAL_READ_TIMEOUT", 15*time.Second)
 	c.WriteTimeout = duration("PORTAL_WRITE_TIMEOUT", 30*time.Second)

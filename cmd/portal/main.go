@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -175,6 +174,14 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 }
 
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	removed, release, err := prepareUploads(cfg.UploadDir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if removed > 0 {
+		log.Info("unfinished uploads removed", "count", removed)
+	}
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -190,11 +197,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 
-	if n, err := clearUploads(cfg.UploadDir, time.Now()); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("uploads left by an earlier run removed", "count", n)
-	}
 	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
 	outbox := mail.NewOutbox(db.Outbox(), time.Now)
 	locales, err := views.LoadLocales()
@@ -214,6 +216,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	applying := &applicants.Applying{Apps: db.Applications(), Accounts: db.Accounts(), Files: files, Mailer: outbox,
 		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
+	accounts.Drafts = applying
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
 	app, err := handlers.New(handlers.Config{
@@ -249,23 +252,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		close(workerDone)
 		log.Warn("no SMTP server configured: e-mail stays in the outbox (see /dev/mail)")
 	}
-
-	go func() { // the upload folder is this machine's, so every instance clears its own
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-work.Done():
-				return
-			case <-t.C:
-				if n, err := clearUploads(cfg.UploadDir, time.Now()); err != nil {
-					log.Warn("clearing the upload folder", "err", err)
-				} else if n > 0 {
-					log.Info("uploads left behind removed", "count", n)
-				}
-			}
-		}
-	}()
 
 	go func() { // the first dispatch then finds the subscriptions in memory
 		if err := alertService.Refresh(work); err != nil && work.Err() == nil {
@@ -305,8 +291,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", alertService.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", alertService.RemoveStale)},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
-			records, objects, err := files.Sweep(ctx, 24*time.Hour)
-			log.Info("attachment leftovers removed", "records", records, "objects", objects)
+			n, err := files.Sweep(ctx, 24*time.Hour)
+			log.Info("attachment leftovers removed", "pending", n.Pending, "unlinked", n.Unlinked, "objects", n.Objects)
 			return err
 		}},
 	} {
@@ -345,31 +331,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// clearUploads makes the folder where uploads wait while they are checked
-// and removes what is older than any upload can take: files an instance
-// left behind when it stopped abruptly. Instances may share the folder.
-func clearUploads(dir string, now time.Time) (int, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return 0, fmt.Errorf("upload folder: %w", err)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, fmt.Errorf("upload folder: %w", err)
-	}
-	removed := 0
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil || info.ModTime().After(now.Add(-handlers.UploadLifetime)) {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return removed, fmt.Errorf("upload folder: %w", err)
-		}
-		removed++
-	}
-	return removed, nil
 }
 
 // newAlerts builds the job-alert service.
