@@ -59,7 +59,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.unavailable", "error.unavailable_text"
 	}
 	if code >= 500 {
-		h.deps.Log.Error("request failed", "request_id", requestIDOf(c), "path", c.Path(), "err", err)
+		h.deps.Log.Error("request failed", "request_id", requestIDOf(c), "path", loggedPath(c), "err", err)
 	}
 	c.Status(code)
 	if localizer(c) == nil { // failed before the locale middleware

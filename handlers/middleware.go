@@ -52,9 +52,38 @@ func (h *handler) accessLog(c *fiber.Ctx) error {
 	if c.Path() == "/healthz" || c.Path() == "/readyz" || strings.HasPrefix(c.Path(), "/static/") {
 		return nil
 	}
-	h.deps.Log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+	h.deps.Log.Info("request", "method", c.Method(), "path", loggedPath(c), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", requestIDOf(c), "ip", h.clientIP(c))
 	return nil
+}
+
+// loggedParams are the route parameters the log may show; any other (a
+// confirmation token, a link's signature, a feed's secret name) is logged
+// by its name only.
+var loggedParams = map[string]bool{"ref": true, "id": true, "att": true, "lang": true, "format": true}
+
+// loggedPath is the request's path with the secrets of links taken out.
+// A path that matched no route is logged by its first segment only, as it
+// may be a link with a token that was cut or mistyped.
+func loggedPath(c *fiber.Ctx) string {
+	r := c.Route()
+	if r == nil || len(r.Params) == 0 || !strings.Contains(r.Path, ":") {
+		if r != nil && (r.Path == "/" || strings.HasSuffix(r.Path, "*")) && c.Path() != "/" {
+			first, _, _ := strings.Cut(strings.TrimPrefix(c.Path(), "/"), "/")
+			return "/" + first + "/…"
+		}
+		return c.Path()
+	}
+	segments := strings.Split(r.Path, "/")
+	for i, seg := range segments {
+		if name, ok := strings.CutPrefix(seg, ":"); ok {
+			name = strings.TrimSuffix(name, "?")
+			if loggedParams[name] {
+				segments[i] = c.Params(name)
+			}
+		}
+	}
+	return strings.Join(segments, "/")
 }
 
 func (h *handler) logPanic(c *fiber.Ctx, e any) {

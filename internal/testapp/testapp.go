@@ -37,6 +37,7 @@ type Options struct {
 	TrustedProxies []string
 	BaseURL        string          // default https://jobb.example.se
 	Log            io.Writer       // default: nothing logged
+	LogRequests    bool            // log every request, not only warnings
 	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
 	BodyLimit      int             // zero: room for five 5 MiB attachments
 	RequestTimeout time.Duration   // zero: the portal's default
@@ -123,7 +124,11 @@ func New(t testing.TB, o Options) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
+	if o.LogRequests {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: level}))
 	p.Outbox = outbox
 	p.Alerts = &alerts.Service{
 		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),

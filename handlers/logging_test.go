@@ -1,0 +1,59 @@
+package handlers_test
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+
+	"portal/internal/testapp"
+)
+
+// syncBuffer is a log that requests may write at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The access log shows what was asked for, never the secret of a link:
+// confirmation tokens, signatures and feed names are logged by name.
+func TestAccessLogLeavesOutTheSecretsOfLinks(t *testing.T) {
+	var log syncBuffer
+	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 5, Log: &log, LogRequests: true})
+	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	secret := "5ecre7" + strings.Repeat("ab", 13)
+	for _, path := range []string{
+		"/bevakning/bekrafta/" + secret,
+		"/bevakning/0123456789abcdef01234567/avsluta/" + secret,
+		"/bevakning/0123456789abcdef01234567/andra/" + secret,
+		"/bevakning/0123456789abcdef01234567/fornya/" + secret,
+		"/bevakning/flode/" + secret + ".rss",
+		"/konto/verifiera?token=" + secret,
+		"/konto/byt-epost?token=" + secret,
+		"/bevakning/bekrafta/" + secret + "/mer",
+	} {
+		a.get(t, path)
+	}
+	a.get(t, "/jobb/"+p.Ads[0].Ref)
+	out := log.String()
+	if strings.Contains(out, "5ecre7") {
+		t.Fatalf("a secret reached the log:\n%s", out)
+	}
+	for _, want := range []string{"path=/bevakning/bekrafta/:token", "path=/bevakning/0123456789abcdef01234567/avsluta/:sig", "path=/bevakning/flode/:file", "path=/jobb/" + p.Ads[0].Ref} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+}
