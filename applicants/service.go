@@ -119,10 +119,14 @@ type Registration struct {
 	Consent  bool
 	Lang     string
 	IP       string
+	Next     string // a path of the portal to go on to once logged in
 }
 
-// Register creates an account and sends the link that verifies the address.
-func (s *Service) Register(ctx context.Context, r Registration) (Account, error) {
+// Register creates an account and sends the link that verifies the
+// address. For an address that already has an account nothing is created:
+// its owner is told by mail instead, and the caller cannot tell the two
+// apart, so the form reveals no one's address.
+func (s *Service) Register(ctx context.Context, r Registration) error {
 	email := NormalizeEmail(r.Email)
 	var errs problems
 	if !ValidEmail(email) {
@@ -135,34 +139,55 @@ func (s *Service) Register(ctx context.Context, r Registration) (Account, error)
 		errs.add("consent", "account.error.consent")
 	}
 	if err := errs.err(); err != nil {
-		return Account{}, err
+		return err
 	}
-	hash, err := s.Hasher.Hash(r.Password)
+	hash, err := s.Hasher.Hash(r.Password) // the same work either way
 	if err != nil {
-		return Account{}, err
+		return err
 	}
 	now := s.Now()
 	a := Account{Email: email, PasswordHash: hash, ConsentVersion: ConsentVersion, ConsentAt: now,
 		CreatedAt: now, PasswordChangedAt: now, Profile: Profile{Country: "Sverige"}}
 	id, err := s.Store.CreateAccount(ctx, a)
 	if errors.Is(err, ErrEmailTaken) {
-		return Account{}, &ValidationError{Fields: []FieldError{{"email", "account.error.taken"}}}
+		return s.tellOwner(ctx, email, r.Lang)
 	}
 	if err != nil {
-		return Account{}, err
+		return err
 	}
 	a.ID = id
 	s.event(ctx, id, EventRegistered, r.IP)
-	return a, s.SendVerification(ctx, a, r.Lang)
+	return s.sendVerification(ctx, a, r.Lang, r.Next)
+}
+
+// tellOwner tells the owner of an address that someone tried to register
+// it, at most a few times a day.
+func (s *Service) tellOwner(ctx context.Context, email, lang string) error {
+	n, _, err := s.Counter.Hit(ctx, "register-taken:"+email, 24*time.Hour, s.Now())
+	if err != nil || n > s.Limits.ResetsPerEmail {
+		return err
+	}
+	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.register_taken.subject"),
+		Text: t("mail.register_taken.body", s.BaseURL+"/logga-in", s.BaseURL+"/glomt-losenord")})
 }
 
 // SendVerification e-mails a new link that confirms the address.
 func (s *Service) SendVerification(ctx context.Context, a Account, lang string) error {
+	return s.sendVerification(ctx, a, lang, "")
+}
+
+// sendVerification e-mails a link that confirms the address and, after
+// logging in, leads on to next.
+func (s *Service) sendVerification(ctx context.Context, a Account, lang, next string) error {
 	token := tokens.New(32)
 	if err := s.Store.SetVerifyToken(ctx, a.ID, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
 	link := s.BaseURL + "/konto/verifiera?token=" + url.QueryEscape(token)
+	if next != "" {
+		link += "&next=" + url.QueryEscape(next)
+	}
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
 	return s.Mailer.Send(ctx, mail.Message{
 		To: a.Email, Subject: t("mail.verify.subject"),

@@ -42,9 +42,32 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 			chromedp.SendKeys("#password", pw, chromedp.ByID),
 			chromedp.Click("#consent", chromedp.ByID),
 			chromedp.Submit("#email", chromedp.ByID),
-			chromedp.WaitVisible("#first_name", chromedp.ByID))
+			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
+		sent := text(t, ctx, "main")
 		link := verifyPath.FindString(p.latestMail(t, email).Text)
 		step("verified", chromedp.Navigate(p.URL+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
+		step("logged in after confirming",
+			chromedp.Click("main p a", chromedp.ByQuery),
+			chromedp.WaitVisible("#password", chromedp.ByID),
+			chromedp.SendKeys("#email", email, chromedp.ByID),
+			chromedp.SendKeys("#password", pw, chromedp.ByID),
+			chromedp.Submit("#email", chromedp.ByID),
+			chromedp.WaitVisible("#first_name", chromedp.ByID))
+		// Registering a taken address answers the same; the owner is told.
+		step("registered again",
+			chromedp.Navigate(p.URL+"/konto/ny"),
+			chromedp.WaitVisible("#email", chromedp.ByID),
+			chromedp.SendKeys("#email", email, chromedp.ByID),
+			chromedp.SendKeys("#password", "ett annat långt lösenord "+lang, chromedp.ByID),
+			chromedp.Click("#consent", chromedp.ByID),
+			chromedp.Submit("#email", chromedp.ByID),
+			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
+		if again := text(t, ctx, "main"); again != sent {
+			t.Fatalf("%s: a taken address answers %q, a free one %q", lang, again, sent)
+		}
+		if m := p.latestMail(t, email); !strings.Contains(m.Text, "/glomt-losenord") {
+			t.Fatalf("%s: the owner was not told: %s", lang, m.Subject)
+		}
 		step("logout page", chromedp.Navigate(p.URL+"/logga-ut"), chromedp.WaitVisible("form button", chromedp.ByQuery))
 		step("logged out", chromedp.Click("form button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		step("forgot page", chromedp.Navigate(p.URL+"/glomt-losenord"), chromedp.WaitVisible("#email", chromedp.ByID))
@@ -101,7 +124,7 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 // loginAs registers an account on p and logs the browser in with it.
 func loginAs(t *testing.T, ctx context.Context, p *portal, email, pw string) {
 	t.Helper()
-	if _, err := p.Accounts.Register(context.Background(), applicants.Registration{Email: email, Password: pw, Consent: true, Lang: "sv"}); err != nil {
+	if err := p.Accounts.Register(context.Background(), applicants.Registration{Email: email, Password: pw, Consent: true, Lang: "sv"}); err != nil {
 		t.Fatal(err)
 	}
 	err := chromedp.Run(ctx,

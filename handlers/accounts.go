@@ -143,22 +143,20 @@ func (h *handler) showRegister(c *fiber.Ctx) error {
 
 func (h *handler) register(c *fiber.Ctx) error {
 	f := form(c, "email", "password", "consent", "next")
-	acc, err := h.deps.Accounts.Register(c.UserContext(), applicants.Registration{
-		Email: f["email"], Password: f["password"], Consent: f["consent"] == "1", Lang: localizer(c).Lang, IP: h.clientIP(c),
+	next := localPathOrEmpty(f["next"])
+	err := h.deps.Accounts.Register(c.UserContext(), applicants.Registration{
+		Email: f["email"], Password: f["password"], Consent: f["consent"] == "1", Lang: localizer(c).Lang, IP: h.clientIP(c), Next: next,
 	})
 	if errs, ok := fieldErrors(err); ok {
-		return h.formPage(c, "account/register", "register.title", fiber.Map{"Form": f, "Errors": errs, "Next": localPathOrEmpty(f["next"])})
+		return h.formPage(c, "account/register", "register.title", fiber.Map{"Form": f, "Errors": errs, "Next": next})
 	}
 	if err != nil {
 		return err
 	}
-	if err := h.logIn(c, acc.ID, false, false); err != nil {
-		return err
-	}
-	if next := localPathOrEmpty(f["next"]); next != "" {
-		return c.Redirect(next, fiber.StatusSeeOther)
-	}
-	return c.Redirect("/mina-uppgifter?ny=1", fiber.StatusSeeOther)
+	// The same page whether the address was free or taken: its owner, if
+	// any, learns of it by mail.
+	return h.formPage(c, "account/registered", "register.sent_heading", fiber.Map{
+		"Email": applicants.NormalizeEmail(f["email"]), "Next": url.QueryEscape(next)})
 }
 
 func (h *handler) verifyEmail(c *fiber.Ctx) error {
@@ -169,6 +167,9 @@ func (h *handler) verifyEmail(c *fiber.Ctx) error {
 	}
 	if !ok {
 		return h.message(c, fiber.StatusBadRequest, "", "verify.title", "verify.bad", false, "/mina-uppgifter", "verify.to_profile")
+	}
+	if next := localPathOrEmpty(c.Query("next")); next != "" {
+		return h.message(c, fiber.StatusOK, "", "verify.title", "verify.done", true, "/logga-in?next="+url.QueryEscape(next), "verify.to_next")
 	}
 	return h.message(c, fiber.StatusOK, "", "verify.title", "verify.done", true, "/mina-uppgifter", "verify.to_profile")
 }

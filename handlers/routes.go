@@ -53,7 +53,7 @@ type Storage = fiber.Storage
 
 // Accounts is what the account pages need.
 type Accounts interface {
-	Register(ctx context.Context, r applicants.Registration) (applicants.Account, error)
+	Register(ctx context.Context, r applicants.Registration) error
 	SendVerification(ctx context.Context, a applicants.Account, lang string) error
 	Verify(ctx context.Context, token string) (applicants.Account, error)
 	Login(ctx context.Context, email, password, ip string) (applicants.Account, bool, error)
