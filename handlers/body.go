@@ -31,10 +31,9 @@ const (
 	// maxParts bounds the parts of an upload form: a full batch of files,
 	// one more to tell that it was too many, and a few fields.
 	maxParts = applicants.MaxBatch + 4
-	// An upload must keep moving: each read gets uploadIdle, and the whole
-	// body uploadMax. A full batch (5 × 5 MB) within uploadMax needs about
-	// 30 kB/s, a slow mobile line.
-	uploadIdle  = 30 * time.Second
+	// An upload must keep moving: each read gets Config.UploadIdle (30 s
+	// unless set), and the whole body uploadMax. A full batch (5 × 5 MB)
+	// within uploadMax needs about 30 kB/s, a slow mobile line.
 	uploadStart = 60 * time.Second
 	uploadMax   = 15 * time.Minute
 )
@@ -50,8 +49,8 @@ var (
 // headerReceived gives the server the rules of a request once its header
 // is read: uploads get time to arrive, every other body the usual limit.
 func (h *handler) headerReceived(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if uploadPath.Match(header.RequestURI()) || uploadPath.Match(trimQuery(header.RequestURI())) {
-		return fasthttp.RequestConfig{ReadTimeout: uploadStart}
+	if uploadPath.Match(trimQuery(header.RequestURI())) {
+		return fasthttp.RequestConfig{ReadTimeout: max(uploadStart, h.cfg.ReadTimeout)}
 	}
 	return fasthttp.RequestConfig{}
 }
@@ -97,19 +96,20 @@ func (h *handler) bodyReader(c *fiber.Ctx) io.Reader {
 	if !uploadPath.MatchString(c.Path()) {
 		return r
 	}
-	return &progressReader{r: r, conn: c.Context().Conn(), end: time.Now().Add(uploadMax)}
+	return &progressReader{r: r, conn: c.Context().Conn(), idle: h.cfg.UploadIdle, end: time.Now().Add(uploadMax)}
 }
 
 type progressReader struct {
 	r    io.Reader
 	conn net.Conn
+	idle time.Duration
 	end  time.Time
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 && p.conn != nil {
-		_ = p.conn.SetReadDeadline(minTime(time.Now().Add(uploadIdle), p.end))
+		_ = p.conn.SetReadDeadline(minTime(time.Now().Add(p.idle), p.end))
 	}
 	return n, err
 }

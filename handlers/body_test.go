@@ -1,15 +1,19 @@
 package handlers_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"portal/internal/testapp"
 )
@@ -150,5 +154,83 @@ func TestUploadPartsAreCapped(t *testing.T) {
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	if res := v.send(req); res.StatusCode != 413 {
 		t.Fatalf("form of 40 parts: %d", res.StatusCode)
+	}
+}
+
+// sendSlowly writes an upload of the file over a raw connection, chunk by
+// chunk with a pause after each, stalling for stall after half the body;
+// it returns the portal's answer.
+func sendSlowly(t *testing.T, base string, v *visitor, path string, file []byte, chunk int, pause, stall time.Duration) *http.Response {
+	t.Helper()
+	page := v.get(path)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("_csrf", csrfField.FindStringSubmatch(page.body)[1])
+	fw, _ := w.CreateFormFile("files", "langsam.pdf")
+	_, _ = fw.Write(file)
+	_ = w.Close()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var head strings.Builder
+	fmt.Fprintf(&head, "POST %s HTTP/1.1\r\nHost: jobb.example.se\r\nContent-Type: %s\r\nContent-Length: %d\r\n", path, w.FormDataContentType(), body.Len())
+	for k, val := range v.cookies {
+		fmt.Fprintf(&head, "Cookie: %s=%s\r\n", k, val)
+	}
+	head.WriteString("\r\n")
+	if _, err := conn.Write([]byte(head.String())); err != nil {
+		t.Fatal(err)
+	}
+	b := body.Bytes()
+	for i := 0; i < len(b); i += chunk {
+		if _, err := conn.Write(b[i:min(i+chunk, len(b))]); err != nil {
+			break // the portal gave up on the upload; its answer is waiting
+		}
+		time.Sleep(pause)
+		if stall > 0 && i >= len(b)/2 {
+			time.Sleep(stall)
+			break
+		}
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// An upload over a slow line gets through as long as it keeps moving,
+// however much longer than the server's read timeout it takes; one that
+// stalls is cut with a page that says why and what speed is needed.
+func TestSlowUploads(t *testing.T) {
+	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, ReadTimeout: time.Second, UploadIdle: time.Second})
+	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	base := p.Serve(t)
+	v := verifiedApplicant(t, a, "langsam@example.se")
+	ad := openAdWithQuestions(t, a)
+	files := strings.TrimSuffix(v.startApplication(ad).Header.Get("Location"), "/fragor") + "/bilagor"
+	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf = append(pdf, bytes.Repeat([]byte("\n"), 60<<10)...)
+
+	// About 70 kB in 2.5 s: past the read timeout, never still for long.
+	start := time.Now()
+	res := sendSlowly(t, base, v, files, pdf, 4<<10, 150*time.Millisecond, 0)
+	if took := time.Since(start); res.StatusCode != 303 || took < 2*time.Second {
+		t.Fatalf("steady slow upload: %d after %s", res.StatusCode, took)
+	}
+	if page := v.get(files); !strings.Contains(page.body, "langsam.pdf") {
+		t.Fatal("the slow upload was not kept")
+	}
+
+	res = sendSlowly(t, base, v, files, pdf, 4<<10, 10*time.Millisecond, 3*time.Second)
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(b), "Uppladdningen tog för lång tid") || !strings.Contains(string(b), "30 kB/s") {
+		t.Fatalf("stalled upload: %d\n%s", res.StatusCode, b)
+	}
+	if left, _ := os.ReadDir(p.UploadDir); len(left) != 0 {
+		t.Fatalf("%d temporary files left", len(left))
 	}
 }

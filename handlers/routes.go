@@ -139,6 +139,7 @@ type Config struct {
 	SigningKey     []byte // keys the forms' tokens
 	ReadTimeout    time.Duration
 	RequestTimeout time.Duration // for the work of a request; uploads get uploadMax more
+	UploadIdle     time.Duration // longest wait for more of an upload
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
 	TrustedProxies []string
@@ -184,6 +185,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	trusted, err := parseProxies(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.UploadIdle <= 0 {
+		cfg.UploadIdle = 30 * time.Second
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 20 * time.Second

@@ -41,6 +41,8 @@ type Options struct {
 	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
 	BodyLimit      int             // zero: room for five 5 MiB attachments
 	RequestTimeout time.Duration   // zero: the portal's default
+	ReadTimeout    time.Duration   // zero: 10 s
+	UploadIdle     time.Duration   // zero: the portal's default
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -119,6 +121,9 @@ func New(t testing.TB, o Options) *Portal {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 27 << 20
 	}
+	if o.ReadTimeout == 0 {
+		o.ReadTimeout = 10 * time.Second
+	}
 	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: o.Sessions, Now: p.Now}
 	mails, err := views.NewMails(locales, "Exempelkommunen")
 	if err != nil {
@@ -138,7 +143,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.UploadDir = t.TempDir()
 	app, err := handlers.New(handlers.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
-		BodyLimit: o.BodyLimit, RequestTimeout: o.RequestTimeout, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
+		BodyLimit: o.BodyLimit, RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		TrustedProxies: o.TrustedProxies, SigningKey: SigningKey, UploadDir: p.UploadDir,
 	}, handlers.Deps{
 		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
