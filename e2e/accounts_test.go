@@ -193,3 +193,60 @@ func TestSessionTimeoutEnds(t *testing.T) {
 		t.Fatalf("not back where the applicant was: %s %v", loc, err)
 	}
 }
+
+// The forms of My details in a browser, over HTTPS in the production
+// configuration, in Swedish and English with axe on every page: a new
+// confirmation link, a new password, a new address confirmed by the button
+// its link leads to, a deletion planned and kept, and a deletion.
+func TestMyDetailsFormsInTheBrowser(t *testing.T) {
+	p := startPortal(t)
+	ctx := browser(t)
+	for _, lang := range []string{"sv", "en"} {
+		email, pw := "detaljer."+lang+"@example.se", "en lång mening om mina uppgifter "+lang
+		loginAs(t, ctx, p, email, pw)
+		step := stepper(t, ctx, lang)
+		step("my details", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/mina-uppgifter"), chromedp.WaitVisible("#current", chromedp.ByID))
+		step("confirmation sent again",
+			chromedp.Click(`form[action="/konto/verifiera/skicka"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
+		step("wrong current password",
+			chromedp.SendKeys("#current", "inte mitt lösenord alls", chromedp.ByID),
+			chromedp.SendKeys("#password", pw+" och mer", chromedp.ByID),
+			chromedp.Click(`form[action="/mina-uppgifter/losenord"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#current-error", chromedp.ByID))
+		pw += " och mer"
+		step("password changed",
+			chromedp.SendKeys("#current", strings.TrimSuffix(pw, " och mer"), chromedp.ByID),
+			chromedp.SendKeys("#password", pw, chromedp.ByID),
+			chromedp.Click(`form[action="/mina-uppgifter/losenord"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
+		newEmail := "ny." + email
+		step("address change sent",
+			chromedp.SendKeys("#new_email", newEmail, chromedp.ByID),
+			chromedp.SendKeys("#email_password", pw, chromedp.ByID),
+			chromedp.Click(`form[action="/mina-uppgifter/e-post"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
+		link := regexp.MustCompile(`/konto/byt-epost\?token=[0-9a-f]+`).FindString(p.latestMail(t, newEmail).Text)
+		step("address change confirm page", chromedp.Navigate(p.URL+link), chromedp.WaitVisible("main form button", chromedp.ByQuery))
+		step("address changed", chromedp.Click("main form button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
+		if _, err := p.DB.Accounts().AccountByEmail(context.Background(), newEmail); err != nil {
+			t.Fatalf("%s: address not changed: %v", lang, err)
+		}
+		// A deletion planned for later (as the two-year rule can demand) is kept.
+		acc, _ := p.DB.Accounts().AccountByEmail(context.Background(), newEmail)
+		if err := p.DB.Accounts().ScheduleDeletion(context.Background(), acc.ID, time.Now().Add(400*24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		step("deletion planned", chromedp.Navigate(p.URL+"/mina-uppgifter"), chromedp.WaitVisible(`form[action="/mina-uppgifter/radera/avbryt"] button`, chromedp.ByQuery))
+		step("deletion kept",
+			chromedp.Click(`form[action="/mina-uppgifter/radera/avbryt"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#delete_password", chromedp.ByID))
+		step("deleted",
+			chromedp.SendKeys("#delete_password", pw, chromedp.ByID),
+			chromedp.Click(`form[action="/mina-uppgifter/radera"] button`, chromedp.ByQuery),
+			chromedp.WaitNotPresent("#delete_password", chromedp.ByID))
+		if _, err := p.DB.Accounts().AccountByEmail(context.Background(), newEmail); err == nil {
+			t.Fatalf("%s: the account is still there", lang)
+		}
+	}
+}
