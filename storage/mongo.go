@@ -188,9 +188,14 @@ var migrations = []migration{
 	}},
 }
 
+// indexes creates the indexes one at a time: FerretDB v1 drops the
+// connection when one call asks again for several indexes that exist, as a
+// step run a second time does.
 func (d *DB) indexes(ctx context.Context, col string, models ...mongo.IndexModel) error {
-	if _, err := d.c(col).Indexes().CreateMany(ctx, models); err != nil {
-		return fmt.Errorf("storage: indexes of %s: %w", col, err)
+	for _, m := range models {
+		if _, err := d.c(col).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("storage: indexes of %s: %w", col, err)
+		}
 	}
 	return nil
 }
