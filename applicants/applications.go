@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,10 +34,18 @@ var (
 	ErrClosed     = errors.New("applicants: the last application day has passed")
 	ErrUnverified = errors.New("applicants: the e-mail address is not confirmed")
 	ErrIncomplete = errors.New("applicants: required answers are missing")
+	// ErrConflict is returned when answers were saved in another window
+	// since the form was filled in, and the two disagree.
+	ErrConflict = errors.New("applicants: the application was changed in another window")
 )
 
+// RevisionField is the form field that carries the revision of the answers
+// a questions form was filled in from.
+const RevisionField = "rev"
+
 // Application is one applicant's application to one ad: the working copy
-// the form edits, and the number of versions submitted so far.
+// the form edits, and the number of versions submitted so far. The files
+// of the working copy are the attachment records that name it.
 type Application struct {
 	ID          string
 	Applicant   string
@@ -45,7 +55,7 @@ type Application struct {
 	Status      string
 	Step        string
 	Answers     jobs.Answers
-	Attachments []string // attachment ids, in upload order
+	Rev         int // the revision of the answers: 0 as created, one more at each save
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -64,18 +74,34 @@ type Version struct {
 	Attachments []Attachment `json:"files"`
 }
 
-// ApplicationStore keeps applications and their versions.
+// ApplicationStore keeps applications, their answers and their versions.
+//
+// Requests from two windows may change one application at the same time,
+// and FerretDB v1 applies an update by reading the document and writing it
+// back, so a targeted $set or $push can still undo another. Nothing that
+// competes is therefore an update of the application document: answers are
+// saved as revisions, each a document whose _id is the application id and
+// the revision number, so of two saves from one revision only one goes in
+// and the other learns of it; each file is a record of its own (see
+// AttachmentStore). The application document changes only when it is
+// submitted or withdrawn.
 type ApplicationStore interface {
 	// CreateApplication stores a new draft; a second one for the same
-	// applicant and ad collides on a unique index and returns ErrEmailTaken's
-	// sibling ErrExists.
+	// applicant and ad collides on a unique index and returns ErrExists.
 	CreateApplication(ctx context.Context, a Application) (string, error)
+	// ApplicationFor and ApplicationByID return an application with its
+	// latest answers.
 	ApplicationFor(ctx context.Context, applicant, adRef string) (Application, error)
 	ApplicationByID(ctx context.Context, id string) (Application, error)
-	SaveWorkingCopy(ctx context.Context, a Application) error
-	// MarkSubmitted sets version n in one update whose filter holds the
-	// deadline: after it, nothing matches and ErrClosed is returned.
-	MarkSubmitted(ctx context.Context, id string, n int, now time.Time) error
+	// AnswersAt returns the answers of one revision, or ErrNotFound.
+	AnswersAt(ctx context.Context, id string, rev int) (jobs.Answers, error)
+	// SaveAnswers stores answers and step as revision rev, or returns
+	// ErrConflict when that revision exists already.
+	SaveAnswers(ctx context.Context, id string, rev int, answers jobs.Answers, step string, at time.Time) error
+	// MarkSubmitted sets version n, made of answers revision rev, in one
+	// update whose filter holds the deadline: after it, nothing matches
+	// and ErrClosed is returned.
+	MarkSubmitted(ctx context.Context, id string, n, rev int, now time.Time) error
 	// AddVersion records a submitted version; the id of application and
 	// number is unique, so a version is recorded once.
 	AddVersion(ctx context.Context, id string, v Version) error
@@ -139,19 +165,95 @@ func (s *Applying) Get(ctx context.Context, applicant, id string) (Application, 
 	return a, nil
 }
 
+// saveTries bounds how often a save is merged again with answers another
+// window saved meanwhile.
+const saveTries = 5
+
 // SaveAnswers keeps what was typed, even with mistakes, so nothing is lost,
 // and reports the mistakes. Without mistakes the form moves on to next.
+//
+// The form's RevisionField names the revision it was filled in from (none:
+// the revision of a). Answers saved from another window since then are
+// merged question by question: what this form left as it was takes the
+// other window's answer. A question both changed, differently, is a
+// conflict: nothing is saved, ErrConflict is returned with the latest
+// application and those questions, and saving the form again keeps it.
 func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
 	if !a.Open(s.Now()) {
 		return a, nil, ErrClosed
 	}
-	answers, errs := jobs.CheckAnswers(questions, form)
-	a.Answers = answers
-	if len(errs) == 0 {
-		a.Step = next
+	base := a.Rev
+	if v := form[RevisionField]; len(v) == 1 {
+		if n, err := strconv.Atoi(v[0]); err == nil && n >= 0 {
+			base = n
+		}
 	}
-	a.UpdatedAt = s.Now()
-	return a, errs, s.Apps.SaveWorkingCopy(ctx, a)
+	mine, _ := jobs.CheckAnswers(questions, form)
+	var (
+		baseAnswers jobs.Answers
+		err         error
+	)
+	for range saveTries {
+		answers := mine
+		if a.Rev != base {
+			if baseAnswers == nil {
+				if baseAnswers, err = s.Apps.AnswersAt(ctx, a.ID, base); errors.Is(err, ErrNotFound) {
+					baseAnswers = jobs.Answers{} // unknown: every difference counts
+					base = -1
+				} else if err != nil {
+					return a, nil, err
+				}
+			}
+			var conflicts []jobs.FieldError
+			if answers, conflicts = mergeAnswers(questions, baseAnswers, a.Answers, mine, base < 0); len(conflicts) > 0 {
+				return a, conflicts, ErrConflict
+			}
+		}
+		_, errs := jobs.CheckAnswers(questions, answers.Form(questions))
+		step := a.Step
+		if len(errs) == 0 {
+			step = next
+		}
+		now := s.Now()
+		err := s.Apps.SaveAnswers(ctx, a.ID, a.Rev+1, answers, step, now)
+		if err == nil {
+			a.Answers, a.Rev, a.Step, a.UpdatedAt = answers, a.Rev+1, step, now
+			return a, errs, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return a, nil, err
+		}
+		// Another window saved first: merge with what it saved.
+		if a, err = s.Apps.ApplicationByID(ctx, a.ID); err != nil {
+			return a, nil, err
+		}
+	}
+	return a, nil, ErrConflict
+}
+
+// mergeAnswers merges mine, filled in from base, with theirs, saved since
+// from base too. It returns the merged answers, or a field error for each
+// question both changed to different answers; with unknownBase every
+// question where mine and theirs differ is such a conflict.
+func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, unknownBase bool) (jobs.Answers, []jobs.FieldError) {
+	merged := jobs.Answers{}
+	var conflicts []jobs.FieldError
+	for _, q := range questions {
+		b, t, m := base[q.ID], theirs[q.ID], mine[q.ID]
+		pick := m
+		switch {
+		case slices.Equal(m, t):
+		case !unknownBase && slices.Equal(m, b):
+			pick = t
+		case !unknownBase && slices.Equal(t, b):
+		default:
+			conflicts = append(conflicts, jobs.FieldError{Field: q.Field(), Key: "apply.error.changed_elsewhere"})
+		}
+		if len(pick) > 0 {
+			merged[q.ID] = pick
+		}
+	}
+	return merged, conflicts
 }
 
 // Upload is one file of an upload batch.
@@ -188,14 +290,16 @@ func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload
 		if _, err := u.Body.Seek(0, io.SeekStart); err != nil {
 			return a, refused, err
 		}
-		att, err := s.Files.Save(ctx, a.Applicant, a.AdRef, checked, u.Body, u.Size)
+		_, err = s.Files.Save(ctx, a.Applicant, a.AdRef, a.ID, checked, u.Body, u.Size)
+		if errors.As(err, &ferr) {
+			refused = append(refused, ferr)
+			continue
+		}
 		if err != nil {
 			return a, refused, err
 		}
-		a.Attachments = append(a.Attachments, att.ID)
 	}
-	a.UpdatedAt = s.Now()
-	return a, refused, s.Apps.SaveWorkingCopy(ctx, a)
+	return a, refused, nil
 }
 
 // RemoveFile takes an attachment off the working copy and deletes it,
@@ -204,56 +308,46 @@ func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) 
 	if !a.Open(s.Now()) {
 		return a, ErrClosed
 	}
-	kept := a.Attachments[:0:0]
-	found := false
-	for _, id := range a.Attachments {
-		if id == attID {
-			found = true
-			continue
-		}
-		kept = append(kept, id)
-	}
-	if !found {
-		return a, ErrNotFound
-	}
-	a.Attachments, a.UpdatedAt = kept, s.Now()
-	if err := s.Apps.SaveWorkingCopy(ctx, a); err != nil {
+	att, err := s.Files.Store.Attachment(ctx, attID)
+	if err != nil {
 		return a, err
+	}
+	if att.Owner != a.Applicant || att.Application != a.ID {
+		return a, ErrNotFound
 	}
 	versions, err := s.Apps.Versions(ctx, a.ID)
 	if err != nil {
 		return a, err
 	}
 	for _, v := range versions {
-		for _, att := range v.Attachments {
-			if att.ID == attID {
-				return a, nil
+		for _, f := range v.Attachments {
+			if f.ID == attID {
+				return a, s.Files.Store.Detach(ctx, attID)
 			}
 		}
 	}
 	return a, s.Files.Remove(ctx, a.Applicant, attID)
 }
 
-// AttachmentsOf returns the stored attachments of a working copy.
+// AttachmentsOf returns the stored files of a working copy, in upload order.
 func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachment, error) {
+	on, err := s.Files.Store.AttachmentsOf(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
 	var out []Attachment
-	for _, id := range a.Attachments {
-		att, err := s.Files.Store.Attachment(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			continue
+	for _, att := range on {
+		if att.State == AttachmentStored {
+			out = append(out, att)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, att)
 	}
 	return out, nil
 }
 
-// Submit sends the working copy in as the next version: the address must
-// be confirmed, required answers given and the deadline not passed. A
-// receipt listing the answers and each file's name, size and SHA-256 is
-// e-mailed.
+// Submit sends the working copy, as stored now, in as the next version: the
+// address must be confirmed, required answers given and the deadline not
+// passed. A receipt listing the answers and each file's name, size and
+// SHA-256 is e-mailed.
 func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
 	acc, err := s.Accounts.AccountByID(ctx, a.Applicant)
 	if err != nil {
@@ -261,6 +355,9 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 	}
 	if !acc.Verified() {
 		return a, ErrUnverified
+	}
+	if a, err = s.Apps.ApplicationByID(ctx, a.ID); err != nil {
+		return a, err
 	}
 	if _, errs := jobs.CheckAnswers(ad.Questions, a.Answers.Form(ad.Questions)); len(errs) > 0 {
 		return a, ErrIncomplete
@@ -274,7 +371,7 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 		return a, err
 	}
 	n := a.Version + 1
-	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, now); err != nil {
+	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, a.Rev, now); err != nil {
 		return a, err
 	}
 	if err := s.Apps.AddVersion(ctx, a.ID, Version{N: n, At: now, Answers: a.Answers, Attachments: atts}); err != nil {
@@ -312,6 +409,10 @@ func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachme
 // Withdraw withdraws a submitted application before the deadline; it stays
 // in the applicant's list, marked withdrawn.
 func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, error) {
+	a, err := s.Apps.ApplicationByID(ctx, a.ID)
+	if err != nil {
+		return a, err
+	}
 	now := s.Now()
 	if !a.Open(now) {
 		return a, ErrClosed

@@ -31,7 +31,7 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := f.Save(ctx, "owner-1", "EXK-1", checked, bytes.NewReader(pdf), int64(len(pdf)))
+	a, err := f.Save(ctx, "owner-1", "EXK-1", "app-1", checked, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestFailedSaveLeavesNothing(t *testing.T) {
 	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	pdf, _ := os.ReadFile("testdata/brev.pdf")
 	checked, _ := applicants.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
-	if _, err := f.Save(ctx, "owner-1", "EXK-1", checked, bytes.NewReader(pdf), int64(len(pdf))); err == nil {
+	if _, err := f.Save(ctx, "owner-1", "EXK-1", "app-1", checked, bytes.NewReader(pdf), int64(len(pdf))); err == nil {
 		t.Fatal("save into a missing bucket succeeded")
 	}
 	stale, _ := db.Attachments().StalePending(ctx, time.Now().Add(time.Hour))

@@ -250,6 +250,20 @@ func TestSubmitNeedsConfirmedAddress(t *testing.T) {
 	if !strings.Contains(page.body, "Bekräfta din e-postadress") || strings.Contains(page.body, `action="`+base+`/skicka"`) {
 		t.Fatal("an unconfirmed address may submit")
 	}
+	// Posted anyway, past the page that offers no button: refused.
+	res = v.post(base+"/sammanfattning", base+"/skicka", url.Values{})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Bekräfta din e-postadress med länken") {
+		t.Fatalf("submit with an unconfirmed address: %d", res.StatusCode)
+	}
+	versions, _ := a.db.Applications().Versions(context.Background(), appPath.FindStringSubmatch(loc)[1])
+	for _, m := range a.mails(t, "ny@example.se") {
+		if strings.HasPrefix(m.Subject, "Tack för din ansökan") {
+			t.Fatal("a receipt for an unconfirmed address")
+		}
+	}
+	if len(versions) != 0 {
+		t.Fatal("an unconfirmed address submitted")
+	}
 }
 
 func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
