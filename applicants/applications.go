@@ -47,10 +47,13 @@ const RevisionField = "rev"
 // the form edits, and the number of versions submitted so far. The files
 // of the working copy are the attachment records that name it.
 type Application struct {
-	ID          string
-	Applicant   string
-	AdRef       string
-	AdTitle     string
+	ID        string
+	Applicant string
+	AdRef     string
+	AdTitle   string
+	// ClosesAt is when the ad's last application day ends. The service
+	// reads it from the ad whenever it judges the deadline, so a last day
+	// moved after the application began applies to it too.
 	ClosesAt    time.Time
 	Status      string
 	Step        string
@@ -84,7 +87,7 @@ type Version struct {
 // the revision number, so of two saves from one revision only one goes in
 // and the other learns of it; each file is a record of its own (see
 // AttachmentStore). The application document changes only when it is
-// submitted or withdrawn.
+// submitted or withdrawn, and once after its ad's last day has moved.
 type ApplicationStore interface {
 	// CreateApplication stores a new draft; a second one for the same
 	// applicant and ad collides on a unique index and returns ErrExists.
@@ -98,6 +101,9 @@ type ApplicationStore interface {
 	// SaveAnswers stores answers and step as revision rev, or returns
 	// ErrConflict when that revision exists already.
 	SaveAnswers(ctx context.Context, id string, rev int, answers jobs.Answers, step string, at time.Time) error
+	// SetClosesAt records a changed closing time of the ad on the
+	// application, where MarkSubmitted and MarkWithdrawn judge it.
+	SetClosesAt(ctx context.Context, id string, closes time.Time) error
 	// MarkSubmitted sets version n, made of answers revision rev, in one
 	// update whose filter holds the deadline: after it, nothing matches
 	// and ErrClosed is returned.
@@ -111,12 +117,19 @@ type ApplicationStore interface {
 	ApplicationsOf(ctx context.Context, applicant string) ([]Application, error)
 }
 
+// AdStore reads the ads applications are made to.
+type AdStore interface {
+	// AdByRef returns the ad as it is now, or jobs.ErrNotFound.
+	AdByRef(ctx context.Context, ref string) (jobs.Ad, error)
+}
+
 // ErrExists is returned when an applicant already has an application to an ad.
 var ErrExists = errors.New("applicants: application exists")
 
 // Applying is the application service.
 type Applying struct {
 	Apps      ApplicationStore
+	Ads       AdStore
 	Accounts  Store
 	Files     *Files
 	Mailer    Mailer
@@ -130,7 +143,7 @@ type Applying struct {
 func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (Application, error) {
 	a, err := s.Apps.ApplicationFor(ctx, applicant, ad.Ref)
 	if err == nil {
-		return a, nil
+		return s.withDeadline(ctx, a)
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return Application{}, err
@@ -143,12 +156,49 @@ func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (App
 		Status: StatusDraft, Step: StepQuestions, Answers: jobs.Answers{}, CreatedAt: now, UpdatedAt: now}
 	id, err := s.Apps.CreateApplication(ctx, a)
 	if errors.Is(err, ErrExists) { // a second tab got there first
-		return s.Apps.ApplicationFor(ctx, applicant, ad.Ref)
+		if a, err = s.Apps.ApplicationFor(ctx, applicant, ad.Ref); err != nil {
+			return Application{}, err
+		}
+		return s.withDeadline(ctx, a)
 	}
 	if err != nil {
 		return Application{}, err
 	}
 	a.ID = id
+	return a, nil
+}
+
+// withDeadline sets the application's closing time from its ad as it is
+// now. An ad no longer stored leaves the time the application has.
+func (s *Applying) withDeadline(ctx context.Context, a Application) (Application, error) {
+	ad, err := s.Ads.AdByRef(ctx, a.AdRef)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return a, nil
+	}
+	if err != nil {
+		return a, err
+	}
+	a.ClosesAt = ad.ClosesAt()
+	return a, nil
+}
+
+// latest reloads the application as stored, judged by its ad's current
+// deadline, and brings the stored deadline up to date so that the filter
+// of the next write judges by it too.
+func (s *Applying) latest(ctx context.Context, id string) (Application, error) {
+	stored, err := s.Apps.ApplicationByID(ctx, id)
+	if err != nil {
+		return Application{}, err
+	}
+	a, err := s.withDeadline(ctx, stored)
+	if err != nil {
+		return a, err
+	}
+	if !a.ClosesAt.Equal(stored.ClosesAt) {
+		if err := s.Apps.SetClosesAt(ctx, id, a.ClosesAt); err != nil {
+			return a, err
+		}
+	}
 	return a, nil
 }
 
@@ -162,7 +212,7 @@ func (s *Applying) Get(ctx context.Context, applicant, id string) (Application, 
 	if a.Applicant != applicant {
 		return Application{}, ErrNotFound
 	}
-	return a, nil
+	return s.withDeadline(ctx, a)
 }
 
 // saveTries bounds how often a save is merged again with answers another
@@ -179,6 +229,10 @@ const saveTries = 5
 // conflict: nothing is saved, ErrConflict is returned with the latest
 // application and those questions, and saving the form again keeps it.
 func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
+	a, err := s.withDeadline(ctx, a)
+	if err != nil {
+		return a, nil, err
+	}
 	if !a.Open(s.Now()) {
 		return a, nil, ErrClosed
 	}
@@ -189,10 +243,7 @@ func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []j
 		}
 	}
 	mine, _ := jobs.CheckAnswers(questions, form)
-	var (
-		baseAnswers jobs.Answers
-		err         error
-	)
+	var baseAnswers jobs.Answers
 	for range saveTries {
 		answers := mine
 		if a.Rev != base {
@@ -225,6 +276,9 @@ func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []j
 		}
 		// Another window saved first: merge with what it saved.
 		if a, err = s.Apps.ApplicationByID(ctx, a.ID); err != nil {
+			return a, nil, err
+		}
+		if a, err = s.withDeadline(ctx, a); err != nil {
 			return a, nil, err
 		}
 	}
@@ -270,6 +324,10 @@ type Upload struct {
 // AddFiles checks every file of a batch and stores those that pass; it
 // returns an error for each file refused, naming the file and the rule.
 func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload) (Application, []*FileError, error) {
+	a, err := s.withDeadline(ctx, a)
+	if err != nil {
+		return a, nil, err
+	}
 	if !a.Open(s.Now()) {
 		return a, nil, ErrClosed
 	}
@@ -305,6 +363,10 @@ func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload
 // RemoveFile takes an attachment off the working copy and deletes it,
 // unless a submitted version names it: that one stays on record.
 func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) (Application, error) {
+	a, err := s.withDeadline(ctx, a)
+	if err != nil {
+		return a, err
+	}
 	if !a.Open(s.Now()) {
 		return a, ErrClosed
 	}
@@ -345,9 +407,9 @@ func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachme
 }
 
 // Submit sends the working copy, as stored now, in as the next version: the
-// address must be confirmed, required answers given and the deadline not
-// passed. A receipt listing the answers and each file's name, size and
-// SHA-256 is e-mailed.
+// address must be confirmed, required answers given and the ad's last day,
+// as the ad has it now, not passed. A receipt listing the answers and each
+// file's name, size and SHA-256 is e-mailed.
 func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
 	acc, err := s.Accounts.AccountByID(ctx, a.Applicant)
 	if err != nil {
@@ -356,14 +418,13 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 	if !acc.Verified() {
 		return a, ErrUnverified
 	}
-	if a, err = s.Apps.ApplicationByID(ctx, a.ID); err != nil {
+	if a, err = s.latest(ctx, a.ID); err != nil {
 		return a, err
 	}
 	if _, errs := jobs.CheckAnswers(ad.Questions, a.Answers.Form(ad.Questions)); len(errs) > 0 {
 		return a, ErrIncomplete
 	}
-	now := s.Now()
-	if !a.Open(now) {
+	if !a.Open(s.Now()) {
 		return a, ErrClosed
 	}
 	atts, err := s.AttachmentsOf(ctx, a)
@@ -371,6 +432,8 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 		return a, err
 	}
 	n := a.Version + 1
+	// The time of the write, which its filter judges against the deadline.
+	now := s.Now()
 	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, a.Rev, now); err != nil {
 		return a, err
 	}
@@ -409,7 +472,7 @@ func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachme
 // Withdraw withdraws a submitted application before the deadline; it stays
 // in the applicant's list, marked withdrawn.
 func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, error) {
-	a, err := s.Apps.ApplicationByID(ctx, a.ID)
+	a, err := s.latest(ctx, a.ID)
 	if err != nil {
 		return a, err
 	}
@@ -434,7 +497,17 @@ func (s *Applying) Versions(ctx context.Context, a Application) ([]Version, erro
 	return s.Apps.Versions(ctx, a.ID)
 }
 
-// List returns the applicant's applications, newest first.
+// List returns the applicant's applications, newest first, each with its
+// ad's current deadline.
 func (s *Applying) List(ctx context.Context, applicant string) ([]Application, error) {
-	return s.Apps.ApplicationsOf(ctx, applicant)
+	apps, err := s.Apps.ApplicationsOf(ctx, applicant)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i], err = s.withDeadline(ctx, apps[i]); err != nil {
+			return nil, err
+		}
+	}
+	return apps, nil
 }

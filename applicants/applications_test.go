@@ -34,7 +34,7 @@ func newApplying(t *testing.T) *applying {
 	clock := testenv.NewClock(applyNow)
 	f := &applying{t: t, db: db, clock: clock}
 	f.svc = &applicants.Applying{
-		Apps: db.Applications(), Accounts: db.Accounts(),
+		Apps: db.Applications(), Ads: db.Ads(), Accounts: db.Accounts(),
 		Files:  &applicants.Files{Store: db.Attachments(), Blobs: testenv.Blobs(t), Now: clock.Now},
 		Mailer: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now, BaseURL: "https://jobb.example.se",
 		Translate: func(_, key string, _ ...any) string { return key },
@@ -143,6 +143,94 @@ func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
 	}
 	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); err != nil {
 		t.Fatalf("submit once confirmed: %v", err)
+	}
+}
+
+// The last day ends between the service's check and the write: the write's
+// own filter refuses it.
+func TestSubmitRefusedWhenTheDayEndsBeforeTheWrite(t *testing.T) {
+	f := newApplying(t)
+	ctx := context.Background()
+	id := f.applicant("sist@example.se", true)
+	a := f.started(id)
+	closes := f.ad.ClosesAt()
+	calls := 0
+	f.svc.Now = func() time.Time { // a second before midnight when the service looks, midnight after
+		calls++
+		if calls == 1 {
+			return closes.Add(-time.Second)
+		}
+		return closes
+	}
+	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); !errors.Is(err, applicants.ErrClosed) {
+		t.Fatalf("submitted at midnight: %v", err)
+	}
+	if v, _ := f.svc.Versions(ctx, a); len(v) != 0 || f.mails("sist@example.se") != 0 {
+		t.Fatal("a version or receipt after the deadline")
+	}
+}
+
+// The deadline is the ad's last day as it is now: moved earlier, it stops
+// changes to applications already started; moved later, it lets them go on.
+func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
+	f := newApplying(t)
+	ctx := context.Background()
+	id := f.applicant("flyttad@example.se", true)
+	a := f.started(id)
+	a, _, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "CV.pdf", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err = f.svc.Submit(ctx, a, f.ad, "sv"); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := f.svc.AttachmentsOf(ctx, a)
+
+	shortened := f.ad
+	shortened.LastDay = jobs.DayOf(applyNow).AddDays(-1)
+	f.saveAd(shortened)
+	a = f.reload(a)
+	if a.Open(f.clock.Now()) {
+		t.Fatal("the application is open after its ad's last day")
+	}
+	for name, try := range map[string]func() error{
+		"save answers": func() error {
+			_, _, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Om en månad"}}, applicants.StepAttachments)
+			return err
+		},
+		"add a file": func() error {
+			_, _, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "Brev.pdf", 0)})
+			return err
+		},
+		"remove a file": func() error { _, err := f.svc.RemoveFile(ctx, a, files[0].ID); return err },
+		"submit":        func() error { _, err := f.svc.Submit(ctx, a, f.ad, "sv"); return err },
+		"withdraw":      func() error { _, err := f.svc.Withdraw(ctx, a); return err },
+	} {
+		if err := try(); !errors.Is(err, applicants.ErrClosed) {
+			t.Errorf("%s after the new last day: %v", name, err)
+		}
+	}
+	if v, _ := f.svc.Versions(ctx, a); len(v) != 1 || f.mails("flyttad@example.se") != 1 {
+		t.Fatal("a change went through after the new last day")
+	}
+
+	// Extended: a day later than the first last day, still open.
+	extended := f.ad
+	extended.LastDay = jobs.DayOf(applyNow).AddDays(10)
+	f.saveAd(extended)
+	f.clock.Set(f.ad.ClosesAt().Add(time.Hour))
+	a = f.reload(a)
+	if !a.Open(f.clock.Now()) {
+		t.Fatal("closed on the old last day")
+	}
+	if _, _, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Om en månad"}}, applicants.StepSummary); err != nil {
+		t.Fatalf("save after the old last day: %v", err)
+	}
+	if a, err = f.svc.Submit(ctx, a, extended, "sv"); err != nil || a.Version != 2 {
+		t.Fatalf("submit after the old last day: %v", err)
+	}
+	if _, err := f.svc.Withdraw(ctx, a); err != nil {
+		t.Fatalf("withdraw after the old last day: %v", err)
 	}
 }
 

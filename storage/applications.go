@@ -179,6 +179,18 @@ func (s *Applications) SaveAnswers(ctx context.Context, id string, rev int, answ
 	return nil
 }
 
+// SetClosesAt records the ad's current closing time on the application.
+func (s *Applications) SetClosesAt(ctx context.Context, id string, closes time.Time) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return applicants.ErrNotFound
+	}
+	if _, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"closes_at": closes}}); err != nil {
+		return fmt.Errorf("storage: set closing time: %w", err)
+	}
+	return nil
+}
+
 // MarkSubmitted makes version n the latest; the deadline is part of the
 // update's filter, so the write and the check are one operation.
 func (s *Applications) MarkSubmitted(ctx context.Context, id string, n, rev int, now time.Time) error {

@@ -12,6 +12,34 @@ import (
 
 var appNow = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
 
+// The submit write holds the deadline in its filter: given a moment at or
+// after the closing time, it changes nothing.
+func TestMarkSubmittedHoldsTheDeadline(t *testing.T) {
+	s := testenv.DB(t).Applications()
+	closes := appNow.Add(time.Hour)
+	id, err := s.CreateApplication(ctx, applicants.Application{Applicant: "a1", AdRef: "EXR-1", ClosesAt: closes,
+		Status: applicants.StatusDraft, Step: applicants.StepQuestions, CreatedAt: appNow, UpdatedAt: appNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSubmitted(ctx, id, 1, 0, closes); !errors.Is(err, applicants.ErrClosed) {
+		t.Fatalf("submitted at the closing time: %v", err)
+	}
+	if a, _ := s.ApplicationByID(ctx, id); a.Status != applicants.StatusDraft || a.Version != 0 {
+		t.Fatalf("changed after the deadline: %+v", a)
+	}
+	if err := s.MarkSubmitted(ctx, id, 1, 0, closes.Add(-time.Millisecond)); err != nil {
+		t.Fatalf("submitted before the closing time: %v", err)
+	}
+	// A closing time moved earlier counts once recorded.
+	if err := s.SetClosesAt(ctx, id, appNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkWithdrawn(ctx, id, appNow.Add(time.Minute)); !errors.Is(err, applicants.ErrClosed) {
+		t.Fatalf("withdrawn after the new closing time: %v", err)
+	}
+}
+
 // Of two saves from one revision, only the first goes in; the answers read
 // back are the latest revision's, and the step the one saved with them
 // until a submission.
