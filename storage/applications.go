@@ -176,8 +176,16 @@ func (s *Applications) SaveAnswers(ctx context.Context, id string, rev int, answ
 	if err != nil {
 		return fmt.Errorf("storage: save answers: %w", err)
 	}
+	// Earlier revisions serve only saves begun from them, which are merged
+	// with the latest and must collide rather than go in under an old
+	// number; no request or open form outlives keepRevisions. What this
+	// removal misses, the next save removes.
+	_, _ = s.db.c(colAnswers).DeleteMany(ctx, bson.M{"application": id, "rev": bson.M{"$lt": rev}, "at": bson.M{"$lt": at.Add(-keepRevisions)}})
 	return nil
 }
+
+// keepRevisions is how long answers replaced by a later save are kept.
+const keepRevisions = 24 * time.Hour
 
 // SetClosesAt records the ad's current closing time on the application.
 func (s *Applications) SetClosesAt(ctx context.Context, id string, closes time.Time) error {

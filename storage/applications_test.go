@@ -78,6 +78,15 @@ func TestAnswerRevisions(t *testing.T) {
 	if list, _ := s.ApplicationsOf(ctx, "a1"); len(list) != 1 || list[0].Step != applicants.StepQuestions || list[0].Answers["q"][0] != "två" {
 		t.Fatalf("listed: %+v", list)
 	}
+	// Answers replaced more than a day ago go at the next save.
+	if err := s.SaveAnswers(ctx, id, 3, jobs.Answers{"q": {"tre"}}, applicants.StepQuestions, appNow.Add(25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for rev, want := range map[int]error{1: applicants.ErrNotFound, 2: applicants.ErrNotFound, 3: nil, 0: nil} {
+		if _, err := s.AnswersAt(ctx, id, rev); !errors.Is(err, want) {
+			t.Errorf("revision %d: %v, want %v", rev, err, want)
+		}
+	}
 }
 
 // One record per slot of an application; a detached record frees its slot
