@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,7 @@ func newApplying(t *testing.T) *applying {
 		Questions: []jobs.Question{
 			{ID: "start", Type: jobs.QuestionShort, Text: "När kan du börja?", Required: true},
 			{ID: "motivering", Type: jobs.QuestionLong, Text: "Varför söker du?"},
+			{ID: "legitimation", Type: jobs.QuestionYesNo, Text: "Har du legitimation?"},
 		},
 	}
 	f.saveAd(f.ad)
@@ -122,7 +124,7 @@ func pdfUpload(t *testing.T, name string, size int) applicants.Upload {
 		t.Fatal(err)
 	}
 	if size > len(pdf) {
-		pdf = append(pdf, bytes.Repeat([]byte("%\n"), (size-len(pdf))/2)...)
+		pdf = append(pdf, bytes.Repeat([]byte(" "), size-len(pdf))...)
 	}
 	return applicants.Upload{Name: name, Size: int64(len(pdf)), Body: bytes.NewReader(pdf)}
 }
@@ -190,7 +192,7 @@ func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
 	shortened.LastDay = jobs.DayOf(applyNow).AddDays(-1)
 	f.saveAd(shortened)
 	a = f.reload(a)
-	if a.Open(f.clock.Now()) {
+	if list, _ := f.svc.List(ctx, id); a.Open(f.clock.Now()) || len(list) != 1 || list[0].Open(f.clock.Now()) {
 		t.Fatal("the application is open after its ad's last day")
 	}
 	for name, try := range map[string]func() error{
@@ -255,19 +257,18 @@ func TestFilesPerApplicationAreCapped(t *testing.T) {
 		t.Fatalf("%d files kept", len(files))
 	}
 
-	// Bytes: five files just under 5 MB fit, a sixth does not.
+	// Bytes: five files of 5 MB fill the 25 MB exactly; one more does not fit.
 	b := f.started(f.applicant("stora@example.se", true))
-	big := applicants.MaxTotalSize / 5 * 98 / 100
 	var ups []applicants.Upload
 	for i := range 5 {
-		ups = append(ups, pdfUpload(t, "Stor "+string(rune('A'+i))+".pdf", big))
+		ups = append(ups, pdfUpload(t, "Stor "+string(rune('A'+i))+".pdf", applicants.MaxTotalSize/5))
 	}
 	if _, refused, err := f.svc.AddFiles(ctx, b, ups); err != nil || len(refused) != 0 {
 		t.Fatalf("five large files: %v %v", refused, err)
 	}
-	_, refused, err = f.svc.AddFiles(ctx, b, []applicants.Upload{pdfUpload(t, "Stor F.pdf", big)})
-	if err != nil || len(refused) != 1 || refused[0].Name != "Stor F.pdf" || refused[0].Key != "file.error.total_size" {
-		t.Fatalf("a sixth large file: %v %v", refused, err)
+	_, refused, err = f.svc.AddFiles(ctx, b, []applicants.Upload{pdfUpload(t, "Liten.pdf", 0)})
+	if err != nil || len(refused) != 1 || refused[0].Name != "Liten.pdf" || refused[0].Key != "file.error.total_size" {
+		t.Fatalf("a file beyond 25 MB: %v %v", refused, err)
 	}
 }
 
@@ -352,5 +353,127 @@ func TestRemovingFiles(t *testing.T) {
 	}
 	if v, _ := f.svc.Versions(ctx, a); len(v) != 1 || len(v[0].Attachments) != 1 || v[0].Attachments[0].ID != files[0].ID {
 		t.Fatalf("versions %+v", v)
+	}
+}
+
+// Answers saved from two windows filled in from one revision: changes to
+// different questions are both kept, whichever window's copy is older; the
+// same question changed differently is not saved, and saving again from
+// the revision the conflict reports keeps it.
+func TestAnswersFromTwoWindows(t *testing.T) {
+	f := newApplying(t)
+	ctx := context.Background()
+	qs := f.ad.Questions
+	a := f.started(f.applicant("fonster@example.se", true))
+	form := func(rev, start, why string) map[string][]string {
+		return map[string][]string{"q_start": {start}, "q_motivering": {why}, applicants.RevisionField: {rev}}
+	}
+	one, _, err := f.svc.SaveAnswers(ctx, a, qs, form("1", "Genast", "Ett"), applicants.StepAttachments)
+	if err != nil || one.Rev != 2 || one.Answers["motivering"][0] != "Ett" {
+		t.Fatalf("first window: %+v %v", one, err)
+	}
+	// The second window's request read the application before the first
+	// saved, and changed another question.
+	two, _, err := f.svc.SaveAnswers(ctx, a, qs, form("1", "I mars", ""), applicants.StepAttachments)
+	if err != nil || two.Rev != 3 || two.Answers["start"][0] != "I mars" || two.Answers["motivering"][0] != "Ett" {
+		t.Fatalf("second window: %+v %v", two, err)
+	}
+	// A third, read after, changed the first window's question back.
+	three, _, err := f.svc.SaveAnswers(ctx, f.reload(a), qs, form("2", "Genast", "Tre"), applicants.StepAttachments)
+	if err != nil || three.Answers["start"][0] != "I mars" || three.Answers["motivering"][0] != "Tre" {
+		t.Fatalf("third window: %+v %v", three, err)
+	}
+	got, conflicts, err := f.svc.SaveAnswers(ctx, f.reload(a), qs, form("3", "I mars", "Fyra"), applicants.StepAttachments)
+	if !errors.Is(err, applicants.ErrConflict) || len(conflicts) != 1 || conflicts[0].Field != "q_motivering" || got.Rev != 4 {
+		t.Fatalf("a conflicting save: %v %v %+v", conflicts, err, got)
+	}
+	if now := f.reload(a); now.Rev != 4 || now.Answers["motivering"][0] != "Tre" {
+		t.Fatalf("the conflict was saved: %+v", now)
+	}
+	if again, _, err := f.svc.SaveAnswers(ctx, got, qs, form("4", "I mars", "Fyra"), applicants.StepAttachments); err != nil || again.Answers["motivering"][0] != "Fyra" {
+		t.Fatalf("saving again: %+v %v", again, err)
+	}
+	if now := f.reload(a); now.Answers["motivering"][0] != "Fyra" || now.Answers["start"][0] != "I mars" {
+		t.Fatalf("stored: %+v", now.Answers)
+	}
+}
+
+// The form moves on to the next step only when nothing is missing; what
+// was typed is kept either way.
+func TestStepMovesOnWithoutMistakes(t *testing.T) {
+	f := newApplying(t)
+	ctx := context.Background()
+	a, err := f.svc.Start(ctx, f.applicant("steg@example.se", true), f.ad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, errs, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_motivering": {"Halvfärdigt"}}, applicants.StepAttachments)
+	if err != nil || len(errs) != 1 || errs[0].Field != "q_start" || a.Step != applicants.StepQuestions {
+		t.Fatalf("a missing answer: %v %v %q", errs, err, a.Step)
+	}
+	if got := f.reload(a); got.Step != applicants.StepQuestions || got.Answers["motivering"][0] != "Halvfärdigt" {
+		t.Fatalf("stored: %+v", got)
+	}
+	a, errs, err = f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}}, applicants.StepAttachments)
+	if err != nil || len(errs) != 0 || a.Step != applicants.StepAttachments || f.reload(a).Step != applicants.StepAttachments {
+		t.Fatalf("complete answers: %v %v %q", errs, err, a.Step)
+	}
+	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.reload(a); got.Step != applicants.StepSummary {
+		t.Fatalf("after submitting: step %q", got.Step)
+	}
+}
+
+// The receipt lists every question with its answer, a dash for none, and
+// the files, a dash for none.
+func TestReceiptListsAnswersAndFiles(t *testing.T) {
+	f := newApplying(t)
+	ctx := context.Background()
+	a, err := f.svc.Start(ctx, f.applicant("kvitto@example.se", true), f.ad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err = f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}, "q_legitimation": {"yes"}}, applicants.StepAttachments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := f.db.Outbox().Recent(ctx, 1)
+	text := recs[0].Text
+	for _, want := range []string{"När kan du börja?\n  Genast\n", "Varför söker du?\n  –\n", "Har du legitimation?\n  answer.yes\n", "mail.receipt.files\n–\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the receipt lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// Only a submitted application can be withdrawn; it stays in the list,
+// marked withdrawn, and can be submitted again before the deadline.
+func TestWithdrawing(t *testing.T) {
+	f := newApplying(t)
+	ctx := context.Background()
+	id := f.applicant("aterkalla@example.se", true)
+	a := f.started(id)
+	if got, err := f.svc.Withdraw(ctx, a); err == nil || got.Status == applicants.StatusWithdrawn || f.reload(a).Status != applicants.StatusDraft {
+		t.Fatalf("withdrew a draft: %v", err)
+	}
+	a, err := f.svc.Submit(ctx, a, f.ad, "sv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.svc.Withdraw(ctx, a)
+	if err != nil || got.Status != applicants.StatusWithdrawn || got.WithdrawnAt.IsZero() {
+		t.Fatalf("withdraw: %+v %v", got, err)
+	}
+	list, _ := f.svc.List(ctx, id)
+	if len(list) != 1 || list[0].Status != applicants.StatusWithdrawn {
+		t.Fatalf("list: %+v", list)
+	}
+	if a, err = f.svc.Submit(ctx, a, f.ad, "sv"); err != nil || a.Version != 2 || f.reload(a).Status != applicants.StatusSubmitted {
+		t.Fatalf("submit again: %v", err)
 	}
 }
