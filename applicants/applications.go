@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,20 +34,31 @@ var (
 	ErrClosed     = errors.New("applicants: the last application day has passed")
 	ErrUnverified = errors.New("applicants: the e-mail address is not confirmed")
 	ErrIncomplete = errors.New("applicants: required answers are missing")
+	// ErrConflict is returned when answers were saved in another window
+	// since the form was filled in, and the two disagree.
+	ErrConflict = errors.New("applicants: the application was changed in another window")
 )
 
+// RevisionField is the form field that carries the revision of the answers
+// a questions form was filled in from.
+const RevisionField = "rev"
+
 // Application is one applicant's application to one ad: the working copy
-// the form edits, and the number of versions submitted so far.
+// the form edits, and the number of versions submitted so far. The files
+// of the working copy are the attachment records that name it.
 type Application struct {
-	ID          string
-	Applicant   string
-	AdRef       string
-	AdTitle     string
+	ID        string
+	Applicant string
+	AdRef     string
+	AdTitle   string
+	// ClosesAt is when the ad's last application day ends. The service
+	// reads it from the ad whenever it judges the deadline, so a last day
+	// moved after the application began applies to it too.
 	ClosesAt    time.Time
 	Status      string
 	Step        string
 	Answers     jobs.Answers
-	Attachments []string // attachment ids, in upload order
+	Rev         int // the revision of the answers: 0 as created, one more at each save
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -64,18 +77,37 @@ type Version struct {
 	Attachments []Attachment `json:"files"`
 }
 
-// ApplicationStore keeps applications and their versions.
+// ApplicationStore keeps applications, their answers and their versions.
+//
+// Requests from two windows may change one application at the same time,
+// and FerretDB v1 applies an update by reading the document and writing it
+// back, so a targeted $set or $push can still undo another. Nothing that
+// competes is therefore an update of the application document: answers are
+// saved as revisions, each a document whose _id is the application id and
+// the revision number, so of two saves from one revision only one goes in
+// and the other learns of it; each file is a record of its own (see
+// AttachmentStore). The application document changes only when it is
+// submitted or withdrawn, and once after its ad's last day has moved.
 type ApplicationStore interface {
 	// CreateApplication stores a new draft; a second one for the same
-	// applicant and ad collides on a unique index and returns ErrEmailTaken's
-	// sibling ErrExists.
+	// applicant and ad collides on a unique index and returns ErrExists.
 	CreateApplication(ctx context.Context, a Application) (string, error)
+	// ApplicationFor and ApplicationByID return an application with its
+	// latest answers.
 	ApplicationFor(ctx context.Context, applicant, adRef string) (Application, error)
 	ApplicationByID(ctx context.Context, id string) (Application, error)
-	SaveWorkingCopy(ctx context.Context, a Application) error
-	// MarkSubmitted sets version n in one update whose filter holds the
-	// deadline: after it, nothing matches and ErrClosed is returned.
-	MarkSubmitted(ctx context.Context, id string, n int, now time.Time) error
+	// AnswersAt returns the answers of one revision, or ErrNotFound.
+	AnswersAt(ctx context.Context, id string, rev int) (jobs.Answers, error)
+	// SaveAnswers stores answers and step as revision rev, or returns
+	// ErrConflict when that revision exists already.
+	SaveAnswers(ctx context.Context, id string, rev int, answers jobs.Answers, step string, at time.Time) error
+	// SetClosesAt records a changed closing time of the ad on the
+	// application, where MarkSubmitted and MarkWithdrawn judge it.
+	SetClosesAt(ctx context.Context, id string, closes time.Time) error
+	// MarkSubmitted sets version n, made of answers revision rev, in one
+	// update whose filter holds the deadline: after it, nothing matches
+	// and ErrClosed is returned.
+	MarkSubmitted(ctx context.Context, id string, n, rev int, now time.Time) error
 	// AddVersion records a submitted version; the id of application and
 	// number is unique, so a version is recorded once.
 	AddVersion(ctx context.Context, id string, v Version) error
@@ -86,10 +118,16 @@ type ApplicationStore interface {
 	// DeleteDraft deletes an application that was never submitted; a
 	// submitted or unknown one is ErrNotFound.
 	DeleteDraft(ctx context.Context, id string) error
-	// ResetWorkingCopy makes the answers and files of the working copy
-	// those of version v, whatever the deadline; when v is no longer the
-	// latest version it is ErrNotFound.
-	ResetWorkingCopy(ctx context.Context, id string, v Version) error
+	// ResetWorkingCopy makes the answers of the working copy those of
+	// version v, whatever the deadline, and removes the answers saved
+	// before; when v is no longer the latest version it is ErrNotFound.
+	ResetWorkingCopy(ctx context.Context, id string, v Version, at time.Time) error
+}
+
+// AdStore reads the ads applications are made to.
+type AdStore interface {
+	// AdByRef returns the ad as it is now, or jobs.ErrNotFound.
+	AdByRef(ctx context.Context, ref string) (jobs.Ad, error)
 }
 
 // ErrExists is returned when an applicant already has an application to an ad.
@@ -98,6 +136,7 @@ var ErrExists = errors.New("applicants: application exists")
 // Applying is the application service.
 type Applying struct {
 	Apps      ApplicationStore
+	Ads       AdStore
 	Accounts  Store
 	Files     *Files
 	Mailer    Mailer
@@ -111,7 +150,7 @@ type Applying struct {
 func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (Application, error) {
 	a, err := s.Apps.ApplicationFor(ctx, applicant, ad.Ref)
 	if err == nil {
-		return a, nil
+		return s.withDeadline(ctx, a)
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return Application{}, err
@@ -124,12 +163,49 @@ func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (App
 		Status: StatusDraft, Step: StepQuestions, Answers: jobs.Answers{}, CreatedAt: now, UpdatedAt: now}
 	id, err := s.Apps.CreateApplication(ctx, a)
 	if errors.Is(err, ErrExists) { // a second tab got there first
-		return s.Apps.ApplicationFor(ctx, applicant, ad.Ref)
+		if a, err = s.Apps.ApplicationFor(ctx, applicant, ad.Ref); err != nil {
+			return Application{}, err
+		}
+		return s.withDeadline(ctx, a)
 	}
 	if err != nil {
 		return Application{}, err
 	}
 	a.ID = id
+	return a, nil
+}
+
+// withDeadline sets the application's closing time from its ad as it is
+// now. An ad no longer stored leaves the time the application has.
+func (s *Applying) withDeadline(ctx context.Context, a Application) (Application, error) {
+	ad, err := s.Ads.AdByRef(ctx, a.AdRef)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return a, nil
+	}
+	if err != nil {
+		return a, err
+	}
+	a.ClosesAt = ad.ClosesAt()
+	return a, nil
+}
+
+// latest reloads the application as stored, judged by its ad's current
+// deadline, and brings the stored deadline up to date so that the filter
+// of the next write judges by it too.
+func (s *Applying) latest(ctx context.Context, id string) (Application, error) {
+	stored, err := s.Apps.ApplicationByID(ctx, id)
+	if err != nil {
+		return Application{}, err
+	}
+	a, err := s.withDeadline(ctx, stored)
+	if err != nil {
+		return a, err
+	}
+	if !a.ClosesAt.Equal(stored.ClosesAt) {
+		if err := s.Apps.SetClosesAt(ctx, id, a.ClosesAt); err != nil {
+			return a, err
+		}
+	}
 	return a, nil
 }
 
@@ -143,22 +219,102 @@ func (s *Applying) Get(ctx context.Context, applicant, id string) (Application, 
 	if a.Applicant != applicant {
 		return Application{}, ErrNotFound
 	}
-	return a, nil
+	return s.withDeadline(ctx, a)
 }
+
+// saveTries bounds how often a save is merged again with answers another
+// window saved meanwhile.
+const saveTries = 5
 
 // SaveAnswers keeps what was typed, even with mistakes, so nothing is lost,
 // and reports the mistakes. Without mistakes the form moves on to next.
+//
+// The form's RevisionField names the revision it was filled in from (none:
+// the revision of a). Answers saved from another window since then are
+// merged question by question: what this form left as it was takes the
+// other window's answer. A question both changed, differently, is a
+// conflict: nothing is saved, ErrConflict is returned with the latest
+// application and those questions, and saving the form again keeps it.
 func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
+	a, err := s.withDeadline(ctx, a)
+	if err != nil {
+		return a, nil, err
+	}
 	if !a.Open(s.Now()) {
 		return a, nil, ErrClosed
 	}
-	answers, errs := jobs.CheckAnswers(questions, form)
-	a.Answers = answers
-	if len(errs) == 0 {
-		a.Step = next
+	base := a.Rev
+	if v := form[RevisionField]; len(v) == 1 {
+		if n, err := strconv.Atoi(v[0]); err == nil && n >= 0 {
+			base = n
+		}
 	}
-	a.UpdatedAt = s.Now()
-	return a, errs, s.Apps.SaveWorkingCopy(ctx, a)
+	mine, _ := jobs.CheckAnswers(questions, form)
+	var baseAnswers jobs.Answers
+	for range saveTries {
+		answers := mine
+		if a.Rev != base {
+			if baseAnswers == nil {
+				if baseAnswers, err = s.Apps.AnswersAt(ctx, a.ID, base); errors.Is(err, ErrNotFound) {
+					baseAnswers = jobs.Answers{} // unknown: every difference counts
+					base = -1
+				} else if err != nil {
+					return a, nil, err
+				}
+			}
+			var conflicts []jobs.FieldError
+			if answers, conflicts = mergeAnswers(questions, baseAnswers, a.Answers, mine, base < 0); len(conflicts) > 0 {
+				return a, conflicts, ErrConflict
+			}
+		}
+		_, errs := jobs.CheckAnswers(questions, answers.Form(questions))
+		step := a.Step
+		if len(errs) == 0 {
+			step = next
+		}
+		now := s.Now()
+		err := s.Apps.SaveAnswers(ctx, a.ID, a.Rev+1, answers, step, now)
+		if err == nil {
+			a.Answers, a.Rev, a.Step, a.UpdatedAt = answers, a.Rev+1, step, now
+			return a, errs, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return a, nil, err
+		}
+		// Another window saved first: merge with what it saved.
+		if a, err = s.Apps.ApplicationByID(ctx, a.ID); err != nil {
+			return a, nil, err
+		}
+		if a, err = s.withDeadline(ctx, a); err != nil {
+			return a, nil, err
+		}
+	}
+	return a, nil, ErrConflict
+}
+
+// mergeAnswers merges mine, filled in from base, with theirs, saved since
+// from base too. It returns the merged answers, or a field error for each
+// question both changed to different answers; with unknownBase every
+// question where mine and theirs differ is such a conflict.
+func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, unknownBase bool) (jobs.Answers, []jobs.FieldError) {
+	merged := jobs.Answers{}
+	var conflicts []jobs.FieldError
+	for _, q := range questions {
+		b, t, m := base[q.ID], theirs[q.ID], mine[q.ID]
+		pick := m
+		switch {
+		case slices.Equal(m, t):
+		case !unknownBase && slices.Equal(m, b):
+			pick = t
+		case !unknownBase && slices.Equal(t, b):
+		default:
+			conflicts = append(conflicts, jobs.FieldError{Field: q.Field(), Key: "apply.error.changed_elsewhere"})
+		}
+		if len(pick) > 0 {
+			merged[q.ID] = pick
+		}
+	}
+	return merged, conflicts
 }
 
 // Upload is one file of an upload batch.
@@ -175,6 +331,10 @@ type Upload struct {
 // AddFiles checks every file of a batch and stores those that pass; it
 // returns an error for each file refused, naming the file and the rule.
 func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload) (Application, []*FileError, error) {
+	a, err := s.withDeadline(ctx, a)
+	if err != nil {
+		return a, nil, err
+	}
 	if !a.Open(s.Now()) {
 		return a, nil, ErrClosed
 	}
@@ -195,72 +355,68 @@ func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload
 		if _, err := u.Body.Seek(0, io.SeekStart); err != nil {
 			return a, refused, err
 		}
-		att, err := s.Files.Save(ctx, a.Applicant, a.AdRef, checked, u.Body, u.Size)
+		_, err = s.Files.Save(ctx, a.Applicant, a.AdRef, a.ID, checked, u.Body, u.Size)
+		if errors.As(err, &ferr) {
+			refused = append(refused, ferr)
+			continue
+		}
 		if err != nil {
 			return a, refused, err
 		}
-		a.Attachments = append(a.Attachments, att.ID)
 	}
-	a.UpdatedAt = s.Now()
-	return a, refused, s.Apps.SaveWorkingCopy(ctx, a)
+	return a, refused, nil
 }
 
 // RemoveFile takes an attachment off the working copy and deletes it,
 // unless a submitted version names it: that one stays on record.
 func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) (Application, error) {
+	a, err := s.withDeadline(ctx, a)
+	if err != nil {
+		return a, err
+	}
 	if !a.Open(s.Now()) {
 		return a, ErrClosed
 	}
-	kept := a.Attachments[:0:0]
-	found := false
-	for _, id := range a.Attachments {
-		if id == attID {
-			found = true
-			continue
-		}
-		kept = append(kept, id)
-	}
-	if !found {
-		return a, ErrNotFound
-	}
-	a.Attachments, a.UpdatedAt = kept, s.Now()
-	if err := s.Apps.SaveWorkingCopy(ctx, a); err != nil {
+	att, err := s.Files.Store.Attachment(ctx, attID)
+	if err != nil {
 		return a, err
+	}
+	if att.Owner != a.Applicant || att.Application != a.ID {
+		return a, ErrNotFound
 	}
 	versions, err := s.Apps.Versions(ctx, a.ID)
 	if err != nil {
 		return a, err
 	}
 	for _, v := range versions {
-		for _, att := range v.Attachments {
-			if att.ID == attID {
-				return a, nil
+		for _, f := range v.Attachments {
+			if f.ID == attID {
+				return a, s.Files.Store.Detach(ctx, attID)
 			}
 		}
 	}
 	return a, s.Files.Remove(ctx, a.Applicant, attID)
 }
 
-// AttachmentsOf returns the stored attachments of a working copy.
+// AttachmentsOf returns the stored files of a working copy, in upload order.
 func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachment, error) {
+	on, err := s.Files.Store.AttachmentsOf(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
 	var out []Attachment
-	for _, id := range a.Attachments {
-		att, err := s.Files.Store.Attachment(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			continue
+	for _, att := range on {
+		if att.State == AttachmentStored {
+			out = append(out, att)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, att)
 	}
 	return out, nil
 }
 
-// Submit sends the working copy in as the next version: the address must
-// be confirmed, required answers given and the deadline not passed. A
-// receipt listing the answers and each file's name, size and SHA-256 is
-// e-mailed.
+// Submit sends the working copy, as stored now, in as the next version: the
+// address must be confirmed, required answers given and the ad's last day,
+// as the ad has it now, not passed. A receipt listing the answers and each
+// file's name, size and SHA-256 is e-mailed.
 func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
 	acc, err := s.Accounts.AccountByID(ctx, a.Applicant)
 	if err != nil {
@@ -269,11 +425,13 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 	if !acc.Verified() {
 		return a, ErrUnverified
 	}
+	if a, err = s.latest(ctx, a.ID); err != nil {
+		return a, err
+	}
 	if _, errs := jobs.CheckAnswers(ad.Questions, a.Answers.Form(ad.Questions)); len(errs) > 0 {
 		return a, ErrIncomplete
 	}
-	now := s.Now()
-	if !a.Open(now) {
+	if !a.Open(s.Now()) {
 		return a, ErrClosed
 	}
 	atts, err := s.AttachmentsOf(ctx, a)
@@ -281,7 +439,9 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 		return a, err
 	}
 	n := a.Version + 1
-	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, now); err != nil {
+	// The time of the write, which its filter judges against the deadline.
+	now := s.Now()
+	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, a.Rev, now); err != nil {
 		return a, err
 	}
 	if err := s.Apps.AddVersion(ctx, a.ID, Version{N: n, At: now, Answers: a.Answers, Attachments: atts}); err != nil {
@@ -319,6 +479,10 @@ func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachme
 // Withdraw withdraws a submitted application before the deadline; it stays
 // in the applicant's list, marked withdrawn.
 func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, error) {
+	a, err := s.latest(ctx, a.ID)
+	if err != nil {
+		return a, err
+	}
 	now := s.Now()
 	if !a.Open(now) {
 		return a, ErrClosed
@@ -346,7 +510,17 @@ func (s *Applying) Versions(ctx context.Context, a Application) ([]Version, erro
 	return s.Apps.Versions(ctx, a.ID)
 }
 
-// List returns the applicant's applications, newest first.
+// List returns the applicant's applications, newest first, each with its
+// ad's current deadline.
 func (s *Applying) List(ctx context.Context, applicant string) ([]Application, error) {
-	return s.Apps.ApplicationsOf(ctx, applicant)
+	apps, err := s.Apps.ApplicationsOf(ctx, applicant)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i], err = s.withDeadline(ctx, apps[i]); err != nil {
+			return nil, err
+		}
+	}
+	return apps, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -30,13 +31,33 @@ type Attachment struct {
 	Key         string    `json:"-"` // object key in the bucket
 	State       string    `json:"-"`
 	CreatedAt   time.Time `json:"uploaded_at,omitzero"`
+	// Application is the application whose working copy has the file, and
+	// Slot its place there (1 to MaxFiles); both are empty once the file
+	// is taken off, when a submitted version still names it.
+	Application string `json:"-"`
+	Slot        int    `json:"-"`
 }
 
-// AttachmentStore keeps attachment records.
+// ErrSlotTaken is returned when an application already has a file in the
+// slot a new record asks for.
+var ErrSlotTaken = errors.New("applicants: attachment slot taken")
+
+// AttachmentStore keeps attachment records. A record names the application
+// it belongs to and its slot there, and no two records can hold one slot:
+// that is what keeps the number of files on an application within
+// MaxFiles even when uploads arrive together, on servers that make only
+// inserts atomic.
 type AttachmentStore interface {
+	// InsertAttachment stores a new record, or returns ErrSlotTaken.
 	InsertAttachment(ctx context.Context, a Attachment) error
 	MarkStored(ctx context.Context, id, sha string) error
 	Attachment(ctx context.Context, id string) (Attachment, error) // ErrNotFound
+	// AttachmentsOf returns the records on an application, pending ones
+	// too, in upload order.
+	AttachmentsOf(ctx context.Context, application string) ([]Attachment, error)
+	// Detach takes a record off its application and frees its slot; the
+	// file stays.
+	Detach(ctx context.Context, id string) error
 	DeleteAttachment(ctx context.Context, id string) error
 	// StalePending lists pending records created before cutoff.
 	StalePending(ctx context.Context, cutoff time.Time) ([]Attachment, error)
@@ -75,13 +96,15 @@ type Files struct {
 
 const attachmentPrefix = "attachments/"
 
-// Save streams a checked file to storage with its known size, hashing it
-// on the way. If either write fails, the other is undone.
-func (f *Files) Save(ctx context.Context, owner, adRef string, c CheckedFile, r io.Reader, size int64) (Attachment, error) {
+// Save streams a checked file of an application to storage with its known
+// size, hashing it on the way. If either write fails, the other is undone.
+// A file beyond the application's MaxFiles or MaxTotalSize is refused with
+// a *FileError naming it.
+func (f *Files) Save(ctx context.Context, owner, adRef, application string, c CheckedFile, r io.Reader, size int64) (Attachment, error) {
 	id := tokens.New(16) // 128 random bits
 	a := Attachment{ID: id, Owner: owner, AdRef: adRef, Name: c.Name, ContentType: c.ContentType, Size: size,
-		Key: attachmentPrefix + id, State: AttachmentPending, CreatedAt: f.Now()}
-	if err := f.Store.InsertAttachment(ctx, a); err != nil {
+		Key: attachmentPrefix + id, State: AttachmentPending, CreatedAt: f.Now(), Application: application}
+	if err := f.reserve(ctx, &a); err != nil {
 		return Attachment{}, err
 	}
 	h := sha256.New()
@@ -95,6 +118,56 @@ func (f *Files) Save(ctx context.Context, owner, adRef string, c CheckedFile, r 
 		return Attachment{}, err
 	}
 	return a, nil
+}
+
+// reserve inserts the pending record in the first free slot of its
+// application. Files being uploaded count as much as stored ones, so
+// uploads arriving together cannot pass the caps between them: each takes
+// a slot of its own, and each adds its bytes before it counts them all.
+// Near the byte cap two such uploads may both be refused; none is let
+// through beyond it.
+func (f *Files) reserve(ctx context.Context, a *Attachment) error {
+	refuse := func(key string) error { return &FileError{Name: a.Name, Key: key} }
+	on, err := f.Store.AttachmentsOf(ctx, a.Application)
+	if err != nil {
+		return err
+	}
+	used := map[int]bool{}
+	total := a.Size
+	for _, o := range on {
+		used[o.Slot] = true
+		total += o.Size
+	}
+	if total > MaxTotalSize {
+		return refuse("file.error.total_size")
+	}
+	for slot := 1; slot <= MaxFiles; slot++ {
+		if used[slot] {
+			continue
+		}
+		a.Slot = slot
+		err := f.Store.InsertAttachment(ctx, *a)
+		if errors.Is(err, ErrSlotTaken) {
+			continue // another upload took it a moment ago
+		}
+		if err != nil {
+			return err
+		}
+		if on, err = f.Store.AttachmentsOf(ctx, a.Application); err != nil {
+			f.undo(*a)
+			return err
+		}
+		total = 0
+		for _, o := range on {
+			total += o.Size
+		}
+		if total > MaxTotalSize {
+			f.undo(*a)
+			return refuse("file.error.total_size")
+		}
+		return nil
+	}
+	return refuse("file.error.max_files")
 }
 
 // undo removes both halves of a failed save; what it cannot remove now,

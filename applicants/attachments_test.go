@@ -32,7 +32,8 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := f.Save(ctx, "owner-1", "EXK-1", checked, bytes.NewReader(pdf), int64(len(pdf)))
+	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
+	a, err := f.Save(ctx, "owner-1", "EXK-1", app.ID, checked, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +58,6 @@ func TestFilesOnRealStorage(t *testing.T) {
 	}
 
 	// The file is on an application, so the sweep leaves it alone.
-	onApp(t, db, "owner-1", "EXK-1", clock.Now(), a.ID)
-
 	// Leftovers of failed saves: a pending record with its object, and an
 	// object no record names. The sweep removes both once a day old.
 	_ = db.Attachments().InsertAttachment(ctx, applicants.Attachment{ID: "p1", Owner: "owner-1", Key: "attachments/p1",
@@ -92,25 +91,21 @@ func TestFilesOnRealStorage(t *testing.T) {
 	}
 }
 
-// onApp stores an application whose working copy holds the attachments.
-func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time, ids ...string) applicants.Application {
+// onApp stores an application.
+func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time) applicants.Application {
 	t.Helper()
-	ctx := context.Background()
 	app := applicants.Application{Applicant: owner, AdRef: adRef, ClosesAt: now.AddDate(1, 0, 0), Status: applicants.StatusDraft,
 		Step: applicants.StepAttachments, CreatedAt: now, UpdatedAt: now}
-	id, err := db.Applications().CreateApplication(ctx, app)
+	id, err := db.Applications().CreateApplication(context.Background(), app)
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.ID, app.Attachments = id, ids
-	if err := db.Applications().SaveWorkingCopy(ctx, app); err != nil {
-		t.Fatal(err)
-	}
+	app.ID = id
 	return app
 }
 
-// saved stores the test PDF as an attachment of owner.
-func saved(t *testing.T, f *applicants.Files, owner, adRef string) applicants.Attachment {
+// saved stores the test PDF as an attachment of owner on the application.
+func saved(t *testing.T, f *applicants.Files, owner, adRef, application string) applicants.Attachment {
 	t.Helper()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
@@ -120,7 +115,7 @@ func saved(t *testing.T, f *applicants.Files, owner, adRef string) applicants.At
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := f.Save(context.Background(), owner, adRef, checked, bytes.NewReader(pdf), int64(len(pdf)))
+	a, err := f.Save(context.Background(), owner, adRef, application, checked, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,15 +148,19 @@ func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 	blobs := testenv.Blobs(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
-	onDraft, inVersion, cutShort := saved(t, f, "owner-1", "EXK-1"), saved(t, f, "owner-1", "EXK-2"), saved(t, f, "owner-1", "EXK-3")
-	onApp(t, db, "owner-1", "EXK-1", clock.Now(), onDraft.ID)
+	draft, sent := onApp(t, db, "owner-1", "EXK-1", clock.Now()), onApp(t, db, "owner-1", "EXK-2", clock.Now())
+	onDraft, inVersion := saved(t, f, "owner-1", "EXK-1", draft.ID), saved(t, f, "owner-1", "EXK-2", sent.ID)
+	// On an application that went (a draft deleted half-way).
+	cutShort := saved(t, f, "owner-1", "EXK-3", "0123456789abcdef01234567")
 	// Submitted with the file, which was then taken off the working copy.
-	sent := onApp(t, db, "owner-1", "EXK-2", clock.Now())
 	if err := db.Applications().AddVersion(ctx, sent.ID, applicants.Version{N: 1, At: clock.Now(), Attachments: []applicants.Attachment{inVersion}}); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.Attachments().Detach(ctx, inVersion.ID); err != nil {
+		t.Fatal(err)
+	}
 	clock.Add(30 * 24 * time.Hour)
-	young := saved(t, f, "owner-1", "EXK-4")
+	young := saved(t, f, "owner-1", "EXK-4", "")
 	n, err := f.Sweep(ctx, 24*time.Hour)
 	if err != nil || n != (applicants.Swept{Unlinked: 1}) {
 		t.Fatalf("sweep: %+v, %v", n, err)
@@ -186,16 +185,17 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 	blobs := testenv.Blobs(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
 	var keep []string
 	for i := range 1100 {
 		id := fmt.Sprintf("%032d", i)
-		_ = db.Attachments().InsertAttachment(ctx, applicants.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id,
-			State: applicants.AttachmentStored, CreatedAt: clock.Now()})
+		rec := applicants.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id, State: applicants.AttachmentStored, CreatedAt: clock.Now()}
 		if i%3 == 0 {
+			rec.Application, rec.Slot = app.ID, i+1
 			keep = append(keep, id)
 		}
+		_ = db.Attachments().InsertAttachment(ctx, rec)
 	}
-	onApp(t, db, "owner-1", "EXK-1", clock.Now(), keep...)
 	clock.Add(25 * time.Hour)
 	n, err := f.Sweep(ctx, 24*time.Hour)
 	if err != nil || n.Unlinked != 1100-len(keep) {
@@ -222,7 +222,7 @@ func TestFailedSaveLeavesNothing(t *testing.T) {
 	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	pdf, _ := os.ReadFile("testdata/brev.pdf")
 	checked, _ := applicants.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
-	if _, err := f.Save(ctx, "owner-1", "EXK-1", checked, bytes.NewReader(pdf), int64(len(pdf))); err == nil {
+	if _, err := f.Save(ctx, "owner-1", "EXK-1", "app-1", checked, bytes.NewReader(pdf), int64(len(pdf))); err == nil {
 		t.Fatal("save into a missing bucket succeeded")
 	}
 	stale, _ := db.Attachments().StalePending(ctx, time.Now().Add(time.Hour))

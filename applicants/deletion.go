@@ -62,8 +62,12 @@ func (s *Applying) RemoveDrafts(ctx context.Context, applicant string) error {
 		if len(versions) == 0 {
 			// Marked submitted but its version not yet written: the working
 			// copy is what was sent.
-			for _, id := range a.Attachments {
-				onRecord[id] = true
+			current, err := s.Files.Store.AttachmentsOf(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			for _, f := range current {
+				onRecord[f.ID] = true
 			}
 			continue
 		}
@@ -72,7 +76,7 @@ func (s *Applying) RemoveDrafts(ctx context.Context, applicant string) error {
 				onRecord[f.ID] = true
 			}
 		}
-		if err := s.Apps.ResetWorkingCopy(ctx, a.ID, versions[len(versions)-1]); err != nil {
+		if err := s.Apps.ResetWorkingCopy(ctx, a.ID, versions[len(versions)-1], s.Now()); err != nil {
 			return fmt.Errorf("applicants: reset working copy: %w", err)
 		}
 	}

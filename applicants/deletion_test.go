@@ -24,8 +24,8 @@ func TestDeletionCutShortIsFinishedLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cv := saved(t, files, id, "EXK-1")
-	onApp(t, db, id, "EXK-1", clock.Now(), cv.ID)
+	draft := onApp(t, db, id, "EXK-1", clock.Now())
+	cv := saved(t, files, id, "EXK-1", draft.ID)
 	if err := db.Accounts().ScheduleDeletion(ctx, id, clock.Now()); err != nil {
 		t.Fatal(err)
 	}

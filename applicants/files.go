@@ -17,9 +17,11 @@ import (
 
 // Rules for attachments.
 const (
-	MaxFileSize   = 5 * 1024 * 1024 // bytes
-	MaxNameLength = 45              // characters, spaces and extension included
-	MaxBatch      = 5               // files in one upload
+	MaxFileSize   = 5 * 1024 * 1024  // bytes
+	MaxNameLength = 45               // characters, spaces and extension included
+	MaxBatch      = 5                // files in one upload
+	MaxFiles      = 10               // files on one application
+	MaxTotalSize  = 25 * 1024 * 1024 // bytes of all the files on one application
 	// A DOCX larger than this unpacked, or with more entries, is refused
 	// as a zip bomb; real letters and CVs are far below.
 	maxUnpacked = 100 * 1024 * 1024

@@ -61,6 +61,12 @@ func TestCheckFile(t *testing.T) {
 	exe, _ := os.ReadFile("/proc/self/exe")
 	exe = exe[:min(len(exe), 64<<10)]
 	atLimit := append(append([]byte{}, pdf...), bytes.Repeat([]byte(" "), MaxFileSize-len(pdf))...)
+	// The encryption marker is looked for in chunks of 64 KiB: across the
+	// end of the first, and far in.
+	encryptedAt := func(off int) []byte {
+		b := append(append([]byte{}, pdf...), bytes.Repeat([]byte(" "), off-len(pdf))...)
+		return append(b, "\ntrailer\n<< /Size 6 /Encrypt 5 0 R >>\n"...)
+	}
 	name45 := strings.Repeat("å", 41) + ".pdf"
 	name46 := strings.Repeat("å", 42) + ".pdf"
 
@@ -77,6 +83,8 @@ func TestCheckFile(t *testing.T) {
 		{"rtf", "brev.rtf", fixture(t, "brev.rtf"), "", "rtf"},
 		{"password-protected pdf", "hemlig.pdf", fixture(t, "hemlig.pdf"), "file.error.encrypted", ""},
 		{"password-protected doc", "hemlig.doc", fixture(t, "hemlig.doc"), "file.error.encrypted", ""},
+		{"pdf encrypted, marked across a chunk", "hemlig.pdf", encryptedAt(64<<10 - 4), "file.error.encrypted", ""},
+		{"pdf encrypted, marked far in", "hemlig.pdf", encryptedAt(300 << 10), "file.error.encrypted", ""},
 		{"macro-enabled docx (vbaProject.bin)", "makro.docx", rezip(t, docx, nil, map[string][]byte{"word/vbaProject.bin": []byte("VBA")}), "file.error.macros", ""},
 		{"macro-enabled docx (content type)", "makro.docx", macroTypes, "file.error.macros", ""},
 		{"zip bomb", "bomb.docx", bomb, "file.error.zip_bomb", ""},

@@ -118,23 +118,39 @@ func (h *handler) saveQuestions(c *fiber.Ctx) error {
 			form[q.Field()] = append(form[q.Field()], string(v))
 		}
 	}
+	if rev := c.FormValue(applicants.RevisionField); rev != "" {
+		form[applicants.RevisionField] = []string{strings.Clone(rev)}
+	}
 	next := applicants.StepAttachments
 	app, errs, err := h.deps.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, form, next)
-	if errors.Is(err, applicants.ErrClosed) {
+	switch {
+	case errors.Is(err, applicants.ErrClosed):
 		return h.closedPage(c, x.ad)
-	}
-	if err != nil {
+	case errors.Is(err, applicants.ErrConflict):
+		// Saved in another window meanwhile, differently: show what this
+		// window sent, unsaved, against the latest revision.
+		x.app = app
+		err := h.applyPage(c, "apply/questions", "apply.questions", "questions", x,
+			fiber.Map{"Form": form, "Errors": answerErrors(errs), "Problem": "apply.conflict"})
+		c.Status(fiber.StatusConflict)
+		return err
+	case err != nil:
 		return err
 	}
 	if len(errs) > 0 {
-		fe := make([]views.FieldError, len(errs))
-		for i, e := range errs {
-			fe[i] = views.FieldError{Field: e.Field, Key: e.Key}
-		}
 		x.app = app
-		return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": form, "Errors": fe})
+		return h.applyPage(c, "apply/questions", "apply.questions", "questions", x,
+			fiber.Map{"Form": app.Answers.Form(x.ad.Questions), "Errors": answerErrors(errs)})
 	}
 	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
+}
+
+func answerErrors(errs []jobs.FieldError) []views.FieldError {
+	fe := make([]views.FieldError, len(errs))
+	for i, e := range errs {
+		fe[i] = views.FieldError{Field: e.Field, Key: e.Key}
+	}
+	return fe
 }
 
 func (h *handler) showAttachments(c *fiber.Ctx) error {

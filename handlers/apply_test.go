@@ -268,6 +268,20 @@ func TestSubmitNeedsConfirmedAddress(t *testing.T) {
 	if !strings.Contains(page.body, "Bekräfta din e-postadress") || strings.Contains(page.body, `action="`+base+`/skicka"`) {
 		t.Fatal("an unconfirmed address may submit")
 	}
+	// Posted anyway, past the page that offers no button: refused.
+	res = v.post(base+"/sammanfattning", base+"/skicka", url.Values{})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Bekräfta din e-postadress med länken") {
+		t.Fatalf("submit with an unconfirmed address: %d", res.StatusCode)
+	}
+	versions, _ := a.db.Applications().Versions(context.Background(), appPath.FindStringSubmatch(loc)[1])
+	for _, m := range a.mails(t, "ny@example.se") {
+		if strings.HasPrefix(m.Subject, "Tack för din ansökan") {
+			t.Fatal("a receipt for an unconfirmed address")
+		}
+	}
+	if len(versions) != 0 {
+		t.Fatal("an unconfirmed address submitted")
+	}
 }
 
 func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
@@ -331,5 +345,52 @@ func TestAnswersSurviveAnEndedSession(t *testing.T) {
 	}
 	if again := v.get(loc); strings.Contains(again.body, "återställda") || !strings.Contains(again.body, "Ett långt och genomtänkt svar.") {
 		t.Fatal("answers not saved, or restored twice")
+	}
+}
+
+// An ad imported again with another last day: applications already
+// started follow it, shortened or extended.
+func TestChangedLastDayReachesStartedApplications(t *testing.T) {
+	a := newTestApp(t, false)
+	ad := openAdWithQuestions(t, a)
+	v := verifiedApplicant(t, a, "flyttad@example.se")
+	loc := v.startApplication(ad).Header.Get("Location")
+	base := strings.TrimSuffix(loc, "/fragor")
+	v.post(loc, loc, answersFor(ad))
+	receipts := func() int {
+		n := 0
+		for _, m := range a.mails(t, "flyttad@example.se") {
+			if strings.HasPrefix(m.Subject, "Tack för din ansökan") {
+				n++
+			}
+		}
+		return n
+	}
+	submit := v.formRequest(base+"/sammanfattning", base+"/skicka", url.Values{}) // the summary is open in the browser
+	shortened := ad
+	shortened.LastDay = jobs.DayOf(testNow).AddDays(-1)
+	if err := a.Board.Save(context.Background(), shortened); err != nil {
+		t.Fatal(err)
+	}
+	res := v.send(submit)
+	page := v.get(base + "/sammanfattning")
+	if res.StatusCode != 409 || page.StatusCode != 409 || !strings.Contains(res.body, ad.Contacts[0].Name) || receipts() != 0 {
+		t.Fatalf("after the new last day: summary %d, submit %d, %d receipts", page.StatusCode, res.StatusCode, receipts())
+	}
+	if list := v.get("/mina-ansokningar").body; !strings.Contains(list, "Ansökningstiden är slut") {
+		t.Fatal("my applications do not show the application closed")
+	}
+
+	extended := ad
+	extended.LastDay = ad.LastDay.AddDays(7)
+	if err := a.Board.Save(context.Background(), extended); err != nil {
+		t.Fatal(err)
+	}
+	a.clock.Set(ad.ClosesAt().Add(time.Hour))
+	if res := v.post("/logga-in", "/logga-in", url.Values{"email": {"flyttad@example.se"}, "password": {goodPassword}}); res.StatusCode != 303 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	if res := v.post(base+"/sammanfattning", base+"/skicka", url.Values{}); res.StatusCode != 303 || receipts() != 1 {
+		t.Fatalf("submit after the old last day: %d, %d receipts", res.StatusCode, receipts())
 	}
 }

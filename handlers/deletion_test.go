@@ -157,8 +157,9 @@ func TestScheduledDeletionKeepsOnlyTheRecords(t *testing.T) {
 		t.Fatalf("versions: %+v %v", versions, err)
 	}
 	wc := apps[0]
-	if fmt.Sprint(wc.Answers) != fmt.Sprint(versions[0].Answers) || len(wc.Attachments) != 1 || wc.Attachments[0] != grades.ID {
-		t.Fatalf("working copy %v %v, version %v", wc.Answers, wc.Attachments, versions[0].Answers)
+	onCopy, err := a.db.Attachments().AttachmentsOf(ctx, wc.ID)
+	if err != nil || fmt.Sprint(wc.Answers) != fmt.Sprint(versions[0].Answers) || len(onCopy) != 1 || onCopy[0].ID != grades.ID {
+		t.Fatalf("working copy %v %v, version %v (%v)", wc.Answers, onCopy, versions[0].Answers, err)
 	}
 	if !kept(t, a, grades) {
 		t.Fatal("the submitted file went")

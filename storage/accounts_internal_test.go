@@ -76,6 +76,16 @@ func sessionDocFor(id string, now time.Time) sessions.Session {
 // internalDB is testenv.DB for tests inside this package (testenv imports it).
 func internalDB(t *testing.T) *DB {
 	t.Helper()
+	d := emptyDB(t)
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// emptyDB is a database of its own without any migration run.
+func emptyDB(t *testing.T) *DB {
+	t.Helper()
 	uri := os.Getenv("PORTAL_TEST_MONGO_URI")
 	if uri == "" {
 		t.Fatal("PORTAL_TEST_MONGO_URI is not set: run the tests with `make test`")
@@ -85,9 +95,6 @@ func internalDB(t *testing.T) *DB {
 	ctx := context.Background()
 	d, err := Connect(ctx, uri, "test_"+hex.EncodeToString(b))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = d.Drop(ctx); _ = d.Close(ctx) })

@@ -21,34 +21,76 @@ type Applications struct{ db *DB }
 // Applications returns the application store.
 func (d *DB) Applications() *Applications { return &Applications{d} }
 
+// applicationDoc is an application; its answers and step here are those
+// it was created with (revision 0), later ones are answerDocs.
 type applicationDoc struct {
-	ID          bson.ObjectID       `bson:"_id,omitempty"`
-	Applicant   string              `bson:"applicant"`
-	AdRef       string              `bson:"ad_ref"`
-	AdTitle     string              `bson:"ad_title"`
-	ClosesAt    time.Time           `bson:"closes_at"`
-	Status      string              `bson:"status"`
-	Step        string              `bson:"step"`
-	Answers     map[string][]string `bson:"answers"`
-	Attachments []string            `bson:"attachments"`
-	Version     int                 `bson:"version"`
-	CreatedAt   time.Time           `bson:"created_at"`
-	UpdatedAt   time.Time           `bson:"updated_at"`
-	SubmittedAt time.Time           `bson:"submitted_at,omitempty"`
-	WithdrawnAt time.Time           `bson:"withdrawn_at,omitempty"`
+	ID           bson.ObjectID       `bson:"_id,omitempty"`
+	Applicant    string              `bson:"applicant"`
+	AdRef        string              `bson:"ad_ref"`
+	AdTitle      string              `bson:"ad_title"`
+	ClosesAt     time.Time           `bson:"closes_at"`
+	Status       string              `bson:"status"`
+	Step         string              `bson:"step"`
+	Answers      map[string][]string `bson:"answers"`
+	Version      int                 `bson:"version"`
+	SubmittedRev int                 `bson:"submitted_rev,omitempty"`
+	CreatedAt    time.Time           `bson:"created_at"`
+	UpdatedAt    time.Time           `bson:"updated_at"`
+	SubmittedAt  time.Time           `bson:"submitted_at,omitempty"`
+	WithdrawnAt  time.Time           `bson:"withdrawn_at,omitempty"`
 }
+
+// answerDoc is one saved revision of an application's answers. Its _id is
+// the application id and the revision number: of two saves made from the
+// same revision, only the first goes in.
+type answerDoc struct {
+	ID          string              `bson:"_id"`
+	Application string              `bson:"application"`
+	Rev         int                 `bson:"rev"`
+	Answers     map[string][]string `bson:"answers"`
+	Step        string              `bson:"step"`
+	At          time.Time           `bson:"at"`
+}
+
+func answerID(id string, rev int) string { return id + ":" + strconv.Itoa(rev) }
 
 func (d applicationDoc) application() applicants.Application {
 	return applicants.Application{ID: d.ID.Hex(), Applicant: d.Applicant, AdRef: d.AdRef, AdTitle: d.AdTitle,
-		ClosesAt: d.ClosesAt, Status: d.Status, Step: d.Step, Answers: jobs.Answers(d.Answers), Attachments: d.Attachments,
+		ClosesAt: d.ClosesAt, Status: d.Status, Step: d.Step, Answers: jobs.Answers(d.Answers),
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, SubmittedAt: d.SubmittedAt, WithdrawnAt: d.WithdrawnAt}
+}
+
+// withAnswers returns the application with its latest answers. The step is
+// the one saved with them, unless the application was submitted since.
+func (s *Applications) withAnswers(ctx context.Context, d applicationDoc) (applicants.Application, error) {
+	a := d.application()
+	var r answerDoc
+	err := s.db.c(colAnswers).FindOne(ctx, bson.M{"application": a.ID},
+		options.FindOne().SetSort(bson.D{{Key: "rev", Value: -1}})).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return a, nil
+	}
+	if err != nil {
+		return a, fmt.Errorf("storage: answers: %w", err)
+	}
+	a.Answers, a.Rev = jobs.Answers(r.Answers), r.Rev
+	if a.Answers == nil {
+		a.Answers = jobs.Answers{}
+	}
+	if r.At.After(a.UpdatedAt) {
+		a.UpdatedAt = r.At
+	}
+	if r.Rev > d.SubmittedRev {
+		a.Step = r.Step
+	}
+	return a, nil
 }
 
 // CreateApplication stores a new draft; the unique index on applicant and
 // ad makes a second one collide.
 func (s *Applications) CreateApplication(ctx context.Context, a applicants.Application) (string, error) {
 	doc := applicationDoc{Applicant: a.Applicant, AdRef: a.AdRef, AdTitle: a.AdTitle, ClosesAt: a.ClosesAt,
-		Status: a.Status, Step: a.Step, Answers: a.Answers, Attachments: []string{}, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		Status: a.Status, Step: a.Step, Answers: a.Answers, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if doc.Answers == nil {
 		doc.Answers = map[string][]string{}
 	}
@@ -71,7 +113,7 @@ func (s *Applications) one(ctx context.Context, filter bson.M) (applicants.Appli
 	if err != nil {
 		return applicants.Application{}, fmt.Errorf("storage: application: %w", err)
 	}
-	return d.application(), nil
+	return s.withAnswers(ctx, d)
 }
 
 // ApplicationFor returns the applicant's application to an ad.
@@ -88,33 +130,85 @@ func (s *Applications) ApplicationByID(ctx context.Context, id string) (applican
 	return s.one(ctx, bson.M{"_id": oid})
 }
 
-// SaveWorkingCopy stores answers, attachments and step while the
-// application is open.
-func (s *Applications) SaveWorkingCopy(ctx context.Context, a applicants.Application) error {
-	oid, err := bson.ObjectIDFromHex(a.ID)
+// AnswersAt returns the answers of one revision; revision 0 is the one the
+// application was created with.
+func (s *Applications) AnswersAt(ctx context.Context, id string, rev int) (jobs.Answers, error) {
+	if rev == 0 {
+		oid, err := bson.ObjectIDFromHex(id)
+		if err != nil {
+			return nil, applicants.ErrNotFound
+		}
+		var d applicationDoc
+		err = s.db.c(colApplications).FindOne(ctx, bson.M{"_id": oid}, options.FindOne().SetProjection(bson.M{"answers": 1})).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, applicants.ErrNotFound
+		}
+		if err != nil {
+			return nil, fmt.Errorf("storage: answers: %w", err)
+		}
+		return jobs.Answers(d.Answers), nil
+	}
+	var r answerDoc
+	err := s.db.c(colAnswers).FindOne(ctx, bson.M{"_id": answerID(id, rev)}).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, applicants.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: answers: %w", err)
+	}
+	return jobs.Answers(r.Answers), nil
+}
+
+// SaveAnswers inserts a revision of the answers; one that exists already
+// collides on _id and is ErrConflict.
+func (s *Applications) SaveAnswers(ctx context.Context, id string, rev int, answers jobs.Answers, step string, at time.Time) error {
+	if rev < 1 {
+		return fmt.Errorf("storage: save answers: revision %d", rev)
+	}
+	doc := answerDoc{ID: answerID(id, rev), Application: id, Rev: rev, Answers: answers, Step: step, At: at}
+	if doc.Answers == nil {
+		doc.Answers = map[string][]string{}
+	}
+	_, err := s.db.c(colAnswers).InsertOne(ctx, doc)
+	if isDuplicate(err) {
+		return applicants.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("storage: save answers: %w", err)
+	}
+	// Earlier revisions serve only saves begun from them, which are merged
+	// with the latest and must collide rather than go in under an old
+	// number; no request or open form outlives keepRevisions. What this
+	// removal misses, the next save removes.
+	_, _ = s.db.c(colAnswers).DeleteMany(ctx, bson.M{"application": id, "rev": bson.M{"$lt": rev}, "at": bson.M{"$lt": at.Add(-keepRevisions)}})
+	return nil
+}
+
+// keepRevisions is how long answers replaced by a later save are kept.
+const keepRevisions = 24 * time.Hour
+
+// SetClosesAt records the ad's current closing time on the application.
+func (s *Applications) SetClosesAt(ctx context.Context, id string, closes time.Time) error {
+	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
 		return applicants.ErrNotFound
 	}
-	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "closes_at": bson.M{"$gt": a.UpdatedAt}},
-		bson.M{"$set": bson.M{"answers": map[string][]string(a.Answers), "attachments": a.Attachments, "step": a.Step, "updated_at": a.UpdatedAt}})
-	if err != nil {
-		return fmt.Errorf("storage: save application: %w", err)
-	}
-	if res.MatchedCount == 0 {
-		return applicants.ErrClosed
+	if _, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"closes_at": closes}}); err != nil {
+		return fmt.Errorf("storage: set closing time: %w", err)
 	}
 	return nil
 }
 
 // MarkSubmitted makes version n the latest; the deadline is part of the
 // update's filter, so the write and the check are one operation.
-func (s *Applications) MarkSubmitted(ctx context.Context, id string, n int, now time.Time) error {
+func (s *Applications) MarkSubmitted(ctx context.Context, id string, n, rev int, now time.Time) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
 		return applicants.ErrNotFound
 	}
 	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "closes_at": bson.M{"$gt": now}},
-		bson.M{"$set": bson.M{"status": applicants.StatusSubmitted, "version": n, "submitted_at": now, "updated_at": now, "step": applicants.StepSummary},
+		bson.M{"$set": bson.M{"status": applicants.StatusSubmitted, "version": n, "submitted_rev": rev, "submitted_at": now,
+			"updated_at": now, "step": applicants.StepSummary},
 			"$unset": bson.M{"withdrawn_at": ""}})
 	if err != nil {
 		return fmt.Errorf("storage: submit application: %w", err)
@@ -206,13 +300,17 @@ func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]
 	}
 	out := make([]applicants.Application, len(docs))
 	for i, d := range docs {
-		out[i] = d.application()
+		if out[i], err = s.withAnswers(ctx, d); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-// DeleteDraft deletes an application never submitted; the version is part
-// of the filter, so one submitted meanwhile stays.
+// DeleteDraft deletes an application never submitted, with its saved
+// answers; the version is part of the filter, so one submitted meanwhile
+// stays. Its files are left for the caller, on an application no longer
+// there.
 func (s *Applications) DeleteDraft(ctx context.Context, id string) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
@@ -225,31 +323,47 @@ func (s *Applications) DeleteDraft(ctx context.Context, id string) error {
 	if res.DeletedCount == 0 {
 		return applicants.ErrNotFound
 	}
+	if _, err := s.db.c(colAnswers).DeleteMany(ctx, bson.M{"application": id}); err != nil {
+		return fmt.Errorf("storage: delete draft answers: %w", err)
+	}
 	return nil
 }
 
-// ResetWorkingCopy makes the working copy's answers and files those of
-// version v, which must still be the latest.
-func (s *Applications) ResetWorkingCopy(ctx context.Context, id string, v applicants.Version) error {
+// ResetWorkingCopy makes the working copy's answers those of version v,
+// which must still be the latest: a revision with them is saved, and every
+// earlier one, with what was typed after submitting, is removed. The files
+// of the working copy are the caller's to put back.
+func (s *Applications) ResetWorkingCopy(ctx context.Context, id string, v applicants.Version, at time.Time) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
 		return applicants.ErrNotFound
 	}
-	ids := make([]string, len(v.Attachments))
-	for i, a := range v.Attachments {
-		ids[i] = a.ID
-	}
-	answers := map[string][]string(v.Answers)
-	if answers == nil {
-		answers = map[string][]string{}
-	}
-	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "version": v.N},
-		bson.M{"$set": bson.M{"answers": answers, "attachments": ids}})
+	n, err := s.db.c(colApplications).CountDocuments(ctx, bson.M{"_id": oid, "version": v.N})
 	if err != nil {
 		return fmt.Errorf("storage: reset working copy: %w", err)
 	}
-	if res.MatchedCount == 0 {
+	if n == 0 {
 		return applicants.ErrNotFound
+	}
+	var latest answerDoc
+	err = s.db.c(colAnswers).FindOne(ctx, bson.M{"application": id}, options.FindOne().SetSort(bson.D{{Key: "rev", Value: -1}})).Decode(&latest)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("storage: reset working copy: %w", err)
+	}
+	rev := latest.Rev + 1
+	doc := answerDoc{ID: answerID(id, rev), Application: id, Rev: rev, Answers: map[string][]string(v.Answers), Step: latest.Step, At: at}
+	if doc.Answers == nil {
+		doc.Answers = map[string][]string{}
+	}
+	if _, err := s.db.c(colAnswers).InsertOne(ctx, doc); err != nil {
+		return fmt.Errorf("storage: reset working copy: %w", err)
+	}
+	if _, err := s.db.c(colAnswers).DeleteMany(ctx, bson.M{"application": id, "rev": bson.M{"$lt": rev}}); err != nil {
+		return fmt.Errorf("storage: reset working copy: %w", err)
+	}
+	_, err = s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"answers": doc.Answers}})
+	if err != nil {
+		return fmt.Errorf("storage: reset working copy: %w", err)
 	}
 	return nil
 }

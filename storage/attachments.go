@@ -1,9 +1,13 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -30,11 +34,40 @@ type attachmentDoc struct {
 	Key         string    `bson:"key"`
 	State       string    `bson:"state"`
 	CreatedAt   time.Time `bson:"created_at"`
+	Application string    `bson:"application,omitempty"`
+	// Slot is "<application>:<n>" while the file is on an application and
+	// the record's own id once it is not. A unique index on it lets only
+	// one record hold a slot: an insert is atomic on FerretDB v1 too.
+	Slot string `bson:"slot"`
 }
 
-// InsertAttachment stores a new record.
+func slotKey(application string, n int) string { return application + ":" + strconv.Itoa(n) }
+
+func toAttachmentDoc(a applicants.Attachment) attachmentDoc {
+	d := attachmentDoc{ID: a.ID, Owner: a.Owner, AdRef: a.AdRef, Name: a.Name, ContentType: a.ContentType, Size: a.Size,
+		SHA256: a.SHA256, Key: a.Key, State: a.State, CreatedAt: a.CreatedAt, Slot: a.ID}
+	if a.Application != "" && a.Slot > 0 {
+		d.Application, d.Slot = a.Application, slotKey(a.Application, a.Slot)
+	}
+	return d
+}
+
+func (d attachmentDoc) attachment() applicants.Attachment {
+	a := applicants.Attachment{ID: d.ID, Owner: d.Owner, AdRef: d.AdRef, Name: d.Name, ContentType: d.ContentType, Size: d.Size,
+		SHA256: d.SHA256, Key: d.Key, State: d.State, CreatedAt: d.CreatedAt, Application: d.Application}
+	if d.Application != "" {
+		a.Slot, _ = strconv.Atoi(strings.TrimPrefix(d.Slot, d.Application+":"))
+	}
+	return a
+}
+
+// InsertAttachment stores a new record; a slot already held collides on
+// the unique index.
 func (s *Attachments) InsertAttachment(ctx context.Context, a applicants.Attachment) error {
-	_, err := s.db.c(colAttachments).InsertOne(ctx, attachmentDoc(a))
+	_, err := s.db.c(colAttachments).InsertOne(ctx, toAttachmentDoc(a))
+	if isDuplicate(err) {
+		return applicants.ErrSlotTaken
+	}
 	if err != nil {
 		return fmt.Errorf("storage: insert attachment: %w", err)
 	}
@@ -63,7 +96,37 @@ func (s *Attachments) Attachment(ctx context.Context, id string) (applicants.Att
 	if err != nil {
 		return applicants.Attachment{}, fmt.Errorf("storage: attachment: %w", err)
 	}
-	return applicants.Attachment(d), nil
+	return d.attachment(), nil
+}
+
+// AttachmentsOf returns the records on an application in upload order.
+func (s *Attachments) AttachmentsOf(ctx context.Context, application string) ([]applicants.Attachment, error) {
+	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"application": application})
+	if err != nil {
+		return nil, fmt.Errorf("storage: attachments of application: %w", err)
+	}
+	var docs []attachmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: attachments of application: %w", err)
+	}
+	out := make([]applicants.Attachment, len(docs))
+	for i, d := range docs {
+		out[i] = d.attachment()
+	}
+	slices.SortFunc(out, func(a, b applicants.Attachment) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Slot, b.Slot))
+	})
+	return out, nil
+}
+
+// Detach takes a record off its application, freeing its slot.
+func (s *Attachments) Detach(ctx context.Context, id string) error {
+	_, err := s.db.c(colAttachments).UpdateOne(ctx, bson.M{"_id": id},
+		bson.M{"$set": bson.M{"slot": id}, "$unset": bson.M{"application": ""}})
+	if err != nil {
+		return fmt.Errorf("storage: detach attachment: %w", err)
+	}
+	return nil
 }
 
 // DeleteAttachment removes a record.
@@ -86,7 +149,7 @@ func (s *Attachments) StalePending(ctx context.Context, cutoff time.Time) ([]app
 	}
 	out := make([]applicants.Attachment, len(docs))
 	for i, d := range docs {
-		out[i] = applicants.Attachment(d)
+		out[i] = d.attachment()
 	}
 	return out, nil
 }
@@ -124,7 +187,7 @@ func (s *Attachments) StoredBefore(ctx context.Context, cutoff time.Time, fn fun
 		}
 		batch := make([]applicants.Attachment, len(docs))
 		for i, d := range docs {
-			batch[i] = applicants.Attachment(d)
+			batch[i] = d.attachment()
 		}
 		if err := fn(batch); err != nil {
 			return err
@@ -133,26 +196,50 @@ func (s *Attachments) StoredBefore(ctx context.Context, cutoff time.Time, fn fun
 	}
 }
 
-// Unreferenced returns those of ids that no application's working copy and
-// no submitted version names. Working copies are read before versions: an
-// attachment moves only from a working copy into a new version, so one
-// found in neither cannot have moved between the two reads.
+// Unreferenced returns those of ids that are on no application's working
+// copy (the record names no application, or one that is gone) and that no
+// submitted version names. Working copies are read before versions: a file
+// moves only from a working copy into a new version, so one found in
+// neither cannot have moved between the two reads.
 func (s *Attachments) Unreferenced(ctx context.Context, ids []string) ([]string, error) {
 	named := map[string]bool{}
-	var apps []struct {
-		Attachments []string `bson:"attachments"`
+	var records []struct {
+		ID          string `bson:"_id"`
+		Application string `bson:"application"`
 	}
-	cur, err := s.db.c(colApplications).Find(ctx, bson.M{"attachments": bson.M{"$in": ids}},
-		options.Find().SetProjection(bson.M{"attachments": 1}))
+	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"_id": bson.M{"$in": ids}, "application": bson.M{"$exists": true, "$ne": ""}},
+		options.Find().SetProjection(bson.M{"application": 1}))
 	if err == nil {
-		err = cur.All(ctx, &apps)
+		err = cur.All(ctx, &records)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: attachments on applications: %w", err)
 	}
-	for _, a := range apps {
-		for _, id := range a.Attachments {
-			named[id] = true
+	var apps bson.A
+	for _, r := range records {
+		if oid, err := bson.ObjectIDFromHex(r.Application); err == nil {
+			apps = append(apps, oid)
+		}
+	}
+	live := map[string]bool{}
+	if len(apps) > 0 {
+		var found []struct {
+			ID bson.ObjectID `bson:"_id"`
+		}
+		cur, err := s.db.c(colApplications).Find(ctx, bson.M{"_id": bson.M{"$in": apps}}, options.Find().SetProjection(bson.M{"_id": 1}))
+		if err == nil {
+			err = cur.All(ctx, &found)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("storage: applications of attachments: %w", err)
+		}
+		for _, f := range found {
+			live[f.ID.Hex()] = true
+		}
+	}
+	for _, r := range records {
+		if live[r.Application] {
+			named[r.ID] = true
 		}
 	}
 	var versions []struct {
@@ -192,7 +279,7 @@ func (s *Attachments) OwnedBy(ctx context.Context, owner string) ([]applicants.A
 	}
 	out := make([]applicants.Attachment, len(docs))
 	for i, d := range docs {
-		out[i] = applicants.Attachment(d)
+		out[i] = d.attachment()
 	}
 	return out, nil
 }

@@ -79,6 +79,7 @@ const (
 	colApplications = "applications"
 	colAttachments  = "attachments"
 	colVersions     = "application_versions"
+	colAnswers      = "application_answers"
 	// Job alerts.
 	colSubscriptions = "subscriptions"
 	colDispatches    = "alert_dispatches"
@@ -197,11 +198,75 @@ var migrations = []migration{
 		}
 		return d.indexes(ctx, colVersions, mongo.IndexModel{Keys: bson.D{{Key: "attachments.id", Value: 1}}, Options: options.Index().SetName("attachments_id")})
 	}},
+	{"answer revisions and the files of an application", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colAnswers, mongo.IndexModel{Keys: bson.D{{Key: "application", Value: 1}, {Key: "rev", Value: -1}}, Options: options.Index().SetName("application_rev")}); err != nil {
+			return err
+		}
+		return d.attachmentSlots(ctx)
+	}},
 }
 
+// attachmentSlots moves the list of files kept on each application onto
+// the attachment records, each in its slot, and gives the records on no
+// application a slot of their own, before the slots are made unique.
+func (d *DB) attachmentSlots(ctx context.Context) error {
+	cur, err := d.c(colApplications).Find(ctx, bson.M{"attachments": bson.M{"$exists": true}},
+		options.Find().SetProjection(bson.M{"attachments": 1}))
+	if err != nil {
+		return fmt.Errorf("storage: applications with files: %w", err)
+	}
+	var apps []struct {
+		ID          bson.ObjectID `bson:"_id"`
+		Attachments []string      `bson:"attachments"`
+	}
+	if err := cur.All(ctx, &apps); err != nil {
+		return fmt.Errorf("storage: applications with files: %w", err)
+	}
+	for _, app := range apps {
+		for i, id := range app.Attachments {
+			_, err := d.c(colAttachments).UpdateOne(ctx, bson.M{"_id": id},
+				bson.M{"$set": bson.M{"application": app.ID.Hex(), "slot": slotKey(app.ID.Hex(), i+1)}})
+			if err != nil {
+				return fmt.Errorf("storage: file of application: %w", err)
+			}
+		}
+	}
+	cur, err = d.c(colAttachments).Find(ctx, bson.M{"slot": bson.M{"$exists": false}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return fmt.Errorf("storage: files without a slot: %w", err)
+	}
+	var loose []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &loose); err != nil {
+		return fmt.Errorf("storage: files without a slot: %w", err)
+	}
+	for _, l := range loose {
+		if _, err := d.c(colAttachments).UpdateOne(ctx, bson.M{"_id": l.ID}, bson.M{"$set": bson.M{"slot": l.ID}}); err != nil {
+			return fmt.Errorf("storage: slot of a file: %w", err)
+		}
+	}
+	err = d.indexes(ctx, colAttachments,
+		mongo.IndexModel{Keys: bson.D{{Key: "slot", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slot_unique")},
+		mongo.IndexModel{Keys: bson.D{{Key: "application", Value: 1}}, Options: options.Index().SetName("application")},
+	)
+	if err != nil {
+		return err
+	}
+	if _, err := d.c(colApplications).UpdateMany(ctx, bson.M{"attachments": bson.M{"$exists": true}}, bson.M{"$unset": bson.M{"attachments": ""}}); err != nil {
+		return fmt.Errorf("storage: drop the old lists of files: %w", err)
+	}
+	return nil
+}
+
+// indexes creates the indexes one at a time: FerretDB v1 drops the
+// connection when one call asks again for several indexes that exist, as a
+// step run a second time does.
 func (d *DB) indexes(ctx context.Context, col string, models ...mongo.IndexModel) error {
-	if _, err := d.c(col).Indexes().CreateMany(ctx, models); err != nil {
-		return fmt.Errorf("storage: indexes of %s: %w", col, err)
+	for _, m := range models {
+		if _, err := d.c(col).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("storage: indexes of %s: %w", col, err)
+		}
 	}
 	return nil
 }
