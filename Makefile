@@ -9,7 +9,7 @@ export GOTOOLCHAIN := auto
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 SOURCES := $(shell find cmd handlers jobs mail storage tasks views demo internal -type f) go.mod go.sum
 
-.PHONY: run test bench build check clean vulncheck
+.PHONY: run test bench build check clean vulncheck mutation
 
 run: bin/portal bin/ferretdb bin/minio
 	./scripts/run.sh
@@ -23,6 +23,10 @@ bench: bin/portal bin/ferretdb bin/minio
 	./scripts/bench.sh
 
 build: bin/portal
+
+# Rules no test guards: mutation testing of the packages that carry them.
+mutation: bin/ferretdb bin/minio
+	./scripts/mutation.sh
 
 # Known vulnerabilities in the modules and the Go release the code calls.
 vulncheck:
