@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +32,7 @@ func (a *testApp) visitor(t *testing.T) *visitor {
 
 func (v *visitor) send(req *http.Request) response {
 	v.t.Helper()
+	req.Header.Del("Cookie")
 	for k, val := range v.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: val})
 	}
@@ -68,15 +68,7 @@ func (v *visitor) get(path string) response {
 // post submits values to action from the form on page.
 func (v *visitor) post(page, action string, values url.Values) response {
 	v.t.Helper()
-	p := v.get(page)
-	m := csrfField.FindStringSubmatch(p.body)
-	if m == nil {
-		v.t.Fatalf("no form on %s (status %d)", page, p.StatusCode)
-	}
-	values.Set("_csrf", m[1])
-	req := httptest.NewRequest(http.MethodPost, action, strings.NewReader(values.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return v.send(req)
+	return v.send(v.formRequest(page, action, values))
 }
 
 const goodPassword = "korrekt häst batteri häftklammer"
@@ -402,14 +394,11 @@ func TestAccountLimitRefusesTheAttackerNotTheOwner(t *testing.T) {
 	a := newTestApp(t, false)
 	a.Accounts.Limits.FailsPerAccount, a.Accounts.Limits.FailsPerPair = 3, 2
 	register(t, a.visitor(t), "lisa@example.se")
-	base, page := a.Serve(t), a.get(t, "/logga-in")
 	login := func(password, ip string) int { // through the trusted proxy at 127.0.0.1
 		t.Helper()
-		return parallel(t, base, 1, func(int) *http.Request {
-			req := formRequest(page, "/logga-in", url.Values{"email": {"lisa@example.se"}, "password": {password}}, nil)
-			req.Header.Set("X-Forwarded-For", ip)
-			return req
-		})[0].StatusCode
+		req := a.visitor(t).formRequest("/logga-in", "/logga-in", url.Values{"email": {"lisa@example.se"}, "password": {password}})
+		req.Header.Set("X-Forwarded-For", ip)
+		return a.together(t, req)[0].StatusCode
 	}
 	for _, ip := range []string{"192.0.2.5", "192.0.2.6", "192.0.2.5", "192.0.2.6", "192.0.2.5"} {
 		login("inte rätt lösenord", ip)
@@ -426,63 +415,10 @@ func TestAccountLimitRefusesTheAttackerNotTheOwner(t *testing.T) {
 	}
 }
 
-// parallel sends the requests made by build at once, over real
-// connections, and returns the answers in order.
-func parallel(t *testing.T, base string, n int, build func(i int) *http.Request) []*http.Response {
-	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	out := make([]*http.Response, n)
-	errs := make([]error, n)
-	var start, done sync.WaitGroup
-	start.Add(1)
-	for i := range n {
-		req := build(i)
-		u, _ := url.Parse(base + req.URL.RequestURI())
-		req.URL, req.RequestURI, req.Host = u, "", u.Host
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			start.Wait()
-			out[i], errs[i] = client.Do(req)
-			if errs[i] == nil {
-				_, _ = io.Copy(io.Discard, out[i].Body)
-				out[i].Body.Close()
-			}
-		}()
-	}
-	start.Done()
-	done.Wait()
-	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
-
-// formRequest is a POST of values with the token and cookies of page.
-func formRequest(page response, path string, values url.Values, cookies map[string]string) *http.Request {
-	v := url.Values{}
-	for k, vs := range values {
-		v[k] = vs
-	}
-	v.Set("_csrf", csrfField.FindStringSubmatch(page.body)[1])
-	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for k, val := range cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: val})
-	}
-	for _, c := range page.Cookies() {
-		req.AddCookie(c)
-	}
-	return req
-}
-
 // The five tries of a temporary password hold against requests sent at
 // once, and the password logs in once however many use it together.
 func TestTemporaryPasswordHoldsUnderParallelTries(t *testing.T) {
 	a := newTestApp(t, false)
-	base := a.Serve(t)
 	for _, email := range []string{"par@example.se", "fem@example.se"} {
 		register(t, a.visitor(t), email)
 		a.visitor(t).post("/glomt-losenord", "/glomt-losenord", url.Values{"email": {email}})
@@ -496,15 +432,15 @@ func TestTemporaryPasswordHoldsUnderParallelTries(t *testing.T) {
 		t.Fatal("no temporary password")
 		return ""
 	}
-	page := a.get(t, "/logga-in")
+	v := a.visitor(t)
 	right := code("par@example.se")
-	wrong := parallel(t, base, 20, func(i int) *http.Request {
+	wrong := a.together(t, times(20, func(i int) *http.Request {
 		guess := fmt.Sprintf("%08d", i)
 		if guess == right {
 			guess = "99999999"
 		}
-		return formRequest(page, "/logga-in", url.Values{"email": {"par@example.se"}, "password": {guess}}, nil)
-	})
+		return v.formRequest("/logga-in", "/logga-in", url.Values{"email": {"par@example.se"}, "password": {guess}})
+	})...)
 	for _, res := range wrong {
 		if res.StatusCode != 422 {
 			t.Fatalf("a wrong code answered %d", res.StatusCode)
@@ -515,9 +451,9 @@ func TestTemporaryPasswordHoldsUnderParallelTries(t *testing.T) {
 	}
 
 	right = code("fem@example.se")
-	logins := parallel(t, base, 5, func(int) *http.Request {
-		return formRequest(page, "/logga-in", url.Values{"email": {"fem@example.se"}, "password": {right}}, nil)
-	})
+	logins := a.together(t, times(5, func(int) *http.Request {
+		return v.formRequest("/logga-in", "/logga-in", url.Values{"email": {"fem@example.se"}, "password": {right}})
+	})...)
 	sessions := 0
 	for _, res := range logins {
 		if res.StatusCode == 303 && res.Header.Get("Location") == "/nytt-losenord" {
@@ -533,10 +469,8 @@ func TestTemporaryPasswordHoldsUnderParallelTries(t *testing.T) {
 // deletion of the account; its tries are limited, also when sent at once.
 func TestCurrentPasswordTriesAreLimited(t *testing.T) {
 	a := newTestApp(t, false)
-	base := a.Serve(t)
 	v := a.visitor(t)
 	register(t, v, "gissa@example.se")
-	page := v.get("/mina-uppgifter")
 	for _, form := range []struct {
 		path   string
 		values url.Values
@@ -545,7 +479,7 @@ func TestCurrentPasswordTriesAreLimited(t *testing.T) {
 		{"/mina-uppgifter/e-post", url.Values{"new_email": {"ny@example.se"}, "email_password": {"fel fel fel fel"}}},
 		{"/mina-uppgifter/radera", url.Values{"delete_password": {"fel fel fel fel"}}},
 	} {
-		for _, res := range parallel(t, base, 4, func(int) *http.Request { return formRequest(page, form.path, form.values, v.cookies) }) {
+		for _, res := range a.together(t, times(4, func(int) *http.Request { return v.formRequest("/mina-uppgifter", form.path, form.values) })...) {
 			if res.StatusCode != 422 {
 				t.Fatalf("%s with a wrong password: %d", form.path, res.StatusCode)
 			}
@@ -571,11 +505,11 @@ func TestCurrentPasswordTriesAreLimited(t *testing.T) {
 // done.
 func TestResetRouteIsLimited(t *testing.T) {
 	a := newTestApp(t, false)
-	page := a.get(t, "/glomt-losenord")
+	v := a.visitor(t)
 	statuses := map[int]int{}
-	for _, res := range parallel(t, a.Serve(t), 40, func(i int) *http.Request {
-		return formRequest(page, "/glomt-losenord", url.Values{"email": {fmt.Sprintf("x%d@example.se", i)}}, nil)
-	}) {
+	for _, res := range a.together(t, times(40, func(i int) *http.Request {
+		return v.formRequest("/glomt-losenord", "/glomt-losenord", url.Values{"email": {fmt.Sprintf("x%d@example.se", i)}})
+	})...) {
 		statuses[res.StatusCode]++
 	}
 	// Never more than the limit; requests at once may each see the others

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -53,6 +54,10 @@ func (v *visitor) formRequest(page, action string, values url.Values) *http.Requ
 	if m == nil {
 		v.t.Fatalf("no form on %s (%d)", page, p.StatusCode)
 	}
+	values = maps.Clone(values) // the caller's stay as they were, for another form
+	if values == nil {
+		values = url.Values{}
+	}
 	values.Set("_csrf", m[1])
 	if rev := revField.FindStringSubmatch(p.body); rev != nil && values.Get("rev") == "" {
 		values.Set("rev", rev[1])
@@ -71,19 +76,30 @@ func (v *visitor) addCookies(req *http.Request) {
 	}
 }
 
-// together sends the requests at once and returns the responses in order.
+// together sends the requests at the same moment, each over a connection
+// of its own to the portal on a real socket, and returns the answers in
+// order.
 func (a *testApp) together(t *testing.T, reqs ...*http.Request) []response {
 	t.Helper()
+	if a.base == "" {
+		a.base = a.Serve(t)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	out := make([]response, len(reqs))
 	errs := make([]error, len(reqs))
 	var start, done sync.WaitGroup
 	start.Add(1)
 	for i, req := range reqs {
+		u, err := url.Parse(a.base + req.URL.RequestURI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL, req.RequestURI = u, ""
 		done.Add(1)
 		go func() {
 			defer done.Done()
 			start.Wait()
-			res, err := a.app.Test(req, 20000)
+			res, err := client.Do(req)
 			if err != nil {
 				errs[i] = err
 				return
@@ -101,6 +117,15 @@ func (a *testApp) together(t *testing.T, reqs ...*http.Request) []response {
 		}
 	}
 	return out
+}
+
+// times makes n requests with build.
+func times(n int, build func(i int) *http.Request) []*http.Request {
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = build(i)
+	}
+	return reqs
 }
 
 // objects counts the attachment objects in the bucket.

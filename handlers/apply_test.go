@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,22 +22,7 @@ import (
 // upload posts files from the attachments page as the browser does.
 func (v *visitor) upload(page, action string, files map[string][]byte) response {
 	v.t.Helper()
-	p := v.get(page)
-	m := csrfField.FindStringSubmatch(p.body)
-	if m == nil {
-		v.t.Fatalf("no form on %s (%d)", page, p.StatusCode)
-	}
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	_ = w.WriteField("_csrf", m[1])
-	for name, content := range files {
-		fw, _ := w.CreateFormFile("files", name)
-		_, _ = fw.Write(content)
-	}
-	_ = w.Close()
-	req := httptest.NewRequest(http.MethodPost, action, &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return v.send(req)
+	return v.send(v.uploadRequest(page, action, files))
 }
 
 // startApplication follows "Sök tjänsten" for the ad: to the application

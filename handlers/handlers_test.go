@@ -30,6 +30,7 @@ type testApp struct {
 	db    *storage.DB
 	clock *testenv.Clock
 	ads   []jobs.Ad
+	base  string // of the portal on a real socket, once together has started it
 }
 
 func newTestApp(t *testing.T, dev bool) *testApp {

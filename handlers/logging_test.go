@@ -1,36 +1,16 @@
 package handlers_test
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 
 	"portal/internal/testapp"
 )
 
-// syncBuffer is a log that requests may write at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // The access log shows what was asked for, never the secret of a link:
 // confirmation tokens, signatures and feed names are logged by name.
 func TestAccessLogLeavesOutTheSecretsOfLinks(t *testing.T) {
-	var log syncBuffer
+	var log lockedBuffer
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 5, Log: &log, LogRequests: true})
 	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
 	secret := "5ecre7" + strings.Repeat("ab", 13)

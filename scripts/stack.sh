@@ -47,3 +47,17 @@ stop_stack() {
     STACK_PIDS=()
   fi
 }
+
+# start_test_stack starts the servers in a temporary folder on the test
+# ports, removes both when the script exits, and exports what tests read.
+start_test_stack() {
+  TEST_STACK_DATA=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
+  trap 'stop_stack; rm -rf "$TEST_STACK_DATA"' EXIT
+  trap 'exit 130' INT TERM
+  start_stack "$TEST_STACK_DATA" "${PORTAL_TEST_DB_PORT:-27117}" "${PORTAL_TEST_S3_PORT:-9117}" || return 1
+  export PORTAL_TEST_MONGO_URI=$PORTAL_STACK_MONGO_URI
+  export PORTAL_TEST_S3_ENDPOINT=$PORTAL_STACK_S3_ENDPOINT
+  export PORTAL_TEST_S3_ACCESS_KEY=$PORTAL_STACK_S3_ACCESS_KEY
+  export PORTAL_TEST_S3_SECRET_KEY=$PORTAL_STACK_S3_SECRET_KEY
+  export PORTAL_TEST_BIN=$PWD/bin
+}
