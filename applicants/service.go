@@ -52,8 +52,10 @@ const Retention = 2 * 365 * 24 * time.Hour
 
 // Counter counts events per key in fixed windows, shared by all instances.
 type Counter interface {
+	// Hit records an event and returns the count with it: a limit is
+	// judged by what Hit returns, never by a count taken before recording,
+	// so that requests at once each see the others.
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, time.Time, error)
-	Count(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
 	// Undo takes back one event counted by Hit in the same window.
 	Undo(ctx context.Context, key string, window time.Duration, now time.Time) error
 }

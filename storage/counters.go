@@ -45,16 +45,6 @@ func (s *Counters) Undo(ctx context.Context, key string, window time.Duration, n
 	return nil
 }
 
-// Count returns the count of key in the window containing now, adding none.
-func (s *Counters) Count(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error) {
-	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
-	n, err := s.db.c(colCounters).CountDocuments(ctx, bson.M{"k": id})
-	if err != nil {
-		return 0, fmt.Errorf("storage: count %s: %w", key, err)
-	}
-	return n, nil
-}
-
 // RemoveExpired deletes counters and stored values whose time has passed,
 // and reports how many went.
 func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
