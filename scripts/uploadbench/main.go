@@ -52,15 +52,17 @@ func main() {
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar, Timeout: 5 * time.Minute}
 		email := fmt.Sprintf("bench%d.%d@example.se", i, time.Now().UnixNano())
-		form := url.Values{"email": {email}, "password": {"en lång mening för mätningen " + strconv.Itoa(i)}, "consent": {"1"}}
-		if _, err := postForm(c, *base+"/konto/ny", form); err != nil {
+		password := "en lång mening för mätningen " + strconv.Itoa(i)
+		if _, err := postForm(c, *base+"/konto/ny", url.Values{"email": {email}, "password": {password}, "consent": {"1"}}); err != nil {
 			log.Fatal(err)
 		}
-		res, err := c.Get(*base + "/jobb/" + *ad + "/ansok")
+		if _, err := postForm(c, *base+"/logga-in", url.Values{"email": {email}, "password": {password}}); err != nil {
+			log.Fatal(err)
+		}
+		res, err := postForm(c, *base+"/jobb/"+*ad+"/ansok", url.Values{}) // "Starta ansökan"
 		if err != nil {
 			log.Fatal(err)
 		}
-		res.Body.Close()
 		page := strings.TrimSuffix(res.Request.URL.Path, "/fragor") + "/bilagor"
 		apps = append(apps, applicant{c, *base + page})
 	}
