@@ -77,6 +77,11 @@ type Version struct {
 	Attachments []Attachment `json:"files"`
 }
 
+// KeyedMailer puts e-mail in the outbox once for each key.
+type KeyedMailer interface {
+	SendOnce(ctx context.Context, msgs []mail.Keyed) (int, error)
+}
+
 // ApplicationStore keeps applications, their answers and their versions.
 //
 // Requests from two windows may change one application at the same time,
@@ -139,7 +144,7 @@ type Applying struct {
 	Ads       AdStore
 	Accounts  Store
 	Files     *Files
-	Mailer    Mailer
+	Mailer    KeyedMailer
 	Translate Translate
 	Now       func() time.Time
 	BaseURL   string
@@ -448,7 +453,9 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 		return a, err
 	}
 	a.Status, a.Version, a.SubmittedAt, a.Step = StatusSubmitted, n, now, StepSummary
-	return a, s.Mailer.Send(ctx, s.receipt(acc.Email, a, ad, atts, lang))
+	// One receipt a version, however many submits of it arrive at once.
+	_, err = s.Mailer.SendOnce(ctx, []mail.Keyed{{Key: fmt.Sprintf("receipt:%s:%d", a.ID, n), Message: s.receipt(acc.Email, a, ad, atts, lang)}})
+	return a, err
 }
 
 func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachment, lang string) mail.Message {

@@ -173,10 +173,17 @@ func (f *Files) reserve(ctx context.Context, a *Attachment) error {
 // undo removes both halves of a failed save; what it cannot remove now,
 // the sweep removes later.
 func (f *Files) undo(a Attachment) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_ = f.Blobs.Remove(ctx, a.Key)
-	_ = f.Store.DeleteAttachment(ctx, a.ID)
+	step := func(do func(ctx context.Context) error) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return do(ctx)
+	}
+	// The record first: a bucket that hangs must not leave the failed file
+	// holding a slot and its bytes, nor keep the applicant waiting. The
+	// object goes on its own time; one left behind is named by no record,
+	// and the sweep removes it.
+	_ = step(func(ctx context.Context) error { return f.Store.DeleteAttachment(ctx, a.ID) })
+	go func() { _ = step(func(ctx context.Context) error { return f.Blobs.Remove(ctx, a.Key) }) }()
 }
 
 // Open returns a stored attachment of owner for download. Another

@@ -479,12 +479,6 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 		errs.add("new_email", "account.error.email")
 	case email == a.Email:
 		errs.add("new_email", "account.error.same_email")
-	default:
-		if _, err := s.Store.AccountByEmail(ctx, email); err == nil {
-			errs.add("new_email", "account.error.taken")
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
 	}
 	if key, err := s.checkPassword(ctx, a, password); err != nil {
 		return err
@@ -494,11 +488,38 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 	if err := errs.err(); err != nil {
 		return err
 	}
+	now := s.Now()
+	changes, _, err := s.Counter.Hit(ctx, "email-change:"+id, 24*time.Hour, now)
+	if err != nil {
+		return err
+	}
+	if changes > s.Limits.ResetsPerEmail {
+		return &ValidationError{Fields: []FieldError{{"new_email", "account.error.too_many_changes"}}}
+	}
+	// The answer is the same whether the new address has an account: the
+	// change waits for its link either way, and the link goes only to an
+	// address that is free, and only a few times a day to one address.
+	sent, _, err := s.Counter.Hit(ctx, "email-change-to:"+email, 24*time.Hour, now)
+	if err != nil {
+		return err
+	}
+	_, err = s.Store.AccountByEmail(ctx, email)
+	taken := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
 	token := tokens.New(32)
-	if err := s.Store.SetPendingEmail(ctx, id, email, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
+	if err := s.Store.SetPendingEmail(ctx, id, email, tokens.Hash(token), now.Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
+	switch {
+	case sent > s.Limits.ResetsPerEmail:
+		return nil
+	case taken:
+		return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_taken_attempt.subject"),
+			Text: t("mail.email_taken_attempt.body", s.BaseURL+"/support")})
+	}
 	link := s.BaseURL + "/konto/byt-epost?token=" + url.QueryEscape(token)
 	if err := s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_change.subject"),
 		Text: t("mail.email_change.body", link, int(s.Limits.VerifyValidity.Hours()))}); err != nil {
@@ -567,6 +588,11 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 		return time.Time{}, false, err
 	}
 	if at.After(s.Now()) {
+		// What is not on record goes now; the account and its submitted
+		// applications wait for the lawful date.
+		if err := s.Drafts.RemoveDrafts(ctx, id); err != nil {
+			return time.Time{}, false, err
+		}
 		if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
 			return time.Time{}, false, err
 		}

@@ -45,7 +45,8 @@ func TestAccountFlowInTheBrowser(t *testing.T) {
 			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
 		sent := text(t, ctx, "main")
 		link := verifyPath.FindString(p.latestMail(t, email).Text)
-		step("verified", chromedp.Navigate(p.URL+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
+		step("confirm page", chromedp.Navigate(p.URL+link), chromedp.WaitVisible("main form button", chromedp.ByQuery))
+		step("verified", chromedp.Click("main form button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		step("logged in after confirming",
 			chromedp.Click("main p a", chromedp.ByQuery),
 			chromedp.WaitVisible("#password", chromedp.ByID),

@@ -52,7 +52,8 @@ func TestInterestRegistrationInTheBrowser(t *testing.T) {
 		step := stepper(t, ctx, lang)
 		if verified {
 			link := verifyPath.FindString(p.latestMail(t, email).Text)
-			step("verified", chromedp.Navigate(p.URL+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
+			step("confirm page", chromedp.Navigate(p.URL+link), chromedp.WaitVisible("main form button", chromedp.ByQuery))
+			step("verified", chromedp.Click("main form button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		}
 		step("interest form",
 			chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/intresseanmalan"),

@@ -42,7 +42,8 @@ func TestApplyInTheBrowser(t *testing.T) {
 			}
 			checkAxe(t, ctx, lang+" "+name)
 		}
-		step("verified", chromedp.Navigate(base+link), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
+		step("confirm page", chromedp.Navigate(base+link), chromedp.WaitVisible("main form button", chromedp.ByQuery))
+		step("verified", chromedp.Click("main form button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 		step("ad", chromedp.Navigate(base+"/sprak/"+lang+"?next=/jobb/"+ad.Ref), chromedp.WaitVisible(".apply .button", chromedp.ByQuery))
 		step("start",
 			chromedp.Click(".apply .button", chromedp.ByQuery),

@@ -159,6 +159,19 @@ func (h *handler) register(c *fiber.Ctx) error {
 		"Email": applicants.NormalizeEmail(f["email"]), "Next": url.QueryEscape(next)})
 }
 
+// showVerifyEmail is where the link that confirms an address leads: a
+// button confirms it, so a mail scanner opening the link confirms nothing.
+func (h *handler) showVerifyEmail(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin") // the address carries the token
+	action := "/konto/verifiera?token=" + url.QueryEscape(c.Query("token"))
+	if next := localPathOrEmpty(c.Query("next")); next != "" {
+		action += "&next=" + url.QueryEscape(next)
+	}
+	return h.formPage(c, "alerts/action", "verify.title", fiber.Map{
+		"Heading": "verify.title", "Text": "verify.confirm_text", "Action": action, "Button": "verify.confirm_button",
+	})
+}
+
 func (h *handler) verifyEmail(c *fiber.Ctx) error {
 	_, err := h.deps.Accounts.Verify(c.UserContext(), c.Query("token"))
 	ok := err == nil

@@ -159,10 +159,17 @@ func TestRegisterVerifyLogoutLogin(t *testing.T) {
 	}
 	mails = mails[1:]
 	link := verifyLink.FindString(mails[0].Text)
-	if res := other.get(link); res.StatusCode != 200 || !strings.Contains(res.body, "Din e-postadress är bekräftad") {
+	// Opening the link (as a mail scanner does) confirms nothing; its button does.
+	if res := other.get(link); res.StatusCode != 200 || !strings.Contains(res.body, "Bekräfta e-postadressen</button>") {
+		t.Fatalf("verify page: %d", res.StatusCode)
+	}
+	if !strings.Contains(v.get("/mina-uppgifter").body, "Bekräfta din e-postadress asa") {
+		t.Fatal("opening the link confirmed the address")
+	}
+	if res := other.post(link, link, url.Values{}); res.StatusCode != 200 || !strings.Contains(res.body, "Din e-postadress är bekräftad") {
 		t.Fatalf("verify: %d", res.StatusCode)
 	}
-	if res := other.get(link); res.StatusCode != 400 {
+	if res := other.post(link, link, url.Values{}); res.StatusCode != 400 {
 		t.Fatalf("a verification link worked twice: %d", res.StatusCode)
 	}
 	if strings.Contains(v.get("/mina-uppgifter").body, "Bekräfta din e-postadress asa") {
@@ -594,14 +601,47 @@ func TestExtendSession(t *testing.T) {
 	}
 }
 
+// One address gets at most a few change links a day, however many
+// accounts ask, and one account may ask only a few times a day.
+func TestChangeEmailMailIsLimited(t *testing.T) {
+	a := newTestApp(t, false)
+	for i := range 7 {
+		v := a.visitor(t)
+		register(t, v, fmt.Sprintf("byte%d@example.se", i))
+		if res := v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"offer@example.se"}, "email_password": {goodPassword}}); res.StatusCode != 303 {
+			t.Fatalf("change %d: %d", i, res.StatusCode)
+		}
+	}
+	if n := len(a.mails(t, "offer@example.se")); n != 5 {
+		t.Fatalf("%d mails to one address", n)
+	}
+	v := a.visitor(t)
+	register(t, v, "ofta@example.se")
+	for i := range 6 {
+		res := v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {fmt.Sprintf("ny%d@example.se", i)}, "email_password": {goodPassword}})
+		if i < 5 && res.StatusCode != 303 || i == 5 && (res.StatusCode != 422 || !strings.Contains(res.body, "för många gånger i dag")) {
+			t.Fatalf("change %d: %d", i, res.StatusCode)
+		}
+	}
+}
+
 func TestChangeEmail(t *testing.T) {
 	a := newTestApp(t, false)
 	v := a.visitor(t)
 	register(t, v, "old@example.se")
 	register(t, a.visitor(t), "taken@example.se")
-	res := v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"taken@example.se"}, "email_password": {"fel"}})
-	if res.StatusCode != 422 || !strings.Contains(res.body, "Det finns redan ett konto") || !strings.Contains(res.body, "Det nuvarande lösenordet stämmer inte.") {
+	res := v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"inte en adress"}, "email_password": {"fel"}})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Skriv en giltig e-postadress") || !strings.Contains(res.body, "Det nuvarande lösenordet stämmer inte.") {
 		t.Fatalf("bad change: %d", res.StatusCode)
+	}
+	// An address with an account answers as any other: no link goes there,
+	// its owner is told, and the change waits for a link that never comes.
+	taken := v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"taken@example.se"}, "email_password": {goodPassword}})
+	if taken.StatusCode != 303 || taken.Header.Get("Location") != "/mina-uppgifter?epost=1" {
+		t.Fatalf("change to a taken address: %d %s", taken.StatusCode, taken.Header.Get("Location"))
+	}
+	if m := a.mails(t, "taken@example.se"); m[0].Subject != "Någon försökte byta till din e-postadress" || strings.Contains(m[0].Text, "byt-epost") {
+		t.Fatalf("the owner of the taken address got %q", m[0].Subject)
 	}
 	res = v.post("/mina-uppgifter", "/mina-uppgifter/e-post", url.Values{"new_email": {"New@Example.se"}, "email_password": {goodPassword}})
 	if res.StatusCode != 303 {

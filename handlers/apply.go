@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"mime"
 	"strings"
@@ -190,7 +191,10 @@ func (h *handler) uploadAttachments(c *fiber.Ctx) error {
 	}
 	defer form.Close()
 	uploads := form.Files
-	app, refused, err := h.deps.Applying.AddFiles(c.UserContext(), x.app, uploads)
+	// The files are in; storing them has the time of any request.
+	ctx, cancel := context.WithTimeout(c.UserContext(), h.cfg.RequestTimeout)
+	defer cancel()
+	app, refused, err := h.deps.Applying.AddFiles(ctx, x.app, uploads)
 	if errors.Is(err, applicants.ErrClosed) {
 		return h.closedPage(c, x.ad)
 	}

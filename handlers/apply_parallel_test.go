@@ -303,3 +303,31 @@ func TestConflictingAnswersAreShownNotLost(t *testing.T) {
 		t.Fatal("saving again did not keep the answer")
 	}
 }
+
+// "Skicka in" pressed several times at once (a double click, two tabs)
+// records one version and mails one receipt.
+func TestParallelSubmitsGiveOneReceipt(t *testing.T) {
+	a := newTestApp(t, false)
+	v, ad, base := startApplying(t, a, "dubbelklick@example.se")
+	if res := v.post(base+"/fragor", base+"/fragor", answersFor(ad)); res.StatusCode != 303 {
+		t.Fatalf("answers: %d", res.StatusCode)
+	}
+	res := a.together(t, times(3, func(int) *http.Request {
+		return v.formRequest(base+"/sammanfattning", base+"/skicka", url.Values{})
+	})...)
+	for _, r := range res {
+		if r.StatusCode != 303 {
+			t.Fatalf("submit: %d", r.StatusCode)
+		}
+	}
+	receipts := 0
+	for _, m := range a.mails(t, "dubbelklick@example.se") {
+		if strings.Contains(m.Subject, "Tack för din ansökan") {
+			receipts++
+		}
+	}
+	versions, _ := a.db.Applications().Versions(context.Background(), strings.TrimPrefix(base, "/ansokan/"))
+	if receipts != 1 || len(versions) != 1 {
+		t.Fatalf("%d receipts and %d versions for one submission", receipts, len(versions))
+	}
+}

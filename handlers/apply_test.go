@@ -43,7 +43,7 @@ func verifiedApplicant(t *testing.T, a *testApp, email string) *visitor {
 	v := a.visitor(t)
 	register(t, v, email)
 	link := verifyLink.FindString(a.mails(t, email)[0].Text)
-	if res := v.get(link); res.StatusCode != 200 {
+	if res := v.post(link, link, url.Values{}); res.StatusCode != 200 {
 		t.Fatalf("verify: %d", res.StatusCode)
 	}
 	return v

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net"
 	"os"
@@ -68,8 +69,10 @@ func trimQuery(uri []byte) []byte {
 // read: over the route's limit, compressed, or of no declared length
 // (browsers always declare the length of a form).
 func (h *handler) bodyRules(c *fiber.Ctx) error {
+	// Only a multipart form to an upload route may be large; it is read
+	// part by part. Anything else is read whole, so it gets the small limit.
 	limit := formLimit
-	if uploadPath.MatchString(c.Path()) {
+	if uploadPath.MatchString(c.Path()) && isMultipart(c) {
 		limit = h.cfg.BodyLimit
 	}
 	if ce := c.Request().Header.Peek(fiber.HeaderContentEncoding); len(ce) > 0 && string(ce) != "identity" {
@@ -82,6 +85,11 @@ func (h *handler) bodyRules(c *fiber.Ctx) error {
 		return fiber.ErrLengthRequired
 	}
 	return c.Next()
+}
+
+func isMultipart(c *fiber.Ctx) bool {
+	mediaType, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	return mediaType == fiber.MIMEMultipartForm
 }
 
 // bodyReader reads the request body as it arrives. On an upload route each

@@ -73,6 +73,13 @@ func TestBodyLimitsPerRoute(t *testing.T) {
 			t.Errorf("%s: %d", path, res.StatusCode)
 		}
 	}
+	// Only a multipart form may be large on the upload route: anything
+	// else would be read whole, so it gets the small limit.
+	req0 := httptest.NewRequest(http.MethodPost, "/ansokan/0123456789abcdef01234567/bilagor", strings.NewReader(big))
+	req0.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := a.do(t, req0); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a large urlencoded body to the upload route: %d", res.StatusCode)
+	}
 	// An upload may be large, and gets past the body rules to the login.
 	req := httptest.NewRequest(http.MethodPost, "/ansokan/0123456789abcdef01234567/bilagor", strings.NewReader(strings.Repeat("x", 10<<20)))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")

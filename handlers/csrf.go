@@ -131,7 +131,9 @@ func (h *handler) crossSite(c *fiber.Ctx) string {
 func (h *handler) sentToken(c *fiber.Ctx) (string, error) {
 	mediaType, params, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if mediaType != fiber.MIMEMultipartForm {
-		return c.FormValue(csrfField), nil
+		// From the body only: a token in an address would end up in logs
+		// and Referer headers.
+		return string(c.Request().PostArgs().Peek(csrfField)), nil
 	}
 	if params["boundary"] == "" {
 		return "", fiber.ErrBadRequest

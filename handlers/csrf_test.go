@@ -69,6 +69,18 @@ func TestFormTokensNeedNoStore(t *testing.T) {
 	if res := one.do(t, req); res.StatusCode != 403 {
 		t.Fatalf("token with another cookie: %d", res.StatusCode)
 	}
+	// The token counts only in the body, never in the address.
+	req = supportPost(page)
+	token := csrfField.FindStringSubmatch(page.body)[1]
+	body := url.Values{"name": {"Åsa"}, "email": {"asa@example.se"}, "subject": {"Hjälp"}, "message": {"Det går inte."}}
+	req = httptest.NewRequest(http.MethodPost, "/support?_csrf="+url.QueryEscape(token), strings.NewReader(body.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range page.Cookies() {
+		req.AddCookie(c)
+	}
+	if res := one.do(t, req); res.StatusCode != 403 {
+		t.Fatalf("token in the address: %d", res.StatusCode)
+	}
 	if n, err := one.DB.KV("fiber", one.Now).Count(context.Background()); err != nil || n != 0 {
 		t.Fatalf("%d stored values after page views (%v)", n, err)
 	}

@@ -141,6 +141,13 @@ func TestScheduledDeletionKeepsOnlyTheRecords(t *testing.T) {
 	if res.StatusCode != 303 || res.Header.Get("Location") != "/mina-uppgifter?radering=1" {
 		t.Fatalf("deletion not scheduled: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
+	// What is not on record goes at once, though the account waits.
+	if kept(t, a, cv) || kept(t, a, letter) || !kept(t, a, grades) {
+		t.Fatal("a scheduled deletion kept the files not on record, or lost the one on record")
+	}
+	if apps, _ := a.db.Applications().ApplicationsOf(ctx, acc.ID); len(apps) != 1 {
+		t.Fatalf("a scheduled deletion left %d applications, want the submitted one", len(apps))
+	}
 	a.clock.Add(applicants.Retention + 24*time.Hour)
 	if n, err := a.Accounts.DeleteDue(ctx); err != nil || n != 1 {
 		t.Fatalf("delete due: %d %v", n, err)

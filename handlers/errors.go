@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,10 +18,13 @@ var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 // for an administration page.
 var errNotAdmin = fiber.NewError(fiber.StatusForbidden, "not an administrator")
 
-// timedOut reports whether err is a call that ran out of time.
+// timedOut reports whether err is a call to the database or the bucket
+// that ran out of time or lost its connection: worth trying again.
 func timedOut(err error) bool {
 	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	var oe *net.OpError
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		(errors.As(err, &ne) && ne.Timeout()) || errors.As(err, &oe)
 }
 
 // handleError maps every error to a page in the user's language. Internal
@@ -53,7 +57,9 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.too_large", "error.too_large_text"
 	case fiber.StatusRequestTimeout:
 		heading, message = "error.slow_upload", "error.slow_upload_text"
-	case fiber.StatusBadRequest, fiber.StatusLengthRequired, fiber.StatusUnsupportedMediaType:
+	case fiber.StatusUnsupportedMediaType:
+		heading, message = "error.bad_request", "error.compressed_text"
+	case fiber.StatusBadRequest, fiber.StatusLengthRequired:
 		heading, message = "error.bad_request", "error.bad_request_text"
 	case fiber.StatusServiceUnavailable:
 		heading, message = "error.unavailable", "error.unavailable_text"

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"regexp"
@@ -50,7 +51,16 @@ func TestHangingServersCostTheDeadline(t *testing.T) {
 	if ready.StatusCode != 503 || !strings.Contains(ready.body, `"database":"ok"`) || !strings.Contains(ready.body, `"storage":"unavailable"`) {
 		t.Fatalf("readyz with the bucket hanging: %d %s", ready.StatusCode, ready.body)
 	}
+	// An upload the bucket does not take is told to try again, and leaves
+	// nothing that holds one of the application's places.
+	res = timed("upload", func() response { return v.upload(files, files, map[string][]byte{"andra.pdf": pdf}) })
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("upload with the bucket hanging: %d", res.StatusCode)
+	}
 	s3Server.Resume(t)
+	if on, err := db.Attachments().AttachmentsOf(context.Background(), strings.Split(files, "/")[2]); err != nil || len(on) != 1 {
+		t.Fatalf("after a failed upload the application holds %d files (%v)", len(on), err)
+	}
 
 	dbServer.Pause(t)
 	res = timed("my details", func() response { return v.get("/mina-uppgifter") })

@@ -145,6 +145,8 @@ func TestSecurityHeaders(t *testing.T) {
 		"X-Content-Type-Options":  "nosniff",
 		"X-Frame-Options":         "DENY",
 		"Vary":                    "Accept-Language",
+		// Also behind a proxy that does not say the request came over TLS.
+		"Strict-Transport-Security": "max-age=63072000",
 	} {
 		if !strings.Contains(res.Header.Get(h), want) {
 			t.Errorf("%s = %q, want %q", h, res.Header.Get(h), want)
@@ -155,6 +157,13 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	if res.Header.Get("Server") != "" {
 		t.Error("server header tells the software")
+	}
+	// A body refused before it is read still gets the user's language.
+	req := httptest.NewRequest(http.MethodPost, "/support", strings.NewReader("x"))
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("Accept-Language", "en")
+	if res := a.do(t, req); res.StatusCode != 415 || !strings.Contains(res.body, "Compressed forms are not accepted") {
+		t.Fatalf("refused body: %d", res.StatusCode)
 	}
 }
 

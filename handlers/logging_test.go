@@ -23,6 +23,7 @@ func TestAccessLogLeavesOutTheSecretsOfLinks(t *testing.T) {
 		"/konto/verifiera?token=" + secret,
 		"/konto/byt-epost?token=" + secret,
 		"/bevakning/bekrafta/" + secret + "/mer",
+		"/bevakning%2Fbekrafta%2F" + secret,
 	} {
 		a.get(t, path)
 	}

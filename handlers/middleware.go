@@ -69,7 +69,10 @@ func loggedPath(c *fiber.Ctx) string {
 	r := c.Route()
 	if r == nil || len(r.Params) == 0 || !strings.Contains(r.Path, ":") {
 		if r != nil && (r.Path == "/" || strings.HasSuffix(r.Path, "*")) && c.Path() != "/" {
-			first, _, _ := strings.Cut(strings.TrimPrefix(c.Path(), "/"), "/")
+			first := strings.TrimPrefix(c.Path(), "/")
+			if i := strings.IndexAny(first, "/%"); i >= 0 { // %2F is a slash too
+				first = first[:i]
+			}
 			return "/" + first + "/…"
 		}
 		return c.Path()
@@ -133,8 +136,12 @@ func (c *closer) Close() error {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-func securityHeaders() fiber.Handler {
-	return helmet.New(helmet.Config{
+// securityHeaders sets the headers of every answer. Outside development
+// the portal is served over HTTPS only, so HSTS goes out whether or not
+// the proxy in front says X-Forwarded-Proto (helmet sends it only when it
+// can tell the request came over TLS).
+func (h *handler) securityHeaders() fiber.Handler {
+	headers := helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,
 		ReferrerPolicy:            "strict-origin-when-cross-origin", // same-origin Referer for CSRF's HTTPS check
 		XFrameOptions:             "DENY",
@@ -149,7 +156,16 @@ func securityHeaders() fiber.Handler {
 		XDownloadOptions:          "noopen",
 		XPermittedCrossDomain:     "none",
 	})
+	return func(c *fiber.Ctx) error {
+		if !h.cfg.Dev {
+			c.Set(fiber.HeaderStrictTransportSecurity, hsts)
+		}
+		return headers(c)
+	}
 }
+
+// hsts is the Strict-Transport-Security of production: two years.
+const hsts = "max-age=63072000"
 
 // locale picks the language for the request: a remembered choice, else
 // the browser's Accept-Language, else Swedish.

@@ -222,12 +222,14 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Server().HeaderReceived = h.headerReceived
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
-	app.Use(h.requestID, h.accessLog, h.deadline, h.bodyRules, securityHeaders())
-	// Health answers load no session and no language: they must answer
-	// whatever the database does.
+	// The language comes first, so that even a body refused before it is
+	// read gets its page in the user's language.
+	app.Use(h.requestID, h.accessLog, h.deadline, h.securityHeaders(), h.locale, h.bodyRules)
+	// Health answers load no session: they must answer whatever the
+	// database does.
 	app.Get("/healthz", h.showHealth)
 	app.Get("/readyz", h.showReady)
-	app.Use(h.locale, h.loadSession)
+	app.Use(h.loadSession)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(views.Static()), MaxAge: 365 * 24 * 3600}))
 	app.Get("/robots.txt", h.showRobots)
 	app.Get("/sitemap.xml", h.showSitemap)
@@ -253,7 +255,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/konto/ny", csrf, h.limit("register", 20, time.Hour), h.register)
 	app.Get("/glomt-losenord", csrf, h.showForgot)
 	app.Post("/glomt-losenord", csrf, h.limit("reset", 30, time.Hour), h.requestReset)
-	app.Get("/konto/verifiera", h.verifyEmail)
+	app.Get("/konto/verifiera", csrf, h.showVerifyEmail)
+	app.Post("/konto/verifiera", csrf, h.verifyEmail)
 	app.Post("/konto/verifiera/skicka", csrf, login, h.limit("verify", 10, time.Hour), h.resendVerification)
 	app.Get("/nytt-losenord", csrf, login, h.showNewPassword)
 	app.Post("/nytt-losenord", csrf, login, h.limit("new-password", 30, time.Hour), h.setNewPassword)

@@ -68,7 +68,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used = append(used, "event."+e)
 	}
 	for _, k := range []string{"mail.verify.subject", "mail.verify.body", "mail.reset.subject", "mail.reset.body",
-		"mail.password_changed.subject", "mail.password_changed.body", "account.error.email", "account.error.taken",
+		"mail.password_changed.subject", "mail.password_changed.body", "account.error.email",
 		"account.error.consent", "password.error.short", "password.error.long", "password.error.weak",
 		"password.error.same_as_temp", "password.error.current", "password.error.mismatch", "form.error.invalid",
 		"profile.error.postal_code_format", "profile.error.phone_format", "login.error", "login.expired",
