@@ -299,7 +299,7 @@ func (h *handler) profilePage(c *fiber.Ctx, st profileState) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	notice := ""
-	for q, key := range map[string]string{"ny": "profile.welcome", "sparat": "profile.saved", "losenord": "profile.password_changed",
+	for q, key := range map[string]string{"sparat": "profile.saved", "losenord": "profile.password_changed",
 		"skickat": "profile.resent", "epost": "profile.email_link_sent", "radering": "profile.deletion_scheduled", "behall": "profile.deletion_cancelled",
 		"intresse": "interest.saved", "intresse_slut": "interest.stopped"} {
 		if c.Query(q) == "1" {

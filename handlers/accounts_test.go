@@ -88,6 +88,18 @@ func (a *testApp) mails(t *testing.T, to string) []mail.Record {
 	return out
 }
 
+// mailAbout is the newest message to the address whose subject begins so.
+func (a *testApp) mailAbout(t *testing.T, to, subject string) mail.Record {
+	t.Helper()
+	for _, m := range a.mails(t, to) {
+		if strings.HasPrefix(m.Subject, subject) {
+			return m
+		}
+	}
+	t.Fatalf("no mail to %s about %q", to, subject)
+	return mail.Record{}
+}
+
 var (
 	verifyLink = regexp.MustCompile(`/konto/verifiera\?token=[0-9a-f]+`)
 	tempCode   = regexp.MustCompile(`: (\d{8})\n`)

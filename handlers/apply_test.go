@@ -168,7 +168,7 @@ func TestApplyingFromStartToWithdrawal(t *testing.T) {
 		t.Fatal("no receipt page")
 	}
 	h := sha256.Sum256(pdf)
-	receipt := a.mails(t, "ansokare@example.se")[0]
+	receipt := a.mailAbout(t, "ansokare@example.se", "Tack för din ansökan")
 	if !strings.HasPrefix(receipt.Subject, "Tack för din ansökan") || !strings.Contains(receipt.Text, hex.EncodeToString(h[:])) ||
 		!strings.Contains(receipt.Text, ad.Questions[0].Text) || !strings.Contains(receipt.Text, "Personligt brev.pdf") {
 		t.Fatalf("receipt mail: %s\n%s", receipt.Subject, receipt.Text)
@@ -193,7 +193,7 @@ func TestApplyingFromStartToWithdrawal(t *testing.T) {
 	if res := v.post(base+"/sammanfattning", base+"/skicka", url.Values{}); res.StatusCode != 303 {
 		t.Fatalf("update at 23:59:59: %d", res.StatusCode)
 	}
-	if r := a.mails(t, "ansokare@example.se")[0]; !strings.Contains(r.Text, "version 2") || !strings.Contains(r.Text, "Uppdaterad motivering.") {
+	if r := a.mailAbout(t, "ansokare@example.se", "Tack för din ansökan"); !strings.Contains(r.Text, "version 2") || !strings.Contains(r.Text, "Uppdaterad motivering.") {
 		t.Fatalf("second receipt: %s", r.Text)
 	}
 	versions, _ := a.db.Applications().Versions(context.Background(), id)
