@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -104,7 +105,9 @@ func (h *handler) bodyReader(c *fiber.Ctx) io.Reader {
 	if !uploadPath.MatchString(c.Path()) {
 		return r
 	}
-	return &progressReader{r: r, conn: c.Context().Conn(), idle: h.cfg.UploadIdle, end: time.Now().Add(uploadMax)}
+	// A large buffer: the multipart reader takes it as its own, so files
+	// are copied in large reads, not a few kilobytes at a time.
+	return bufio.NewReaderSize(&progressReader{r: r, conn: c.Context().Conn(), idle: h.cfg.UploadIdle, end: time.Now().Add(uploadMax)}, 64<<10)
 }
 
 type progressReader struct {
@@ -112,12 +115,16 @@ type progressReader struct {
 	conn net.Conn
 	idle time.Duration
 	end  time.Time
+	set  time.Time // when the deadline was last moved
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if n > 0 && p.conn != nil {
-		_ = p.conn.SetReadDeadline(minTime(time.Now().Add(p.idle), p.end))
+	// Moved at most every tenth of the idle time: often enough to keep a
+	// steady line going, seldom enough to cost nothing.
+	if now := time.Now(); n > 0 && p.conn != nil && now.Sub(p.set) > p.idle/10 {
+		p.set = now
+		_ = p.conn.SetReadDeadline(minTime(now.Add(p.idle), p.end))
 	}
 	return n, err
 }
@@ -233,8 +240,14 @@ func (u *uploadForm) add(part *multipart.Part) error {
 		return err
 	}
 	u.temps = append(u.temps, f)
-	kept, err := io.Copy(f, io.LimitReader(part, applicants.MaxFileSize+1))
+	// The multipart reader gives a few kilobytes a read; the file gets them
+	// in large writes.
+	w := bufio.NewWriterSize(f, 64<<10)
+	kept, err := io.Copy(w, io.LimitReader(part, applicants.MaxFileSize+1))
 	if err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
 		return err
 	}
 	rest, err := io.Copy(io.Discard, part) // counted, not kept
