@@ -72,6 +72,21 @@ func (b *Board) Search(ctx context.Context, q Query) (Result, error) {
 	return search(list, q, b.now(), s.index), nil
 }
 
+// AdByRef returns the ad as it is now, published or not: from memory
+// while it is open (changes by other instances are seen within the
+// refresh interval), else from the store. Applications judge their
+// deadline by it on every step, so it must not cost a database read.
+func (b *Board) AdByRef(ctx context.Context, ref string) (Ad, error) {
+	s, err := b.current(ctx)
+	if err != nil {
+		return Ad{}, err
+	}
+	if e, ok := s.byRef[ref]; ok {
+		return e.ad, nil
+	}
+	return b.store.AdByRef(ctx, ref)
+}
+
 // Ad returns a published ad, open or closed.
 func (b *Board) Ad(ctx context.Context, ref string) (Ad, error) {
 	s, err := b.current(ctx)

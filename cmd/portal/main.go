@@ -214,7 +214,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
 	}
 	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
-	applying := &applicants.Applying{Apps: db.Applications(), Ads: db.Ads(), Accounts: db.Accounts(), Files: files, Mailer: outbox,
+	applying := &applicants.Applying{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,
 		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
 	accounts.Drafts = applying
 	policy := sessions.DefaultPolicy

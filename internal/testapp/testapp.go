@@ -115,7 +115,7 @@ func New(t testing.TB, o Options) *Portal {
 		p.Blobs = testenv.Blobs(t)
 	}
 	p.Files = &applicants.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
-	p.Applying = &applicants.Applying{Apps: db.Applications(), Ads: db.Ads(), Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
+	p.Applying = &applicants.Applying{Apps: db.Applications(), Ads: p.Board, Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
 		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
 	p.Accounts.Drafts = p.Applying
 	if o.BodyLimit == 0 {
