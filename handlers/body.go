@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,6 +44,12 @@ const (
 // uploadPath matches the routes that take files.
 var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
 
+// isUpload reports whether path is an upload route. Every request asks, so
+// the pattern is tried only on paths of the right shape.
+func isUpload(path string) bool {
+	return len(path) == len("/ansokan//bilagor")+24 && strings.HasPrefix(path, "/ansokan/") && uploadPath.MatchString(path)
+}
+
 var (
 	errCompressed = fiber.NewError(fiber.StatusUnsupportedMediaType, "compressed request body")
 	errSlowUpload = fiber.NewError(fiber.StatusRequestTimeout, "upload too slow")
@@ -51,19 +58,11 @@ var (
 // headerReceived gives the server the rules of a request once its header
 // is read: uploads get time to arrive, every other body the usual limit.
 func (h *handler) headerReceived(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if uploadPath.Match(trimQuery(header.RequestURI())) {
+	path, _, _ := bytes.Cut(header.RequestURI(), []byte("?"))
+	if isUpload(string(path)) {
 		return fasthttp.RequestConfig{ReadTimeout: max(uploadStart, h.cfg.ReadTimeout)}
 	}
 	return fasthttp.RequestConfig{}
-}
-
-func trimQuery(uri []byte) []byte {
-	for i, b := range uri {
-		if b == '?' {
-			return uri[:i]
-		}
-	}
-	return uri
 }
 
 // bodyRules refuses a body the route does not take before any of it is
@@ -73,7 +72,7 @@ func (h *handler) bodyRules(c *fiber.Ctx) error {
 	// Only a multipart form to an upload route may be large; it is read
 	// part by part. Anything else is read whole, so it gets the small limit.
 	limit := formLimit
-	if uploadPath.MatchString(c.Path()) && isMultipart(c) {
+	if isUpload(c.Path()) && isMultipart(c) {
 		limit = h.cfg.BodyLimit
 	}
 	if ce := c.Request().Header.Peek(fiber.HeaderContentEncoding); len(ce) > 0 && string(ce) != "identity" {
@@ -102,7 +101,7 @@ func (h *handler) bodyReader(c *fiber.Ctx) io.Reader {
 	if r == nil { // the body came whole with the header
 		return bytes.NewReader(c.Request().Body())
 	}
-	if !uploadPath.MatchString(c.Path()) {
+	if !isUpload(c.Path()) {
 		return r
 	}
 	// A large buffer: the multipart reader takes it as its own, so files

@@ -98,7 +98,7 @@ func (h *handler) logPanic(c *fiber.Ctx, e any) {
 // the user is told to try again instead of waiting on a server that hangs.
 func (h *handler) deadline(c *fiber.Ctx) error {
 	limit := h.cfg.RequestTimeout
-	if uploadPath.MatchString(c.Path()) {
+	if isUpload(c.Path()) {
 		limit += uploadMax
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), limit)
