@@ -75,6 +75,7 @@ type Limits struct {
 	FailsPerPair    int64 // failed logins an hour on one account from one address, once the account's limit is passed
 	PasswordChecks  int64 // tries an hour at the current password (change password or address, delete)
 	ResetsPerEmail  int64 // reset requests an hour for one address
+	MailsPerDay     int64 // unasked-for mail a day to one address (a taken address's owner, an address change), and address changes a day from one account
 	ResetsPerIP     int64 // reset requests an hour from one client address
 	TempTries       int64 // wrong tries that void a temporary password
 	TempValidity    time.Duration
@@ -83,7 +84,7 @@ type Limits struct {
 
 // DefaultLimits are the rules of the portal.
 var DefaultLimits = Limits{
-	FailsPerAccount: 100, FailsPerAddress: 300, FailsPerPair: 5, PasswordChecks: 10, ResetsPerEmail: 5, ResetsPerIP: 20,
+	FailsPerAccount: 100, FailsPerAddress: 300, FailsPerPair: 5, PasswordChecks: 10, MailsPerDay: 5, ResetsPerEmail: 5, ResetsPerIP: 20,
 	TempTries: 5, TempValidity: 24 * time.Hour, VerifyValidity: 72 * time.Hour,
 }
 
@@ -166,7 +167,7 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 // it, at most a few times a day.
 func (s *Service) tellOwner(ctx context.Context, email, lang string) error {
 	n, _, err := s.Counter.Hit(ctx, "register-taken:"+email, 24*time.Hour, s.Now())
-	if err != nil || n > s.Limits.ResetsPerEmail {
+	if err != nil || n > s.Limits.MailsPerDay {
 		return err
 	}
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
@@ -493,7 +494,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 	if err != nil {
 		return err
 	}
-	if changes > s.Limits.ResetsPerEmail {
+	if changes > s.Limits.MailsPerDay {
 		return &ValidationError{Fields: []FieldError{{"new_email", "account.error.too_many_changes"}}}
 	}
 	// The answer is the same whether the new address has an account: the
@@ -514,7 +515,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 	}
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
 	switch {
-	case sent > s.Limits.ResetsPerEmail:
+	case sent > s.Limits.MailsPerDay:
 		return nil
 	case taken:
 		return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_taken_attempt.subject"),
