@@ -10,16 +10,20 @@ import (
 // know no web framework, database, storage or mail library.
 func TestDependencyDirection(t *testing.T) {
 	forbidden := map[string][]string{
-		"portal/jobs":            {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/mail"},
-		"portal/mail":            {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/jobs"},
-		"portal/alerts":          {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
-		"portal/tasks":           {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views"},
-		"portal/applicants":      {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
-		"portal/sessions":        {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/applicants"},
-		"portal/internal/tokens": {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/applicants", "portal/jobs"},
-		"portal/views":           {"mongo-driver", "minio", "portal/storage", "portal/handlers"},
-		"portal/storage":         {"gofiber", "portal/handlers", "portal/views"},
-		"portal/handlers":        {"mongo-driver", "minio", "portal/storage"},
+		"portal/jobs":               {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/mail"},
+		"portal/mail":               {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/jobs"},
+		"portal/alerts":             {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
+		"portal/tasks":              {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views"},
+		"portal/applicants":         {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
+		"portal/sessions":           {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/applicants"},
+		"portal/internal/tokens":    {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/applicants", "portal/jobs"},
+		"portal/views":              {"mongo-driver", "minio", "portal/storage", "portal/handlers"},
+		"portal/storage":            {"gofiber", "portal/handlers", "portal/views"},
+		"portal/handlers":           {"mongo-driver", "minio", "portal/storage", "portal/internal/app"},
+		"portal/handlers/web":       {"mongo-driver", "minio", "portal/storage", "portal/handlers/public", "portal/handlers/applicant", "portal/handlers/staff"},
+		"portal/handlers/public":    {"mongo-driver", "minio", "portal/storage", "portal/handlers/applicant", "portal/handlers/staff"},
+		"portal/handlers/applicant": {"mongo-driver", "minio", "portal/storage", "portal/handlers/public", "portal/handlers/staff"},
+		"portal/handlers/staff":     {"mongo-driver", "minio", "portal/storage", "portal/handlers/public", "portal/handlers/applicant"},
 	}
 	// Every package of ours is named above or is a command, a test kit or
 	// demo data, which may use anything.
@@ -30,7 +34,7 @@ func TestDependencyDirection(t *testing.T) {
 	for _, pkg := range strings.Fields(string(list)) {
 		_, named := forbidden[pkg]
 		free := strings.HasPrefix(pkg, "portal/cmd/") || strings.HasPrefix(pkg, "portal/scripts/") || pkg == "portal/demo" ||
-			pkg == "portal" || pkg == "portal/e2e" || pkg == "portal/internal/testapp" || pkg == "portal/internal/testenv" ||
+			pkg == "portal" || pkg == "portal/e2e" || pkg == "portal/internal/testapp" || pkg == "portal/internal/app" || pkg == "portal/internal/testenv" ||
 			pkg == "portal/internal/smtptest" || pkg == "portal/mail/smtp"
 		if !named && !free {
 			t.Errorf("%s has no rule of its dependencies", pkg)

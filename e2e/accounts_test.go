@@ -225,7 +225,10 @@ func TestMyDetailsFormsInTheBrowser(t *testing.T) {
 		step("address change sent",
 			chromedp.SendKeys("#new_email", newEmail, chromedp.ByID),
 			chromedp.SendKeys("#email_password", pw, chromedp.ByID),
+			// The page before has a success notice too: wait for the new page.
+			chromedp.Evaluate(`document.body.dataset.before = "1"`, nil),
 			chromedp.Click(`form[action="/mina-uppgifter/e-post"] button`, chromedp.ByQuery),
+			chromedp.WaitNotPresent("body[data-before]", chromedp.ByQuery),
 			chromedp.WaitVisible("main .notice.success", chromedp.ByQuery))
 		link := regexp.MustCompile(`/konto/byt-epost\?token=[0-9a-f]+`).FindString(p.latestMail(t, newEmail).Text)
 		step("address change confirm page", chromedp.Navigate(p.URL+link), chromedp.WaitVisible("main form button", chromedp.ByQuery))

@@ -1,15 +1,16 @@
 // Package handlers is the HTTP side of the portal: the one route table,
-// thin handlers, middleware and the mapping of errors to pages.
+// over the web kit (handlers/web) and the handlers of each surface: the
+// public site (handlers/public), the applicant's pages
+// (handlers/applicant) and the staff pages (handlers/staff).
 package handlers
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,41 +19,59 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/handlers/applicant"
+	"portal/handlers/public"
+	"portal/handlers/staff"
+	"portal/handlers/web"
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
 	"portal/views"
 )
 
-// JobBoard is what the job pages need.
-type JobBoard interface {
-	Search(ctx context.Context, q jobs.Query) (jobs.Result, error)
-	Ad(ctx context.Context, ref string) (jobs.Ad, error)
-	Generation(ctx context.Context) (string, error)
-	Now() time.Time
+// Config is the HTTP side's part of the configuration.
+type Config = web.Config
+
+// Check is one dependency /readyz tries.
+type Check = public.Check
+
+// Deps are the services the handlers call; each handler takes the few
+// methods it needs of them.
+type Deps struct {
+	Now           func() time.Time
+	Locales       *views.Locales
+	Board         public.Board
+	Accounts      applicantAccounts
+	Applying      applying
+	Alerts        alertService
+	Outbox        outbox
+	Sessions      sessionManager
+	StaffSessions sessionManager
+	Counter       web.Counter
+	Storage       fiber.Storage // short-lived state every instance sees
+	Checks        []Check
+	Log           *slog.Logger
 }
 
-// Mailer puts e-mail in the outbox.
-type Mailer interface {
+// sessionManager starts, checks and ends the logins of one realm.
+type sessionManager interface {
+	applicant.Sessions
+	web.SessionLoader
+	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
+}
+
+// outbox is the e-mail outbox: sending, and what the administration and
+// development pages show of it.
+type outbox interface {
 	Send(ctx context.Context, m mail.Message) error
-}
-
-// MailLog lists recent outbox messages (development only).
-type MailLog interface {
 	Recent(ctx context.Context, limit int) ([]mail.Record, error)
+	Counts(ctx context.Context) (map[string]int64, error)
+	Failed(ctx context.Context, limit int) ([]mail.Record, error)
+	Requeue(ctx context.Context, id string) error
 }
 
-// Counter counts events per key in fixed windows, shared by all instances.
-type Counter interface {
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, time.Time, error)
-}
-
-// Storage keeps middleware state (CSRF tokens) where every instance sees it;
-// it has the shape of fiber.Storage.
-type Storage = fiber.Storage
-
-// Accounts is what the account pages need.
-type Accounts interface {
+// applicantAccounts is every account method some page uses.
+type applicantAccounts interface {
 	Register(ctx context.Context, r applicants.Registration) error
 	SendVerification(ctx context.Context, a applicants.Account, lang string) error
 	Verify(ctx context.Context, token string) (applicants.Account, error)
@@ -72,8 +91,8 @@ type Accounts interface {
 	ExportData(ctx context.Context, id string) (applicants.Export, error)
 }
 
-// Applying is the application service.
-type Applying interface {
+// applying is every application method some page uses.
+type applying interface {
 	Start(ctx context.Context, applicant string, ad jobs.Ad) (applicants.Application, error)
 	Get(ctx context.Context, applicant, id string) (applicants.Application, error)
 	SaveAnswers(ctx context.Context, a applicants.Application, questions []jobs.Question, form map[string][]string, next string) (applicants.Application, []jobs.FieldError, error)
@@ -84,14 +103,12 @@ type Applying interface {
 	Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
 	List(ctx context.Context, applicant string) ([]applicants.Application, error)
 	OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
-	// StatFile checks that a file can be opened; a missing one is
-	// applicants.ErrNotFound, any other error a storage that does not answer.
 	StatFile(ctx context.Context, owner, id string) (applicants.Attachment, error)
 	Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
 }
 
-// Alerts is the job-alert service.
-type Alerts interface {
+// alertService is every job-alert method some page uses.
+type alertService interface {
 	Subscribe(ctx context.Context, r alerts.Request) error
 	Confirmable(ctx context.Context, token string) (alerts.Subscription, error)
 	Confirm(ctx context.Context, token string) (alerts.Subscription, error)
@@ -106,206 +123,152 @@ type Alerts interface {
 	LinksOf(s alerts.Subscription) alerts.Links
 }
 
-// OutboxAdmin is what the administration page of e-mail needs.
-type OutboxAdmin interface {
-	Counts(ctx context.Context) (map[string]int64, error)
-	Failed(ctx context.Context, limit int) ([]mail.Record, error)
-	Requeue(ctx context.Context, id string, now time.Time) error
+// staffPrefix is where the staff surface lives.
+const staffPrefix = "/personal"
+
+// uploadPath matches the route that takes files.
+var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
+
+// isUpload reports whether path is the upload route. Every request asks,
+// so the pattern is tried only on paths of the right shape.
+func isUpload(path string) bool {
+	return len(path) == len("/ansokan//bilagor")+24 && strings.HasPrefix(path, "/ansokan/") && uploadPath.MatchString(path)
 }
 
-// Sessions starts, checks and ends logins.
-type Sessions interface {
-	Start(ctx context.Context, accountID string, public, restricted bool) (string, sessions.Session, error)
-	Load(ctx context.Context, token string) (sessions.Session, error)
-	End(ctx context.Context, s sessions.Session) error
-	EndOthers(ctx context.Context, s sessions.Session) error
-	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
-}
-
-// Check is one dependency /readyz tries.
-type Check struct {
-	Name string
-	Ping func(ctx context.Context) error
-}
-
-// Config is the HTTP side's part of the configuration.
-type Config struct {
-	Dev            bool
-	BaseURL        string // absolute, without a trailing slash
-	SiteName       string // the employer, shown in the header and titles
-	SupportEmail   string
-	BodyLimit      int    // of an upload form; other forms have formLimit
-	UploadDir      string // where uploaded files wait while they are checked
-	SigningKey     []byte // keys the forms' tokens
-	ReadTimeout    time.Duration
-	RequestTimeout time.Duration // for the work of a request; uploads get uploadMax more
-	UploadIdle     time.Duration // longest wait for more of an upload
-	WriteTimeout   time.Duration
-	IdleTimeout    time.Duration
-	TrustedProxies []string
-}
-
-// Deps are the services the handlers call.
-type Deps struct {
-	Board    JobBoard
-	Accounts Accounts
-	Applying Applying
-	Alerts   Alerts
-	Outbox   OutboxAdmin
-	Sessions Sessions
-	Mailer   Mailer
-	MailLog  MailLog
-	Counter  Counter
-	Storage  Storage
-	Checks   []Check
-	Log      *slog.Logger
-}
-
-type handler struct {
-	cfg     Config
-	deps    Deps
-	locales *views.Locales
-	proxies *proxies
-	csrfKey []byte
-	origin  string // of BaseURL, as browsers send it in Origin
-	feeds   *cache[renderedFeed]
-	pages   *cache[[]byte]
+// mapErrors is how each domain's errors are shown, registered once.
+func mapErrors(k *web.Kit) {
+	k.MapError(jobs.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(applicants.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(alerts.ErrBadLink, fiber.StatusNotFound, "", "")
+	k.MapError(alerts.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(mail.ErrNotFailed, fiber.StatusNotFound, "", "")
+	k.MapError(applicant.ErrNotAdmin, fiber.StatusForbidden, "error.forbidden", "error.admin_text")
 }
 
 // New builds the Fiber app with every route.
 func New(cfg Config, deps Deps) (*fiber.App, error) {
-	engine, err := views.NewEngine(deps.Board.Now)
+	cfg.IsUpload = isUpload
+	k, err := web.NewKit(cfg, deps.Now, deps.Locales, deps.Log, deps.Counter, deps.Storage)
 	if err != nil {
 		return nil, err
 	}
-	locales, err := views.LoadLocales()
+	mapErrors(k)
+	app, err := k.App()
 	if err != nil {
 		return nil, err
 	}
-	trusted, err := parseProxies(cfg.TrustedProxies)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.UploadIdle <= 0 {
-		cfg.UploadIdle = 30 * time.Second
-	}
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = 20 * time.Second
-	}
-	if len(cfg.SigningKey) == 0 {
-		return nil, errors.New("handlers: no signing key")
-	}
-	mac := hmac.New(sha256.New, cfg.SigningKey)
-	mac.Write([]byte("csrf"))
-	h := &handler{cfg: cfg, deps: deps, locales: locales, proxies: trusted, csrfKey: mac.Sum(nil), origin: originOf(cfg.BaseURL),
-		feeds: newCache[renderedFeed](256), pages: newCache[[]byte](512)}
-	app := fiber.New(fiber.Config{
-		Views:          engine,
-		ErrorHandler:   h.handleError,
-		BodyLimit:      cfg.BodyLimit,
-		ReadTimeout:    cfg.ReadTimeout,
-		WriteTimeout:   cfg.WriteTimeout,
-		IdleTimeout:    cfg.IdleTimeout,
-		ReadBufferSize: 16 * 1024,
-		// Bodies are read as they arrive: an upload's files go to temporary
-		// files on disk instead of memory, so many uploads at once stay cheap.
-		StreamRequestBody:            true,
-		DisablePreParseMultipartForm: true,
-		ProxyHeader:                  fiber.HeaderXForwardedFor,
-		EnableTrustedProxyCheck:      true, // Fiber trusts every client otherwise
-		TrustedProxies:               cfg.TrustedProxies,
-		DisableStartupMessage:        true,
-		ServerHeader:                 "",
-		AppName:                      "portal",
-	})
 
-	app.Server().HeaderReceived = h.headerReceived
+	// The surfaces, each with the few services it needs.
+	applicants := k.NewRealm(sessions.Applicant, "sid", "layouts/base", deps.Sessions)
+	staffRealm := k.NewRealm(sessions.Staff, "staff", "layouts/staff", deps.StaffSessions)
+	entry := applicant.Entry{Realm: applicants, Sessions: deps.Sessions}
+	var (
+		board   = public.NewJobs(k, deps.Board)
+		pages   = &public.Pages{Kit: k, Checks: deps.Checks}
+		support = &public.Support{Kit: k, Mailer: deps.Outbox}
+		alert   = &public.Alerts{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Alerts: deps.Alerts}
+		devMail = &public.DevMail{Kit: k, Mail: deps.Outbox}
+		gate    = &applicant.Gate{Kit: k, Sessions: deps.Sessions}
+		login   = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
+		profile = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
+		apply   = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
+		admin   = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
+		home    = &staff.Home{Kit: k, Realm: staffRealm, Sessions: deps.StaffSessions}
+	)
 
-	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
 	// The language comes first, so that even a body refused before it is
 	// read gets its page in the user's language.
-	app.Use(h.requestID, h.accessLog, h.deadline, h.securityHeaders(), h.locale, h.bodyRules)
+	app.Use(k.RequestID, k.AccessLog, k.Deadline, k.SecurityHeaders(), k.Locale, k.BodyRules)
 	// Health answers load no session: they must answer whatever the
 	// database does.
-	app.Get("/healthz", h.showHealth)
-	app.Get("/readyz", h.showReady)
-	app.Use(h.loadSession)
+	app.Get("/healthz", pages.ShowHealth)
+	app.Get("/readyz", pages.ShowReady)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(views.Static()), MaxAge: 365 * 24 * 3600}))
-	app.Get("/robots.txt", h.showRobots)
-	app.Get("/sitemap.xml", h.showSitemap)
-	app.Get("/sprak/:lang", h.switchLanguage)
+	// Every page but the staff surface's belongs to the applicants' realm.
+	app.Use(web.Unless(staffPrefix, applicants.Load))
+	app.Get("/robots.txt", board.ShowRobots)
+	app.Get("/sitemap.xml", board.ShowSitemap)
+	app.Get("/sprak/:lang", pages.SwitchLanguage)
 
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/jobb", fiber.StatusFound) })
-	app.Get("/jobb", h.showJobList)
-	app.Get("/jobb/feed.:format", h.showFeed)
-	app.Get("/jobb/:ref", h.showJobPage)
-	app.Get("/tillganglighet", h.showAccessibility)
+	app.Get("/jobb", board.ShowJobList)
+	app.Get("/jobb/feed.:format", board.ShowFeed)
+	app.Get("/jobb/:ref", board.ShowJobPage)
+	app.Get("/tillganglighet", pages.ShowAccessibility)
 
 	// Forms carry CSRF tokens; account pages also need a login. Middleware
 	// is given per route: a Group without a prefix would run it for every
 	// route registered after it.
-	csrf, login := h.csrf(), h.requireLogin
-	app.Get("/support", csrf, h.showSupport)
-	app.Post("/support", csrf, h.limit("support", 5, time.Hour), h.sendSupport)
-	app.Get("/logga-in", csrf, h.showLogin)
-	app.Post("/logga-in", csrf, h.limit("login", 60, 15*time.Minute), h.login)
-	app.Get("/logga-ut", csrf, h.showLogout)
-	app.Post("/logga-ut", csrf, h.logout)
-	app.Get("/konto/ny", csrf, h.showRegister)
-	app.Post("/konto/ny", csrf, h.limit("register", 20, time.Hour), h.register)
-	app.Get("/glomt-losenord", csrf, h.showForgot)
-	app.Post("/glomt-losenord", csrf, h.limit("reset", 30, time.Hour), h.requestReset)
-	app.Get("/konto/verifiera", csrf, h.showVerifyEmail)
-	app.Post("/konto/verifiera", csrf, h.verifyEmail)
-	app.Post("/konto/verifiera/skicka", csrf, login, h.limit("verify", 10, time.Hour), h.resendVerification)
-	app.Get("/nytt-losenord", csrf, login, h.showNewPassword)
-	app.Post("/nytt-losenord", csrf, login, h.limit("new-password", 30, time.Hour), h.setNewPassword)
-	app.Get("/mina-uppgifter", csrf, login, h.showProfile)
-	app.Post("/mina-uppgifter", csrf, login, h.saveProfile)
-	app.Post("/mina-uppgifter/losenord", csrf, login, h.changePassword)
-	app.Post("/mina-uppgifter/e-post", csrf, login, h.changeEmail)
-	app.Get("/konto/byt-epost", csrf, h.showConfirmEmailChange)
-	app.Post("/konto/byt-epost", csrf, h.confirmEmailChange)
-	app.Post("/mina-uppgifter/radera", csrf, login, h.deleteAccount)
-	app.Post("/mina-uppgifter/radera/avbryt", csrf, login, h.cancelDeletion)
-	app.Get("/mina-uppgifter/hamta", login, h.downloadData)
-	app.Post("/session/forlang", login, h.extendSession)
-	app.Get("/jobb/:ref/ansok", csrf, login, h.showStartApplication)
-	app.Post("/jobb/:ref/ansok", csrf, login, h.startApplication)
-	app.Get("/mina-ansokningar", csrf, login, h.showApplications)
-	app.Get("/ansokan/:id/fragor", csrf, login, h.showQuestions)
-	app.Post("/ansokan/:id/fragor", csrf, login, h.saveQuestions)
-	app.Get("/ansokan/:id/bilagor", csrf, login, h.showAttachments)
-	app.Post("/ansokan/:id/bilagor", csrf, login, h.uploadAttachments)
-	app.Get("/ansokan/:id/bilagor/:att", login, h.downloadAttachment)
-	app.Post("/ansokan/:id/bilagor/:att/ta-bort", csrf, login, h.removeAttachment)
-	app.Get("/ansokan/:id/sammanfattning", csrf, login, h.showSummary)
-	app.Post("/ansokan/:id/skicka", csrf, login, h.submitApplication)
-	app.Get("/ansokan/:id/kvitto", login, h.showReceipt)
-	app.Get("/ansokan/:id/aterkalla", csrf, login, h.showWithdraw)
-	app.Post("/ansokan/:id/aterkalla", csrf, login, h.withdrawApplication)
+	csrf, needLogin := k.CSRF(), gate.RequireLogin
+	app.Get("/support", csrf, support.ShowSupport)
+	app.Post("/support", csrf, k.Limit("support", 5, time.Hour), support.SendSupport)
+	app.Get("/logga-in", csrf, login.ShowLogin)
+	app.Post("/logga-in", csrf, k.Limit("login", 60, 15*time.Minute), login.Login)
+	app.Get("/logga-ut", csrf, login.ShowLogout)
+	app.Post("/logga-ut", csrf, login.Logout)
+	app.Get("/konto/ny", csrf, login.ShowRegister)
+	app.Post("/konto/ny", csrf, k.Limit("register", 20, time.Hour), login.Register)
+	app.Get("/glomt-losenord", csrf, login.ShowForgot)
+	app.Post("/glomt-losenord", csrf, k.Limit("reset", 30, time.Hour), login.RequestReset)
+	app.Get("/konto/verifiera", csrf, login.ShowVerifyEmail)
+	app.Post("/konto/verifiera", csrf, login.VerifyEmail)
+	app.Post("/konto/verifiera/skicka", csrf, needLogin, k.Limit("verify", 10, time.Hour), login.ResendVerification)
+	app.Get("/nytt-losenord", csrf, needLogin, login.ShowNewPassword)
+	app.Post("/nytt-losenord", csrf, needLogin, k.Limit("new-password", 30, time.Hour), login.SetNewPassword)
+	app.Get("/mina-uppgifter", csrf, needLogin, profile.ShowProfile)
+	app.Post("/mina-uppgifter", csrf, needLogin, profile.SaveProfile)
+	app.Post("/mina-uppgifter/losenord", csrf, needLogin, profile.ChangePassword)
+	app.Post("/mina-uppgifter/e-post", csrf, needLogin, profile.ChangeEmail)
+	app.Get("/konto/byt-epost", csrf, profile.ShowConfirmEmailChange)
+	app.Post("/konto/byt-epost", csrf, profile.ConfirmEmailChange)
+	app.Post("/mina-uppgifter/radera", csrf, needLogin, profile.DeleteAccount)
+	app.Post("/mina-uppgifter/radera/avbryt", csrf, needLogin, profile.CancelDeletion)
+	app.Get("/mina-uppgifter/hamta", needLogin, profile.DownloadData)
+	app.Post("/session/forlang", needLogin, gate.ExtendSession)
+	app.Get("/jobb/:ref/ansok", csrf, needLogin, apply.ShowStartApplication)
+	app.Post("/jobb/:ref/ansok", csrf, needLogin, apply.StartApplication)
+	app.Get("/mina-ansokningar", csrf, needLogin, apply.ShowApplications)
+	app.Get("/ansokan/:id/fragor", csrf, needLogin, apply.ShowQuestions)
+	app.Post("/ansokan/:id/fragor", csrf, needLogin, apply.SaveQuestions)
+	app.Get("/ansokan/:id/bilagor", csrf, needLogin, apply.ShowAttachments)
+	app.Post("/ansokan/:id/bilagor", csrf, needLogin, apply.UploadAttachments)
+	app.Get("/ansokan/:id/bilagor/:att", needLogin, apply.DownloadAttachment)
+	app.Post("/ansokan/:id/bilagor/:att/ta-bort", csrf, needLogin, apply.RemoveAttachment)
+	app.Get("/ansokan/:id/sammanfattning", csrf, needLogin, apply.ShowSummary)
+	app.Post("/ansokan/:id/skicka", csrf, needLogin, apply.SubmitApplication)
+	app.Get("/ansokan/:id/kvitto", needLogin, apply.ShowReceipt)
+	app.Get("/ansokan/:id/aterkalla", csrf, needLogin, apply.ShowWithdraw)
+	app.Post("/ansokan/:id/aterkalla", csrf, needLogin, apply.WithdrawApplication)
 
-	app.Get("/bevakning", csrf, h.showSubscribe)
-	app.Post("/bevakning", csrf, h.limit("subscribe", 20, time.Hour), h.subscribe)
-	app.Get("/bevakning/bekrafta/:token", csrf, h.showConfirm)
-	app.Post("/bevakning/bekrafta/:token", csrf, h.confirmSubscription)
-	app.Get("/bevakning/flode/:file", h.showAlertFeed)
-	app.Get("/bevakning/:id/andra/:sig", csrf, h.showManage)
-	app.Post("/bevakning/:id/andra/:sig", csrf, h.saveManage)
-	app.Get("/bevakning/:id/avsluta/:sig", h.showUnsubscribe)
-	app.Post("/bevakning/:id/avsluta/:sig", h.unsubscribe) // one click from mail programs (RFC 8058): no CSRF token
-	app.Get("/bevakning/:id/fornya/:sig", csrf, h.showRenew)
-	app.Post("/bevakning/:id/fornya/:sig", csrf, h.renew)
-	app.Get("/intresseanmalan", csrf, login, h.showInterest)
-	app.Post("/intresseanmalan", csrf, login, h.reviewInterest)
-	app.Post("/intresseanmalan/spara", csrf, login, h.saveInterest)
-	app.Post("/intresseanmalan/avsluta", csrf, login, h.stopInterest)
-	app.Get("/admin/utskick", csrf, login, h.requireAdmin, h.showOutbox)
-	app.Post("/admin/utskick/:id/forsok-igen", csrf, login, h.requireAdmin, h.retryMail)
+	app.Get("/bevakning", csrf, alert.ShowSubscribe)
+	app.Post("/bevakning", csrf, k.Limit("subscribe", 20, time.Hour), alert.Subscribe)
+	app.Get("/bevakning/bekrafta/:token", csrf, alert.ShowConfirm)
+	app.Post("/bevakning/bekrafta/:token", csrf, alert.ConfirmSubscription)
+	app.Get("/bevakning/flode/:file", alert.ShowAlertFeed)
+	app.Get("/bevakning/:id/andra/:sig", csrf, alert.ShowManage)
+	app.Post("/bevakning/:id/andra/:sig", csrf, alert.SaveManage)
+	app.Get("/bevakning/:id/avsluta/:sig", alert.ShowUnsubscribe)
+	app.Post("/bevakning/:id/avsluta/:sig", alert.Unsubscribe) // one click from mail programs (RFC 8058): no CSRF token
+	app.Get("/bevakning/:id/fornya/:sig", csrf, alert.ShowRenew)
+	app.Post("/bevakning/:id/fornya/:sig", csrf, alert.Renew)
+	app.Get("/intresseanmalan", csrf, needLogin, alert.ShowInterest)
+	app.Post("/intresseanmalan", csrf, needLogin, alert.ReviewInterest)
+	app.Post("/intresseanmalan/spara", csrf, needLogin, alert.SaveInterest)
+	app.Post("/intresseanmalan/avsluta", csrf, needLogin, alert.StopInterest)
+	app.Get("/admin/utskick", csrf, needLogin, admin.RequireAdmin, admin.ShowOutbox)
+	app.Post("/admin/utskick/:id/forsok-igen", csrf, needLogin, admin.RequireAdmin, admin.RetryMail)
+
+	// The staff surface: its own realm, layout and login.
+	staffPages := app.Group(staffPrefix, staffRealm.Load)
+	staffLogin := home.RequireLogin
+	staffPages.Get("/", csrf, staffLogin, home.ShowHome)
+	staffPages.Post("/logga-ut", csrf, home.Logout)
+	staffPages.Post("/session/forlang", staffLogin, home.ExtendSession)
 
 	if cfg.Dev {
-		app.Get("/dev/mail", h.showDevMail)
-		app.Get("/dev/mail.json", h.showDevMailJSON)
+		app.Get("/dev/mail", devMail.ShowDevMail)
+		app.Get("/dev/mail.json", devMail.ShowDevMailJSON)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil

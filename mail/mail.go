@@ -246,3 +246,22 @@ func (w *Worker) delay(attempts int) time.Duration {
 	}
 	return d/2 + rand.N(d/2+1)
 }
+
+// Recent returns the newest messages first.
+func (o *Outbox) Recent(ctx context.Context, limit int) ([]Record, error) {
+	return o.store.Recent(ctx, limit)
+}
+
+// Failed returns the messages given up on, newest first.
+func (o *Outbox) Failed(ctx context.Context, limit int) ([]Record, error) {
+	return o.store.Failed(ctx, limit)
+}
+
+// Counts returns the number of messages per status.
+func (o *Outbox) Counts(ctx context.Context) (map[string]int64, error) { return o.store.Counts(ctx) }
+
+// Requeue makes a failed message pending again, due now; ErrNotFailed
+// when the message has not failed.
+func (o *Outbox) Requeue(ctx context.Context, id string) error {
+	return o.store.Requeue(ctx, id, o.now())
+}

@@ -16,9 +16,20 @@ import (
 // ErrNoSession is returned for a missing, unknown, ended or expired session.
 var ErrNoSession = errors.New("sessions: no session")
 
+// Realm is a part of the portal with logins of its own: a session of one
+// realm never counts in another.
+type Realm string
+
+// The realms.
+const (
+	Applicant Realm = "applicant" // job seekers' accounts
+	Staff     Realm = "staff"     // employees, managers, recruiters
+)
+
 // Session is one login.
 type Session struct {
 	Key        string // hash of the token; the token itself is never stored
+	Realm      Realm
 	AccountID  string
 	CreatedAt  time.Time
 	LastSeen   time.Time
@@ -61,9 +72,15 @@ type Policy struct {
 var DefaultPolicy = Policy{Idle: 30 * time.Minute, Absolute: 12 * time.Hour,
 	PublicIdle: 15 * time.Minute, PublicAbsolute: 60 * time.Minute, TouchEvery: 30 * time.Second}
 
-// Manager starts, checks and ends sessions.
+// StaffPolicy: staff sessions end after 15 minutes without activity and
+// 10 hours in all (a working day); there is no public-computer choice.
+var StaffPolicy = Policy{Idle: 15 * time.Minute, Absolute: 10 * time.Hour,
+	PublicIdle: 15 * time.Minute, PublicAbsolute: 10 * time.Hour, TouchEvery: 30 * time.Second}
+
+// Manager starts, checks and ends the sessions of one realm.
 type Manager struct {
 	Store  Store
+	Realm  Realm // zero: Applicant
 	Policy Policy
 	Now    func() time.Time
 }
@@ -84,7 +101,7 @@ func (m *Manager) Start(ctx context.Context, accountID string, public, restricte
 	if public {
 		idle, absolute = m.Policy.PublicIdle, m.Policy.PublicAbsolute
 	}
-	s := Session{Key: Key(token), AccountID: accountID, CreatedAt: now, LastSeen: now,
+	s := Session{Key: Key(token), Realm: m.realm(), AccountID: accountID, CreatedAt: now, LastSeen: now,
 		Idle: idle, ExpiresAt: now.Add(absolute), Public: public, Restricted: restricted}
 	if err := m.Store.CreateSession(ctx, s); err != nil {
 		return "", Session{}, err
@@ -102,6 +119,9 @@ func (m *Manager) Load(ctx context.Context, token string) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
+	if s.Realm != m.realm() {
+		return Session{}, ErrNoSession // a login elsewhere is no login here
+	}
 	now := m.Now()
 	if !now.Before(s.EndsAt()) {
 		_ = m.Store.DeleteSession(ctx, s.Key)
@@ -114,6 +134,13 @@ func (m *Manager) Load(ctx context.Context, token string) (Session, error) {
 		s.LastSeen = now
 	}
 	return s, nil
+}
+
+func (m *Manager) realm() Realm {
+	if m.Realm == "" {
+		return Applicant
+	}
+	return m.Realm
 }
 
 // Extend records activity now, for "continue" in the time-out warning.

@@ -27,12 +27,13 @@ type sessionDoc struct {
 	ExpiresAt  time.Time `bson:"expires_at"`
 	Public     bool      `bson:"public"`
 	Restricted bool      `bson:"restricted"`
+	Realm      string    `bson:"realm,omitempty"` // empty in sessions stored before realms: applicants
 }
 
 // CreateSession stores a new session.
 func (s *Sessions) CreateSession(ctx context.Context, x sessions.Session) error {
 	_, err := s.db.c(colSessions).InsertOne(ctx, sessionDoc{Key: x.Key, Account: x.AccountID, CreatedAt: x.CreatedAt,
-		LastSeen: x.LastSeen, IdleMS: x.Idle.Milliseconds(), ExpiresAt: x.ExpiresAt, Public: x.Public, Restricted: x.Restricted})
+		LastSeen: x.LastSeen, IdleMS: x.Idle.Milliseconds(), ExpiresAt: x.ExpiresAt, Public: x.Public, Restricted: x.Restricted, Realm: string(x.Realm)})
 	if err != nil {
 		return fmt.Errorf("storage: create session: %w", err)
 	}
@@ -50,7 +51,7 @@ func (s *Sessions) SessionByKey(ctx context.Context, key string) (sessions.Sessi
 		return sessions.Session{}, fmt.Errorf("storage: session: %w", err)
 	}
 	return sessions.Session{Key: d.Key, AccountID: d.Account, CreatedAt: d.CreatedAt, LastSeen: d.LastSeen,
-		Idle: time.Duration(d.IdleMS) * time.Millisecond, ExpiresAt: d.ExpiresAt, Public: d.Public, Restricted: d.Restricted}, nil
+		Idle: time.Duration(d.IdleMS) * time.Millisecond, ExpiresAt: d.ExpiresAt, Public: d.Public, Restricted: d.Restricted, Realm: realmOf(d.Realm)}, nil
 }
 
 // TouchSession records activity.
@@ -77,4 +78,13 @@ func (s *Sessions) DeleteSessionsOf(ctx context.Context, account, except string)
 		return fmt.Errorf("storage: delete sessions: %w", err)
 	}
 	return nil
+}
+
+// realmOf reads a stored realm; sessions stored before there were realms
+// are applicants'.
+func realmOf(s string) sessions.Realm {
+	if s == "" {
+		return sessions.Applicant
+	}
+	return sessions.Realm(s)
 }

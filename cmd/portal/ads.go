@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/internal/app"
 	"portal/jobs"
-	"portal/mail"
 	"portal/views"
 )
 
@@ -41,11 +41,11 @@ func adsCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string
 		return err
 	}
 	defer db.Close(context.Background())
-	service, err := newAlerts(cfg, db, mail.NewOutbox(db.Outbox(), time.Now), locales, log)
+	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
 	if err != nil {
 		return err
 	}
-	pub := &jobs.Publishing{Board: jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh), Announcer: service}
+	service, pub := services.Alerts, services.Publish
 	if args[0] == "import" {
 		if err := pub.Import(ctx, ads); err != nil {
 			return importProblems(locales, args[1], err)

@@ -22,17 +22,15 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"portal/alerts"
 	"portal/applicants"
 	"portal/demo"
-	"portal/handlers"
+	"portal/internal/app"
 	"portal/jobs"
 	"portal/mail"
 	"portal/mail/smtp"
 	"portal/sessions"
 	"portal/storage"
 	"portal/tasks"
-	"portal/views"
 )
 
 func main() {
@@ -152,7 +150,11 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 			return nil
 		}
 	}
-	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
+	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		return err
+	}
+	board := services.Board
 	ads := demo.Ads(time.Now(), *n)
 	if *open {
 		ads = demo.OpenAds(time.Now(), *n)
@@ -197,41 +199,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 
-	board := jobs.NewBoard(db.Ads(), time.Now, cfg.AdsRefresh)
-	outbox := mail.NewOutbox(db.Outbox(), time.Now)
-	locales, err := views.LoadLocales()
+	portal, err := app.New(appConfig(cfg), app.Infra{DB: db, Blobs: blobs, Now: time.Now, Log: log})
 	if err != nil {
 		return err
 	}
-	alertService, err := newAlerts(cfg, db, outbox, locales, log)
-	if err != nil {
-		return err
-	}
-	hasher := applicants.DefaultHasher
-	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
-	accounts := &applicants.Service{
-		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: hasher, Limits: applicants.DefaultLimits,
-		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
-	}
-	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
-	applying := &applicants.Applying{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,
-		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
-	accounts.Drafts = applying
-	policy := sessions.DefaultPolicy
-	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
-	app, err := handlers.New(handlers.Config{
-		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
-		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
-		IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey, UploadDir: cfg.UploadDir,
-	}, handlers.Deps{
-		Board: board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
-		Accounts: accounts, Applying: applying, Alerts: alertService, Outbox: db.Outbox(), Sessions: &sessions.Manager{Store: db.Sessions(), Policy: policy, Now: time.Now},
-		Storage: db.KV("fiber", time.Now), Log: log,
-		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: blobs.Ping}},
-	})
-	if err != nil {
-		return err
-	}
+	web, alertService := portal.App, portal.Alerts
 
 	host, _ := os.Hostname()
 	owner := host + ":" + strconv.Itoa(os.Getpid())
@@ -260,43 +232,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}()
 
 	sched := tasks.New(db.Locks(), owner, jobs.Stockholm, time.Now, log.With("component", "tasks"))
-	// counted wraps a task that reports how many things it did.
-	counted := func(what string, run func(ctx context.Context) (int, error)) func(ctx context.Context) error {
-		return func(ctx context.Context) error {
-			n, err := run(ctx)
-			if n > 0 || err == nil {
-				log.Info(what, "count", n)
-			}
-			return err
-		}
-	}
-	for _, t := range []struct {
-		spec, name string
-		timeout    time.Duration
-		run        func(ctx context.Context) error
-	}{
-		{"*/10 * * * *", "remove-expired", 5 * time.Minute, counted("expired records removed", func(ctx context.Context) (int, error) {
-			n, err := db.RemoveExpired(ctx, time.Now())
-			return int(n), err
-		})},
-		{"15 3 * * *", "delete-due-accounts", 30 * time.Minute, counted("scheduled account deletions done", accounts.DeleteDue)},
-		{"* * * * *", "alert-dispatch", 10 * time.Minute, func(ctx context.Context) error {
-			n, err := alertService.RunDispatches(ctx)
-			if n > 0 {
-				log.Info("job alerts queued", "count", n)
-			}
-			return err
-		}},
-		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", alertService.SendDigests)},
-		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", alertService.SendReminders)},
-		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", alertService.RemoveStale)},
-		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
-			n, err := files.Sweep(ctx, 24*time.Hour)
-			log.Info("attachment leftovers removed", "pending", n.Pending, "unlinked", n.Unlinked, "objects", n.Objects)
-			return err
-		}},
-	} {
-		if err := sched.Add(t.spec, t.name, t.timeout, t.run); err != nil {
+	for _, t := range portal.Tasks {
+		if err := sched.Add(t.Spec, t.Name, t.Timeout, t.Run); err != nil {
 			return err
 		}
 	}
@@ -307,7 +244,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
+	go func() { served <- web.Listener(ln) }()
 	log.Info("portal listening", "url", cfg.BaseURL, "addr", cfg.Addr, "env", cfg.Env)
 
 	select {
@@ -318,7 +255,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 	}
 	log.Info("shutting down: draining requests")
-	if err := app.ShutdownWithTimeout(cfg.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := web.ShutdownWithTimeout(cfg.ShutdownGrace); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Warn("shutdown", "err", err)
 	}
 	stopWork()
@@ -333,15 +270,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
-// newAlerts builds the job-alert service.
-func newAlerts(cfg Config, db *storage.DB, outbox *mail.Outbox, locales *views.Locales, log *slog.Logger) (*alerts.Service, error) {
-	mails, err := views.NewMails(locales, cfg.SiteName)
-	if err != nil {
-		return nil, err
+// appConfig is the composition's part of the configuration.
+func appConfig(cfg Config) app.Config {
+	hasher := applicants.DefaultHasher
+	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
+	policy := sessions.DefaultPolicy
+	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
+	return app.Config{
+		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
+		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
+		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
+		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, Hasher: hasher,
 	}
-	return &alerts.Service{
-		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
-		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: time.Now, BaseURL: cfg.BaseURL,
-		Log: log.With("component", "alerts"),
-	}, nil
 }

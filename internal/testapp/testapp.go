@@ -16,13 +16,12 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/demo"
-	"portal/handlers"
+	"portal/internal/app"
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
 	"portal/storage"
-	"portal/views"
 )
 
 // FastHasher is argon2id with small parameters, so tests do not wait on
@@ -60,11 +59,13 @@ type Portal struct {
 	Files    *applicants.Files
 	Blobs    *storage.Blobs
 	Sessions *sessions.Manager
-	Alerts   *alerts.Service
-	Publish  *jobs.Publishing
-	Outbox   *mail.Outbox
-	Now      func() time.Time
-	Ads      []jobs.Ad
+	// StaffSessions are the logins of the staff realm.
+	StaffSessions *sessions.Manager
+	Alerts        *alerts.Service
+	Publish       *jobs.Publishing
+	Outbox        *mail.Outbox
+	Now           func() time.Time
+	Ads           []jobs.Ad
 	// UploadDir is where uploads wait while they are checked.
 	UploadDir string
 }
@@ -72,7 +73,8 @@ type Portal struct {
 // SigningKey signs the alert links of test portals.
 var SigningKey = []byte("test signing key, thirty-two bytes or more")
 
-// New builds a portal with its own database.
+// New builds a portal with its own database, wired by the same
+// composition as cmd/portal.
 func New(t testing.TB, o Options) *Portal {
 	t.Helper()
 	db := o.DB
@@ -84,77 +86,46 @@ func New(t testing.TB, o Options) *Portal {
 		p.Clock = testenv.NewClock(o.Now)
 		p.Now = p.Clock.Now
 	}
-	p.Board = jobs.NewBoard(db.Ads(), p.Now, time.Second)
-	p.Ads = demo.Ads(p.Now(), o.Ads)
-	for _, ad := range p.Ads {
-		if err := p.Board.Save(context.Background(), ad); err != nil {
-			t.Fatal(err)
-		}
-	}
 	if o.BaseURL == "" {
 		o.BaseURL = "https://jobb.example.se"
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	locales, err := views.LoadLocales()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outbox := mail.NewOutbox(db.Outbox(), p.Now)
-	p.Accounts = &applicants.Service{
-		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: FastHasher, Limits: applicants.DefaultLimits,
-		Now: p.Now, BaseURL: o.BaseURL, Translate: locales.Translate,
-		Sleep: func(context.Context, time.Duration) {},
-	}
-	if o.Sessions == (sessions.Policy{}) {
-		o.Sessions = sessions.DefaultPolicy
-	}
-	p.Blobs = o.Blobs
-	if p.Blobs == nil {
-		p.Blobs = testenv.Blobs(t)
-	}
-	p.Files = &applicants.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
-	p.Applying = &applicants.Applying{Apps: db.Applications(), Ads: p.Board, Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
-		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
-	p.Accounts.Drafts = p.Applying
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 27 << 20
 	}
 	if o.ReadTimeout == 0 {
 		o.ReadTimeout = 10 * time.Second
 	}
-	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: o.Sessions, Now: p.Now}
-	mails, err := views.NewMails(locales, "Exempelkommunen")
-	if err != nil {
-		t.Fatal(err)
+	p.Blobs = o.Blobs
+	if p.Blobs == nil {
+		p.Blobs = testenv.Blobs(t)
 	}
 	level := slog.LevelWarn
 	if o.LogRequests {
 		level = slog.LevelInfo
 	}
 	logger := slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: level}))
-	p.Outbox = outbox
-	p.Alerts = &alerts.Service{
-		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
-		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, BaseURL: o.BaseURL, Log: logger,
-	}
-	p.Publish = &jobs.Publishing{Board: p.Board, Announcer: p.Alerts}
 	p.UploadDir = t.TempDir()
-	app, err := handlers.New(handlers.Config{
+	portal, err := app.New(app.Config{
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
-		BodyLimit: o.BodyLimit, RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
-		TrustedProxies: o.TrustedProxies, SigningKey: SigningKey, UploadDir: p.UploadDir,
-	}, handlers.Deps{
-		Board: p.Board, Mailer: outbox, MailLog: db.Outbox(), Counter: db.Counters(),
-		Accounts: p.Accounts, Applying: p.Applying, Alerts: p.Alerts, Outbox: db.Outbox(), Sessions: p.Sessions,
-		Storage: db.KV("fiber", p.Now), Log: logger,
-		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: p.Blobs.Ping}},
-	})
+		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
+		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
+		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
+		Sessions: o.Sessions, Hasher: FastHasher,
+	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.App = app
+	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
+	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
+	p.Ads = demo.Ads(p.Now(), o.Ads)
+	for _, ad := range p.Ads {
+		if err := p.Board.Save(context.Background(), ad); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return p
 }
 

@@ -8,11 +8,13 @@
   if (!meta || !dialog || typeof dialog.showModal !== "function") return;
   var warnBefore = 120000;
   var ends = Date.now() + parseInt(meta.content, 10);
+  var extendPath = meta.getAttribute("data-extend") || "/session/forlang";
+  var loginPath = meta.getAttribute("data-login") || "/logga-in";
   var remaining = document.getElementById("session-remaining");
   var timer = null;
 
   function expire() {
-    location.href = "/logga-in?expired=1&next=" + encodeURIComponent(location.pathname + location.search);
+    location.href = loginPath + "?expired=1&next=" + encodeURIComponent(location.pathname + location.search);
   }
   function tick() {
     var left = ends - Date.now();
@@ -30,7 +32,7 @@
     timer = setTimeout(warn, Math.max(0, ends - warnBefore - Date.now()));
   }
   document.getElementById("session-continue").addEventListener("click", function () {
-    fetch("/session/forlang", { method: "POST", credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    fetch(extendPath, { method: "POST", credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (d) { ends = Date.now() + d.remaining_ms; dialog.close(); schedule(); })
       .catch(expire);

@@ -1,25 +1,36 @@
-package handlers
+package public
 
 import (
+	"context"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/handlers/web"
+
 	portalmail "portal/mail"
 	"portal/views"
 )
 
+// Support is the contact form.
+type Support struct {
+	*web.Kit
+	Mailer interface {
+		Send(ctx context.Context, m portalmail.Message) error
+	}
+}
+
 var supportFields = []string{"name", "email", "subject", "message"}
 
-func (h *handler) showSupport(c *fiber.Ctx) error {
+func (h *Support) ShowSupport(c *fiber.Ctx) error {
 	return h.renderSupport(c, map[string]string{}, nil, c.Query("sent") == "1")
 }
 
-func (h *handler) renderSupport(c *fiber.Ctx, form map[string]string, errs []views.FieldError, sent bool) error {
-	return h.render(c, "pages/support", page{Title: localizer(c).T("support.title"), Section: "support", Data: fiber.Map{
-		"Form": form, "Errors": errs, "Sent": sent, "CSRF": csrfToken(c),
+func (h *Support) renderSupport(c *fiber.Ctx, form map[string]string, errs []views.FieldError, sent bool) error {
+	return h.Render(c, "pages/support", web.Page{Title: web.L(c).T("support.title"), Section: "support", Data: fiber.Map{
+		"Form": form, "Errors": errs, "Sent": sent, "CSRF": web.CSRFToken(c),
 	}})
 }
 
@@ -52,17 +63,17 @@ func validateSupport(c *fiber.Ctx) (map[string]string, []views.FieldError) {
 
 // sendSupport puts the message to support in the outbox, then redirects so
 // that reloading the page does not send it again.
-func (h *handler) sendSupport(c *fiber.Ctx) error {
+func (h *Support) SendSupport(c *fiber.Ctx) error {
 	form, errs := validateSupport(c)
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderSupport(c, form, errs, false)
 	}
-	l := localizer(c)
+	l := web.L(c)
 	// The support team reads Swedish; the sender's language is noted.
-	sv := h.locales.Get("sv")
-	err := h.deps.Mailer.Send(c.UserContext(), portalmail.Message{
-		To:      h.cfg.SupportEmail,
+	sv := h.Locales.Get("sv")
+	err := h.Mailer.Send(c.UserContext(), portalmail.Message{
+		To:      h.Cfg.SupportEmail,
 		ReplyTo: form["email"],
 		Subject: sv.T("support.mail_subject", form["subject"]),
 		Text:    sv.T("support.mail_body", form["name"], form["email"], l.Lang, form["message"]),

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"context"
@@ -7,35 +7,51 @@ import (
 	"net"
 
 	"github.com/gofiber/fiber/v2"
-
-	"portal/jobs"
 )
 
-// errCSRF is returned when a form comes without a valid token.
-var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
-
-// errNotAdmin is returned when someone other than an administrator asks
-// for an administration page.
-var errNotAdmin = fiber.NewError(fiber.StatusForbidden, "not an administrator")
+// ErrCSRF is returned when a form comes without a valid token.
+var ErrCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 
 // timedOut reports whether err is a call to the database or the bucket
 // that ran out of time or lost its connection: worth trying again.
-func timedOut(err error) bool {
+func TimedOut(err error) bool {
 	var ne net.Error
 	var oe *net.OpError
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		(errors.As(err, &ne) && ne.Timeout()) || errors.As(err, &oe)
 }
 
-// handleError maps every error to a page in the user's language. Internal
+// errorPage is how one domain error is shown.
+type errorPage struct {
+	err              error
+	status           int
+	heading, message string // translation keys
+}
+
+// MapError registers how a domain error is shown: with status, under the
+// heading and message of the given translation keys ("" for the status's
+// usual ones). Each domain's errors are registered once, in the route
+// table; every handler then just returns them.
+func (k *Kit) MapError(err error, status int, heading, message string) {
+	k.errors = append(k.errors, errorPage{err: err, status: status, heading: heading, message: message})
+}
+
+// handleError maps every error to a Page in the user's language. Internal
 // error text never reaches the user; it is logged with the request id.
-func (h *handler) handleError(c *fiber.Ctx, err error) error {
+func (k *Kit) HandleError(c *fiber.Ctx, err error) error {
 	code := fiber.StatusInternalServerError
 	var fe *fiber.Error
+	var mapped *errorPage
+	for i := range k.errors {
+		if errors.Is(err, k.errors[i].err) {
+			mapped = &k.errors[i]
+			break
+		}
+	}
 	switch {
-	case errors.Is(err, jobs.ErrNotFound):
-		code = fiber.StatusNotFound
-	case timedOut(err) || errors.Is(c.UserContext().Err(), context.DeadlineExceeded):
+	case mapped != nil:
+		code = mapped.status
+	case TimedOut(err) || errors.Is(c.UserContext().Err(), context.DeadlineExceeded):
 		// The database or the bucket did not answer in time: worth a retry.
 		code = fiber.StatusServiceUnavailable
 		c.Set(fiber.HeaderRetryAfter, "30")
@@ -48,9 +64,6 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		heading, message = "error.not_found", "error.not_found_text"
 	case fiber.StatusForbidden:
 		heading, message = "error.forbidden", "error.csrf_text"
-		if errors.Is(err, errNotAdmin) {
-			message = "error.admin_text"
-		}
 	case fiber.StatusTooManyRequests:
 		heading, message = "error.too_many", "error.too_many_text"
 	case fiber.StatusRequestEntityTooLarge:
@@ -64,24 +77,27 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	case fiber.StatusServiceUnavailable:
 		heading, message = "error.unavailable", "error.unavailable_text"
 	}
+	if mapped != nil && mapped.heading != "" {
+		heading, message = mapped.heading, mapped.message
+	}
 	if code >= 500 {
-		h.deps.Log.Error("request failed", "request_id", requestIDOf(c), "path", loggedPath(c), "err", err)
+		k.Log.Error("request failed", "request_id", RequestIDOf(c), "path", loggedPath(c), "err", err)
 	}
 	c.Status(code)
-	if localizer(c) == nil { // failed before the locale middleware
-		c.Locals(localLocalizer, h.locales.Get("sv"))
+	if L(c) == nil { // failed before the locale middleware
+		c.Locals(localLocalizer, k.Locales.Get("sv"))
 	}
 	rid := ""
 	if code >= 500 {
-		rid = requestIDOf(c)
+		rid = RequestIDOf(c)
 	}
-	rerr := h.render(c, "errors/error", page{Title: localizer(c).T(heading), Data: fiber.Map{
+	rerr := k.Render(c, "errors/error", Page{Title: L(c).T(heading), Data: fiber.Map{
 		"Heading": heading, "Message": message, "RequestID": rid,
 	}})
 	if rerr != nil {
-		h.deps.Log.Error("error page failed", "request_id", requestIDOf(c), "err", rerr)
+		k.Log.Error("error Page failed", "request_id", RequestIDOf(c), "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-		return c.SendString(localizer(c).T(heading))
+		return c.SendString(L(c).T(heading))
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package handlers
+package public
 
 import (
 	"crypto/sha256"
@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/gorilla/feeds"
 
+	"portal/handlers/web"
 	"portal/jobs"
 	"portal/views"
 )
@@ -68,24 +70,24 @@ func feedETag(format, lang string, res jobs.Result) string {
 	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 }
 
-func (h *handler) showFeed(c *fiber.Ctx) error {
+func (h *Jobs) ShowFeed(c *fiber.Ctx) error {
 	format := c.Params("format")
 	contentType, ok := feedTypes[format]
 	if !ok {
 		return fiber.ErrNotFound
 	}
 	v := queryValues(c)
-	l := h.locales.Get(v.Get("lang")) // a feed's language is in its address, not in cookies
+	l := h.Locales.Get(v.Get("lang")) // a feed's language is in its address, not in cookies
 	q := jobs.ParseQuery(v)
 	q.Sort, q.Page, q.PageSize = jobs.SortNewest, 1, -1
-	gen, err := h.deps.Board.Generation(c.UserContext())
+	gen, err := h.Board.Generation(c.UserContext())
 	if err != nil {
 		return err
 	}
 	key := gen + "|" + format + "|" + l.Lang + "|" + q.Values().Encode()
 	feed, ok := h.feeds.get(key)
 	if !ok {
-		res, err := h.deps.Board.Search(c.UserContext(), q)
+		res, err := h.Board.Search(c.UserContext(), q)
 		if err != nil {
 			return err
 		}
@@ -128,35 +130,35 @@ func notModified(c *fiber.Ctx, etag string, modified time.Time) bool {
 	return false
 }
 
-func (h *handler) renderFeed(format string, l *views.Localizer, res jobs.Result) ([]byte, error) {
-	title := l.T("feeds.title", h.cfg.SiteName)
+func (h *Jobs) renderFeed(format string, l *views.Localizer, res jobs.Result) ([]byte, error) {
+	title := l.T("feeds.title", h.Cfg.SiteName)
 	if res.Query.Text != "" {
-		title = l.T("feeds.title_search", res.Query.Text, h.cfg.SiteName)
+		title = l.T("feeds.title_search", res.Query.Text, h.Cfg.SiteName)
 	}
 	v := res.Query.Values()
 	link := "/jobb"
 	if len(v) > 0 {
 		link += "?" + v.Encode()
 	}
-	return h.writeFeed(format, l, title, link, res)
+	return writeFeed(h.Kit, format, l, title, link, res)
 }
 
 // writeFeed writes the ads of res as a feed with a title and a link.
-func (h *handler) writeFeed(format string, l *views.Localizer, title, link string, res jobs.Result) ([]byte, error) {
+func writeFeed(h *web.Kit, format string, l *views.Localizer, title, link string, res jobs.Result) ([]byte, error) {
 	updated := res.Modified
 	if updated.IsZero() {
 		updated = time.Unix(0, 0).UTC()
 	}
 	f := &feeds.Feed{
 		Title:       title,
-		Link:        &feeds.Link{Href: h.abs(link)},
-		Description: l.T("feeds.description", h.cfg.SiteName),
-		Author:      &feeds.Author{Name: h.cfg.SiteName, Email: h.cfg.SupportEmail},
-		Id:          h.abs(link),
+		Link:        &feeds.Link{Href: h.Abs(link)},
+		Description: l.T("feeds.description", h.Cfg.SiteName),
+		Author:      &feeds.Author{Name: h.Cfg.SiteName, Email: h.Cfg.SupportEmail},
+		Id:          h.Abs(link),
 		Updated:     updated,
 	}
 	for _, ad := range res.Ads {
-		url := h.abs("/jobb/" + ad.Ref)
+		url := h.Abs("/jobb/" + ad.Ref)
 		f.Items = append(f.Items, &feeds.Item{
 			Title:       ad.Title,
 			Link:        &feeds.Link{Href: url},
@@ -194,14 +196,14 @@ type sitemap struct {
 }
 
 // showSitemap lists the job board and every open ad.
-func (h *handler) showSitemap(c *fiber.Ctx) error {
-	res, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
+func (h *Jobs) ShowSitemap(c *fiber.Ctx) error {
+	res, err := h.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
 	if err != nil {
 		return err
 	}
-	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: h.abs("/jobb")}}}
+	sm := sitemap{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{{Loc: h.Abs("/jobb")}}}
 	for _, ad := range res.Ads {
-		sm.URLs = append(sm.URLs, sitemapURL{Loc: h.abs("/jobb/" + ad.Ref), LastMod: ad.UpdatedAt.UTC().Format(time.DateOnly)})
+		sm.URLs = append(sm.URLs, sitemapURL{Loc: h.Abs("/jobb/" + ad.Ref), LastMod: ad.UpdatedAt.UTC().Format(time.DateOnly)})
 	}
 	b, err := xml.Marshal(sm)
 	if err != nil {
@@ -211,7 +213,7 @@ func (h *handler) showSitemap(c *fiber.Ctx) error {
 	return c.Send(append([]byte(xml.Header), b...))
 }
 
-func (h *handler) showRobots(c *fiber.Ctx) error {
+func (h *Jobs) ShowRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-	return c.SendString("User-agent: *\nDisallow: /dev/\nDisallow: /sprak/\nSitemap: " + h.abs("/sitemap.xml") + "\n")
+	return c.SendString("User-agent: *\nDisallow: /dev/\nDisallow: /sprak/\nSitemap: " + h.Abs("/sitemap.xml") + "\n")
 }

@@ -1,7 +1,7 @@
-package handlers
+package applicant
 
 import (
-	"errors"
+	"context"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -10,63 +10,29 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/handlers/web"
 	"portal/internal/tokens"
 	"portal/sessions"
 )
 
-const localSession = "session"
-
-func (h *handler) sessionCookie() string {
-	if h.cfg.Dev {
-		return "sid" // __Host- cookies need HTTPS
+// Gate guards the applicant's pages.
+type Gate struct {
+	*web.Kit
+	Sessions interface {
+		// Extend records activity now.
+		Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
 	}
-	return "__Host-sid"
 }
 
-// loadSession finds the session of the request's cookie, if it is live. A
-// cookie naming no live session is removed; an unknown id is never taken up.
-func (h *handler) loadSession(c *fiber.Ctx) error {
-	token := c.Cookies(h.sessionCookie())
-	if token == "" {
-		return c.Next()
-	}
-	s, err := h.deps.Sessions.Load(c.UserContext(), token)
-	switch {
-	case errors.Is(err, sessions.ErrNoSession):
-		h.clearSessionCookie(c)
-		c.Locals("session_ended", true)
-	case err != nil:
-		return err
-	default:
-		c.Locals(localSession, &s)
-	}
-	return c.Next()
-}
-
-func sessionOf(c *fiber.Ctx) *sessions.Session {
-	s, _ := c.Locals(localSession).(*sessions.Session)
-	return s
-}
-
-func (h *handler) setSessionCookie(c *fiber.Ctx, token string) {
-	c.Cookie(&fiber.Cookie{Name: h.sessionCookie(), Value: token, Path: "/", HTTPOnly: true,
-		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
-}
-
-func (h *handler) clearSessionCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: h.sessionCookie(), Value: "", Path: "/", HTTPOnly: true, MaxAge: -1,
-		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
-}
-
-// requireLogin lets only logged-in applicants through; others go to the
+// RequireLogin lets only logged-in applicants through; others go to the
 // login page and come back here afterwards. A session opened with a
 // temporary password reaches nothing but the page to choose a new one.
 // Pages behind it are never stored by the browser.
-func (h *handler) requireLogin(c *fiber.Ctx) error {
+func (h *Gate) RequireLogin(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	s := sessionOf(c)
+	s := web.SessionOf(c)
 	if s == nil {
-		if err := h.stashAnswers(c); err != nil {
+		if err := stashAnswers(h.Kit, c); err != nil {
 			return err
 		}
 		next := string(c.Request().URI().RequestURI())
@@ -74,7 +40,7 @@ func (h *handler) requireLogin(c *fiber.Ctx) error {
 			next = string(c.Request().URI().Path())
 		}
 		q := "?next=" + url.QueryEscape(next)
-		if ended, _ := c.Locals("session_ended").(bool); ended {
+		if web.SessionEnded(c) {
 			q += "&expired=1"
 		}
 		return c.Redirect("/logga-in"+q, fiber.StatusSeeOther)
@@ -89,15 +55,15 @@ func (h *handler) requireLogin(c *fiber.Ctx) error {
 // extendSession answers "continue" in the time-out warning. Instead of a
 // form token it needs a custom header, which a cross-site page cannot send
 // without a CORS preflight that the portal never grants.
-func (h *handler) extendSession(c *fiber.Ctx) error {
+func (h *Gate) ExtendSession(c *fiber.Ctx) error {
 	if c.Get("X-Requested-With") != "fetch" {
 		return fiber.ErrForbidden
 	}
-	s, err := h.deps.Sessions.Extend(c.UserContext(), *sessionOf(c))
+	s, err := h.Sessions.Extend(c.UserContext(), *web.SessionOf(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.deps.Board.Now()).Milliseconds(), 0)})
+	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.Now()).Milliseconds(), 0)})
 }
 
 // Answers typed into the application form when the login had already
@@ -108,7 +74,7 @@ var questionsPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/fragor$`)
 
 // stashAnswers keeps the answers of a questions form posted without a live
 // login, under a random key in a cookie scoped to the application pages.
-func (h *handler) stashAnswers(c *fiber.Ctx) error {
+func stashAnswers(h *web.Kit, c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodPost || !questionsPath.MatchString(c.Path()) {
 		return nil
 	}
@@ -122,28 +88,28 @@ func (h *handler) stashAnswers(c *fiber.Ctx) error {
 		return nil
 	}
 	key := tokens.New(16)
-	if err := h.deps.Storage.Set("stash:"+key+":"+c.Path(), []byte(vals.Encode()), time.Hour); err != nil {
+	if err := h.Stash.Set("stash:"+key+":"+c.Path(), []byte(vals.Encode()), time.Hour); err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: stashCookie, Value: key, Path: "/ansokan", MaxAge: 3600, HTTPOnly: true,
-		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
+		Secure: !h.Cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
 	return nil
 }
 
 // takeStash returns answers kept for this page, once.
-func (h *handler) takeStash(c *fiber.Ctx) map[string][]string {
+func takeStash(h *web.Kit, c *fiber.Ctx) map[string][]string {
 	key := c.Cookies(stashCookie)
 	if key == "" {
 		return nil
 	}
 	c.Cookie(&fiber.Cookie{Name: stashCookie, Value: "", Path: "/ansokan", MaxAge: -1, HTTPOnly: true,
-		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
+		Secure: !h.Cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
 	id := "stash:" + key + ":" + c.Path()
-	b, err := h.deps.Storage.Get(id)
+	b, err := h.Stash.Get(id)
 	if err != nil || b == nil {
 		return nil
 	}
-	_ = h.deps.Storage.Delete(id)
+	_ = h.Stash.Delete(id)
 	vals, err := url.ParseQuery(string(b))
 	if err != nil {
 		return nil

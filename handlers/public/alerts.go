@@ -1,6 +1,7 @@
-package handlers
+package public
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"slices"
@@ -9,14 +10,42 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/alerts"
+	"portal/applicants"
+	"portal/handlers/web"
 	"portal/jobs"
 	"portal/views"
 )
 
+// Alerts is the pages of job alerts (subscribing, confirming, changing,
+// ending, renewing, their feeds) and of the interest registration.
+type Alerts struct {
+	*web.Kit
+	Board interface {
+		Search(ctx context.Context, q jobs.Query) (jobs.Result, error)
+	}
+	Accounts interface {
+		Account(ctx context.Context, id string) (applicants.Account, error)
+	}
+	Alerts interface {
+		Subscribe(ctx context.Context, r alerts.Request) error
+		Confirmable(ctx context.Context, token string) (alerts.Subscription, error)
+		Confirm(ctx context.Context, token string) (alerts.Subscription, error)
+		Interest(ctx context.Context, account string) (alerts.Subscription, error)
+		SaveInterest(ctx context.Context, o alerts.Owner, r alerts.Request) (alerts.Subscription, error)
+		StopInterest(ctx context.Context, account string) error
+		Signed(ctx context.Context, purpose, id, sig string) (alerts.Subscription, error)
+		Update(ctx context.Context, id, sig string, r alerts.Request) (alerts.Subscription, error)
+		Unsubscribe(ctx context.Context, id, sig string) (bool, error)
+		Renew(ctx context.Context, id, sig string) (alerts.Subscription, error)
+		Feed(ctx context.Context, feedID string, open []jobs.Ad) (alerts.Subscription, []jobs.Ad, error)
+		LinksOf(s alerts.Subscription) alerts.Links
+	}
+}
+
 // criteriaData is what the criteria fields of a form show: the choices,
 // the places to choose from and what is wrong.
-func (h *handler) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError) (fiber.Map, error) {
-	res, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: 1})
+func (h *Alerts) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError) (fiber.Map, error) {
+	res, err := h.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -65,33 +94,33 @@ func alertErrors(err error) ([]views.FieldError, bool) {
 // alertPage renders a page of the alert forms; it never tells other sites
 // its address (signed links are in it), while its own forms still tell
 // the portal their origin.
-func (h *handler) alertPage(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
+func (h *Alerts) alertPage(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-	return h.formPageIn(c, name, titleKey, section, data)
+	return h.FormPageIn(c, name, titleKey, section, data)
 }
 
-func (h *handler) showSubscribe(c *fiber.Ctx) error {
+func (h *Alerts) ShowSubscribe(c *fiber.Ctx) error {
 	data, err := h.criteriaData(c, jobs.ParseQueryCriteria(queryValues(c)), nil)
 	if err != nil {
 		return err
 	}
 	data["Frequency"] = alerts.Immediate
-	if s := sessionOf(c); s != nil {
-		if acc, err := h.deps.Accounts.Account(c.UserContext(), s.AccountID); err == nil {
+	if s := web.SessionOf(c); s != nil {
+		if acc, err := h.Accounts.Account(c.UserContext(), s.AccountID); err == nil {
 			data["Form"] = map[string]string{"email": acc.Email}
 		}
 	}
 	return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
 }
 
-func (h *handler) subscribe(c *fiber.Ctx) error {
+func (h *Alerts) Subscribe(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
-	f := form(c, "email", "frequency")
-	req := alerts.Request{Email: f["email"], Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: true}
+	f := web.Form(c, "email", "frequency")
+	req := alerts.Request{Email: f["email"], Lang: web.L(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: true}
 	if len(errs) > 0 { // tell everything at once
 		errs = append(errs, toFieldErrors(req.Problems(true))...)
 	} else {
-		err := h.deps.Alerts.Subscribe(c.UserContext(), req)
+		err := h.Alerts.Subscribe(c.UserContext(), req)
 		if ferrs, ok := alertErrors(err); ok {
 			errs = ferrs
 		} else if err != nil {
@@ -106,28 +135,28 @@ func (h *handler) subscribe(c *fiber.Ctx) error {
 		data["Form"], data["Frequency"] = f, f["frequency"]
 		return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
 	}
-	return h.message(c, fiber.StatusOK, "alerts", "alert.sent.heading", "alert.sent.text", true, "/jobb", "alert.to_jobs")
+	return h.Message(c, fiber.StatusOK, "alerts", "alert.sent.heading", "alert.sent.text", true, "/jobb", "alert.to_jobs")
 }
 
-func (h *handler) showConfirm(c *fiber.Ctx) error {
+func (h *Alerts) ShowConfirm(c *fiber.Ctx) error {
 	token := c.Params("token")
-	sub, err := h.deps.Alerts.Confirmable(c.UserContext(), token)
+	sub, err := h.Alerts.Confirmable(c.UserContext(), token)
 	if errors.Is(err, alerts.ErrNotFound) {
-		return h.message(c, fiber.StatusNotFound, "alerts", "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
+		return h.Message(c, fiber.StatusNotFound, "alerts", "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
 	}
 	if err != nil {
 		return err
 	}
-	return h.alertPage(c, "alerts/action", "alert.confirm.title", "alerts", fiber.Map{
+	return h.alertPage(c, "pages/action", "alert.confirm.title", "alerts", fiber.Map{
 		"Heading": "alert.confirm.heading", "Text": "alert.confirm.text", "Sub": sub,
 		"Action": "/bevakning/bekrafta/" + url.PathEscape(token), "Button": "alert.confirm.button",
 	})
 }
 
-func (h *handler) confirmSubscription(c *fiber.Ctx) error {
-	sub, err := h.deps.Alerts.Confirm(c.UserContext(), c.Params("token"))
+func (h *Alerts) ConfirmSubscription(c *fiber.Ctx) error {
+	sub, err := h.Alerts.Confirm(c.UserContext(), c.Params("token"))
 	if errors.Is(err, alerts.ErrNotFound) {
-		return h.message(c, fiber.StatusNotFound, "alerts", "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
+		return h.Message(c, fiber.StatusNotFound, "alerts", "alert.confirm.heading", "alert.confirm.bad", false, "/bevakning", "alert.subscribe.again")
 	}
 	if err != nil {
 		return err
@@ -135,25 +164,23 @@ func (h *handler) confirmSubscription(c *fiber.Ctx) error {
 	if sub.Account != "" { // an applicant's interest registration lives under My details
 		return c.Redirect("/mina-uppgifter?intresse=1", fiber.StatusSeeOther)
 	}
-	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?bekraftad=1", fiber.StatusSeeOther)
+	return c.Redirect(h.Alerts.LinksOf(sub).Manage+"?bekraftad=1", fiber.StatusSeeOther)
 }
 
 // signed loads the subscription of a signed link; a link that does not
 // fit is not found, one whose subscription ended says so.
-func (h *handler) signed(c *fiber.Ctx, purpose string) (alerts.Subscription, bool, error) {
-	sub, err := h.deps.Alerts.Signed(c.UserContext(), purpose, c.Params("id"), c.Params("sig"))
+func (h *Alerts) signed(c *fiber.Ctx, purpose string) (alerts.Subscription, bool, error) {
+	sub, err := h.Alerts.Signed(c.UserContext(), purpose, c.Params("id"), c.Params("sig"))
 	switch {
-	case errors.Is(err, alerts.ErrBadLink):
-		return sub, false, fiber.ErrNotFound
 	case errors.Is(err, alerts.ErrNotFound):
-		return sub, false, h.message(c, fiber.StatusGone, "alerts", "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
+		return sub, false, h.Message(c, fiber.StatusGone, "alerts", "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
 	case err != nil:
 		return sub, false, err
 	}
 	return sub, true, nil
 }
 
-func (h *handler) showManage(c *fiber.Ctx) error {
+func (h *Alerts) ShowManage(c *fiber.Ctx) error {
 	sub, ok, err := h.signed(c, alerts.LinkManage)
 	if !ok {
 		return err
@@ -161,7 +188,7 @@ func (h *handler) showManage(c *fiber.Ctx) error {
 	return h.managePage(c, sub, sub.Criteria, nil, sub.Frequency)
 }
 
-func (h *handler) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs []views.FieldError, freq string) error {
+func (h *Alerts) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs []views.FieldError, freq string) error {
 	data, err := h.criteriaData(c, crit, errs)
 	if err != nil {
 		return err
@@ -172,11 +199,11 @@ func (h *handler) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Cr
 	} else if c.Query("sparat") == "1" {
 		notice = "alert.manage.saved"
 	}
-	data["Sub"], data["Links"], data["Frequency"], data["Notice"] = sub, h.deps.Alerts.LinksOf(sub), freq, notice
+	data["Sub"], data["Links"], data["Frequency"], data["Notice"] = sub, h.Alerts.LinksOf(sub), freq, notice
 	return h.alertPage(c, "alerts/manage", "alert.manage.title", "alerts", data)
 }
 
-func (h *handler) saveManage(c *fiber.Ctx) error {
+func (h *Alerts) SaveManage(c *fiber.Ctx) error {
 	sub, ok, err := h.signed(c, alerts.LinkManage)
 	if !ok {
 		return err
@@ -184,8 +211,8 @@ func (h *handler) saveManage(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
 	freq := strings.Clone(c.FormValue("frequency"))
 	if len(errs) == 0 {
-		_, err := h.deps.Alerts.Update(c.UserContext(), sub.ID, c.Params("sig"), alerts.Request{
-			Lang: localizer(c).Lang, Criteria: crit, Frequency: freq,
+		_, err := h.Alerts.Update(c.UserContext(), sub.ID, c.Params("sig"), alerts.Request{
+			Lang: web.L(c).Lang, Criteria: crit, Frequency: freq,
 		})
 		if ferrs, ok := alertErrors(err); ok {
 			errs = ferrs
@@ -196,30 +223,30 @@ func (h *handler) saveManage(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return h.managePage(c, sub, crit, errs, freq)
 	}
-	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
+	return c.Redirect(h.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
 }
 
-func (h *handler) showUnsubscribe(c *fiber.Ctx) error {
+func (h *Alerts) ShowUnsubscribe(c *fiber.Ctx) error {
 	return h.showSignedAction(c, alerts.LinkUnsubscribe, "alert.unsubscribe")
 }
 
-func (h *handler) showRenew(c *fiber.Ctx) error {
+func (h *Alerts) ShowRenew(c *fiber.Ctx) error {
 	return h.showSignedAction(c, alerts.LinkRenew, "alert.renew")
 }
 
 // showSignedAction shows the one button that ends or renews the
 // subscription of a signed link; following a link changes nothing.
-func (h *handler) showSignedAction(c *fiber.Ctx, purpose, keys string) error {
+func (h *Alerts) showSignedAction(c *fiber.Ctx, purpose, keys string) error {
 	sub, ok, err := h.signed(c, purpose)
 	if !ok {
 		return err
 	}
-	links := h.deps.Alerts.LinksOf(sub)
+	links := h.Alerts.LinksOf(sub)
 	action := links.Unsubscribe
 	if purpose == alerts.LinkRenew {
 		action = links.Renew
 	}
-	return h.alertPage(c, "alerts/action", keys+".title", "alerts", fiber.Map{
+	return h.alertPage(c, "pages/action", keys+".title", "alerts", fiber.Map{
 		"Heading": keys + ".heading", "Text": keys + ".text", "Sub": sub,
 		"Action": action, "Button": keys + ".button", "Manage": links.Manage,
 	})
@@ -228,55 +255,50 @@ func (h *handler) showSignedAction(c *fiber.Ctx, purpose, keys string) error {
 // unsubscribe ends a subscription. It takes no CSRF token: mail programs
 // post here on their own (RFC 8058), and the signature in the address is
 // what an attacker cannot have.
-func (h *handler) unsubscribe(c *fiber.Ctx) error {
-	removed, err := h.deps.Alerts.Unsubscribe(c.UserContext(), c.Params("id"), c.Params("sig"))
+func (h *Alerts) Unsubscribe(c *fiber.Ctx) error {
+	removed, err := h.Alerts.Unsubscribe(c.UserContext(), c.Params("id"), c.Params("sig"))
 	switch {
-	case errors.Is(err, alerts.ErrBadLink):
-		return fiber.ErrNotFound
 	case err != nil:
 		return err
 	case !removed:
-		return h.message(c, fiber.StatusGone, "alerts", "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
+		return h.Message(c, fiber.StatusGone, "alerts", "alert.ended.heading", "alert.ended.text", false, "/bevakning", "alert.subscribe.again")
 	}
-	return h.message(c, fiber.StatusOK, "alerts", "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
+	return h.Message(c, fiber.StatusOK, "alerts", "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
 }
 
-func (h *handler) renew(c *fiber.Ctx) error {
+func (h *Alerts) Renew(c *fiber.Ctx) error {
 	sub, ok, err := h.signed(c, alerts.LinkRenew)
 	if !ok {
 		return err
 	}
-	if _, err := h.deps.Alerts.Renew(c.UserContext(), sub.ID, c.Params("sig")); err != nil {
+	if _, err := h.Alerts.Renew(c.UserContext(), sub.ID, c.Params("sig")); err != nil {
 		return err
 	}
-	return c.Redirect(h.deps.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
+	return c.Redirect(h.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
 }
 
 // showAlertFeed serves the RSS or Atom feed of one saved search.
-func (h *handler) showAlertFeed(c *fiber.Ctx) error {
+func (h *Alerts) ShowAlertFeed(c *fiber.Ctx) error {
 	id, format, _ := strings.Cut(c.Params("file"), ".")
 	if format != "rss" && format != "atom" {
 		return fiber.ErrNotFound
 	}
-	open, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
+	open, err := h.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
 	if err != nil {
 		return err
 	}
-	sub, ads, err := h.deps.Alerts.Feed(c.UserContext(), id, open.Ads)
-	if errors.Is(err, alerts.ErrNotFound) {
-		return fiber.ErrNotFound
-	}
+	sub, ads, err := h.Alerts.Feed(c.UserContext(), id, open.Ads)
 	if err != nil {
 		return err
 	}
-	l := h.locales.Get(sub.Lang)
+	l := h.Locales.Get(sub.Lang)
 	res := jobs.Result{Ads: ads}
 	for _, ad := range ads {
 		if ad.UpdatedAt.After(res.Modified) {
 			res.Modified = ad.UpdatedAt
 		}
 	}
-	body, err := h.writeFeed(format, l, l.T("alert.feed.title", h.cfg.SiteName), "/bevakning/flode/"+c.Params("file"), res)
+	body, err := writeFeed(h.Kit, format, l, l.T("alert.feed.title", h.Cfg.SiteName), "/bevakning/flode/"+c.Params("file"), res)
 	if err != nil {
 		return err
 	}
@@ -294,10 +316,10 @@ func (h *handler) showAlertFeed(c *fiber.Ctx) error {
 // Interest registration ("Intresseanmälan"), for applicants: the criteria,
 // then a summary with the choice of e-mail, then save.
 
-func (h *handler) showInterest(c *fiber.Ctx) error {
+func (h *Alerts) ShowInterest(c *fiber.Ctx) error {
 	crit := jobs.ParseQueryCriteria(queryValues(c))
 	if len(queryValues(c)) == 0 {
-		if sub, err := h.deps.Alerts.Interest(c.UserContext(), sessionOf(c).AccountID); err == nil {
+		if sub, err := h.Alerts.Interest(c.UserContext(), web.SessionOf(c).AccountID); err == nil {
 			crit = sub.Criteria
 		} else if !errors.Is(err, alerts.ErrNotFound) {
 			return err
@@ -310,7 +332,7 @@ func (h *handler) showInterest(c *fiber.Ctx) error {
 	return h.alertPage(c, "alerts/interest", "interest.title", "account", data)
 }
 
-func (h *handler) reviewInterest(c *fiber.Ctx) error {
+func (h *Alerts) ReviewInterest(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
 	if len(errs) > 0 {
 		data, err := h.criteriaData(c, crit, errs)
@@ -322,13 +344,13 @@ func (h *handler) reviewInterest(c *fiber.Ctx) error {
 	return h.interestSummary(c, crit, nil, map[string]string{}, alerts.Immediate) // e-mail is opted into, never pre-ticked
 }
 
-func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError, f map[string]string, freq string) error {
-	id := sessionOf(c).AccountID
-	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
+func (h *Alerts) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError, f map[string]string, freq string) error {
+	id := web.SessionOf(c).AccountID
+	acc, err := h.Accounts.Account(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	if sub, err := h.deps.Alerts.Interest(c.UserContext(), id); err == nil && len(errs) == 0 {
+	if sub, err := h.Alerts.Interest(c.UserContext(), id); err == nil && len(errs) == 0 {
 		f["notify"] = ""
 		if sub.Notify {
 			f["notify"] = "1"
@@ -345,19 +367,19 @@ func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views
 	})
 }
 
-func (h *handler) saveInterest(c *fiber.Ctx) error {
+func (h *Alerts) SaveInterest(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
-	f := form(c, "notify", "frequency")
+	f := web.Form(c, "notify", "frequency")
 	if len(errs) > 0 {
 		return h.interestSummary(c, crit, errs, f, f["frequency"])
 	}
-	id := sessionOf(c).AccountID
-	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
+	id := web.SessionOf(c).AccountID
+	acc, err := h.Accounts.Account(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	_, err = h.deps.Alerts.SaveInterest(c.UserContext(), alerts.Owner{ID: id, Email: acc.Email, Verified: acc.Verified()},
-		alerts.Request{Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: f["notify"] == "1"})
+	_, err = h.Alerts.SaveInterest(c.UserContext(), alerts.Owner{ID: id, Email: acc.Email, Verified: acc.Verified()},
+		alerts.Request{Lang: web.L(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: f["notify"] == "1"})
 	if ferrs, ok := alertErrors(err); ok {
 		return h.interestSummary(c, crit, ferrs, f, f["frequency"])
 	}
@@ -367,8 +389,8 @@ func (h *handler) saveInterest(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?intresse=1", fiber.StatusSeeOther)
 }
 
-func (h *handler) stopInterest(c *fiber.Ctx) error {
-	err := h.deps.Alerts.StopInterest(c.UserContext(), sessionOf(c).AccountID)
+func (h *Alerts) StopInterest(c *fiber.Ctx) error {
+	err := h.Alerts.StopInterest(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil && !errors.Is(err, alerts.ErrNotFound) {
 		return err
 	}

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 // Forms are protected by a signed double-submit token. The browser holds a
 // random secret in an HttpOnly __Host- cookie; every form carries an HMAC
 // of that secret under the portal's key. Nothing is stored on the server,
-// so a page view writes nothing and any instance can check any form. The
+// so a Page view writes nothing and any instance can check any form. The
 // secret is replaced at login and logout, so a token drawn before does not
 // work after; a login that merely ran out keeps it, so answers posted then
 // can still be kept.
@@ -38,89 +38,89 @@ const (
 // the token, the check has read; the handler reads the rest from it.
 const localMultipart = "multipart"
 
-func (h *handler) csrfCookie() string {
-	if h.cfg.Dev {
+func (k *Kit) csrfCookie() string {
+	if k.Cfg.Dev {
 		return "csrf" // __Host- cookies need HTTPS
 	}
 	return "__Host-csrf"
 }
 
-// csrfToken is the token for forms on the page being drawn.
-func csrfToken(c *fiber.Ctx) string {
+// csrfToken is the token for forms on the Page being drawn.
+func CSRFToken(c *fiber.Ctx) string {
 	t, _ := c.Locals(localCSRF).(string)
 	return t
 }
 
 // sign is the form token for a cookie secret.
-func (h *handler) sign(secret string) string {
-	mac := hmac.New(sha256.New, h.csrfKey)
+func (k *Kit) sign(secret string) string {
+	mac := hmac.New(sha256.New, k.csrfKey)
 	mac.Write([]byte(secret))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// newCSRFSecret gives the browser a new secret, and the page being drawn
+// newCSRFSecret gives the browser a new secret, and the Page being drawn
 // a token for it.
-func (h *handler) newCSRFSecret(c *fiber.Ctx) {
+func (k *Kit) NewCSRFSecret(c *fiber.Ctx) {
 	secret := tokens.New(csrfSecretSize)
-	c.Cookie(&fiber.Cookie{Name: h.csrfCookie(), Value: secret, Path: "/", HTTPOnly: true,
-		Secure: !h.cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
-	c.Locals(localCSRF, h.sign(secret))
+	c.Cookie(&fiber.Cookie{Name: k.csrfCookie(), Value: secret, Path: "/", HTTPOnly: true,
+		Secure: !k.Cfg.Dev, SameSite: fiber.CookieSameSiteLaxMode})
+	c.Locals(localCSRF, k.sign(secret))
 }
 
-// csrf gives the page a token and, for a form sent to the route, checks
+// csrf gives the Page a token and, for a form sent to the route, checks
 // where it came from and its token before anything else reads the body.
-func (h *handler) csrf() fiber.Handler {
+func (k *Kit) CSRF() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		secret := c.Cookies(h.csrfCookie())
+		secret := c.Cookies(k.csrfCookie())
 		if len(secret) != 2*csrfSecretSize { // hex
 			secret = ""
 		}
 		switch c.Method() {
 		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 			if secret == "" {
-				h.newCSRFSecret(c)
+				k.NewCSRFSecret(c)
 			} else {
-				c.Locals(localCSRF, h.sign(secret))
+				c.Locals(localCSRF, k.sign(secret))
 			}
 			return c.Next()
 		}
-		if reason := h.crossSite(c); reason != "" {
-			return h.refuseCSRF(c, reason)
+		if reason := k.crossSite(c); reason != "" {
+			return k.refuseCSRF(c, reason)
 		}
 		if secret == "" {
-			return h.refuseCSRF(c, "no cookie")
+			return k.refuseCSRF(c, "no cookie")
 		}
-		sent, err := h.sentToken(c)
+		sent, err := k.sentToken(c)
 		if err != nil {
 			return err
 		}
-		want := h.sign(secret)
+		want := k.sign(secret)
 		if sent == "" || !hmac.Equal([]byte(sent), []byte(want)) {
-			return h.refuseCSRF(c, "token does not match")
+			return k.refuseCSRF(c, "token does not match")
 		}
 		c.Locals(localCSRF, want)
 		return c.Next()
 	}
 }
 
-func (h *handler) refuseCSRF(c *fiber.Ctx, reason string) error {
-	h.deps.Log.Warn("csrf refused", "request_id", requestIDOf(c), "reason", reason)
-	return errCSRF
+func (k *Kit) refuseCSRF(c *fiber.Ctx, reason string) error {
+	k.Log.Warn("csrf refused", "request_id", RequestIDOf(c), "reason", reason)
+	return ErrCSRF
 }
 
 // crossSite tells why a request came from another site, when the browser
 // says so: Sec-Fetch-Site, or an Origin other than the portal's own.
-func (h *handler) crossSite(c *fiber.Ctx) string {
+func (k *Kit) crossSite(c *fiber.Ctx) string {
 	switch c.Get("Sec-Fetch-Site") {
 	case "cross-site", "same-site":
 		return "sent from another site"
 	}
 	origin := c.Get(fiber.HeaderOrigin)
-	if origin == "" || origin == "null" || h.origin == "" {
+	if origin == "" || origin == "null" || k.origin == "" {
 		return ""
 	}
-	if !strings.EqualFold(origin, h.origin) {
-		return "origin " + origin + " is not " + h.origin
+	if !strings.EqualFold(origin, k.origin) {
+		return "origin " + origin + " is not " + k.origin
 	}
 	return ""
 }
@@ -128,7 +128,7 @@ func (h *handler) crossSite(c *fiber.Ctx) string {
 // sentToken reads the token of a form. In a multipart form it must be the
 // first part, so that nothing else is read before it is checked; the
 // reader is kept for the handler.
-func (h *handler) sentToken(c *fiber.Ctx) (string, error) {
+func (k *Kit) sentToken(c *fiber.Ctx) (string, error) {
 	mediaType, params, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if mediaType != fiber.MIMEMultipartForm {
 		// From the body only: a token in an address would end up in logs
@@ -138,10 +138,10 @@ func (h *handler) sentToken(c *fiber.Ctx) (string, error) {
 	if params["boundary"] == "" {
 		return "", fiber.ErrBadRequest
 	}
-	mr := multipart.NewReader(h.bodyReader(c), params["boundary"])
+	mr := multipart.NewReader(k.bodyReader(c), params["boundary"])
 	part, err := mr.NextPart()
 	if err != nil {
-		return "", h.readError(c, err)
+		return "", k.ReadError(c, err)
 	}
 	defer part.Close()
 	if part.FormName() != csrfField || part.FileName() != "" {
@@ -149,7 +149,7 @@ func (h *handler) sentToken(c *fiber.Ctx) (string, error) {
 	}
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(limitReader(part, maxCSRFPart)); err != nil {
-		return "", h.readError(c, err)
+		return "", k.ReadError(c, err)
 	}
 	c.Locals(localMultipart, mr)
 	return b.String(), nil

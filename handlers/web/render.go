@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"html/template"
@@ -10,36 +10,36 @@ import (
 	"portal/views"
 )
 
-// page is what every page gives the layout besides its own data.
-type page struct {
+// Page is what every Page gives the layout besides its own data.
+type Page struct {
 	Title       string
 	Section     string // the menu entry to mark current
 	Description string
 	Canonical   string
-	Feeds       []feedLink
+	Feeds       []FeedLink
 	JSONLD      template.JS
 	Data        fiber.Map
 }
 
-type feedLink struct {
+type FeedLink struct {
 	Type, Title, URL string
 }
 
-// render draws a page inside the base layout.
-func (h *handler) render(c *fiber.Ctx, name string, p page) error {
-	l := localizer(c)
+// render draws a Page inside the base layout.
+func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
+	l := L(c)
 	bind := fiber.Map{
 		"L":                l,
 		"Title":            p.Title,
-		"Site":             h.cfg.SiteName,
+		"Site":             k.Cfg.SiteName,
 		"Section":          p.Section,
 		"Description":      p.Description,
 		"Canonical":        p.Canonical,
 		"Feeds":            p.Feeds,
 		"JSONLD":           p.JSONLD,
 		"AssetVersion":     views.AssetVersion,
-		"LoggedIn":         sessionOf(c) != nil,
-		"SessionRemaining": sessionRemaining(c, h.deps.Board.Now()),
+		"LoggedIn":         SessionOf(c) != nil,
+		"SessionRemaining": sessionRemaining(c, k.Now()),
 		"LangSwitch":       "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
 	}
 	for k, v := range p.Data {
@@ -48,12 +48,16 @@ func (h *handler) render(c *fiber.Ctx, name string, p page) error {
 	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
-	return c.Render(name, bind, "layouts/base")
+	layout := "layouts/base"
+	if r := realmOf(c); r != nil && r.layout != "" {
+		layout = r.layout
+	}
+	return c.Render(name, bind, layout)
 }
 
 // sessionRemaining is how many milliseconds the login has left.
 func sessionRemaining(c *fiber.Ctx, now time.Time) int64 {
-	s := sessionOf(c)
+	s := SessionOf(c)
 	if s == nil {
 		return 0
 	}
@@ -61,17 +65,17 @@ func sessionRemaining(c *fiber.Ctx, now time.Time) int64 {
 }
 
 // abs makes a path absolute with the configured base address.
-func (h *handler) abs(path string) string { return h.cfg.BaseURL + path }
+func (k *Kit) Abs(path string) string { return k.Cfg.BaseURL + path }
 
-// message shows a page with one message and a link onwards: the outcome of
+// message shows a Page with one message and a link onwards: the outcome of
 // a link from an e-mail or of an action that leaves nothing to fill in.
-// Such addresses may carry tokens, so the page is not kept and tells no
+// Such addresses may carry tokens, so the Page is not kept and tells no
 // other site where it was (its own forms still send their origin).
-func (h *handler) message(c *fiber.Ctx, status int, section, heading, msg string, ok bool, link, linkText string) error {
+func (k *Kit) Message(c *fiber.Ctx, status int, section, heading, msg string, ok bool, link, linkText string) error {
 	c.Status(status)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-	return h.render(c, "account/message", page{Title: localizer(c).T(heading), Section: section, Data: fiber.Map{
+	return k.Render(c, "account/message", Page{Title: L(c).T(heading), Section: section, Data: fiber.Map{
 		"Heading": heading, "Message": msg, "OK": ok, "Link": link, "LinkText": linkText,
 	}})
 }

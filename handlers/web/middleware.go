@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"context"
@@ -26,21 +26,21 @@ const (
 
 // requestID gives every request an id of its own, sent back in
 // X-Request-ID and logged, so a user's error code finds the log line.
-func (h *handler) requestID(c *fiber.Ctx) error {
+func (k *Kit) RequestID(c *fiber.Ctx) error {
 	id := tokens.New(8)
 	c.Locals(localRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
 }
 
-func requestIDOf(c *fiber.Ctx) string {
+func RequestIDOf(c *fiber.Ctx) string {
 	id, _ := c.Locals(localRequestID).(string)
 	return id
 }
 
 // accessLog logs each request once, after it is answered. Query strings are
 // left out: they can hold what people search for.
-func (h *handler) accessLog(c *fiber.Ctx) error {
+func (k *Kit) AccessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
 	if err != nil {
@@ -52,8 +52,8 @@ func (h *handler) accessLog(c *fiber.Ctx) error {
 	if c.Path() == "/healthz" || c.Path() == "/readyz" || strings.HasPrefix(c.Path(), "/static/") {
 		return nil
 	}
-	h.deps.Log.Info("request", "method", c.Method(), "path", loggedPath(c), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", requestIDOf(c), "ip", h.clientIP(c))
+	k.Log.Info("request", "method", c.Method(), "path", loggedPath(c), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", RequestIDOf(c), "ip", k.ClientIP(c))
 	return nil
 }
 
@@ -89,16 +89,16 @@ func loggedPath(c *fiber.Ctx) string {
 	return strings.Join(segments, "/")
 }
 
-func (h *handler) logPanic(c *fiber.Ctx, e any) {
-	h.deps.Log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+func (k *Kit) LogPanic(c *fiber.Ctx, e any) {
+	k.Log.Error("panic", "request_id", RequestIDOf(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 }
 
 // deadline gives the request a context that ends after the route's time:
 // every call to the database or the bucket made with it ends by then, and
 // the user is told to try again instead of waiting on a server that hangs.
-func (h *handler) deadline(c *fiber.Ctx) error {
-	limit := h.cfg.RequestTimeout
-	if isUpload(c.Path()) {
+func (k *Kit) Deadline(c *fiber.Ctx) error {
+	limit := k.Cfg.RequestTimeout
+	if k.Cfg.IsUpload(c.Path()) {
 		limit += uploadMax
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), limit)
@@ -110,8 +110,8 @@ func (h *handler) deadline(c *fiber.Ctx) error {
 // streamContext is for an answer whose body is written after the handler
 // returns. Until detach is called it ends with the request's deadline;
 // after, it has streamTime of its own, ended by done once the body is sent.
-func (h *handler) streamContext(c *fiber.Ctx) (ctx context.Context, detach, done func()) {
-	ctx, done = context.WithTimeout(context.WithoutCancel(c.UserContext()), h.cfg.RequestTimeout+streamTime)
+func (k *Kit) StreamContext(c *fiber.Ctx) (ctx context.Context, detach, done func()) {
+	ctx, done = context.WithTimeout(context.WithoutCancel(c.UserContext()), k.Cfg.RequestTimeout+streamTime)
 	stop := context.AfterFunc(c.UserContext(), done)
 	return ctx, func() { stop() }, done
 }
@@ -120,7 +120,7 @@ func (h *handler) streamContext(c *fiber.Ctx) (ctx context.Context, detach, done
 const streamTime = 10 * time.Minute
 
 // closeWith calls done when rc is closed, as Fiber does after sending it.
-func closeWith(rc io.ReadCloser, done func()) io.ReadCloser { return &closer{rc, done} }
+func CloseWith(rc io.ReadCloser, done func()) io.ReadCloser { return &closer{rc, done} }
 
 type closer struct {
 	io.ReadCloser
@@ -140,7 +140,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // the portal is served over HTTPS only, so HSTS goes out whether or not
 // the proxy in front says X-Forwarded-Proto (helmet sends it only when it
 // can tell the request came over TLS).
-func (h *handler) securityHeaders() fiber.Handler {
+func (k *Kit) SecurityHeaders() fiber.Handler {
 	headers := helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,
 		ReferrerPolicy:            "strict-origin-when-cross-origin", // same-origin Referer for CSRF's HTTPS check
@@ -157,7 +157,7 @@ func (h *handler) securityHeaders() fiber.Handler {
 		XPermittedCrossDomain:     "none",
 	})
 	return func(c *fiber.Ctx) error {
-		if !h.cfg.Dev {
+		if !k.Cfg.Dev {
 			c.Set(fiber.HeaderStrictTransportSecurity, hsts)
 		}
 		return headers(c)
@@ -169,22 +169,22 @@ const hsts = "max-age=63072000"
 
 // locale picks the language for the request: a remembered choice, else
 // the browser's Accept-Language, else Swedish.
-func (h *handler) locale(c *fiber.Ctx) error {
-	c.Locals(localLocalizer, h.locales.Pick(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage)))
+func (k *Kit) Locale(c *fiber.Ctx) error {
+	c.Locals(localLocalizer, k.Locales.Pick(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage)))
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	return c.Next()
 }
 
-func localizer(c *fiber.Ctx) *views.Localizer {
+func L(c *fiber.Ctx) *views.Localizer {
 	l, _ := c.Locals(localLocalizer).(*views.Localizer)
 	return l
 }
 
 // limit allows max requests per client address and window, counted in the
 // database so that every instance enforces the same limit.
-func (h *handler) limit(name string, max int64, window time.Duration) fiber.Handler {
+func (k *Kit) Limit(name string, max int64, window time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		n, reset, err := h.deps.Counter.Hit(c.UserContext(), name+":"+h.clientIP(c), window, h.deps.Board.Now())
+		n, reset, err := k.Counter.Hit(c.UserContext(), name+":"+k.ClientIP(c), window, k.Now())
 		if err != nil {
 			return err
 		}
@@ -240,9 +240,9 @@ func (p *proxies) trusted(s string) bool {
 // the connection comes from a trusted proxy, and is read from the right:
 // the first address not of a trusted proxy is the client, since anything
 // to its left the client could have written itself.
-func (h *handler) clientIP(c *fiber.Ctx) string {
+func (k *Kit) ClientIP(c *fiber.Ctx) string {
 	remote := c.Context().RemoteIP().String()
-	if !h.proxies.trusted(remote) {
+	if !k.proxies.trusted(remote) {
 		return remote
 	}
 	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
@@ -254,7 +254,7 @@ func (h *handler) clientIP(c *fiber.Ctx) string {
 		if _, err := netip.ParseAddr(hop); err != nil {
 			return remote
 		}
-		if !h.proxies.trusted(hop) {
+		if !k.proxies.trusted(hop) {
 			return hop
 		}
 	}

@@ -1,7 +1,8 @@
-package handlers
+package public
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html/template"
 	"net/url"
@@ -9,9 +10,31 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/handlers/web"
 	"portal/jobs"
 	"portal/views"
 )
+
+// Board is what the job pages need of the job board.
+type Board interface {
+	Search(ctx context.Context, q jobs.Query) (jobs.Result, error)
+	Ad(ctx context.Context, ref string) (jobs.Ad, error)
+	// Generation changes whenever what the board shows changes.
+	Generation(ctx context.Context) (string, error)
+}
+
+// Jobs is the job board: list, ad pages, feeds, sitemap and robots.txt.
+type Jobs struct {
+	*web.Kit
+	Board Board
+	feeds *cache[renderedFeed]
+	pages *cache[[]byte]
+}
+
+// NewJobs makes the job pages with empty caches of pages and feeds.
+func NewJobs(k *web.Kit, b Board) *Jobs {
+	return &Jobs{Kit: k, Board: b, feeds: newCache[renderedFeed](256), pages: newCache[[]byte](512)}
+}
 
 // queryValues copies the request's query string into url.Values.
 func queryValues(c *fiber.Ctx) url.Values {
@@ -24,15 +47,15 @@ func queryValues(c *fiber.Ctx) url.Values {
 // generation, the language and the address, so it is served again only
 // until the board changes. Only pages that depend on nothing else (no
 // session, no form token) may use it.
-func (h *handler) cachedPage(c *fiber.Ctx, draw func() error) error {
-	if sessionOf(c) != nil {
+func (h *Jobs) cachedPage(c *fiber.Ctx, draw func() error) error {
+	if web.SessionOf(c) != nil {
 		return draw() // the header shows the logged-in applicant
 	}
-	gen, err := h.deps.Board.Generation(c.UserContext())
+	gen, err := h.Board.Generation(c.UserContext())
 	if err != nil {
 		return err
 	}
-	key := gen + "|" + localizer(c).Lang + "|" + string(c.Request().URI().RequestURI())
+	key := gen + "|" + web.L(c).Lang + "|" + string(c.Request().URI().RequestURI())
 	if body, ok := h.pages.get(key); ok {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -47,63 +70,63 @@ func (h *handler) cachedPage(c *fiber.Ctx, draw func() error) error {
 	return nil
 }
 
-func (h *handler) showJobList(c *fiber.Ctx) error {
+func (h *Jobs) ShowJobList(c *fiber.Ctx) error {
 	return h.cachedPage(c, func() error { return h.drawJobList(c) })
 }
 
-func (h *handler) drawJobList(c *fiber.Ctx) error {
-	l := localizer(c)
+func (h *Jobs) drawJobList(c *fiber.Ctx) error {
+	l := web.L(c)
 	q := jobs.ParseQuery(queryValues(c))
-	res, err := h.deps.Board.Search(c.UserContext(), q)
+	res, err := h.Board.Search(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
-	var links []feedLink
+	var links []web.FeedLink
 	for _, f := range []struct{ format, typ, key string }{
 		{"rss", "application/rss+xml", "feeds.rss"},
 		{"atom", "application/atom+xml", "feeds.atom"},
 		{"json", "application/feed+json", "feeds.json"},
 	} {
-		links = append(links, feedLink{Type: f.typ, Title: l.T("jobs.title") + " (" + l.T(f.key) + ")", URL: views.FeedURL(q, l.Lang, f.format)})
+		links = append(links, web.FeedLink{Type: f.typ, Title: l.T("jobs.title") + " (" + l.T(f.key) + ")", URL: views.FeedURL(q, l.Lang, f.format)})
 	}
 	canonical := ""
 	if !q.Filtered() {
-		canonical = h.abs("/jobb")
+		canonical = h.Abs("/jobb")
 	}
-	return h.render(c, "jobs/list", page{
+	return h.Render(c, "jobs/list", web.Page{
 		Title: l.T("jobs.title"), Section: "jobs", Feeds: links, Canonical: canonical,
-		Description: l.T("jobs.description", h.cfg.SiteName),
+		Description: l.T("jobs.description", h.Cfg.SiteName),
 		Data:        fiber.Map{"Result": res},
 	})
 }
 
-func (h *handler) showJobPage(c *fiber.Ctx) error {
+func (h *Jobs) ShowJobPage(c *fiber.Ctx) error {
 	return h.cachedPage(c, func() error { return h.drawJobPage(c) })
 }
 
-func (h *handler) drawJobPage(c *fiber.Ctx) error {
+func (h *Jobs) drawJobPage(c *fiber.Ctx) error {
 	ref := strings.ToUpper(c.Params("ref"))
-	ad, err := h.deps.Board.Ad(c.UserContext(), ref)
+	ad, err := h.Board.Ad(c.UserContext(), ref)
 	if err != nil {
 		return err
 	}
 	if c.Params("ref") != ref {
 		return c.Redirect("/jobb/"+url.PathEscape(ref), fiber.StatusMovedPermanently)
 	}
-	open := ad.Open(h.deps.Board.Now())
+	open := ad.Open(h.Now())
 	var ld template.JS
 	if open {
 		ld = h.jobPosting(ad)
 	}
-	return h.render(c, "jobs/ad", page{
-		Title: ad.Title, Section: "jobs", Canonical: h.abs("/jobb/" + ad.Ref), JSONLD: ld,
+	return h.Render(c, "jobs/ad", web.Page{
+		Title: ad.Title, Section: "jobs", Canonical: h.Abs("/jobb/" + ad.Ref), JSONLD: ld,
 		Description: ad.Organisation + ", " + ad.Place,
 		Data:        fiber.Map{"Ad": ad, "Open": open},
 	})
 }
 
 // jobPosting describes an open ad as schema.org JobPosting for search engines.
-func (h *handler) jobPosting(ad jobs.Ad) template.JS {
+func (h *Jobs) jobPosting(ad jobs.Ad) template.JS {
 	types := []string{"PART_TIME"}
 	if ad.Extent.Full() {
 		types = []string{"FULL_TIME"}
@@ -114,7 +137,7 @@ func (h *handler) jobPosting(ad jobs.Ad) template.JS {
 	case jobs.Hourly:
 		types = append(types, "PER_DIEM")
 	}
-	sv := h.locales.Get("sv")
+	sv := h.Locales.Get("sv")
 	doc := map[string]any{
 		"@context":             "https://schema.org/",
 		"@type":                "JobPosting",
@@ -129,7 +152,7 @@ func (h *handler) jobPosting(ad jobs.Ad) template.JS {
 		"hiringOrganization":   map[string]any{"@type": "Organization", "name": ad.Organisation},
 		"jobLocation": map[string]any{"@type": "Place", "address": map[string]any{
 			"@type": "PostalAddress", "addressLocality": ad.Place, "addressCountry": "SE"}},
-		"url":        h.abs("/jobb/" + ad.Ref),
+		"url":        h.Abs("/jobb/" + ad.Ref),
 		"inLanguage": "sv",
 	}
 	b, err := json.Marshal(doc) // escapes <, > and & so the script cannot be closed early

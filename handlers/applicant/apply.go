@@ -1,17 +1,43 @@
-package handlers
+package applicant
 
 import (
 	"context"
 	"errors"
+	"io"
 	"mime"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"portal/applicants"
+	"portal/handlers/web"
 	"portal/jobs"
 	"portal/views"
 )
+
+// Apply is the pages of an application: start, questions, attachments,
+// summary, receipt, withdrawal and the list of one's applications.
+type Apply struct {
+	*web.Kit
+	Board interface {
+		Ad(ctx context.Context, ref string) (jobs.Ad, error)
+	}
+	Accounts interface {
+		Account(ctx context.Context, id string) (applicants.Account, error)
+	}
+	Applying interface {
+		Start(ctx context.Context, applicant string, ad jobs.Ad) (applicants.Application, error)
+		Get(ctx context.Context, applicant, id string) (applicants.Application, error)
+		SaveAnswers(ctx context.Context, a applicants.Application, questions []jobs.Question, form map[string][]string, next string) (applicants.Application, []jobs.FieldError, error)
+		AddFiles(ctx context.Context, a applicants.Application, uploads []applicants.Upload) (applicants.Application, []*applicants.FileError, error)
+		RemoveFile(ctx context.Context, a applicants.Application, attID string) (applicants.Application, error)
+		AttachmentsOf(ctx context.Context, a applicants.Application) ([]applicants.Attachment, error)
+		Submit(ctx context.Context, a applicants.Application, ad jobs.Ad, lang string) (applicants.Application, error)
+		Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
+		List(ctx context.Context, applicant string) ([]applicants.Application, error)
+		OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+	}
+}
 
 // applyCtx is what every step of the application form works on.
 type applyCtx struct {
@@ -21,42 +47,39 @@ type applyCtx struct {
 
 // loadApplication finds the :id application of the logged-in applicant and
 // its ad. Another applicant's id is "not found", like an unknown one.
-func (h *handler) loadApplication(c *fiber.Ctx) (applyCtx, error) {
-	app, err := h.deps.Applying.Get(c.UserContext(), sessionOf(c).AccountID, c.Params("id"))
-	if errors.Is(err, applicants.ErrNotFound) {
-		return applyCtx{}, fiber.ErrNotFound
-	}
+func (h *Apply) loadApplication(c *fiber.Ctx) (applyCtx, error) {
+	app, err := h.Applying.Get(c.UserContext(), web.SessionOf(c).AccountID, c.Params("id"))
 	if err != nil {
 		return applyCtx{}, err
 	}
-	ad, err := h.deps.Board.Ad(c.UserContext(), app.AdRef)
+	ad, err := h.Board.Ad(c.UserContext(), app.AdRef)
 	if err != nil {
 		return applyCtx{}, err
 	}
 	return applyCtx{app, ad}, nil
 }
 
-func (h *handler) applyPage(c *fiber.Ctx, name, heading, step string, x applyCtx, data fiber.Map) error {
+func (h *Apply) applyPage(c *fiber.Ctx, name, heading, step string, x applyCtx, data fiber.Map) error {
 	data["App"], data["Ad"], data["Heading"], data["Step"] = x.app, x.ad, heading, step
-	return h.formPage(c, name, "apply.title", data)
+	return h.FormPage(c, name, "apply.title", data)
 }
 
 // closedPage answers any change after the last application day, saying
 // whom to contact.
-func (h *handler) closedPage(c *fiber.Ctx, ad jobs.Ad) error {
+func (h *Apply) closedPage(c *fiber.Ctx, ad jobs.Ad) error {
 	c.Status(fiber.StatusConflict)
-	return h.formPage(c, "apply/closed", "apply.closed_heading", fiber.Map{"Ad": ad})
+	return h.FormPage(c, "apply/closed", "apply.closed_heading", fiber.Map{"Ad": ad})
 }
 
 // showStartApplication is where "Sök tjänsten" leads: an application
 // already begun opens at the step where the applicant was; otherwise a
 // button begins one, so that no link from anywhere creates a draft.
-func (h *handler) showStartApplication(c *fiber.Ctx) error {
-	ad, err := h.deps.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
+func (h *Apply) ShowStartApplication(c *fiber.Ctx) error {
+	ad, err := h.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
 	if err != nil {
 		return err
 	}
-	apps, err := h.deps.Applying.List(c.UserContext(), sessionOf(c).AccountID)
+	apps, err := h.Applying.List(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil {
 		return err
 	}
@@ -65,20 +88,20 @@ func (h *handler) showStartApplication(c *fiber.Ctx) error {
 			return c.Redirect("/ansokan/"+app.ID+"/"+views.StepPath(app.Step), fiber.StatusSeeOther)
 		}
 	}
-	if !ad.Open(h.deps.Board.Now()) {
+	if !ad.Open(h.Now()) {
 		return h.closedPage(c, ad)
 	}
-	return h.formPage(c, "apply/start", "apply.start_heading", fiber.Map{"Ad": ad})
+	return h.FormPage(c, "apply/start", "apply.start_heading", fiber.Map{"Ad": ad})
 }
 
 // startApplication begins the applicant's application to the ad, or opens
 // the one begun, at the step where they were.
-func (h *handler) startApplication(c *fiber.Ctx) error {
-	ad, err := h.deps.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
+func (h *Apply) StartApplication(c *fiber.Ctx) error {
+	ad, err := h.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
 	if err != nil {
 		return err
 	}
-	app, err := h.deps.Applying.Start(c.UserContext(), sessionOf(c).AccountID, ad)
+	app, err := h.Applying.Start(c.UserContext(), web.SessionOf(c).AccountID, ad)
 	if errors.Is(err, applicants.ErrClosed) {
 		return h.closedPage(c, ad)
 	}
@@ -88,17 +111,17 @@ func (h *handler) startApplication(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/"+views.StepPath(app.Step), fiber.StatusSeeOther)
 }
 
-func (h *handler) showQuestions(c *fiber.Ctx) error {
+func (h *Apply) ShowQuestions(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	if !x.app.Open(h.deps.Board.Now()) {
+	if !x.app.Open(h.Now()) {
 		return h.closedPage(c, x.ad)
 	}
-	if stash := h.takeStash(c); stash != nil {
+	if stash := takeStash(h.Kit, c); stash != nil {
 		// Typed after the login ended: keep it now, as if it had been saved then.
-		app, _, err := h.deps.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, stash, x.app.Step)
+		app, _, err := h.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, stash, x.app.Step)
 		if err != nil {
 			return err
 		}
@@ -108,7 +131,7 @@ func (h *handler) showQuestions(c *fiber.Ctx) error {
 	return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": x.app.Answers.Form(x.ad.Questions)})
 }
 
-func (h *handler) saveQuestions(c *fiber.Ctx) error {
+func (h *Apply) SaveQuestions(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
@@ -123,7 +146,7 @@ func (h *handler) saveQuestions(c *fiber.Ctx) error {
 		form[applicants.RevisionField] = []string{strings.Clone(rev)}
 	}
 	next := applicants.StepAttachments
-	app, errs, err := h.deps.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, form, next)
+	app, errs, err := h.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, form, next)
 	switch {
 	case errors.Is(err, applicants.ErrClosed):
 		return h.closedPage(c, x.ad)
@@ -154,19 +177,19 @@ func answerErrors(errs []jobs.FieldError) []views.FieldError {
 	return fe
 }
 
-func (h *handler) showAttachments(c *fiber.Ctx) error {
+func (h *Apply) ShowAttachments(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	if !x.app.Open(h.deps.Board.Now()) {
+	if !x.app.Open(h.Now()) {
 		return h.closedPage(c, x.ad)
 	}
 	return h.attachmentsPage(c, x, nil)
 }
 
-func (h *handler) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applicants.FileError) error {
-	files, err := h.deps.Applying.AttachmentsOf(c.UserContext(), x.app)
+func (h *Apply) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applicants.FileError) error {
+	files, err := h.Applying.AttachmentsOf(c.UserContext(), x.app)
 	if err != nil {
 		return err
 	}
@@ -180,21 +203,21 @@ func (h *handler) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applicant
 
 // uploadAttachments stores the files of one batch that pass the rules and
 // names each refused file with the rule it broke.
-func (h *handler) uploadAttachments(c *fiber.Ctx) error {
+func (h *Apply) UploadAttachments(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	form, err := h.readUploads(c)
+	form, err := h.ReadUploads(c)
 	if err != nil {
 		return err
 	}
 	defer form.Close()
 	uploads := form.Files
 	// The files are in; storing them has the time of any request.
-	ctx, cancel := context.WithTimeout(c.UserContext(), h.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(c.UserContext(), h.Cfg.RequestTimeout)
 	defer cancel()
-	app, refused, err := h.deps.Applying.AddFiles(ctx, x.app, uploads)
+	app, refused, err := h.Applying.AddFiles(ctx, x.app, uploads)
 	if errors.Is(err, applicants.ErrClosed) {
 		return h.closedPage(c, x.ad)
 	}
@@ -211,17 +234,15 @@ func (h *handler) uploadAttachments(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
 }
 
-func (h *handler) removeAttachment(c *fiber.Ctx) error {
+func (h *Apply) RemoveAttachment(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	_, err = h.deps.Applying.RemoveFile(c.UserContext(), x.app, c.Params("att"))
+	_, err = h.Applying.RemoveFile(c.UserContext(), x.app, c.Params("att"))
 	switch {
 	case errors.Is(err, applicants.ErrClosed):
 		return h.closedPage(c, x.ad)
-	case errors.Is(err, applicants.ErrNotFound):
-		return fiber.ErrNotFound
 	case err != nil:
 		return err
 	}
@@ -230,15 +251,12 @@ func (h *handler) removeAttachment(c *fiber.Ctx) error {
 
 // downloadAttachment sends one of the applicant's own files as a download
 // under the name they gave it (RFC 6266), with the stored type.
-func (h *handler) downloadAttachment(c *fiber.Ctx) error {
-	ctx, detach, done := h.streamContext(c)
-	att, rc, err := h.deps.Applying.OpenFile(ctx, sessionOf(c).AccountID, c.Params("att"))
+func (h *Apply) DownloadAttachment(c *fiber.Ctx) error {
+	ctx, detach, done := h.StreamContext(c)
+	att, rc, err := h.Applying.OpenFile(ctx, web.SessionOf(c).AccountID, c.Params("att"))
 	detach()
 	if err != nil {
 		done()
-	}
-	if errors.Is(err, applicants.ErrNotFound) {
-		return fiber.ErrNotFound
 	}
 	if err != nil {
 		return err
@@ -247,26 +265,26 @@ func (h *handler) downloadAttachment(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	return c.SendStream(closeWith(rc, done), int(att.Size))
+	return c.SendStream(web.CloseWith(rc, done), int(att.Size))
 }
 
-func (h *handler) showSummary(c *fiber.Ctx) error {
+func (h *Apply) ShowSummary(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	if !x.app.Open(h.deps.Board.Now()) {
+	if !x.app.Open(h.Now()) {
 		return h.closedPage(c, x.ad)
 	}
 	return h.summaryPage(c, x, "")
 }
 
-func (h *handler) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
-	files, err := h.deps.Applying.AttachmentsOf(c.UserContext(), x.app)
+func (h *Apply) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
+	files, err := h.Applying.AttachmentsOf(c.UserContext(), x.app)
 	if err != nil {
 		return err
 	}
-	acc, err := h.deps.Accounts.Account(c.UserContext(), x.app.Applicant)
+	acc, err := h.Accounts.Account(c.UserContext(), x.app.Applicant)
 	if err != nil {
 		return err
 	}
@@ -278,12 +296,12 @@ func (h *handler) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
 	})
 }
 
-func (h *handler) submitApplication(c *fiber.Ctx) error {
+func (h *Apply) SubmitApplication(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	app, err := h.deps.Applying.Submit(c.UserContext(), x.app, x.ad, localizer(c).Lang)
+	app, err := h.Applying.Submit(c.UserContext(), x.app, x.ad, web.L(c).Lang)
 	switch {
 	case errors.Is(err, applicants.ErrClosed):
 		return h.closedPage(c, x.ad)
@@ -297,7 +315,7 @@ func (h *handler) submitApplication(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/kvitto", fiber.StatusSeeOther)
 }
 
-func (h *handler) showReceipt(c *fiber.Ctx) error {
+func (h *Apply) ShowReceipt(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
@@ -305,11 +323,11 @@ func (h *handler) showReceipt(c *fiber.Ctx) error {
 	if x.app.Version == 0 {
 		return c.Redirect("/ansokan/"+x.app.ID+"/sammanfattning", fiber.StatusSeeOther)
 	}
-	return h.formPage(c, "apply/receipt", "apply.thanks", fiber.Map{"App": x.app})
+	return h.FormPage(c, "apply/receipt", "apply.thanks", fiber.Map{"App": x.app})
 }
 
-func (h *handler) showApplications(c *fiber.Ctx) error {
-	apps, err := h.deps.Applying.List(c.UserContext(), sessionOf(c).AccountID)
+func (h *Apply) ShowApplications(c *fiber.Ctx) error {
+	apps, err := h.Applying.List(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil {
 		return err
 	}
@@ -317,28 +335,28 @@ func (h *handler) showApplications(c *fiber.Ctx) error {
 	if c.Query("aterkallad") == "1" {
 		notice = "apply.withdrawn_notice"
 	}
-	return h.formPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.deps.Board.Now(), "Notice": notice})
+	return h.FormPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.Now(), "Notice": notice})
 }
 
-func (h *handler) showWithdraw(c *fiber.Ctx) error {
+func (h *Apply) ShowWithdraw(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	if !x.app.Open(h.deps.Board.Now()) {
+	if !x.app.Open(h.Now()) {
 		return h.closedPage(c, x.ad)
 	}
-	return h.formPage(c, "apply/withdraw", "apply.withdraw_heading", fiber.Map{"App": x.app})
+	return h.FormPage(c, "apply/withdraw", "apply.withdraw_heading", fiber.Map{"App": x.app})
 }
 
-func (h *handler) withdrawApplication(c *fiber.Ctx) error {
+func (h *Apply) WithdrawApplication(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	_, err = h.deps.Applying.Withdraw(c.UserContext(), x.app)
+	_, err = h.Applying.Withdraw(c.UserContext(), x.app)
 	if errors.Is(err, applicants.ErrClosed) {
-		if x.app.Open(h.deps.Board.Now()) { // open, but not submitted
+		if x.app.Open(h.Now()) { // open, but not submitted
 			return fiber.ErrNotFound
 		}
 		return h.closedPage(c, x.ad)

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bufio"
@@ -10,8 +10,6 @@ import (
 	"mime/multipart"
 	"net"
 	"os"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,15 +39,6 @@ const (
 	uploadMax   = 15 * time.Minute
 )
 
-// uploadPath matches the routes that take files.
-var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
-
-// isUpload reports whether path is an upload route. Every request asks, so
-// the pattern is tried only on paths of the right shape.
-func isUpload(path string) bool {
-	return len(path) == len("/ansokan//bilagor")+24 && strings.HasPrefix(path, "/ansokan/") && uploadPath.MatchString(path)
-}
-
 var (
 	errCompressed = fiber.NewError(fiber.StatusUnsupportedMediaType, "compressed request body")
 	errSlowUpload = fiber.NewError(fiber.StatusRequestTimeout, "upload too slow")
@@ -57,10 +46,10 @@ var (
 
 // headerReceived gives the server the rules of a request once its header
 // is read: uploads get time to arrive, every other body the usual limit.
-func (h *handler) headerReceived(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
+func (k *Kit) HeaderReceived(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path, _, _ := bytes.Cut(header.RequestURI(), []byte("?"))
-	if isUpload(string(path)) {
-		return fasthttp.RequestConfig{ReadTimeout: max(uploadStart, h.cfg.ReadTimeout)}
+	if k.Cfg.IsUpload(string(path)) {
+		return fasthttp.RequestConfig{ReadTimeout: max(uploadStart, k.Cfg.ReadTimeout)}
 	}
 	return fasthttp.RequestConfig{}
 }
@@ -68,12 +57,12 @@ func (h *handler) headerReceived(header *fasthttp.RequestHeader) fasthttp.Reques
 // bodyRules refuses a body the route does not take before any of it is
 // read: over the route's limit, compressed, or of no declared length
 // (browsers always declare the length of a form).
-func (h *handler) bodyRules(c *fiber.Ctx) error {
+func (k *Kit) BodyRules(c *fiber.Ctx) error {
 	// Only a multipart form to an upload route may be large; it is read
 	// part by part. Anything else is read whole, so it gets the small limit.
 	limit := formLimit
-	if isUpload(c.Path()) && isMultipart(c) {
-		limit = h.cfg.BodyLimit
+	if k.Cfg.IsUpload(c.Path()) && isMultipart(c) {
+		limit = k.Cfg.BodyLimit
 	}
 	if ce := c.Request().Header.Peek(fiber.HeaderContentEncoding); len(ce) > 0 && string(ce) != "identity" {
 		return errCompressed
@@ -96,17 +85,17 @@ func isMultipart(c *fiber.Ctx) bool {
 // read that brings data gives the connection more time, up to uploadMax in
 // all, so a slow but steady line gets through and a stalled one does not
 // hold the connection.
-func (h *handler) bodyReader(c *fiber.Ctx) io.Reader {
+func (k *Kit) bodyReader(c *fiber.Ctx) io.Reader {
 	r := c.Context().RequestBodyStream()
 	if r == nil { // the body came whole with the header
 		return bytes.NewReader(c.Request().Body())
 	}
-	if !isUpload(c.Path()) {
+	if !k.Cfg.IsUpload(c.Path()) {
 		return r
 	}
 	// A large buffer: the multipart reader takes it as its own, so files
 	// are copied in large reads, not a few kilobytes at a time.
-	return bufio.NewReaderSize(&progressReader{r: r, conn: c.Context().Conn(), idle: h.cfg.UploadIdle, end: time.Now().Add(uploadMax)}, 64<<10)
+	return bufio.NewReaderSize(&progressReader{r: r, conn: c.Context().Conn(), idle: k.Cfg.UploadIdle, end: time.Now().Add(uploadMax)}, 64<<10)
 }
 
 type progressReader struct {
@@ -161,9 +150,9 @@ func (l *limited) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// readError maps a failure to read the body to the page that explains it:
+// readError maps a failure to read the body to the Page that explains it:
 // a line too slow for the upload rules, or a malformed form.
-func (h *handler) readError(c *fiber.Ctx, err error) error {
+func (k *Kit) ReadError(c *fiber.Ctx, err error) error {
 	var ne net.Error
 	if errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return errSlowUpload
@@ -174,17 +163,17 @@ func (h *handler) readError(c *fiber.Ctx, err error) error {
 	return fmt.Errorf("%w: %v", fiber.ErrBadRequest, err)
 }
 
-// uploadForm is the files of an upload form, each spooled to a temporary
+// UploadForm is the files of an upload form, each spooled to a temporary
 // file of at most one byte more than a file may have, so that the rules
 // can tell it was too big without the rest taking disk.
-type uploadForm struct {
+type UploadForm struct {
 	Files []applicants.Upload
 	dir   string
 	temps []*os.File
 }
 
 // Close removes the temporary files.
-func (u *uploadForm) Close() {
+func (u *UploadForm) Close() {
 	for _, f := range u.temps {
 		_ = f.Close()
 		_ = os.Remove(f.Name())
@@ -194,12 +183,12 @@ func (u *uploadForm) Close() {
 // readUploads reads the rest of a multipart form whose token the CSRF
 // check has read: files of the field "files", at most one more than a
 // batch may have, and no other parts beyond a few short fields.
-func (h *handler) readUploads(c *fiber.Ctx) (*uploadForm, error) {
+func (k *Kit) ReadUploads(c *fiber.Ctx) (*UploadForm, error) {
 	mr, _ := c.Locals(localMultipart).(*multipart.Reader)
 	if mr == nil {
 		return nil, fiber.ErrBadRequest
 	}
-	form := &uploadForm{dir: h.cfg.UploadDir}
+	form := &UploadForm{dir: k.Cfg.UploadDir}
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -207,7 +196,7 @@ func (h *handler) readUploads(c *fiber.Ctx) (*uploadForm, error) {
 		}
 		if err != nil {
 			form.Close()
-			return nil, h.readError(c, err)
+			return nil, k.ReadError(c, err)
 		}
 		if n >= maxParts {
 			part.Close()
@@ -218,12 +207,12 @@ func (h *handler) readUploads(c *fiber.Ctx) (*uploadForm, error) {
 		part.Close()
 		if err != nil {
 			form.Close()
-			return nil, h.readError(c, err)
+			return nil, k.ReadError(c, err)
 		}
 	}
 }
 
-func (u *uploadForm) add(part *multipart.Part) error {
+func (u *UploadForm) add(part *multipart.Part) error {
 	if part.FormName() != "files" || part.FileName() == "" { // a field, or no file chosen
 		_, err := io.Copy(io.Discard, limitReader(part, maxFieldPart))
 		return err

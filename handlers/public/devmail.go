@@ -1,10 +1,23 @@
-package handlers
+package public
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"portal/mail"
+
+	"portal/handlers/web"
 )
+
+// DevMail lists the outbox, in development only.
+type DevMail struct {
+	*web.Kit
+	Mail interface {
+		Recent(ctx context.Context, limit int) ([]mail.Record, error)
+	}
+}
 
 // mailJSON is one message as /dev/mail.json shows it.
 type mailJSON struct {
@@ -18,16 +31,16 @@ type mailJSON struct {
 	CreatedAt time.Time         `json:"created_at"`
 }
 
-func (h *handler) showDevMail(c *fiber.Ctx) error {
-	recs, err := h.deps.MailLog.Recent(c.UserContext(), 100)
+func (h *DevMail) ShowDevMail(c *fiber.Ctx) error {
+	recs, err := h.Mail.Recent(c.UserContext(), 100)
 	if err != nil {
 		return err
 	}
-	return h.render(c, "dev/mail", page{Title: localizer(c).T("dev.mail.title"), Data: fiber.Map{"Mail": recs}})
+	return h.Render(c, "dev/mail", web.Page{Title: web.L(c).T("dev.mail.title"), Data: fiber.Map{"Mail": recs}})
 }
 
-func (h *handler) showDevMailJSON(c *fiber.Ctx) error {
-	recs, err := h.deps.MailLog.Recent(c.UserContext(), 100)
+func (h *DevMail) ShowDevMailJSON(c *fiber.Ctx) error {
+	recs, err := h.Mail.Recent(c.UserContext(), 100)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// The staff surface's page, in its own layout, in both languages with axe
+// and at 320 px without scrolling sideways; its logout ends the staff
+// login.
+func TestStaffSurfaceInTheBrowser(t *testing.T) {
+	p := startPortal(t)
+	token, _, err := p.StaffSessions.Start(context.Background(), "665f00000000000000000002", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	if err := chromedp.Run(ctx, network.SetCookie("__Host-staff", token).WithURL(p.URL+"/").WithSecure(true).WithHTTPOnly(true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"sv", "en"} {
+		step := stepper(t, ctx, lang)
+		step("staff home", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal"), chromedp.WaitVisible("main h1", chromedp.ByQuery))
+		want := map[string]string{"sv": "Personalwebben", "en": "Staff web"}[lang]
+		if got := text(t, ctx, "main h1"); got != want {
+			t.Fatalf("%s: heading %q", lang, got)
+		}
+		notSideways(t, ctx, lang+" staff home")
+	}
+	step := stepper(t, ctx, "en")
+	step("staff logout", chromedp.Click(`form[action="/personal/logga-ut"] button`, chromedp.ByQuery), chromedp.WaitVisible("main", chromedp.ByQuery))
+	if got := text(t, ctx, "main"); !strings.Contains(got, "job") && !strings.Contains(got, "Job") {
+		t.Fatalf("after logout: %q", got)
+	}
+	if _, err := p.StaffSessions.Load(context.Background(), token); err == nil {
+		t.Fatal("staff session lives on after logout")
+	}
+}
+
+// notSideways checks at 320 px wide that the page does not scroll
+// sideways, and leaves the browser as wide as before.
+func notSideways(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	var wide bool
+	err := chromedp.Run(ctx, chromedp.EmulateViewport(320, 640), chromedp.Reload(), chromedp.WaitReady("body"),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &wide),
+		chromedp.EmulateViewport(1280, 900))
+	if err != nil {
+		t.Fatalf("%s at 320 px: %v", page, err)
+	}
+	if wide {
+		t.Errorf("%s scrolls sideways at 320 px", page)
+	}
+}

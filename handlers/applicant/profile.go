@@ -1,0 +1,369 @@
+package applicant
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/alerts"
+	"portal/applicants"
+	"portal/handlers/web"
+	"portal/jobs"
+	"portal/views"
+)
+
+// Profile is My details: the profile, password, address, deletion, the
+// download of everything stored and the security log.
+type Profile struct {
+	*web.Kit
+	Entry
+	Accounts interface {
+		Account(ctx context.Context, id string) (applicants.Account, error)
+		Events(ctx context.Context, id string) ([]applicants.Event, error)
+		UpdateProfile(ctx context.Context, id string, p applicants.Profile, ip string) (applicants.Profile, error)
+		ChangePassword(ctx context.Context, id, current, password, ip, lang string) error
+		RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error
+		ConfirmEmailChange(ctx context.Context, token, lang string) (applicants.Account, error)
+		EarliestDeletion(ctx context.Context, id string) (time.Time, error)
+		Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error)
+		CancelDeletion(ctx context.Context, id, ip string) error
+		ExportData(ctx context.Context, id string) (applicants.Export, error)
+	}
+	Applying interface {
+		List(ctx context.Context, applicant string) ([]applicants.Application, error)
+		Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
+		AttachmentsOf(ctx context.Context, a applicants.Application) ([]applicants.Attachment, error)
+		OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+		// StatFile checks that a file can be opened; a missing one is
+		// applicants.ErrNotFound, any other error a storage that does not answer.
+		StatFile(ctx context.Context, owner, id string) (applicants.Attachment, error)
+	}
+	Alerts interface {
+		Interest(ctx context.Context, account string) (alerts.Subscription, error)
+		LinksOf(s alerts.Subscription) alerts.Links
+	}
+}
+
+var profileFields = []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"}
+
+func profileForm(p applicants.Profile) map[string]string {
+	return map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "street": p.Street,
+		"postal_code": p.PostalCode, "town": p.Town, "country": p.Country, "phone": p.Phone}
+}
+
+// profileState is what goes back to My details after a rejected form:
+// what was typed in the details form and the errors of each section.
+type profileState struct {
+	form                             map[string]string
+	details, password, email, delete []views.FieldError
+}
+
+func (h *Profile) ShowProfile(c *fiber.Ctx) error {
+	return h.profilePage(c, profileState{})
+}
+
+func (h *Profile) profilePage(c *fiber.Ctx, st profileState) error {
+	id := web.SessionOf(c).AccountID
+	acc, err := h.Accounts.Account(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	events, err := h.Accounts.Events(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	earliest, err := h.Accounts.EarliestDeletion(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if st.form == nil {
+		st.form = profileForm(acc.Profile)
+	}
+	if len(st.details)+len(st.password)+len(st.email)+len(st.delete) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	notice := ""
+	for q, key := range map[string]string{"sparat": "profile.saved", "losenord": "profile.password_changed",
+		"skickat": "profile.resent", "epost": "profile.email_link_sent", "radering": "profile.deletion_scheduled", "behall": "profile.deletion_cancelled",
+		"intresse": "interest.saved", "intresse_slut": "interest.stopped"} {
+		if c.Query(q) == "1" {
+			notice = key
+		}
+	}
+	var interest *alerts.Subscription
+	var interestLinks alerts.Links
+	if sub, err := h.Alerts.Interest(c.UserContext(), id); err == nil {
+		interest, interestLinks = &sub, h.Alerts.LinksOf(sub)
+	} else if !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
+	return h.FormPage(c, "account/profile", "profile.title", fiber.Map{
+		"Interest": interest, "InterestLinks": interestLinks, "Account": acc, "Events": events, "Form": st.form, "Errors": st.details, "PasswordErrors": st.password,
+		"EmailErrors": st.email, "DeleteErrors": st.delete, "Empty": map[string]string{}, "Notice": notice,
+		"DeleteNow": !earliest.After(h.Now()), "Earliest": earliest,
+	})
+}
+
+func (h *Profile) SaveProfile(c *fiber.Ctx) error {
+	f := web.Form(c, profileFields...)
+	p := applicants.Profile{FirstName: f["first_name"], LastName: f["last_name"], Street: f["street"],
+		PostalCode: f["postal_code"], Town: f["town"], Country: f["country"], Phone: f["phone"]}
+	_, err := h.Accounts.UpdateProfile(c.UserContext(), web.SessionOf(c).AccountID, p, h.ClientIP(c))
+	if errs, ok := web.FieldErrors(err); ok {
+		return h.profilePage(c, profileState{form: f, details: errs})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?sparat=1", fiber.StatusSeeOther)
+}
+
+func (h *Profile) ChangePassword(c *fiber.Ctx) error {
+	s := web.SessionOf(c)
+	f := web.Form(c, "current", "password")
+	err := h.Accounts.ChangePassword(c.UserContext(), s.AccountID, f["current"], f["password"], h.ClientIP(c), web.L(c).Lang)
+	if errs, ok := web.FieldErrors(err); ok {
+		return h.profilePage(c, profileState{password: errs})
+	}
+	if err != nil {
+		return err
+	}
+	return h.afterPasswordChange(c, s)
+}
+
+func (h *Profile) ChangeEmail(c *fiber.Ctx) error {
+	f := web.Form(c, "new_email", "email_password")
+	err := h.Accounts.RequestEmailChange(c.UserContext(), web.SessionOf(c).AccountID, f["new_email"], f["email_password"], web.L(c).Lang)
+	if errs, ok := web.FieldErrors(err); ok {
+		return h.profilePage(c, profileState{email: errs})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?epost=1", fiber.StatusSeeOther)
+}
+
+// showConfirmEmailChange is where the link to the new address leads: a
+// button completes the change, so a mail scanner opening links does not.
+func (h *Profile) ShowConfirmEmailChange(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin") // the address carries the token
+	return h.FormPage(c, "pages/action", "email_change.title", fiber.Map{
+		"Heading": "email_change.title", "Text": "email_change.confirm_text",
+		"Action": "/konto/byt-epost?token=" + url.QueryEscape(c.Query("token")), "Button": "email_change.confirm_button",
+	})
+}
+
+func (h *Profile) ConfirmEmailChange(c *fiber.Ctx) error {
+	_, err := h.Accounts.ConfirmEmailChange(c.UserContext(), c.Query("token"), web.L(c).Lang)
+	if err != nil && !errors.Is(err, applicants.ErrBadToken) {
+		return err
+	}
+	if err != nil {
+		return h.Message(c, fiber.StatusBadRequest, "", "email_change.title", "verify.bad", false, "/mina-uppgifter", "verify.to_profile")
+	}
+	return h.Message(c, fiber.StatusOK, "", "email_change.title", "email_change.done", true, "/mina-uppgifter", "verify.to_profile")
+}
+
+// deleteAccount deletes the account at once when the two-year rule allows
+// it, and otherwise schedules the deletion for the earliest lawful date.
+func (h *Profile) DeleteAccount(c *fiber.Ctx) error {
+	s := web.SessionOf(c)
+	f := web.Form(c, "delete_password")
+	_, deleted, err := h.Accounts.Delete(c.UserContext(), s.AccountID, f["delete_password"], h.ClientIP(c))
+	if errs, ok := web.FieldErrors(err); ok {
+		return h.profilePage(c, profileState{delete: errs})
+	}
+	if err != nil {
+		return err
+	}
+	if !deleted {
+		return c.Redirect("/mina-uppgifter?radering=1", fiber.StatusSeeOther)
+	}
+	h.Realm.Leave(c)
+	c.Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+	return h.Message(c, fiber.StatusOK, "", "delete.title", "delete.done", true, "/jobb", "error.to_jobs")
+}
+
+func (h *Profile) CancelDeletion(c *fiber.Ctx) error {
+	if err := h.Accounts.CancelDeletion(c.UserContext(), web.SessionOf(c).AccountID, h.ClientIP(c)); err != nil {
+		return err
+	}
+	return c.Redirect("/mina-uppgifter?behall=1", fiber.StatusSeeOther)
+}
+
+// exportedApplication is one application in "download my data".
+type exportedApplication struct {
+	AdRef       string                  `json:"ad_ref"`
+	AdTitle     string                  `json:"ad_title"`
+	Status      string                  `json:"status"`
+	Answers     map[string][]string     `json:"answers"`
+	CreatedAt   time.Time               `json:"created_at"`
+	SubmittedAt time.Time               `json:"submitted_at,omitzero"`
+	WithdrawnAt time.Time               `json:"withdrawn_at,omitzero"`
+	Versions    []applicants.Version    `json:"versions"`
+	Files       []applicants.Attachment `json:"files"`
+}
+
+// exportedInterest is the interest registration in "Download my data".
+type exportedInterest struct {
+	Email     string        `json:"email"`
+	Criteria  jobs.Criteria `json:"criteria"`
+	Notify    bool          `json:"email_alerts"`
+	Frequency string        `json:"frequency"`
+	Status    string        `json:"status"`
+	CreatedAt time.Time     `json:"created_at"`
+	ExpiresAt time.Time     `json:"expires_at,omitzero"`
+}
+
+// downloadData sends everything stored about the applicant as one zip
+// archive: a JSON file with the account and the applications, and every
+// attached file. Every file is checked before the first byte goes out, so
+// when the file storage does not answer the applicant gets a page saying
+// so, not an archive without the files. It is written straight to the
+// response, so large archives are never held in memory; a file that
+// cannot be had after all is named in the archive, in a list of its own.
+func (h *Profile) DownloadData(c *fiber.Ctx) error {
+	ctx, id := c.UserContext(), web.SessionOf(c).AccountID
+	data, err := h.Accounts.ExportData(ctx, id)
+	if err != nil {
+		return err
+	}
+	apps, err := h.Applying.List(ctx, id)
+	if err != nil {
+		return err
+	}
+	var exported []exportedApplication
+	files := map[string]applicants.Attachment{}
+	var order []string
+	add := func(f applicants.Attachment) {
+		if _, ok := files[f.ID]; !ok {
+			files[f.ID] = f
+			order = append(order, f.ID)
+		}
+	}
+	for _, app := range apps {
+		versions, err := h.Applying.Versions(ctx, app)
+		if err != nil {
+			return err
+		}
+		current, err := h.Applying.AttachmentsOf(ctx, app)
+		if err != nil {
+			return err
+		}
+		for _, f := range current {
+			add(f)
+		}
+		for _, v := range versions {
+			for _, f := range v.Attachments {
+				add(f)
+			}
+		}
+		exported = append(exported, exportedApplication{AdRef: app.AdRef, AdTitle: app.AdTitle, Status: app.Status,
+			Answers: app.Answers, CreatedAt: app.CreatedAt, SubmittedAt: app.SubmittedAt, WithdrawnAt: app.WithdrawnAt,
+			Versions: versions, Files: current})
+	}
+	var interest *exportedInterest
+	if sub, err := h.Alerts.Interest(ctx, id); err == nil {
+		interest = &exportedInterest{Email: sub.Email, Criteria: sub.Criteria, Notify: sub.Notify, Frequency: sub.Frequency,
+			Status: sub.Status, CreatedAt: sub.CreatedAt, ExpiresAt: sub.ExpiresAt}
+	} else if !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
+	var ready []applicants.Attachment
+	var missing []string // names of files that are gone for good
+	for _, fid := range order {
+		att, err := h.Applying.StatFile(ctx, id, fid)
+		switch {
+		case errors.Is(err, applicants.ErrNotFound):
+			missing = append(missing, files[fid].Name)
+		case err != nil:
+			h.Log.Error("download my data: files cannot be reached", "request_id", web.RequestIDOf(c), "files", len(order), "err", err)
+			c.Set(fiber.HeaderRetryAfter, "120")
+			return h.Message(c, fiber.StatusServiceUnavailable, "", "export.unavailable_title", "export.unavailable_text", false, "/mina-uppgifter", "verify.to_profile")
+		default:
+			ready = append(ready, att)
+		}
+	}
+	l, log, rid := web.L(c), h.Log, strings.Clone(web.RequestIDOf(c))
+	c.Set(fiber.HeaderContentType, "application/zip")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mina-uppgifter.zip"`)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		zw := zip.NewWriter(w)
+		defer zw.Close()
+		jw, err := zw.Create("mina-uppgifter.json")
+		if err != nil {
+			return
+		}
+		enc := json.NewEncoder(jw)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(struct {
+			applicants.Export
+			Applications []exportedApplication `json:"applications"`
+			Interest     *exportedInterest     `json:"interest_registration,omitempty"`
+		}{data, exported, interest})
+		left := missing
+		for _, att := range ready {
+			// The body is written after the request's own time has ended.
+			if err := h.zipFile(context.WithoutCancel(ctx), zw, id, att); err != nil {
+				if errors.Is(err, errClientGone) {
+					return
+				}
+				log.Error("download my data: a file failed while sending", "request_id", rid, "err", err)
+				left = append(left, att.Name)
+			}
+		}
+		if len(left) > 0 {
+			log.Warn("download my data: files left out of the archive", "request_id", rid, "count", len(left))
+			if fw, err := zw.Create("bilagor-som-saknas.txt"); err == nil {
+				_, _ = io.WriteString(fw, l.T("export.missing_text")+"\n\n- "+strings.Join(left, "\n- ")+"\n")
+			}
+		}
+	})
+	return nil
+}
+
+// fileTime bounds reading one file into the archive.
+const fileTime = 2 * time.Minute
+
+// errClientGone is returned when the archive can no longer be written.
+var errClientGone = errors.New("handlers: the client stopped reading")
+
+// zipFile copies one attachment into the archive. An error reading the
+// file is returned as it is; one writing it is errClientGone.
+func (h *Profile) zipFile(ctx context.Context, zw *zip.Writer, owner string, att applicants.Attachment) error {
+	ctx, cancel := context.WithTimeout(ctx, fileTime) // a bucket that hangs costs one file, not the archive
+	defer cancel()
+	_, rc, err := h.Applying.OpenFile(ctx, owner, att.ID)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	fw, err := zw.Create("bilagor/" + att.ID[:8] + "-" + att.Name)
+	if err != nil {
+		return errClientGone
+	}
+	var werr error
+	_, err = io.Copy(writerFunc(func(p []byte) (int, error) {
+		n, err := fw.Write(p)
+		werr = err
+		return n, err
+	}), rc)
+	if werr != nil {
+		return errClientGone
+	}
+	return err
+}
+
+// writerFunc is a function that is an io.Writer.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -1,0 +1,73 @@
+// Package staff is the staff surface: the pages of employees, managers,
+// recruiters and administrators, under /personal, with logins of their own
+// (the staff realm) and their own layout. Each area gets a file of its own
+// here, its templates under views/templates/staff and its texts under the
+// "staff." keys.
+package staff
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/handlers/web"
+	"portal/sessions"
+)
+
+// Sessions extends and ends staff logins.
+type Sessions interface {
+	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
+	End(ctx context.Context, s sessions.Session) error
+}
+
+// Home is the staff start page and logging out.
+type Home struct {
+	*web.Kit
+	Realm    *web.Realm
+	Sessions Sessions
+}
+
+// RequireLogin lets only logged-in staff through. Staff pages are never
+// stored by the browser. Until staff can log in, no page of the surface
+// is found by anyone else.
+func (h *Home) RequireLogin(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	s := web.SessionOf(c)
+	if s == nil {
+		return fiber.ErrNotFound
+	}
+	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
+	return c.Next()
+}
+
+// ShowHome is the start page of the staff surface.
+func (h *Home) ShowHome(c *fiber.Ctx) error {
+	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home",
+		Data: fiber.Map{"CSRF": web.CSRFToken(c)}})
+}
+
+// Logout ends the staff session on the server.
+func (h *Home) Logout(c *fiber.Ctx) error {
+	if s := web.SessionOf(c); s != nil {
+		if err := h.Sessions.End(c.UserContext(), *s); err != nil {
+			return err
+		}
+	}
+	h.Realm.ClearCookie(c)
+	h.NewCSRFSecret(c)
+	return c.Redirect("/jobb", fiber.StatusSeeOther)
+}
+
+// ExtendSession answers "continue" in the time-out warning, like the
+// applicant's: a custom header instead of a form token.
+func (h *Home) ExtendSession(c *fiber.Ctx) error {
+	if c.Get("X-Requested-With") != "fetch" {
+		return fiber.ErrForbidden
+	}
+	s, err := h.Sessions.Extend(c.UserContext(), *web.SessionOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.Now()).Milliseconds(), 0)})
+}

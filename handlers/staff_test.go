@@ -1,0 +1,82 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The staff surface has logins of its own: a staff session opens its
+// pages in the staff layout, an applicant's session never does, and a
+// staff session is no login on the applicant's pages.
+func TestStaffRealmIsApart(t *testing.T) {
+	a := newTestApp(t, false)
+	ctx := context.Background()
+
+	if res := a.get(t, "/personal"); res.StatusCode != 404 {
+		t.Fatalf("staff start page without a login: %d", res.StatusCode)
+	}
+
+	staffToken, _, err := a.StaffSessions.Start(ctx, "665f00000000000000000001", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := a.visitor(t)
+	staff.cookies["__Host-staff"] = staffToken
+	res := staff.get("/personal")
+	if res.StatusCode != 200 || !strings.Contains(res.body, "Personalwebben") || !strings.Contains(res.body, `action="/personal/logga-ut"`) {
+		t.Fatalf("staff start page: %d\n%s", res.StatusCode, res.body)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("staff page Cache-Control %q", cc)
+	}
+	// The staff session is no applicant's login, under either cookie.
+	for _, name := range []string{"__Host-staff", "__Host-sid"} {
+		v := a.visitor(t)
+		v.cookies[name] = staffToken
+		if res := v.get("/mina-uppgifter"); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/logga-in") {
+			t.Errorf("staff token in %s on My details: %d %s", name, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	v := a.visitor(t)
+	v.cookies["__Host-sid"] = staffToken
+	if res := v.get("/personal"); res.StatusCode != 404 {
+		t.Errorf("staff token in the applicant cookie opened the staff page: %d", res.StatusCode)
+	}
+
+	// An applicant's session opens no staff page, under either cookie.
+	applicant := a.visitor(t)
+	register(t, applicant, "sokande@example.se")
+	appToken := applicant.cookies["__Host-sid"]
+	for _, name := range []string{"__Host-staff", "__Host-sid"} {
+		v := a.visitor(t)
+		v.cookies[name] = appToken
+		if res := v.get("/personal"); res.StatusCode != 404 {
+			t.Errorf("applicant token in %s opened the staff page: %d", name, res.StatusCode)
+		}
+	}
+	if res := applicant.get("/mina-uppgifter"); res.StatusCode != 200 {
+		t.Fatalf("applicant's own page: %d", res.StatusCode)
+	}
+
+	// The staff "continue" and logout act on the staff session only.
+	req := httptest.NewRequest(http.MethodPost, "/personal/session/forlang", nil)
+	req.Header.Set("X-Requested-With", "fetch")
+	if res := staff.send(req); res.StatusCode != 200 || !strings.Contains(res.body, "remaining_ms") {
+		t.Fatalf("staff extend: %d %s", res.StatusCode, res.body)
+	}
+	if res := staff.post("/personal", "/personal/logga-ut", nil); res.StatusCode != 303 {
+		t.Fatalf("staff logout: %d", res.StatusCode)
+	}
+	if _, err := a.StaffSessions.Load(ctx, staffToken); err == nil {
+		t.Error("staff session lives on after logout")
+	}
+	if res := staff.get("/personal"); res.StatusCode != 404 {
+		t.Errorf("staff page after logout: %d", res.StatusCode)
+	}
+	if res := applicant.get("/mina-uppgifter"); res.StatusCode != 200 {
+		t.Errorf("the staff logout ended the applicant's login: %d", res.StatusCode)
+	}
+}

@@ -1,0 +1,193 @@
+// Package app is the portal's one composition: it builds every service
+// from the configuration and the infrastructure (database, bucket, clock,
+// logger), and the HTTP app over them. cmd/portal and the test harness both
+// call it, so a new service is wired in one place.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/alerts"
+	"portal/applicants"
+	"portal/handlers"
+	"portal/jobs"
+	"portal/mail"
+	"portal/sessions"
+	"portal/storage"
+	"portal/views"
+)
+
+// Config is what the composition needs of the portal's configuration.
+type Config struct {
+	Dev            bool
+	BaseURL        string // absolute, without a trailing slash
+	SiteName       string
+	SupportEmail   string
+	SigningKey     []byte
+	TrustedProxies []string
+	BodyLimit      int
+	UploadDir      string
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	RequestTimeout time.Duration // zero: the HTTP side's default
+	UploadIdle     time.Duration // zero: the HTTP side's default
+	AdsRefresh     time.Duration
+	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
+	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
+	Hasher         applicants.Hasher
+}
+
+// Infra is what the services run on.
+type Infra struct {
+	DB    *storage.DB
+	Blobs *storage.Blobs // may be nil for commands that touch no files
+	Now   func() time.Time
+	Log   *slog.Logger
+	// Sleep waits out the even time of a failed login; nil: a real wait.
+	Sleep func(ctx context.Context, d time.Duration)
+}
+
+// Services are the portal's domain services, wired together.
+type Services struct {
+	Locales       *views.Locales
+	Board         *jobs.Board
+	Publish       *jobs.Publishing
+	Outbox        *mail.Outbox
+	Accounts      *applicants.Service
+	Applying      *applicants.Applying
+	Files         *applicants.Files
+	Alerts        *alerts.Service
+	Sessions      *sessions.Manager
+	StaffSessions *sessions.Manager
+}
+
+// Portal is the whole portal: its services, the HTTP app and the tasks
+// the scheduler runs.
+type Portal struct {
+	*Services
+	App   *fiber.App
+	Tasks []Task
+}
+
+// Task is scheduled work.
+type Task struct {
+	Spec    string // cron, Swedish time
+	Name    string // also the name of its lease
+	Timeout time.Duration
+	Run     func(ctx context.Context) error
+}
+
+// NewServices builds the domain services.
+func NewServices(cfg Config, in Infra) (*Services, error) {
+	if in.DB == nil || in.Now == nil || in.Log == nil {
+		return nil, errors.New("app: a database, a clock and a logger are needed")
+	}
+	locales, err := views.LoadLocales()
+	if err != nil {
+		return nil, err
+	}
+	mails, err := views.NewMails(locales, cfg.SiteName)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Hasher == (applicants.Hasher{}) {
+		cfg.Hasher = applicants.DefaultHasher
+	}
+	if in.Sleep == nil {
+		in.Sleep = applicants.SleepContext
+	}
+	if cfg.Sessions == (sessions.Policy{}) {
+		cfg.Sessions = sessions.DefaultPolicy
+	}
+	if cfg.StaffSessions == (sessions.Policy{}) {
+		cfg.StaffSessions = sessions.StaffPolicy
+	}
+	db, now := in.DB, in.Now
+	s := &Services{Locales: locales}
+	s.Board = jobs.NewBoard(db.Ads(), now, cfg.AdsRefresh)
+	s.Outbox = mail.NewOutbox(db.Outbox(), now)
+	s.Alerts = &alerts.Service{
+		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: s.Outbox, Counter: db.Counters(), Ads: db.Ads(),
+		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: now, BaseURL: cfg.BaseURL,
+		Log: in.Log.With("component", "alerts"),
+	}
+	s.Publish = &jobs.Publishing{Board: s.Board, Announcer: s.Alerts}
+	s.Accounts = &applicants.Service{
+		Store: db.Accounts(), Counter: db.Counters(), Mailer: s.Outbox, Hasher: cfg.Hasher, Limits: applicants.DefaultLimits,
+		Now: now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: in.Sleep,
+	}
+	s.Files = &applicants.Files{Store: db.Attachments(), Blobs: in.Blobs, Now: now}
+	s.Applying = &applicants.Applying{Apps: db.Applications(), Ads: s.Board, Accounts: db.Accounts(), Files: s.Files, Mailer: s.Outbox,
+		Translate: locales.Translate, Now: now, BaseURL: cfg.BaseURL}
+	s.Accounts.Drafts = s.Applying
+	s.Sessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Applicant, Policy: cfg.Sessions, Now: now}
+	s.StaffSessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Staff, Policy: cfg.StaffSessions, Now: now}
+	return s, nil
+}
+
+// New builds the services, the HTTP app and the tasks.
+func New(cfg Config, in Infra) (*Portal, error) {
+	if in.Blobs == nil {
+		return nil, errors.New("app: the portal needs its bucket")
+	}
+	s, err := NewServices(cfg, in)
+	if err != nil {
+		return nil, err
+	}
+	db := in.DB
+	web, err := handlers.New(handlers.Config{
+		Dev: cfg.Dev, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
+		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
+		UploadIdle: cfg.UploadIdle, IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey,
+		UploadDir: cfg.UploadDir,
+	}, handlers.Deps{
+		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
+		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions,
+		Storage: db.KV("fiber", in.Now), Log: in.Log,
+		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Portal{Services: s, App: web, Tasks: s.tasks(db, in)}, nil
+}
+
+// tasks is the scheduled work. Each logs at info what it did, and only
+// when it did something.
+func (s *Services) tasks(db *storage.DB, in Infra) []Task {
+	log := in.Log.With("component", "tasks")
+	counted := func(what string, run func(ctx context.Context) (int, error)) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			n, err := run(ctx)
+			if n > 0 {
+				log.Info(what, "count", n)
+			}
+			return err
+		}
+	}
+	return []Task{
+		{"*/10 * * * *", "remove-expired", 5 * time.Minute, counted("expired records removed", func(ctx context.Context) (int, error) {
+			n, err := db.RemoveExpired(ctx, in.Now())
+			return int(n), err
+		})},
+		{"15 3 * * *", "delete-due-accounts", 30 * time.Minute, counted("scheduled account deletions done", s.Accounts.DeleteDue)},
+		{"* * * * *", "alert-dispatch", 10 * time.Minute, counted("job alerts queued", s.Alerts.RunDispatches)},
+		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", s.Alerts.SendDigests)},
+		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
+		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
+		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
+			n, err := s.Files.Sweep(ctx, 24*time.Hour)
+			if n.Pending+n.Unlinked+n.Objects > 0 {
+				log.Info("attachment leftovers removed", "pending", n.Pending, "unlinked", n.Unlinked, "objects", n.Objects)
+			}
+			return err
+		}},
+	}
+}
