@@ -15,6 +15,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/alerts":          {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
 		"portal/tasks":           {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views"},
 		"portal/applicants":      {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
+		"portal/applications":    {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views"},
 		"portal/sessions":        {"gofiber", "mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/views", "portal/applicants"},
 		"portal/internal/tokens": {"gofiber", "mongo-driver", "minio", "portal/storage", "portal/handlers", "portal/views", "portal/applicants", "portal/jobs"},
 		"portal/views":           {"mongo-driver", "minio", "portal/storage", "portal/handlers"},

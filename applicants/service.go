@@ -88,8 +88,8 @@ var DefaultLimits = Limits{
 	TempTries: 5, TempValidity: 24 * time.Hour, VerifyValidity: 72 * time.Hour,
 }
 
-// Service is what the portal does with applicant accounts.
-type Service struct {
+// Accounts is what the portal does with applicant accounts.
+type Accounts struct {
 	Store     Store
 	Counter   Counter
 	Mailer    Mailer
@@ -129,7 +129,7 @@ type Registration struct {
 // address. For an address that already has an account nothing is created:
 // its owner is told by mail instead, and the caller cannot tell the two
 // apart, so the form reveals no one's address.
-func (s *Service) Register(ctx context.Context, r Registration) error {
+func (s *Accounts) Register(ctx context.Context, r Registration) error {
 	email := NormalizeEmail(r.Email)
 	var errs problems
 	if !ValidEmail(email) {
@@ -165,7 +165,7 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 
 // tellOwner tells the owner of an address that someone tried to register
 // it, at most a few times a day.
-func (s *Service) tellOwner(ctx context.Context, email, lang string) error {
+func (s *Accounts) tellOwner(ctx context.Context, email, lang string) error {
 	n, _, err := s.Counter.Hit(ctx, "register-taken:"+email, 24*time.Hour, s.Now())
 	if err != nil || n > s.Limits.MailsPerDay {
 		return err
@@ -176,13 +176,13 @@ func (s *Service) tellOwner(ctx context.Context, email, lang string) error {
 }
 
 // SendVerification e-mails a new link that confirms the address.
-func (s *Service) SendVerification(ctx context.Context, a Account, lang string) error {
+func (s *Accounts) SendVerification(ctx context.Context, a Account, lang string) error {
 	return s.sendVerification(ctx, a, lang, "")
 }
 
 // sendVerification e-mails a link that confirms the address and, after
 // logging in, leads on to next.
-func (s *Service) sendVerification(ctx context.Context, a Account, lang, next string) error {
+func (s *Accounts) sendVerification(ctx context.Context, a Account, lang, next string) error {
 	token := tokens.New(32)
 	if err := s.Store.SetVerifyToken(ctx, a.ID, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
 		return err
@@ -199,7 +199,7 @@ func (s *Service) sendVerification(ctx context.Context, a Account, lang, next st
 }
 
 // Verify confirms the address whose link carried token.
-func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
+func (s *Accounts) Verify(ctx context.Context, token string) (Account, error) {
 	if len(token) != 64 {
 		return Account{}, ErrBadToken
 	}
@@ -226,7 +226,7 @@ func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
 // Every try is counted before it is judged, and a try that succeeds is
 // taken back: requests sent at once each see the others, so no number of
 // them gets past a limit.
-func (s *Service) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
+func (s *Accounts) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
 	email = NormalizeEmail(email)
 	now := s.Now()
 	keys := []string{"login-fail:ip:" + ip, "login-fail:acct:" + email, "login-fail:pair:" + email + "|" + ip}
@@ -319,7 +319,7 @@ func dummyHash(h Hasher) string {
 // RequestReset e-mails a temporary password when the address has an
 // account. It answers the same, in about the same time, either way; the
 // old password keeps working until the applicant changes it.
-func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) error {
+func (s *Accounts) RequestReset(ctx context.Context, email, ip, lang string) error {
 	email = NormalizeEmail(email)
 	if !ValidEmail(email) {
 		return &ValidationError{Fields: []FieldError{{"email", "account.error.email"}}}
@@ -363,7 +363,7 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) erro
 
 // SetNewPassword sets the password chosen after logging in with a
 // temporary one; it may not be the temporary password itself.
-func (s *Service) SetNewPassword(ctx context.Context, id, password, ip, lang string) error {
+func (s *Accounts) SetNewPassword(ctx context.Context, id, password, ip, lang string) error {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return err
@@ -378,7 +378,7 @@ func (s *Service) SetNewPassword(ctx context.Context, id, password, ip, lang str
 }
 
 // ChangePassword replaces the password after checking the current one.
-func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip, lang string) error {
+func (s *Accounts) ChangePassword(ctx context.Context, id, current, password, ip, lang string) error {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return err
@@ -402,7 +402,7 @@ func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip,
 // returns the translation key of what is wrong, or "". Tries are counted
 // before they are judged, so requests sent at once cannot beat the limit;
 // the right password gives its try back.
-func (s *Service) checkPassword(ctx context.Context, a Account, password string) (string, error) {
+func (s *Accounts) checkPassword(ctx context.Context, a Account, password string) (string, error) {
 	key, now := "password-check:"+a.ID, s.Now()
 	n, _, err := s.Counter.Hit(ctx, key, time.Hour, now)
 	if err != nil {
@@ -417,7 +417,7 @@ func (s *Service) checkPassword(ctx context.Context, a Account, password string)
 	return "", s.Counter.Undo(ctx, key, time.Hour, now)
 }
 
-func (s *Service) setPassword(ctx context.Context, a Account, password, ip, lang string) error {
+func (s *Accounts) setPassword(ctx context.Context, a Account, password, ip, lang string) error {
 	hash, err := s.Hasher.Hash(password)
 	if err != nil {
 		return err
@@ -434,7 +434,7 @@ func (s *Service) setPassword(ctx context.Context, a Account, password, ip, lang
 }
 
 // UpdateProfile cleans, checks and stores the applicant's details.
-func (s *Service) UpdateProfile(ctx context.Context, id string, p Profile, ip string) (Profile, error) {
+func (s *Accounts) UpdateProfile(ctx context.Context, id string, p Profile, ip string) (Profile, error) {
 	p = p.Clean()
 	if err := p.Validate(); err != nil {
 		return p, err
@@ -447,28 +447,28 @@ func (s *Service) UpdateProfile(ctx context.Context, id string, p Profile, ip st
 }
 
 // Account returns one account.
-func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+func (s *Accounts) Account(ctx context.Context, id string) (Account, error) {
 	return s.Store.AccountByID(ctx, id)
 }
 
 // Events returns the newest security events of an account.
-func (s *Service) Events(ctx context.Context, id string) ([]Event, error) {
+func (s *Accounts) Events(ctx context.Context, id string) ([]Event, error) {
 	return s.Store.Events(ctx, id, 50)
 }
 
 // Record adds an event to an account's log (logout is recorded by the web side).
-func (s *Service) Record(ctx context.Context, id, kind, ip string) { s.event(ctx, id, kind, ip) }
+func (s *Accounts) Record(ctx context.Context, id, kind, ip string) { s.event(ctx, id, kind, ip) }
 
 // event records a security event; a failure to record does not undo the
 // action it records.
-func (s *Service) event(ctx context.Context, id, kind, ip string) {
+func (s *Accounts) event(ctx context.Context, id, kind, ip string) {
 	_ = s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip})
 }
 
 // RequestEmailChange sends a link to the new address after checking the
 // password; the account keeps its address until the link is opened, and
 // the old address is told.
-func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error {
+func (s *Accounts) RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return err
@@ -531,7 +531,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 }
 
 // ConfirmEmailChange applies the change whose link carried token.
-func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (Account, error) {
+func (s *Accounts) ConfirmEmailChange(ctx context.Context, token, lang string) (Account, error) {
 	if len(token) != 64 {
 		return Account{}, ErrBadToken
 	}
@@ -559,7 +559,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (A
 
 // EarliestDeletion is when the account may be deleted: now, or two years
 // after the latest application, which is an official record until then.
-func (s *Service) EarliestDeletion(ctx context.Context, id string) (time.Time, error) {
+func (s *Accounts) EarliestDeletion(ctx context.Context, id string) (time.Time, error) {
 	latest, err := s.Store.LatestApplication(ctx, id)
 	if err != nil {
 		return time.Time{}, err
@@ -574,7 +574,7 @@ func (s *Service) EarliestDeletion(ctx context.Context, id string) (time.Time, e
 // Delete deletes the account now when the rules allow it, or schedules the
 // deletion for the earliest lawful moment; it reports that moment and
 // whether the account is gone.
-func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error) {
+func (s *Accounts) Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return time.Time{}, false, err
@@ -604,7 +604,7 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 }
 
 // CancelDeletion keeps an account whose deletion was scheduled.
-func (s *Service) CancelDeletion(ctx context.Context, id, ip string) error {
+func (s *Accounts) CancelDeletion(ctx context.Context, id, ip string) error {
 	if err := s.Store.ScheduleDeletion(ctx, id, time.Time{}); err != nil {
 		return err
 	}
@@ -614,7 +614,7 @@ func (s *Service) CancelDeletion(ctx context.Context, id, ip string) error {
 
 // DeleteDue deletes the accounts whose scheduled deletion has come, after
 // checking the two-year rule again, and returns how many went.
-func (s *Service) DeleteDue(ctx context.Context) (int, error) {
+func (s *Accounts) DeleteDue(ctx context.Context) (int, error) {
 	ids, err := s.Store.DueDeletions(ctx, s.Now())
 	if err != nil {
 		return 0, err
@@ -653,7 +653,7 @@ type Export struct {
 }
 
 // ExportData gathers an applicant's data; secrets (hashes, tokens) stay out.
-func (s *Service) ExportData(ctx context.Context, id string) (Export, error) {
+func (s *Accounts) ExportData(ctx context.Context, id string) (Export, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return Export{}, err

@@ -17,7 +17,7 @@ import (
 func TestResetTimingDoesNotTellWhetherAnAccountExists(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.DB(t)
-	s := &applicants.Service{
+	s := &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: mail.NewOutbox(db.Outbox(), time.Now),
 		Hasher: applicants.DefaultHasher, Limits: applicants.DefaultLimits, Now: time.Now, BaseURL: "https://x",
 		Translate: func(lang, key string, args ...any) string { return key },

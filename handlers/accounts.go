@@ -15,6 +15,7 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 	"portal/sessions"
 	"portal/views"
@@ -410,15 +411,15 @@ func (h *handler) cancelDeletion(c *fiber.Ctx) error {
 
 // exportedApplication is one application in "download my data".
 type exportedApplication struct {
-	AdRef       string                  `json:"ad_ref"`
-	AdTitle     string                  `json:"ad_title"`
-	Status      string                  `json:"status"`
-	Answers     map[string][]string     `json:"answers"`
-	CreatedAt   time.Time               `json:"created_at"`
-	SubmittedAt time.Time               `json:"submitted_at,omitzero"`
-	WithdrawnAt time.Time               `json:"withdrawn_at,omitzero"`
-	Versions    []applicants.Version    `json:"versions"`
-	Files       []applicants.Attachment `json:"files"`
+	AdRef       string                    `json:"ad_ref"`
+	AdTitle     string                    `json:"ad_title"`
+	Status      string                    `json:"status"`
+	Answers     map[string][]string       `json:"answers"`
+	CreatedAt   time.Time                 `json:"created_at"`
+	SubmittedAt time.Time                 `json:"submitted_at,omitzero"`
+	WithdrawnAt time.Time                 `json:"withdrawn_at,omitzero"`
+	Versions    []applications.Version    `json:"versions"`
+	Files       []applications.Attachment `json:"files"`
 }
 
 // exportedInterest is the interest registration in "Download my data".
@@ -450,9 +451,9 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 		return err
 	}
 	var exported []exportedApplication
-	files := map[string]applicants.Attachment{}
+	files := map[string]applications.Attachment{}
 	var order []string
-	add := func(f applicants.Attachment) {
+	add := func(f applications.Attachment) {
 		if _, ok := files[f.ID]; !ok {
 			files[f.ID] = f
 			order = append(order, f.ID)
@@ -486,12 +487,12 @@ func (h *handler) downloadData(c *fiber.Ctx) error {
 	} else if !errors.Is(err, alerts.ErrNotFound) {
 		return err
 	}
-	var ready []applicants.Attachment
+	var ready []applications.Attachment
 	var missing []string // names of files that are gone for good
 	for _, fid := range order {
 		att, err := h.deps.Applying.StatFile(ctx, id, fid)
 		switch {
-		case errors.Is(err, applicants.ErrNotFound):
+		case errors.Is(err, applications.ErrNotFound):
 			missing = append(missing, files[fid].Name)
 		case err != nil:
 			h.deps.Log.Error("download my data: files cannot be reached", "request_id", requestIDOf(c), "files", len(order), "err", err)
@@ -548,7 +549,7 @@ var errClientGone = errors.New("handlers: the client stopped reading")
 
 // zipFile copies one attachment into the archive. An error reading the
 // file is returned as it is; one writing it is errClientGone.
-func (h *handler) zipFile(ctx context.Context, zw *zip.Writer, owner string, att applicants.Attachment) error {
+func (h *handler) zipFile(ctx context.Context, zw *zip.Writer, owner string, att applications.Attachment) error {
 	ctx, cancel := context.WithTimeout(ctx, fileTime) // a bucket that hangs costs one file, not the archive
 	defer cancel()
 	_, rc, err := h.deps.Applying.OpenFile(ctx, owner, att.ID)

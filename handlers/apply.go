@@ -8,14 +8,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 	"portal/views"
 )
 
 // applyCtx is what every step of the application form works on.
 type applyCtx struct {
-	app applicants.Application
+	app applications.Application
 	ad  jobs.Ad
 }
 
@@ -23,7 +23,7 @@ type applyCtx struct {
 // its ad. Another applicant's id is "not found", like an unknown one.
 func (h *handler) loadApplication(c *fiber.Ctx) (applyCtx, error) {
 	app, err := h.deps.Applying.Get(c.UserContext(), sessionOf(c).AccountID, c.Params("id"))
-	if errors.Is(err, applicants.ErrNotFound) {
+	if errors.Is(err, applications.ErrNotFound) {
 		return applyCtx{}, fiber.ErrNotFound
 	}
 	if err != nil {
@@ -79,7 +79,7 @@ func (h *handler) startApplication(c *fiber.Ctx) error {
 		return err
 	}
 	app, err := h.deps.Applying.Start(c.UserContext(), sessionOf(c).AccountID, ad)
-	if errors.Is(err, applicants.ErrClosed) {
+	if errors.Is(err, applications.ErrClosed) {
 		return h.closedPage(c, ad)
 	}
 	if err != nil {
@@ -119,15 +119,15 @@ func (h *handler) saveQuestions(c *fiber.Ctx) error {
 			form[q.Field()] = append(form[q.Field()], string(v))
 		}
 	}
-	if rev := c.FormValue(applicants.RevisionField); rev != "" {
-		form[applicants.RevisionField] = []string{strings.Clone(rev)}
+	if rev := c.FormValue(applications.RevisionField); rev != "" {
+		form[applications.RevisionField] = []string{strings.Clone(rev)}
 	}
-	next := applicants.StepAttachments
+	next := applications.StepAttachments
 	app, errs, err := h.deps.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, form, next)
 	switch {
-	case errors.Is(err, applicants.ErrClosed):
+	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
-	case errors.Is(err, applicants.ErrConflict):
+	case errors.Is(err, applications.ErrConflict):
 		// Saved in another window meanwhile, differently: show what this
 		// window sent, unsaved, against the latest revision.
 		x.app = app
@@ -165,7 +165,7 @@ func (h *handler) showAttachments(c *fiber.Ctx) error {
 	return h.attachmentsPage(c, x, nil)
 }
 
-func (h *handler) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applicants.FileError) error {
+func (h *handler) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applications.FileError) error {
 	files, err := h.deps.Applying.AttachmentsOf(c.UserContext(), x.app)
 	if err != nil {
 		return err
@@ -195,7 +195,7 @@ func (h *handler) uploadAttachments(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), h.cfg.RequestTimeout)
 	defer cancel()
 	app, refused, err := h.deps.Applying.AddFiles(ctx, x.app, uploads)
-	if errors.Is(err, applicants.ErrClosed) {
+	if errors.Is(err, applications.ErrClosed) {
 		return h.closedPage(c, x.ad)
 	}
 	if err != nil {
@@ -204,7 +204,7 @@ func (h *handler) uploadAttachments(c *fiber.Ctx) error {
 	x.app = app
 	if len(refused) > 0 || len(uploads) == 0 {
 		if len(uploads) == 0 {
-			refused = []*applicants.FileError{{Key: "apply.no_file_chosen"}}
+			refused = []*applications.FileError{{Key: "apply.no_file_chosen"}}
 		}
 		return h.attachmentsPage(c, x, refused)
 	}
@@ -218,9 +218,9 @@ func (h *handler) removeAttachment(c *fiber.Ctx) error {
 	}
 	_, err = h.deps.Applying.RemoveFile(c.UserContext(), x.app, c.Params("att"))
 	switch {
-	case errors.Is(err, applicants.ErrClosed):
+	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
-	case errors.Is(err, applicants.ErrNotFound):
+	case errors.Is(err, applications.ErrNotFound):
 		return fiber.ErrNotFound
 	case err != nil:
 		return err
@@ -237,7 +237,7 @@ func (h *handler) downloadAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		done()
 	}
-	if errors.Is(err, applicants.ErrNotFound) {
+	if errors.Is(err, applications.ErrNotFound) {
 		return fiber.ErrNotFound
 	}
 	if err != nil {
@@ -285,11 +285,11 @@ func (h *handler) submitApplication(c *fiber.Ctx) error {
 	}
 	app, err := h.deps.Applying.Submit(c.UserContext(), x.app, x.ad, localizer(c).Lang)
 	switch {
-	case errors.Is(err, applicants.ErrClosed):
+	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
-	case errors.Is(err, applicants.ErrUnverified):
+	case errors.Is(err, applications.ErrUnverified):
 		return h.summaryPage(c, x, "apply.verify_first")
-	case errors.Is(err, applicants.ErrIncomplete):
+	case errors.Is(err, applications.ErrIncomplete):
 		return h.summaryPage(c, x, "apply.incomplete")
 	case err != nil:
 		return err
@@ -337,7 +337,7 @@ func (h *handler) withdrawApplication(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = h.deps.Applying.Withdraw(c.UserContext(), x.app)
-	if errors.Is(err, applicants.ErrClosed) {
+	if errors.Is(err, applications.ErrClosed) {
 		if x.app.Open(h.deps.Board.Now()) { // open, but not submitted
 			return fiber.ErrNotFound
 		}

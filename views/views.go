@@ -17,7 +17,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"portal/alerts"
-	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 )
 
@@ -165,8 +165,8 @@ func funcs(now func() time.Time) map[string]any {
 		},
 		"lastDay":  func(closes time.Time) time.Time { return closes.Add(-time.Hour) },
 		"stepPath": StepPath,
-		"status": func(a applicants.Application, now time.Time) string {
-			if a.Status == applicants.StatusWithdrawn {
+		"status": func(a applications.Application, now time.Time) string {
+			if a.Status == applications.StatusWithdrawn {
 				return a.Status
 			}
 			if !a.Open(now) {

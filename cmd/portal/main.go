@@ -24,6 +24,7 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/demo"
 	"portal/handlers"
 	"portal/jobs"
@@ -209,12 +210,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	hasher := applicants.DefaultHasher
 	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
-	accounts := &applicants.Service{
+	accounts := &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: hasher, Limits: applicants.DefaultLimits,
 		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
 	}
-	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
-	applying := &applicants.Applying{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,
+	files := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
+	applying := &applications.Service{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,
 		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
 	accounts.Drafts = applying
 	policy := sessions.DefaultPolicy

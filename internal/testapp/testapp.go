@@ -15,6 +15,7 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/demo"
 	"portal/handlers"
 	"portal/internal/testenv"
@@ -55,9 +56,9 @@ type Portal struct {
 	DB       *storage.DB
 	Board    *jobs.Board
 	Clock    *testenv.Clock // nil with the real clock
-	Accounts *applicants.Service
-	Applying *applicants.Applying
-	Files    *applicants.Files
+	Accounts *applicants.Accounts
+	Applying *applications.Service
+	Files    *applications.Files
 	Blobs    *storage.Blobs
 	Sessions *sessions.Manager
 	Alerts   *alerts.Service
@@ -102,7 +103,7 @@ func New(t testing.TB, o Options) *Portal {
 		t.Fatal(err)
 	}
 	outbox := mail.NewOutbox(db.Outbox(), p.Now)
-	p.Accounts = &applicants.Service{
+	p.Accounts = &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: FastHasher, Limits: applicants.DefaultLimits,
 		Now: p.Now, BaseURL: o.BaseURL, Translate: locales.Translate,
 		Sleep: func(context.Context, time.Duration) {},
@@ -114,8 +115,8 @@ func New(t testing.TB, o Options) *Portal {
 	if p.Blobs == nil {
 		p.Blobs = testenv.Blobs(t)
 	}
-	p.Files = &applicants.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
-	p.Applying = &applicants.Applying{Apps: db.Applications(), Ads: p.Board, Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
+	p.Files = &applications.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
+	p.Applying = &applications.Service{Apps: db.Applications(), Ads: p.Board, Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
 		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
 	p.Accounts.Drafts = p.Applying
 	if o.BodyLimit == 0 {

@@ -1,4 +1,6 @@
-package applicants
+// Package applications holds applications to job ads, their answers,
+// attachments, versions and receipts.
+package applications
 
 import (
 	"context"
@@ -31,12 +33,13 @@ const (
 
 // Errors of applying.
 var (
-	ErrClosed     = errors.New("applicants: the last application day has passed")
-	ErrUnverified = errors.New("applicants: the e-mail address is not confirmed")
-	ErrIncomplete = errors.New("applicants: required answers are missing")
+	ErrNotFound   = errors.New("applications: not found")
+	ErrClosed     = errors.New("applications: the last application day has passed")
+	ErrUnverified = errors.New("applications: the e-mail address is not confirmed")
+	ErrIncomplete = errors.New("applications: required answers are missing")
 	// ErrConflict is returned when answers were saved in another window
 	// since the form was filled in, and the two disagree.
-	ErrConflict = errors.New("applicants: the application was changed in another window")
+	ErrConflict = errors.New("applications: the application was changed in another window")
 )
 
 // RevisionField is the form field that carries the revision of the answers
@@ -136,13 +139,29 @@ type AdStore interface {
 }
 
 // ErrExists is returned when an applicant already has an application to an ad.
-var ErrExists = errors.New("applicants: application exists")
+var ErrExists = errors.New("applications: application exists")
 
-// Applying is the application service.
-type Applying struct {
+// Applicant is what applying needs to know of the applicant's account.
+type Applicant struct {
+	Email    string
+	Verified bool // the address is confirmed
+}
+
+// Accounts reads the accounts of those who apply.
+type Accounts interface {
+	// Applicant returns the address of an account and whether it is
+	// confirmed.
+	Applicant(ctx context.Context, id string) (Applicant, error)
+}
+
+// Translate returns the text of key in lang.
+type Translate func(lang, key string, args ...any) string
+
+// Service is what the portal does with applications.
+type Service struct {
 	Apps      ApplicationStore
 	Ads       AdStore
-	Accounts  Store
+	Accounts  Accounts
 	Files     *Files
 	Mailer    KeyedMailer
 	Translate Translate
@@ -152,7 +171,7 @@ type Applying struct {
 
 // Start returns the applicant's application to the ad, creating a draft
 // the first time; opening "apply" again leads to the same application.
-func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (Application, error) {
+func (s *Service) Start(ctx context.Context, applicant string, ad jobs.Ad) (Application, error) {
 	a, err := s.Apps.ApplicationFor(ctx, applicant, ad.Ref)
 	if err == nil {
 		return s.withDeadline(ctx, a)
@@ -182,7 +201,7 @@ func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (App
 
 // withDeadline sets the application's closing time from its ad as it is
 // now. An ad no longer stored leaves the time the application has.
-func (s *Applying) withDeadline(ctx context.Context, a Application) (Application, error) {
+func (s *Service) withDeadline(ctx context.Context, a Application) (Application, error) {
 	ad, err := s.Ads.AdByRef(ctx, a.AdRef)
 	if errors.Is(err, jobs.ErrNotFound) {
 		return a, nil
@@ -197,7 +216,7 @@ func (s *Applying) withDeadline(ctx context.Context, a Application) (Application
 // latest reloads the application as stored, judged by its ad's current
 // deadline, and brings the stored deadline up to date so that the filter
 // of the next write judges by it too.
-func (s *Applying) latest(ctx context.Context, id string) (Application, error) {
+func (s *Service) latest(ctx context.Context, id string) (Application, error) {
 	stored, err := s.Apps.ApplicationByID(ctx, id)
 	if err != nil {
 		return Application{}, err
@@ -216,7 +235,7 @@ func (s *Applying) latest(ctx context.Context, id string) (Application, error) {
 
 // Get returns an application of the applicant; another applicant's id is
 // ErrNotFound.
-func (s *Applying) Get(ctx context.Context, applicant, id string) (Application, error) {
+func (s *Service) Get(ctx context.Context, applicant, id string) (Application, error) {
 	a, err := s.Apps.ApplicationByID(ctx, id)
 	if err != nil {
 		return Application{}, err
@@ -240,7 +259,7 @@ const saveTries = 5
 // other window's answer. A question both changed, differently, is a
 // conflict: nothing is saved, ErrConflict is returned with the latest
 // application and those questions, and saving the form again keeps it.
-func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
+func (s *Service) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, nil, err
@@ -335,7 +354,7 @@ type Upload struct {
 
 // AddFiles checks every file of a batch and stores those that pass; it
 // returns an error for each file refused, naming the file and the rule.
-func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload) (Application, []*FileError, error) {
+func (s *Service) AddFiles(ctx context.Context, a Application, uploads []Upload) (Application, []*FileError, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, nil, err
@@ -374,7 +393,7 @@ func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload
 
 // RemoveFile takes an attachment off the working copy and deletes it,
 // unless a submitted version names it: that one stays on record.
-func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) (Application, error) {
+func (s *Service) RemoveFile(ctx context.Context, a Application, attID string) (Application, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, err
@@ -404,7 +423,7 @@ func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) 
 }
 
 // AttachmentsOf returns the stored files of a working copy, in upload order.
-func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachment, error) {
+func (s *Service) AttachmentsOf(ctx context.Context, a Application) ([]Attachment, error) {
 	on, err := s.Files.Store.AttachmentsOf(ctx, a.ID)
 	if err != nil {
 		return nil, err
@@ -422,12 +441,12 @@ func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachme
 // address must be confirmed, required answers given and the ad's last day,
 // as the ad has it now, not passed. A receipt listing the answers and each
 // file's name, size and SHA-256 is e-mailed.
-func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
-	acc, err := s.Accounts.AccountByID(ctx, a.Applicant)
+func (s *Service) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
+	acc, err := s.Accounts.Applicant(ctx, a.Applicant)
 	if err != nil {
 		return a, err
 	}
-	if !acc.Verified() {
+	if !acc.Verified {
 		return a, ErrUnverified
 	}
 	if a, err = s.latest(ctx, a.ID); err != nil {
@@ -458,7 +477,7 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 	return a, err
 }
 
-func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachment, lang string) mail.Message {
+func (s *Service) receipt(to string, a Application, ad jobs.Ad, atts []Attachment, lang string) mail.Message {
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
 	var b strings.Builder
 	b.WriteString(t("mail.receipt.intro", ad.Title, ad.Organisation, ad.Ref, a.Version) + "\n\n")
@@ -485,7 +504,7 @@ func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachme
 
 // Withdraw withdraws a submitted application before the deadline; it stays
 // in the applicant's list, marked withdrawn.
-func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, error) {
+func (s *Service) Withdraw(ctx context.Context, a Application) (Application, error) {
 	a, err := s.latest(ctx, a.ID)
 	if err != nil {
 		return a, err
@@ -502,24 +521,24 @@ func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, er
 }
 
 // OpenFile opens one of the applicant's own attachments for download.
-func (s *Applying) OpenFile(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
+func (s *Service) OpenFile(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
 	return s.Files.Open(ctx, owner, id)
 }
 
 // StatFile checks that one of the applicant's own attachments can be
 // opened, without opening it.
-func (s *Applying) StatFile(ctx context.Context, owner, id string) (Attachment, error) {
+func (s *Service) StatFile(ctx context.Context, owner, id string) (Attachment, error) {
 	return s.Files.Stat(ctx, owner, id)
 }
 
 // Versions returns the submitted versions of an application, oldest first.
-func (s *Applying) Versions(ctx context.Context, a Application) ([]Version, error) {
+func (s *Service) Versions(ctx context.Context, a Application) ([]Version, error) {
 	return s.Apps.Versions(ctx, a.ID)
 }
 
 // List returns the applicant's applications, newest first, each with its
 // ad's current deadline.
-func (s *Applying) List(ctx context.Context, applicant string) ([]Application, error) {
+func (s *Service) List(ctx context.Context, applicant string) ([]Application, error) {
 	apps, err := s.Apps.ApplicationsOf(ctx, applicant)
 	if err != nil {
 		return nil, err
