@@ -23,6 +23,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/mail/smtp"
+	"portal/valid"
 )
 
 var ctx = context.Background()
@@ -496,8 +497,8 @@ func TestUnconfirmedRemovedAfterSevenDays(t *testing.T) {
 func TestSubscribeRefusesBadInputAndFloods(t *testing.T) {
 	p := newPortal(t)
 	err := p.Alerts.Subscribe(ctx, alerts.Request{Email: "inte-en-adress", Lang: "sv", Frequency: "hourly"})
-	var verr *alerts.ValidationError
-	if !errors.As(err, &verr) || len(verr.Fields) != 2 {
+	var verr valid.Problems
+	if !errors.As(err, &verr) || len(verr) != 2 {
 		t.Fatalf("bad input: %v", err)
 	}
 	if len(outbox(t, p)) != 0 {

@@ -12,6 +12,7 @@ import (
 	"portal/internal/tokens"
 	"portal/jobs"
 	"portal/mail"
+	"portal/valid"
 )
 
 // Kinds of alert e-mail.
@@ -57,11 +58,6 @@ type Prepared interface {
 	Fill(manageURL, unsubscribeURL string, c jobs.Criteria) (subject, text, html string)
 }
 
-// ValidationError lists what is wrong with a subscription form.
-type ValidationError struct{ Fields []jobs.FieldError }
-
-func (e *ValidationError) Error() string { return "alerts: invalid input" }
-
 // Service is what the portal does with job alerts.
 type Service struct {
 	Store   Store
@@ -90,23 +86,18 @@ type Request struct {
 
 // Problems lists what is wrong with the request; needEmail says whether it
 // must carry an address.
-func (r Request) Problems(needEmail bool) []jobs.FieldError {
-	var errs []jobs.FieldError
-	if needEmail && !applicants.ValidEmail(applicants.NormalizeEmail(r.Email)) {
-		errs = append(errs, jobs.FieldError{Field: "email", Key: "alert.error.email"})
+func (r Request) Problems(needEmail bool) valid.Problems {
+	var errs valid.Problems
+	if needEmail && !valid.Email(applicants.NormalizeEmail(r.Email)) {
+		errs.Add("email", "alert.error.email")
 	}
 	if r.Notify && !slices.Contains(Frequencies, r.Frequency) {
-		errs = append(errs, jobs.FieldError{Field: "frequency", Key: "alert.error.frequency"})
+		errs.Add("frequency", "alert.error.frequency")
 	}
 	return errs
 }
 
-func (r Request) check(needEmail bool) error {
-	if errs := r.Problems(needEmail); len(errs) > 0 {
-		return &ValidationError{Fields: errs}
-	}
-	return nil
-}
+func (r Request) check(needEmail bool) error { return r.Problems(needEmail).Err() }
 
 func (r Request) frequency() string {
 	if slices.Contains(Frequencies, r.Frequency) {

@@ -10,6 +10,7 @@ import (
 
 	"portal/internal/tokens"
 	"portal/mail"
+	"portal/valid"
 )
 
 // Store keeps accounts and their security log.
@@ -131,17 +132,17 @@ type Registration struct {
 // apart, so the form reveals no one's address.
 func (s *Accounts) Register(ctx context.Context, r Registration) error {
 	email := NormalizeEmail(r.Email)
-	var errs problems
-	if !ValidEmail(email) {
-		errs.add("email", "account.error.email")
+	var errs valid.Problems
+	if !valid.Email(email) {
+		errs.Add("email", "account.error.email")
 	}
 	if key := CheckPassword(r.Password, email); key != "" {
-		errs.add("password", key)
+		errs.Add("password", key)
 	}
 	if !r.Consent {
-		errs.add("consent", "account.error.consent")
+		errs.Add("consent", "account.error.consent")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	hash, err := s.Hasher.Hash(r.Password) // the same work either way
@@ -321,8 +322,8 @@ func dummyHash(h Hasher) string {
 // old password keeps working until the applicant changes it.
 func (s *Accounts) RequestReset(ctx context.Context, email, ip, lang string) error {
 	email = NormalizeEmail(email)
-	if !ValidEmail(email) {
-		return &ValidationError{Fields: []FieldError{{"email", "account.error.email"}}}
+	if !valid.Email(email) {
+		return valid.Problems{{Field: "email", Key: "account.error.email"}}
 	}
 	now := s.Now()
 	perEmail, _, err := s.Counter.Hit(ctx, "reset:email:"+email, time.Hour, now)
@@ -369,10 +370,10 @@ func (s *Accounts) SetNewPassword(ctx context.Context, id, password, ip, lang st
 		return err
 	}
 	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
-		return &ValidationError{Fields: []FieldError{{"password", key}}}
+		return valid.Problems{{Field: "password", Key: key}}
 	}
 	if a.Temp != nil && s.Hasher.Verify(password, a.Temp.Hash) {
-		return &ValidationError{Fields: []FieldError{{"password", "password.error.same_as_temp"}}}
+		return valid.Problems{{Field: "password", Key: "password.error.same_as_temp"}}
 	}
 	return s.setPassword(ctx, a, password, ip, lang)
 }
@@ -383,16 +384,16 @@ func (s *Accounts) ChangePassword(ctx context.Context, id, current, password, ip
 	if err != nil {
 		return err
 	}
-	var errs problems
+	var errs valid.Problems
 	if key, err := s.checkPassword(ctx, a, current); err != nil {
 		return err
 	} else if key != "" {
-		errs.add("current", key)
+		errs.Add("current", key)
 	}
 	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
-		errs.add("password", key)
+		errs.Add("password", key)
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.setPassword(ctx, a, password, ip, lang)
@@ -474,19 +475,19 @@ func (s *Accounts) RequestEmailChange(ctx context.Context, id, newEmail, passwor
 		return err
 	}
 	email := NormalizeEmail(newEmail)
-	var errs problems
+	var errs valid.Problems
 	switch {
-	case !ValidEmail(email):
-		errs.add("new_email", "account.error.email")
+	case !valid.Email(email):
+		errs.Add("new_email", "account.error.email")
 	case email == a.Email:
-		errs.add("new_email", "account.error.same_email")
+		errs.Add("new_email", "account.error.same_email")
 	}
 	if key, err := s.checkPassword(ctx, a, password); err != nil {
 		return err
 	} else if key != "" {
-		errs.add("email_password", key)
+		errs.Add("email_password", key)
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	now := s.Now()
@@ -495,7 +496,7 @@ func (s *Accounts) RequestEmailChange(ctx context.Context, id, newEmail, passwor
 		return err
 	}
 	if changes > s.Limits.MailsPerDay {
-		return &ValidationError{Fields: []FieldError{{"new_email", "account.error.too_many_changes"}}}
+		return valid.Problems{{Field: "new_email", Key: "account.error.too_many_changes"}}
 	}
 	// The answer is the same whether the new address has an account: the
 	// change waits for its link either way, and the link goes only to an
@@ -582,7 +583,7 @@ func (s *Accounts) Delete(ctx context.Context, id, password, ip string) (time.Ti
 	if key, err := s.checkPassword(ctx, a, password); err != nil {
 		return time.Time{}, false, err
 	} else if key != "" {
-		return time.Time{}, false, &ValidationError{Fields: []FieldError{{"delete_password", key}}}
+		return time.Time{}, false, valid.Problems{{Field: "delete_password", Key: key}}
 	}
 	at, err := s.EarliestDeletion(ctx, id)
 	if err != nil {

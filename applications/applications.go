@@ -14,6 +14,7 @@ import (
 
 	"portal/jobs"
 	"portal/mail"
+	"portal/valid"
 )
 
 // Application statuses. A draft becomes submitted at "Skicka in"; updates
@@ -259,7 +260,7 @@ const saveTries = 5
 // other window's answer. A question both changed, differently, is a
 // conflict: nothing is saved, ErrConflict is returned with the latest
 // application and those questions, and saving the form again keeps it.
-func (s *Service) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
+func (s *Service) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, valid.Problems, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, nil, err
@@ -286,7 +287,7 @@ func (s *Service) SaveAnswers(ctx context.Context, a Application, questions []jo
 					return a, nil, err
 				}
 			}
-			var conflicts []jobs.FieldError
+			var conflicts valid.Problems
 			if answers, conflicts = mergeAnswers(questions, baseAnswers, a.Answers, mine, base < 0); len(conflicts) > 0 {
 				return a, conflicts, ErrConflict
 			}
@@ -320,9 +321,9 @@ func (s *Service) SaveAnswers(ctx context.Context, a Application, questions []jo
 // from base too. It returns the merged answers, or a field error for each
 // question both changed to different answers; with unknownBase every
 // question where mine and theirs differ is such a conflict.
-func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, unknownBase bool) (jobs.Answers, []jobs.FieldError) {
+func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, unknownBase bool) (jobs.Answers, valid.Problems) {
 	merged := jobs.Answers{}
-	var conflicts []jobs.FieldError
+	var conflicts valid.Problems
 	for _, q := range questions {
 		b, t, m := base[q.ID], theirs[q.ID], mine[q.ID]
 		pick := m
@@ -332,7 +333,7 @@ func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, un
 			pick = t
 		case !unknownBase && slices.Equal(t, b):
 		default:
-			conflicts = append(conflicts, jobs.FieldError{Field: q.Field(), Key: "apply.error.changed_elsewhere"})
+			conflicts.Add(q.Field(), "apply.error.changed_elsewhere")
 		}
 		if len(pick) > 0 {
 			merged[q.ID] = pick

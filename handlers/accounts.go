@@ -18,7 +18,7 @@ import (
 	"portal/applications"
 	"portal/jobs"
 	"portal/sessions"
-	"portal/views"
+	"portal/valid"
 )
 
 // form reads the named fields of a posted form, trimmed (passwords as
@@ -35,17 +35,10 @@ func form(c *fiber.Ctx, fields ...string) map[string]string {
 	return out
 }
 
-// fieldErrors turns a domain validation error into the view's field errors.
-func fieldErrors(err error) ([]views.FieldError, bool) {
-	var verr *applicants.ValidationError
-	if !errors.As(err, &verr) {
-		return nil, false
-	}
-	out := make([]views.FieldError, len(verr.Fields))
-	for i, f := range verr.Fields {
-		out[i] = views.FieldError{Field: f.Field, Key: f.Key}
-	}
-	return out, true
+// fieldErrors returns what is wrong with a form when err says so.
+func fieldErrors(err error) (valid.Problems, bool) {
+	var p valid.Problems
+	return p, errors.As(err, &p)
 }
 
 // formPage renders a form page of the account section with what was typed
@@ -60,7 +53,7 @@ func (h *handler) formPageIn(c *fiber.Ctx, name, titleKey, section string, data 
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = map[string]string{}
 	}
-	if errs, ok := data["Errors"].([]views.FieldError); ok && len(errs) > 0 {
+	if errs, ok := data["Errors"].(valid.Problems); ok && len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -100,7 +93,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	acc, temp, err := h.deps.Accounts.Login(c.UserContext(), f["email"], f["password"], h.clientIP(c))
 	if errors.Is(err, applicants.ErrBadCredentials) {
 		return h.formPage(c, "account/login", "login.title", fiber.Map{"Form": f, "Next": next,
-			"Errors": []views.FieldError{{Field: "email", Key: "login.error"}}})
+			"Errors": valid.Problems{{Field: "email", Key: "login.error"}}})
 	}
 	if err != nil {
 		return err
@@ -236,7 +229,7 @@ func (h *handler) setNewPassword(c *fiber.Ctx) error {
 	}
 	if f["password"] != f["confirm"] {
 		return h.formPage(c, "account/newpassword", "newpw.title", fiber.Map{"Email": acc.Email,
-			"Errors": []views.FieldError{{Field: "confirm", Key: "password.error.mismatch"}}})
+			"Errors": valid.Problems{{Field: "confirm", Key: "password.error.mismatch"}}})
 	}
 	err = h.deps.Accounts.SetNewPassword(c.UserContext(), s.AccountID, f["password"], h.clientIP(c), localizer(c).Lang)
 	if errs, ok := fieldErrors(err); ok {
@@ -272,7 +265,7 @@ func profileForm(p applicants.Profile) map[string]string {
 // what was typed in the details form and the errors of each section.
 type profileState struct {
 	form                             map[string]string
-	details, password, email, delete []views.FieldError
+	details, password, email, delete valid.Problems
 }
 
 func (h *handler) showProfile(c *fiber.Ctx) error {

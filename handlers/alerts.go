@@ -10,12 +10,12 @@ import (
 
 	"portal/alerts"
 	"portal/jobs"
-	"portal/views"
+	"portal/valid"
 )
 
 // criteriaData is what the criteria fields of a form show: the choices,
 // the places to choose from and what is wrong.
-func (h *handler) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError) (fiber.Map, error) {
+func (h *handler) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs valid.Problems) (fiber.Map, error) {
 	res, err := h.deps.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: 1})
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (h *handler) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.Fi
 }
 
 // postedCriteria reads the criteria of a posted form.
-func postedCriteria(c *fiber.Ctx) (jobs.Criteria, []views.FieldError) {
+func postedCriteria(c *fiber.Ctx) (jobs.Criteria, valid.Problems) {
 	v := url.Values{}
 	for _, name := range []string{"area", "place", "extent", "type", "keywords"} {
 		for _, b := range c.Request().PostArgs().PeekMulti(name) {
@@ -41,25 +41,7 @@ func postedCriteria(c *fiber.Ctx) (jobs.Criteria, []views.FieldError) {
 		}
 	}
 	crit, errs := jobs.ParseCriteria(v)
-	return crit, toFieldErrors(errs)
-}
-
-func toFieldErrors(errs []jobs.FieldError) []views.FieldError {
-	out := make([]views.FieldError, len(errs))
-	for i, e := range errs {
-		out[i] = views.FieldError{Field: e.Field, Key: e.Key}
-	}
-	return out
-}
-
-// alertErrors turns a validation error of the alerts service into field
-// errors.
-func alertErrors(err error) ([]views.FieldError, bool) {
-	var verr *alerts.ValidationError
-	if !errors.As(err, &verr) {
-		return nil, false
-	}
-	return toFieldErrors(verr.Fields), true
+	return crit, errs
 }
 
 // alertPage renders a page of the alert forms; it never tells other sites
@@ -89,10 +71,10 @@ func (h *handler) subscribe(c *fiber.Ctx) error {
 	f := form(c, "email", "frequency")
 	req := alerts.Request{Email: f["email"], Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: true}
 	if len(errs) > 0 { // tell everything at once
-		errs = append(errs, toFieldErrors(req.Problems(true))...)
+		errs = append(errs, req.Problems(true)...)
 	} else {
 		err := h.deps.Alerts.Subscribe(c.UserContext(), req)
-		if ferrs, ok := alertErrors(err); ok {
+		if ferrs, ok := fieldErrors(err); ok {
 			errs = ferrs
 		} else if err != nil {
 			return err
@@ -161,7 +143,7 @@ func (h *handler) showManage(c *fiber.Ctx) error {
 	return h.managePage(c, sub, sub.Criteria, nil, sub.Frequency)
 }
 
-func (h *handler) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs []views.FieldError, freq string) error {
+func (h *handler) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs valid.Problems, freq string) error {
 	data, err := h.criteriaData(c, crit, errs)
 	if err != nil {
 		return err
@@ -187,7 +169,7 @@ func (h *handler) saveManage(c *fiber.Ctx) error {
 		_, err := h.deps.Alerts.Update(c.UserContext(), sub.ID, c.Params("sig"), alerts.Request{
 			Lang: localizer(c).Lang, Criteria: crit, Frequency: freq,
 		})
-		if ferrs, ok := alertErrors(err); ok {
+		if ferrs, ok := fieldErrors(err); ok {
 			errs = ferrs
 		} else if err != nil {
 			return err
@@ -322,7 +304,7 @@ func (h *handler) reviewInterest(c *fiber.Ctx) error {
 	return h.interestSummary(c, crit, nil, map[string]string{}, alerts.Immediate) // e-mail is opted into, never pre-ticked
 }
 
-func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError, f map[string]string, freq string) error {
+func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs valid.Problems, f map[string]string, freq string) error {
 	id := sessionOf(c).AccountID
 	acc, err := h.deps.Accounts.Account(c.UserContext(), id)
 	if err != nil {
@@ -358,7 +340,7 @@ func (h *handler) saveInterest(c *fiber.Ctx) error {
 	}
 	_, err = h.deps.Alerts.SaveInterest(c.UserContext(), alerts.Owner{ID: id, Email: acc.Email, Verified: acc.Verified()},
 		alerts.Request{Lang: localizer(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: f["notify"] == "1"})
-	if ferrs, ok := alertErrors(err); ok {
+	if ferrs, ok := fieldErrors(err); ok {
 		return h.interestSummary(c, crit, ferrs, f, f["frequency"])
 	}
 	if err != nil {

@@ -132,7 +132,7 @@ func (h *handler) saveQuestions(c *fiber.Ctx) error {
 		// window sent, unsaved, against the latest revision.
 		x.app = app
 		err := h.applyPage(c, "apply/questions", "apply.questions", "questions", x,
-			fiber.Map{"Form": form, "Errors": answerErrors(errs), "Problem": "apply.conflict"})
+			fiber.Map{"Form": form, "Errors": errs, "Problem": "apply.conflict"})
 		c.Status(fiber.StatusConflict)
 		return err
 	case err != nil:
@@ -141,17 +141,9 @@ func (h *handler) saveQuestions(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		x.app = app
 		return h.applyPage(c, "apply/questions", "apply.questions", "questions", x,
-			fiber.Map{"Form": app.Answers.Form(x.ad.Questions), "Errors": answerErrors(errs)})
+			fiber.Map{"Form": app.Answers.Form(x.ad.Questions), "Errors": errs})
 	}
 	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
-}
-
-func answerErrors(errs []jobs.FieldError) []views.FieldError {
-	fe := make([]views.FieldError, len(errs))
-	for i, e := range errs {
-		fe[i] = views.FieldError{Field: e.Field, Key: e.Key}
-	}
-	return fe
 }
 
 func (h *handler) showAttachments(c *fiber.Ctx) error {

@@ -22,6 +22,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/valid"
 	"portal/views"
 )
 
@@ -77,7 +78,7 @@ type Accounts interface {
 type Applying interface {
 	Start(ctx context.Context, applicant string, ad jobs.Ad) (applications.Application, error)
 	Get(ctx context.Context, applicant, id string) (applications.Application, error)
-	SaveAnswers(ctx context.Context, a applications.Application, questions []jobs.Question, form map[string][]string, next string) (applications.Application, []jobs.FieldError, error)
+	SaveAnswers(ctx context.Context, a applications.Application, questions []jobs.Question, form map[string][]string, next string) (applications.Application, valid.Problems, error)
 	AddFiles(ctx context.Context, a applications.Application, uploads []applications.Upload) (applications.Application, []*applications.FileError, error)
 	RemoveFile(ctx context.Context, a applications.Application, attID string) (applications.Application, error)
 	AttachmentsOf(ctx context.Context, a applications.Application) ([]applications.Attachment, error)

@@ -1,14 +1,13 @@
 package handlers
 
 import (
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	portalmail "portal/mail"
-	"portal/views"
+	"portal/valid"
 )
 
 var supportFields = []string{"name", "email", "subject", "message"}
@@ -17,7 +16,7 @@ func (h *handler) showSupport(c *fiber.Ctx) error {
 	return h.renderSupport(c, map[string]string{}, nil, c.Query("sent") == "1")
 }
 
-func (h *handler) renderSupport(c *fiber.Ctx, form map[string]string, errs []views.FieldError, sent bool) error {
+func (h *handler) renderSupport(c *fiber.Ctx, form map[string]string, errs valid.Problems, sent bool) error {
 	return h.render(c, "pages/support", page{Title: localizer(c).T("support.title"), Section: "support", Data: fiber.Map{
 		"Form": form, "Errors": errs, "Sent": sent, "CSRF": csrfToken(c),
 	}})
@@ -25,13 +24,13 @@ func (h *handler) renderSupport(c *fiber.Ctx, form map[string]string, errs []vie
 
 // validateSupport checks the contact form; it returns the cleaned form and
 // what is wrong, in field order.
-func validateSupport(c *fiber.Ctx) (map[string]string, []views.FieldError) {
+func validateSupport(c *fiber.Ctx) (map[string]string, valid.Problems) {
 	form := map[string]string{}
 	for _, f := range supportFields {
 		form[f] = strings.TrimSpace(strings.Clone(c.FormValue(f)))
 	}
-	var errs []views.FieldError
-	add := func(field, key string) { errs = append(errs, views.FieldError{Field: field, Key: key}) }
+	var errs valid.Problems
+	add := func(field, key string) { errs = append(errs, valid.Problem{Field: field, Key: key}) }
 	limits := map[string]int{"name": 200, "email": 200, "subject": 200, "message": 5000}
 	for _, f := range supportFields {
 		switch {
@@ -40,7 +39,7 @@ func validateSupport(c *fiber.Ctx) (map[string]string, []views.FieldError) {
 		case utf8.RuneCountInString(form[f]) > limits[f]:
 			add(f, "support.error.too_long")
 		case f == "email":
-			if a, err := mail.ParseAddress(form[f]); err != nil || a.Address != form[f] {
+			if !valid.Email(form[f]) {
 				add(f, "support.error.email")
 			}
 		case f != "message" && strings.ContainsAny(form[f], "\r\n"):
