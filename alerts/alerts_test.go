@@ -271,7 +271,7 @@ func activate(t *testing.T, p *testapp.Portal, n int) {
 func instance(p *testapp.Portal) *alerts.Service {
 	a := p.Alerts
 	return &alerts.Service{Store: a.Store, Ledger: a.Ledger, Outbox: a.Outbox, Counter: a.Counter, Ads: a.Ads,
-		Render: a.Render, Signer: a.Signer, Now: a.Now, BaseURL: a.BaseURL, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Render: a.Render, Signer: a.Signer, Now: a.Now, Links: a.Links, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // failingOutbox stores the first batch and then fails, like an instance

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"sync"
 	"time"
 
 	"portal/internal/tokens"
+	"portal/links"
 	"portal/mail"
 	"portal/valid"
 )
@@ -66,8 +66,34 @@ type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// Translate returns the text of key in lang.
-type Translate func(lang, key string, args ...any) string
+// Kinds of account e-mail.
+const (
+	MailRegisterTaken   = "register_taken"      // someone tried to register the address
+	MailVerify          = "verify"              // the link that confirms the address
+	MailReset           = "reset"               // a temporary password
+	MailPasswordChanged = "password_changed"    // the password was changed
+	MailEmailChange     = "email_change"        // the link that confirms a new address
+	MailEmailChangeOld  = "email_change_old"    // to the old address: a change was asked for
+	MailEmailChanged    = "email_changed"       // to the old address: the change is made
+	MailEmailTaken      = "email_taken_attempt" // someone tried to change to the address
+)
+
+// Mail is what an account e-mail tells; each kind uses some of it.
+type Mail struct {
+	Kind  string
+	Link  string // the link that confirms something
+	Code  string // a temporary password
+	Hours int    // how long the link or code is good for
+	Email string // the address a change is about
+	// The pages a message may point to.
+	Login, ForgotPassword, Profile, Support string
+}
+
+// MailRenderer writes account e-mail.
+type MailRenderer interface {
+	// AccountMail writes one message in lang: its subject and plain text.
+	AccountMail(lang string, m Mail) (subject, text string, err error)
+}
 
 // Limits of the login and reset rules.
 type Limits struct {
@@ -91,14 +117,14 @@ var DefaultLimits = Limits{
 
 // Accounts is what the portal does with applicant accounts.
 type Accounts struct {
-	Store     Store
-	Counter   Counter
-	Mailer    Mailer
-	Hasher    Hasher
-	Limits    Limits
-	Now       func() time.Time
-	BaseURL   string
-	Translate Translate
+	Store   Store
+	Counter Counter
+	Mailer  Mailer
+	Hasher  Hasher
+	Limits  Limits
+	Now     func() time.Time
+	Links   links.Links
+	Render  MailRenderer
 	// Sleep waits between failed logins; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration)
 	// Drafts removes what the applications of a deleted account hold
@@ -171,9 +197,18 @@ func (s *Accounts) tellOwner(ctx context.Context, email, lang string) error {
 	if err != nil || n > s.Limits.MailsPerDay {
 		return err
 	}
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.register_taken.subject"),
-		Text: t("mail.register_taken.body", s.BaseURL+"/logga-in", s.BaseURL+"/glomt-losenord")})
+	return s.send(ctx, email, lang, Mail{Kind: MailRegisterTaken})
+}
+
+// send renders one account e-mail and puts it in the outbox.
+func (s *Accounts) send(ctx context.Context, to, lang string, m Mail) error {
+	m.Login, m.ForgotPassword = s.Links.URL(links.Login), s.Links.URL(links.ForgotPassword)
+	m.Profile, m.Support = s.Links.URL(links.Profile), s.Links.URL(links.Support)
+	subject, text, err := s.Render.AccountMail(lang, m)
+	if err != nil {
+		return fmt.Errorf("applicants: render %s mail: %w", m.Kind, err)
+	}
+	return s.Mailer.Send(ctx, mail.Message{To: to, Subject: subject, Text: text})
 }
 
 // SendVerification e-mails a new link that confirms the address.
@@ -188,15 +223,8 @@ func (s *Accounts) sendVerification(ctx context.Context, a Account, lang, next s
 	if err := s.Store.SetVerifyToken(ctx, a.ID, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
-	link := s.BaseURL + "/konto/verifiera?token=" + url.QueryEscape(token)
-	if next != "" {
-		link += "&next=" + url.QueryEscape(next)
-	}
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{
-		To: a.Email, Subject: t("mail.verify.subject"),
-		Text: t("mail.verify.body", link, int(s.Limits.VerifyValidity.Hours())),
-	})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailVerify, Link: s.Links.URL(links.VerifyEmail, token, next),
+		Hours: int(s.Limits.VerifyValidity.Hours())})
 }
 
 // Verify confirms the address whose link carried token.
@@ -355,11 +383,7 @@ func (s *Accounts) RequestReset(ctx context.Context, email, ip, lang string) err
 		return err
 	}
 	s.event(ctx, a.ID, EventResetRequested, ip)
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{
-		To: a.Email, Subject: t("mail.reset.subject"),
-		Text: t("mail.reset.body", code, int(s.Limits.TempValidity.Hours()), s.BaseURL+"/logga-in"),
-	})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailReset, Code: code, Hours: int(s.Limits.TempValidity.Hours())})
 }
 
 // SetNewPassword sets the password chosen after logging in with a
@@ -427,11 +451,7 @@ func (s *Accounts) setPassword(ctx context.Context, a Account, password, ip, lan
 		return err
 	}
 	s.event(ctx, a.ID, EventPasswordChanged, ip)
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{
-		To: a.Email, Subject: t("mail.password_changed.subject"),
-		Text: t("mail.password_changed.body", s.BaseURL+"/glomt-losenord"),
-	})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailPasswordChanged})
 }
 
 // UpdateProfile cleans, checks and stores the applicant's details.
@@ -514,21 +534,17 @@ func (s *Accounts) RequestEmailChange(ctx context.Context, id, newEmail, passwor
 	if err := s.Store.SetPendingEmail(ctx, id, email, tokens.Hash(token), now.Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
 	switch {
 	case sent > s.Limits.MailsPerDay:
 		return nil
 	case taken:
-		return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_taken_attempt.subject"),
-			Text: t("mail.email_taken_attempt.body", s.BaseURL+"/support")})
+		return s.send(ctx, email, lang, Mail{Kind: MailEmailTaken})
 	}
-	link := s.BaseURL + "/konto/byt-epost?token=" + url.QueryEscape(token)
-	if err := s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_change.subject"),
-		Text: t("mail.email_change.body", link, int(s.Limits.VerifyValidity.Hours()))}); err != nil {
+	if err := s.send(ctx, email, lang, Mail{Kind: MailEmailChange, Link: s.Links.URL(links.ConfirmEmailChange, token),
+		Hours: int(s.Limits.VerifyValidity.Hours())}); err != nil {
 		return err
 	}
-	return s.Mailer.Send(ctx, mail.Message{To: a.Email, Subject: t("mail.email_change_old.subject"),
-		Text: t("mail.email_change_old.body", email, s.BaseURL+"/mina-uppgifter")})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailEmailChangeOld, Email: email})
 }
 
 // ConfirmEmailChange applies the change whose link carried token.
@@ -551,9 +567,7 @@ func (s *Accounts) ConfirmEmailChange(ctx context.Context, token, lang string) (
 		return Account{}, err
 	}
 	s.event(ctx, a.ID, EventEmailChanged, "")
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	_ = s.Mailer.Send(ctx, mail.Message{To: old, Subject: t("mail.email_changed.subject"),
-		Text: t("mail.email_changed.body", a.PendingEmail, s.BaseURL+"/support")})
+	_ = s.send(ctx, old, lang, Mail{Kind: MailEmailChanged, Email: a.PendingEmail})
 	a.Email, a.PendingEmail = a.PendingEmail, ""
 	return a, nil
 }

@@ -9,10 +9,10 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/valid"
 )
@@ -155,19 +155,34 @@ type Accounts interface {
 	Applicant(ctx context.Context, id string) (Applicant, error)
 }
 
-// Translate returns the text of key in lang.
-type Translate func(lang, key string, args ...any) string
+// Receipt is what the receipt of a submitted version tells.
+type Receipt struct {
+	Ad          jobs.Ad
+	Version     int
+	Answers     jobs.Answers
+	Attachments []Attachment
+	// ApplicationsURL is the applicant's list of applications, where the
+	// application can be updated or withdrawn.
+	ApplicationsURL string
+}
+
+// MailRenderer writes the e-mail of applications.
+type MailRenderer interface {
+	// Receipt writes the receipt of a version in lang: its subject and
+	// plain text.
+	Receipt(lang string, r Receipt) (subject, text string, err error)
+}
 
 // Service is what the portal does with applications.
 type Service struct {
-	Apps      ApplicationStore
-	Ads       AdStore
-	Accounts  Accounts
-	Files     *Files
-	Mailer    KeyedMailer
-	Translate Translate
-	Now       func() time.Time
-	BaseURL   string
+	Apps     ApplicationStore
+	Ads      AdStore
+	Accounts Accounts
+	Files    *Files
+	Mailer   KeyedMailer
+	Render   MailRenderer
+	Links    links.Links
+	Now      func() time.Time
 }
 
 // Start returns the applicant's application to the ad, creating a draft
@@ -473,34 +488,15 @@ func (s *Service) Submit(ctx context.Context, a Application, ad jobs.Ad, lang st
 		return a, err
 	}
 	a.Status, a.Version, a.SubmittedAt, a.Step = StatusSubmitted, n, now, StepSummary
+	subject, text, err := s.Render.Receipt(lang, Receipt{Ad: ad, Version: n, Answers: a.Answers, Attachments: atts,
+		ApplicationsURL: s.Links.URL(links.Applications)})
+	if err != nil {
+		return a, fmt.Errorf("applications: render receipt: %w", err)
+	}
 	// One receipt a version, however many submits of it arrive at once.
-	_, err = s.Mailer.SendOnce(ctx, []mail.Keyed{{Key: fmt.Sprintf("receipt:%s:%d", a.ID, n), Message: s.receipt(acc.Email, a, ad, atts, lang)}})
+	_, err = s.Mailer.SendOnce(ctx, []mail.Keyed{{Key: fmt.Sprintf("receipt:%s:%d", a.ID, n),
+		Message: mail.Message{To: acc.Email, Subject: subject, Text: text}}})
 	return a, err
-}
-
-func (s *Service) receipt(to string, a Application, ad jobs.Ad, atts []Attachment, lang string) mail.Message {
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	var b strings.Builder
-	b.WriteString(t("mail.receipt.intro", ad.Title, ad.Organisation, ad.Ref, a.Version) + "\n\n")
-	for _, q := range ad.Questions {
-		answer := strings.Join(a.Answers[q.ID], ", ")
-		if q.Type == jobs.QuestionYesNo && answer != "" {
-			answer = t("answer." + answer)
-		}
-		if answer == "" {
-			answer = "–"
-		}
-		fmt.Fprintf(&b, "%s\n  %s\n", q.Text, answer)
-	}
-	b.WriteString("\n" + t("mail.receipt.files") + "\n")
-	for _, att := range atts {
-		fmt.Fprintf(&b, "- %s (%d bytes)\n  SHA-256 %s\n", att.Name, att.Size, att.SHA256)
-	}
-	if len(atts) == 0 {
-		b.WriteString("–\n")
-	}
-	b.WriteString("\n" + t("mail.receipt.outro", s.BaseURL+"/mina-ansokningar", ad.LastDay.String()) + "\n")
-	return mail.Message{To: to, Subject: t("mail.receipt.subject", ad.Title), Text: b.String()}
 }
 
 // Withdraw withdraws a submitted application before the deadline; it stays

@@ -14,8 +14,10 @@ import (
 	"portal/applications"
 	"portal/internal/testenv"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/storage"
+	"portal/views"
 )
 
 var applyNow = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
@@ -38,8 +40,8 @@ func newApplying(t *testing.T) *applying {
 	f.svc = &applications.Service{
 		Apps: db.Applications(), Ads: db.Ads(), Accounts: db.Accounts(),
 		Files:  &applications.Files{Store: db.Attachments(), Blobs: testenv.Blobs(t), Now: clock.Now},
-		Mailer: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now, BaseURL: "https://jobb.example.se",
-		Translate: func(_, key string, _ ...any) string { return key },
+		Mailer: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now, Links: links.Table{Base: "https://jobb.example.se"},
+		Render: mails(t),
 	}
 	f.ad = jobs.Ad{
 		Ref: "EXR-2026-0001", Title: "Sjuksköterska", Organisation: "Exempelregionen", Area: "health", Place: "Växjö",
@@ -53,6 +55,20 @@ func newApplying(t *testing.T) *applying {
 	}
 	f.saveAd(f.ad)
 	return f
+}
+
+// mails is the portal's renderer of e-mail.
+func mails(t *testing.T) *views.Mails {
+	t.Helper()
+	locales, err := views.LoadLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := views.NewMails(locales, "Exempelregionen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // saveAd stores the ad as an import does, replacing the one with its reference.
@@ -445,7 +461,7 @@ func TestReceiptListsAnswersAndFiles(t *testing.T) {
 	}
 	recs, _ := f.db.Outbox().Recent(ctx, 1)
 	text := recs[0].Text
-	for _, want := range []string{"När kan du börja?\n  Genast\n", "Varför söker du?\n  –\n", "Har du legitimation?\n  answer.yes\n", "mail.receipt.files\n–\n"} {
+	for _, want := range []string{"När kan du börja?\n  Genast\n", "Varför söker du?\n  –\n", "Har du legitimation?\n  Ja\n", "Bifogade filer:\n–\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the receipt lacks %q:\n%s", want, text)
 		}

@@ -28,6 +28,7 @@ import (
 	"portal/demo"
 	"portal/handlers"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/mail/smtp"
 	"portal/sessions"
@@ -208,15 +209,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	site := links.Table{Base: cfg.BaseURL}
+	mails, err := views.NewMails(locales, cfg.SiteName)
+	if err != nil {
+		return err
+	}
 	hasher := applicants.DefaultHasher
 	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
 	accounts := &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: hasher, Limits: applicants.DefaultLimits,
-		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
+		Now: time.Now, Links: site, Render: mails, Sleep: applicants.SleepContext,
 	}
 	files := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	applying := &applications.Service{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,
-		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
+		Render: mails, Links: site, Now: time.Now}
 	accounts.Drafts = applying
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
@@ -342,7 +348,7 @@ func newAlerts(cfg Config, db *storage.DB, outbox *mail.Outbox, locales *views.L
 	}
 	return &alerts.Service{
 		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
-		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: time.Now, BaseURL: cfg.BaseURL,
+		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: time.Now, Links: links.Table{Base: cfg.BaseURL},
 		Log: log.With("component", "alerts"),
 	}, nil
 }

@@ -20,6 +20,7 @@ import (
 	"portal/handlers"
 	"portal/internal/testenv"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/sessions"
 	"portal/storage"
@@ -102,10 +103,15 @@ func New(t testing.TB, o Options) *Portal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mails, err := views.NewMails(locales, "Exempelkommunen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := links.Table{Base: o.BaseURL}
 	outbox := mail.NewOutbox(db.Outbox(), p.Now)
 	p.Accounts = &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: FastHasher, Limits: applicants.DefaultLimits,
-		Now: p.Now, BaseURL: o.BaseURL, Translate: locales.Translate,
+		Now: p.Now, Links: site, Render: mails,
 		Sleep: func(context.Context, time.Duration) {},
 	}
 	if o.Sessions == (sessions.Policy{}) {
@@ -117,7 +123,7 @@ func New(t testing.TB, o Options) *Portal {
 	}
 	p.Files = &applications.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
 	p.Applying = &applications.Service{Apps: db.Applications(), Ads: p.Board, Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
-		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
+		Render: mails, Links: site, Now: p.Now}
 	p.Accounts.Drafts = p.Applying
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 27 << 20
@@ -126,10 +132,6 @@ func New(t testing.TB, o Options) *Portal {
 		o.ReadTimeout = 10 * time.Second
 	}
 	p.Sessions = &sessions.Manager{Store: db.Sessions(), Policy: o.Sessions, Now: p.Now}
-	mails, err := views.NewMails(locales, "Exempelkommunen")
-	if err != nil {
-		t.Fatal(err)
-	}
 	level := slog.LevelWarn
 	if o.LogRequests {
 		level = slog.LevelInfo
@@ -138,7 +140,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.Outbox = outbox
 	p.Alerts = &alerts.Service{
 		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
-		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, BaseURL: o.BaseURL, Log: logger,
+		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, Links: site, Log: logger,
 	}
 	p.Publish = &jobs.Publishing{Board: p.Board, Announcer: p.Alerts}
 	p.UploadDir = t.TempDir()
