@@ -23,6 +23,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/mail/smtp"
+	"portal/valid"
 )
 
 var ctx = context.Background()
@@ -270,7 +271,7 @@ func activate(t *testing.T, p *testapp.Portal, n int) {
 func instance(p *testapp.Portal) *alerts.Service {
 	a := p.Alerts
 	return &alerts.Service{Store: a.Store, Ledger: a.Ledger, Outbox: a.Outbox, Counter: a.Counter, Ads: a.Ads,
-		Render: a.Render, Signer: a.Signer, Now: a.Now, BaseURL: a.BaseURL, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Render: a.Render, Signer: a.Signer, Now: a.Now, Links: a.Links, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // failingOutbox stores the first batch and then fails, like an instance
@@ -496,8 +497,8 @@ func TestUnconfirmedRemovedAfterSevenDays(t *testing.T) {
 func TestSubscribeRefusesBadInputAndFloods(t *testing.T) {
 	p := newPortal(t)
 	err := p.Alerts.Subscribe(ctx, alerts.Request{Email: "inte-en-adress", Lang: "sv", Frequency: "hourly"})
-	var verr *alerts.ValidationError
-	if !errors.As(err, &verr) || len(verr.Fields) != 2 {
+	var verr valid.Problems
+	if !errors.As(err, &verr) || len(verr) != 2 {
 		t.Fatalf("bad input: %v", err)
 	}
 	if len(outbox(t, p)) != 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 )
 
@@ -233,9 +234,8 @@ func (p *prepared) message(sub Subscription) (mail.Message, error) {
 		}
 		p.cache[sub.Lang] = tmpl
 	}
-	links := p.s.LinksOf(sub)
-	unsubscribe := p.s.BaseURL + links.Unsubscribe
-	subject, text, html := tmpl.Fill(p.s.BaseURL+links.Manage, unsubscribe, sub.Criteria)
+	unsubscribe := p.s.signedURL(links.AlertUnsubscribe, LinkUnsubscribe, sub)
+	subject, text, html := tmpl.Fill(p.s.signedURL(links.AlertManage, LinkManage, sub), unsubscribe, sub.Criteria)
 	return mail.Message{
 		To: sub.Email, Subject: subject, Text: text, HTML: html, Tag: sub.Tag(),
 		Headers: unsubscribeHeaders(unsubscribe),
@@ -244,7 +244,7 @@ func (p *prepared) message(sub Subscription) (mail.Message, error) {
 
 func (s *Service) line(ad jobs.Ad) AdLine {
 	return AdLine{Ref: ad.Ref, Title: ad.Title, Organisation: ad.Organisation, Place: ad.Place,
-		LastDay: ad.LastDay.Start(), URL: s.BaseURL + "/jobb/" + ad.Ref}
+		LastDay: ad.LastDay.Start(), URL: s.Links.URL(links.JobAd, ad.Ref)}
 }
 
 // digestCutoff is the moment of the digest of now's day: DigestHour,

@@ -11,7 +11,9 @@ import (
 	"portal/applicants"
 	"portal/internal/tokens"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
+	"portal/valid"
 )
 
 // Kinds of alert e-mail.
@@ -57,11 +59,6 @@ type Prepared interface {
 	Fill(manageURL, unsubscribeURL string, c jobs.Criteria) (subject, text, html string)
 }
 
-// ValidationError lists what is wrong with a subscription form.
-type ValidationError struct{ Fields []jobs.FieldError }
-
-func (e *ValidationError) Error() string { return "alerts: invalid input" }
-
 // Service is what the portal does with job alerts.
 type Service struct {
 	Store   Store
@@ -72,7 +69,7 @@ type Service struct {
 	Render  Renderer
 	Signer  Signer
 	Now     func() time.Time
-	BaseURL string // absolute, without a trailing slash
+	Links   links.Links // the addresses of the pages the mail links to
 	Log     *slog.Logger
 
 	mu    sync.Mutex // held while dispatching; guards index
@@ -90,23 +87,18 @@ type Request struct {
 
 // Problems lists what is wrong with the request; needEmail says whether it
 // must carry an address.
-func (r Request) Problems(needEmail bool) []jobs.FieldError {
-	var errs []jobs.FieldError
-	if needEmail && !applicants.ValidEmail(applicants.NormalizeEmail(r.Email)) {
-		errs = append(errs, jobs.FieldError{Field: "email", Key: "alert.error.email"})
+func (r Request) Problems(needEmail bool) valid.Problems {
+	var errs valid.Problems
+	if needEmail && !valid.Email(applicants.NormalizeEmail(r.Email)) {
+		errs.Add("email", "alert.error.email")
 	}
 	if r.Notify && !slices.Contains(Frequencies, r.Frequency) {
-		errs = append(errs, jobs.FieldError{Field: "frequency", Key: "alert.error.frequency"})
+		errs.Add("frequency", "alert.error.frequency")
 	}
 	return errs
 }
 
-func (r Request) check(needEmail bool) error {
-	if errs := r.Problems(needEmail); len(errs) > 0 {
-		return &ValidationError{Fields: errs}
-	}
-	return nil
-}
+func (r Request) check(needEmail bool) error { return r.Problems(needEmail).Err() }
 
 func (r Request) frequency() string {
 	if slices.Contains(Frequencies, r.Frequency) {
@@ -142,7 +134,7 @@ func (s *Service) Subscribe(ctx context.Context, r Request) error {
 	if err := s.Store.InsertSubscription(ctx, sub, now); err != nil {
 		return err
 	}
-	return s.mail(ctx, sub, MailData{Kind: KindConfirm, ConfirmURL: s.BaseURL + "/bevakning/bekrafta/" + token})
+	return s.mail(ctx, sub, MailData{Kind: KindConfirm, ConfirmURL: s.Links.URL(links.AlertConfirm, token)})
 }
 
 // Confirmable returns the unconfirmed subscription a confirmation token
@@ -219,7 +211,7 @@ func (s *Service) SaveInterest(ctx context.Context, o Owner, r Request) (Subscri
 		return Subscription{}, err
 	}
 	if token != "" {
-		err = s.mail(ctx, sub, MailData{Kind: KindConfirm, ConfirmURL: s.BaseURL + "/bevakning/bekrafta/" + token})
+		err = s.mail(ctx, sub, MailData{Kind: KindConfirm, ConfirmURL: s.Links.URL(links.AlertConfirm, token)})
 	}
 	return sub, err
 }
@@ -328,21 +320,27 @@ type Links struct {
 
 // LinksOf returns the signed addresses of sub, relative to the site.
 func (s *Service) LinksOf(sub Subscription) Links {
-	base := "/bevakning/" + sub.ID
 	return Links{
-		Manage:      base + "/andra/" + s.Signer.Sign(LinkManage, sub.ID),
-		Unsubscribe: base + "/avsluta/" + s.Signer.Sign(LinkUnsubscribe, sub.ID),
-		Renew:       base + "/fornya/" + s.Signer.Sign(LinkRenew, sub.ID),
-		RSS:         "/bevakning/flode/" + sub.FeedID + ".rss",
-		Atom:        "/bevakning/flode/" + sub.FeedID + ".atom",
+		Manage:      s.Links.Path(links.AlertManage, sub.ID, s.Signer.Sign(LinkManage, sub.ID)),
+		Unsubscribe: s.Links.Path(links.AlertUnsubscribe, sub.ID, s.Signer.Sign(LinkUnsubscribe, sub.ID)),
+		Renew:       s.Links.Path(links.AlertRenew, sub.ID, s.Signer.Sign(LinkRenew, sub.ID)),
+		RSS:         s.Links.Path(links.AlertFeedRSS, sub.FeedID),
+		Atom:        s.Links.Path(links.AlertFeedAtom, sub.FeedID),
 	}
+}
+
+// signedURL is the absolute address of a page of sub that its signature
+// for purpose opens.
+func (s *Service) signedURL(p links.Page, purpose string, sub Subscription) string {
+	return s.Links.URL(p, sub.ID, s.Signer.Sign(purpose, sub.ID))
 }
 
 // message renders one e-mail to sub with the links of sub filled in.
 func (s *Service) message(sub Subscription, d MailData) (mail.Message, error) {
-	links := s.LinksOf(sub)
 	if d.Kind != KindConfirm {
-		d.ManageURL, d.UnsubscribeURL, d.RenewURL = s.BaseURL+links.Manage, s.BaseURL+links.Unsubscribe, s.BaseURL+links.Renew
+		d.ManageURL = s.signedURL(links.AlertManage, LinkManage, sub)
+		d.UnsubscribeURL = s.signedURL(links.AlertUnsubscribe, LinkUnsubscribe, sub)
+		d.RenewURL = s.signedURL(links.AlertRenew, LinkRenew, sub)
 	}
 	d.Criteria, d.Frequency, d.ExpiresAt = sub.Criteria, sub.Frequency, sub.ExpiresAt
 	if d.Kind == KindConfirm {

@@ -5,11 +5,12 @@ package applicants
 
 import (
 	"errors"
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"portal/valid"
 )
 
 // Errors of the applicant domain.
@@ -91,43 +92,8 @@ type Event struct {
 	IP   string    `json:"ip,omitempty"`
 }
 
-// FieldError names a form field and the translation key of what is wrong.
-type FieldError struct {
-	Field string
-	Key   string
-}
-
-// ValidationError lists what is wrong with a form, in field order.
-type ValidationError struct{ Fields []FieldError }
-
-func (e *ValidationError) Error() string { return "applicants: invalid input" }
-
-type problems []FieldError
-
-func (p *problems) add(field, key string) { *p = append(*p, FieldError{field, key}) }
-
-func (p problems) err() error {
-	if len(p) == 0 {
-		return nil
-	}
-	return &ValidationError{Fields: p}
-}
-
 // NormalizeEmail trims and lower-cases an address for use as a user id.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// ValidEmail accepts a bare address (no display name) with a dot in the domain.
-func ValidEmail(s string) bool {
-	if len(s) > 254 {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && strings.Contains(s[at+1:], ".")
-}
 
 var (
 	postalCode = regexp.MustCompile(`^\d{3} ?\d{2}$`)
@@ -155,7 +121,7 @@ func isSweden(country string) bool {
 
 // Validate checks a cleaned profile: name, address, phone are required.
 func (p Profile) Validate() error {
-	var errs problems
+	var errs valid.Problems
 	fields := []struct{ name, value string }{
 		{"first_name", p.FirstName}, {"last_name", p.LastName}, {"street", p.Street},
 		{"postal_code", p.PostalCode}, {"town", p.Town}, {"country", p.Country}, {"phone", p.Phone},
@@ -163,14 +129,14 @@ func (p Profile) Validate() error {
 	for _, f := range fields {
 		switch {
 		case f.value == "":
-			errs.add(f.name, "profile.error."+f.name)
+			errs.Add(f.name, "profile.error."+f.name)
 		case utf8.RuneCountInString(f.value) > 100 || strings.ContainsAny(f.value, "\r\n\t<>"):
-			errs.add(f.name, "form.error.invalid")
+			errs.Add(f.name, "form.error.invalid")
 		case f.name == "postal_code" && isSweden(p.Country) && !postalCode.MatchString(f.value):
-			errs.add(f.name, "profile.error.postal_code_format")
+			errs.Add(f.name, "profile.error.postal_code_format")
 		case f.name == "phone" && !phone.MatchString(f.value):
-			errs.add(f.name, "profile.error.phone_format")
+			errs.Add(f.name, "profile.error.phone_format")
 		}
 	}
-	return errs.err()
+	return errs.Err()
 }

@@ -1,9 +1,12 @@
 package applicants
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"portal/valid"
 )
 
 func TestCheckPassword(t *testing.T) {
@@ -47,8 +50,8 @@ func TestProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.PostalCode, p.Phone, p.Town = "352", "ring mig", ""
-	verr, ok := p.Validate().(*ValidationError)
-	if !ok || len(verr.Fields) != 3 {
+	var verr valid.Problems
+	if !errors.As(p.Validate(), &verr) || len(verr) != 3 {
 		t.Fatalf("%v", p.Validate())
 	}
 	// Abroad, the postal code is the applicant's own business.

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"sync"
 	"time"
 
 	"portal/internal/tokens"
+	"portal/links"
 	"portal/mail"
+	"portal/valid"
 )
 
 // Store keeps accounts and their security log.
@@ -65,8 +66,34 @@ type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// Translate returns the text of key in lang.
-type Translate func(lang, key string, args ...any) string
+// Kinds of account e-mail.
+const (
+	MailRegisterTaken   = "register_taken"      // someone tried to register the address
+	MailVerify          = "verify"              // the link that confirms the address
+	MailReset           = "reset"               // a temporary password
+	MailPasswordChanged = "password_changed"    // the password was changed
+	MailEmailChange     = "email_change"        // the link that confirms a new address
+	MailEmailChangeOld  = "email_change_old"    // to the old address: a change was asked for
+	MailEmailChanged    = "email_changed"       // to the old address: the change is made
+	MailEmailTaken      = "email_taken_attempt" // someone tried to change to the address
+)
+
+// Mail is what an account e-mail tells; each kind uses some of it.
+type Mail struct {
+	Kind  string
+	Link  string // the link that confirms something
+	Code  string // a temporary password
+	Hours int    // how long the link or code is good for
+	Email string // the address a change is about
+	// The pages a message may point to.
+	Login, ForgotPassword, Profile, Support string
+}
+
+// MailRenderer writes account e-mail.
+type MailRenderer interface {
+	// AccountMail writes one message in lang: its subject and plain text.
+	AccountMail(lang string, m Mail) (subject, text string, err error)
+}
 
 // Limits of the login and reset rules.
 type Limits struct {
@@ -88,16 +115,16 @@ var DefaultLimits = Limits{
 	TempTries: 5, TempValidity: 24 * time.Hour, VerifyValidity: 72 * time.Hour,
 }
 
-// Service is what the portal does with applicant accounts.
-type Service struct {
-	Store     Store
-	Counter   Counter
-	Mailer    Mailer
-	Hasher    Hasher
-	Limits    Limits
-	Now       func() time.Time
-	BaseURL   string
-	Translate Translate
+// Accounts is what the portal does with applicant accounts.
+type Accounts struct {
+	Store   Store
+	Counter Counter
+	Mailer  Mailer
+	Hasher  Hasher
+	Limits  Limits
+	Now     func() time.Time
+	Links   links.Links
+	Render  MailRenderer
 	// Sleep waits between failed logins; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration)
 	// Drafts removes what the applications of a deleted account hold
@@ -129,19 +156,19 @@ type Registration struct {
 // address. For an address that already has an account nothing is created:
 // its owner is told by mail instead, and the caller cannot tell the two
 // apart, so the form reveals no one's address.
-func (s *Service) Register(ctx context.Context, r Registration) error {
+func (s *Accounts) Register(ctx context.Context, r Registration) error {
 	email := NormalizeEmail(r.Email)
-	var errs problems
-	if !ValidEmail(email) {
-		errs.add("email", "account.error.email")
+	var errs valid.Problems
+	if !valid.Email(email) {
+		errs.Add("email", "account.error.email")
 	}
 	if key := CheckPassword(r.Password, email); key != "" {
-		errs.add("password", key)
+		errs.Add("password", key)
 	}
 	if !r.Consent {
-		errs.add("consent", "account.error.consent")
+		errs.Add("consent", "account.error.consent")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	hash, err := s.Hasher.Hash(r.Password) // the same work either way
@@ -165,41 +192,43 @@ func (s *Service) Register(ctx context.Context, r Registration) error {
 
 // tellOwner tells the owner of an address that someone tried to register
 // it, at most a few times a day.
-func (s *Service) tellOwner(ctx context.Context, email, lang string) error {
+func (s *Accounts) tellOwner(ctx context.Context, email, lang string) error {
 	n, _, err := s.Counter.Hit(ctx, "register-taken:"+email, 24*time.Hour, s.Now())
 	if err != nil || n > s.Limits.MailsPerDay {
 		return err
 	}
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.register_taken.subject"),
-		Text: t("mail.register_taken.body", s.BaseURL+"/logga-in", s.BaseURL+"/glomt-losenord")})
+	return s.send(ctx, email, lang, Mail{Kind: MailRegisterTaken})
+}
+
+// send renders one account e-mail and puts it in the outbox.
+func (s *Accounts) send(ctx context.Context, to, lang string, m Mail) error {
+	m.Login, m.ForgotPassword = s.Links.URL(links.Login), s.Links.URL(links.ForgotPassword)
+	m.Profile, m.Support = s.Links.URL(links.Profile), s.Links.URL(links.Support)
+	subject, text, err := s.Render.AccountMail(lang, m)
+	if err != nil {
+		return fmt.Errorf("applicants: render %s mail: %w", m.Kind, err)
+	}
+	return s.Mailer.Send(ctx, mail.Message{To: to, Subject: subject, Text: text})
 }
 
 // SendVerification e-mails a new link that confirms the address.
-func (s *Service) SendVerification(ctx context.Context, a Account, lang string) error {
+func (s *Accounts) SendVerification(ctx context.Context, a Account, lang string) error {
 	return s.sendVerification(ctx, a, lang, "")
 }
 
 // sendVerification e-mails a link that confirms the address and, after
 // logging in, leads on to next.
-func (s *Service) sendVerification(ctx context.Context, a Account, lang, next string) error {
+func (s *Accounts) sendVerification(ctx context.Context, a Account, lang, next string) error {
 	token := tokens.New(32)
 	if err := s.Store.SetVerifyToken(ctx, a.ID, tokens.Hash(token), s.Now().Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
-	link := s.BaseURL + "/konto/verifiera?token=" + url.QueryEscape(token)
-	if next != "" {
-		link += "&next=" + url.QueryEscape(next)
-	}
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{
-		To: a.Email, Subject: t("mail.verify.subject"),
-		Text: t("mail.verify.body", link, int(s.Limits.VerifyValidity.Hours())),
-	})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailVerify, Link: s.Links.URL(links.VerifyEmail, token, next),
+		Hours: int(s.Limits.VerifyValidity.Hours())})
 }
 
 // Verify confirms the address whose link carried token.
-func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
+func (s *Accounts) Verify(ctx context.Context, token string) (Account, error) {
 	if len(token) != 64 {
 		return Account{}, ErrBadToken
 	}
@@ -226,7 +255,7 @@ func (s *Service) Verify(ctx context.Context, token string) (Account, error) {
 // Every try is counted before it is judged, and a try that succeeds is
 // taken back: requests sent at once each see the others, so no number of
 // them gets past a limit.
-func (s *Service) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
+func (s *Accounts) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
 	email = NormalizeEmail(email)
 	now := s.Now()
 	keys := []string{"login-fail:ip:" + ip, "login-fail:acct:" + email, "login-fail:pair:" + email + "|" + ip}
@@ -319,10 +348,10 @@ func dummyHash(h Hasher) string {
 // RequestReset e-mails a temporary password when the address has an
 // account. It answers the same, in about the same time, either way; the
 // old password keeps working until the applicant changes it.
-func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) error {
+func (s *Accounts) RequestReset(ctx context.Context, email, ip, lang string) error {
 	email = NormalizeEmail(email)
-	if !ValidEmail(email) {
-		return &ValidationError{Fields: []FieldError{{"email", "account.error.email"}}}
+	if !valid.Email(email) {
+		return valid.Problems{{Field: "email", Key: "account.error.email"}}
 	}
 	now := s.Now()
 	perEmail, _, err := s.Counter.Hit(ctx, "reset:email:"+email, time.Hour, now)
@@ -354,45 +383,41 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, lang string) erro
 		return err
 	}
 	s.event(ctx, a.ID, EventResetRequested, ip)
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{
-		To: a.Email, Subject: t("mail.reset.subject"),
-		Text: t("mail.reset.body", code, int(s.Limits.TempValidity.Hours()), s.BaseURL+"/logga-in"),
-	})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailReset, Code: code, Hours: int(s.Limits.TempValidity.Hours())})
 }
 
 // SetNewPassword sets the password chosen after logging in with a
 // temporary one; it may not be the temporary password itself.
-func (s *Service) SetNewPassword(ctx context.Context, id, password, ip, lang string) error {
+func (s *Accounts) SetNewPassword(ctx context.Context, id, password, ip, lang string) error {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return err
 	}
 	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
-		return &ValidationError{Fields: []FieldError{{"password", key}}}
+		return valid.Problems{{Field: "password", Key: key}}
 	}
 	if a.Temp != nil && s.Hasher.Verify(password, a.Temp.Hash) {
-		return &ValidationError{Fields: []FieldError{{"password", "password.error.same_as_temp"}}}
+		return valid.Problems{{Field: "password", Key: "password.error.same_as_temp"}}
 	}
 	return s.setPassword(ctx, a, password, ip, lang)
 }
 
 // ChangePassword replaces the password after checking the current one.
-func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip, lang string) error {
+func (s *Accounts) ChangePassword(ctx context.Context, id, current, password, ip, lang string) error {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	var errs problems
+	var errs valid.Problems
 	if key, err := s.checkPassword(ctx, a, current); err != nil {
 		return err
 	} else if key != "" {
-		errs.add("current", key)
+		errs.Add("current", key)
 	}
 	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
-		errs.add("password", key)
+		errs.Add("password", key)
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.setPassword(ctx, a, password, ip, lang)
@@ -402,7 +427,7 @@ func (s *Service) ChangePassword(ctx context.Context, id, current, password, ip,
 // returns the translation key of what is wrong, or "". Tries are counted
 // before they are judged, so requests sent at once cannot beat the limit;
 // the right password gives its try back.
-func (s *Service) checkPassword(ctx context.Context, a Account, password string) (string, error) {
+func (s *Accounts) checkPassword(ctx context.Context, a Account, password string) (string, error) {
 	key, now := "password-check:"+a.ID, s.Now()
 	n, _, err := s.Counter.Hit(ctx, key, time.Hour, now)
 	if err != nil {
@@ -417,7 +442,7 @@ func (s *Service) checkPassword(ctx context.Context, a Account, password string)
 	return "", s.Counter.Undo(ctx, key, time.Hour, now)
 }
 
-func (s *Service) setPassword(ctx context.Context, a Account, password, ip, lang string) error {
+func (s *Accounts) setPassword(ctx context.Context, a Account, password, ip, lang string) error {
 	hash, err := s.Hasher.Hash(password)
 	if err != nil {
 		return err
@@ -426,15 +451,11 @@ func (s *Service) setPassword(ctx context.Context, a Account, password, ip, lang
 		return err
 	}
 	s.event(ctx, a.ID, EventPasswordChanged, ip)
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	return s.Mailer.Send(ctx, mail.Message{
-		To: a.Email, Subject: t("mail.password_changed.subject"),
-		Text: t("mail.password_changed.body", s.BaseURL+"/glomt-losenord"),
-	})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailPasswordChanged})
 }
 
 // UpdateProfile cleans, checks and stores the applicant's details.
-func (s *Service) UpdateProfile(ctx context.Context, id string, p Profile, ip string) (Profile, error) {
+func (s *Accounts) UpdateProfile(ctx context.Context, id string, p Profile, ip string) (Profile, error) {
 	p = p.Clean()
 	if err := p.Validate(); err != nil {
 		return p, err
@@ -447,46 +468,46 @@ func (s *Service) UpdateProfile(ctx context.Context, id string, p Profile, ip st
 }
 
 // Account returns one account.
-func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+func (s *Accounts) Account(ctx context.Context, id string) (Account, error) {
 	return s.Store.AccountByID(ctx, id)
 }
 
 // Events returns the newest security events of an account.
-func (s *Service) Events(ctx context.Context, id string) ([]Event, error) {
+func (s *Accounts) Events(ctx context.Context, id string) ([]Event, error) {
 	return s.Store.Events(ctx, id, 50)
 }
 
 // Record adds an event to an account's log (logout is recorded by the web side).
-func (s *Service) Record(ctx context.Context, id, kind, ip string) { s.event(ctx, id, kind, ip) }
+func (s *Accounts) Record(ctx context.Context, id, kind, ip string) { s.event(ctx, id, kind, ip) }
 
 // event records a security event; a failure to record does not undo the
 // action it records.
-func (s *Service) event(ctx context.Context, id, kind, ip string) {
+func (s *Accounts) event(ctx context.Context, id, kind, ip string) {
 	_ = s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip})
 }
 
 // RequestEmailChange sends a link to the new address after checking the
 // password; the account keeps its address until the link is opened, and
 // the old address is told.
-func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error {
+func (s *Accounts) RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return err
 	}
 	email := NormalizeEmail(newEmail)
-	var errs problems
+	var errs valid.Problems
 	switch {
-	case !ValidEmail(email):
-		errs.add("new_email", "account.error.email")
+	case !valid.Email(email):
+		errs.Add("new_email", "account.error.email")
 	case email == a.Email:
-		errs.add("new_email", "account.error.same_email")
+		errs.Add("new_email", "account.error.same_email")
 	}
 	if key, err := s.checkPassword(ctx, a, password); err != nil {
 		return err
 	} else if key != "" {
-		errs.add("email_password", key)
+		errs.Add("email_password", key)
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	now := s.Now()
@@ -495,7 +516,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 		return err
 	}
 	if changes > s.Limits.MailsPerDay {
-		return &ValidationError{Fields: []FieldError{{"new_email", "account.error.too_many_changes"}}}
+		return valid.Problems{{Field: "new_email", Key: "account.error.too_many_changes"}}
 	}
 	// The answer is the same whether the new address has an account: the
 	// change waits for its link either way, and the link goes only to an
@@ -513,25 +534,21 @@ func (s *Service) RequestEmailChange(ctx context.Context, id, newEmail, password
 	if err := s.Store.SetPendingEmail(ctx, id, email, tokens.Hash(token), now.Add(s.Limits.VerifyValidity)); err != nil {
 		return err
 	}
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
 	switch {
 	case sent > s.Limits.MailsPerDay:
 		return nil
 	case taken:
-		return s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_taken_attempt.subject"),
-			Text: t("mail.email_taken_attempt.body", s.BaseURL+"/support")})
+		return s.send(ctx, email, lang, Mail{Kind: MailEmailTaken})
 	}
-	link := s.BaseURL + "/konto/byt-epost?token=" + url.QueryEscape(token)
-	if err := s.Mailer.Send(ctx, mail.Message{To: email, Subject: t("mail.email_change.subject"),
-		Text: t("mail.email_change.body", link, int(s.Limits.VerifyValidity.Hours()))}); err != nil {
+	if err := s.send(ctx, email, lang, Mail{Kind: MailEmailChange, Link: s.Links.URL(links.ConfirmEmailChange, token),
+		Hours: int(s.Limits.VerifyValidity.Hours())}); err != nil {
 		return err
 	}
-	return s.Mailer.Send(ctx, mail.Message{To: a.Email, Subject: t("mail.email_change_old.subject"),
-		Text: t("mail.email_change_old.body", email, s.BaseURL+"/mina-uppgifter")})
+	return s.send(ctx, a.Email, lang, Mail{Kind: MailEmailChangeOld, Email: email})
 }
 
 // ConfirmEmailChange applies the change whose link carried token.
-func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (Account, error) {
+func (s *Accounts) ConfirmEmailChange(ctx context.Context, token, lang string) (Account, error) {
 	if len(token) != 64 {
 		return Account{}, ErrBadToken
 	}
@@ -550,16 +567,14 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (A
 		return Account{}, err
 	}
 	s.event(ctx, a.ID, EventEmailChanged, "")
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	_ = s.Mailer.Send(ctx, mail.Message{To: old, Subject: t("mail.email_changed.subject"),
-		Text: t("mail.email_changed.body", a.PendingEmail, s.BaseURL+"/support")})
+	_ = s.send(ctx, old, lang, Mail{Kind: MailEmailChanged, Email: a.PendingEmail})
 	a.Email, a.PendingEmail = a.PendingEmail, ""
 	return a, nil
 }
 
 // EarliestDeletion is when the account may be deleted: now, or two years
 // after the latest application, which is an official record until then.
-func (s *Service) EarliestDeletion(ctx context.Context, id string) (time.Time, error) {
+func (s *Accounts) EarliestDeletion(ctx context.Context, id string) (time.Time, error) {
 	latest, err := s.Store.LatestApplication(ctx, id)
 	if err != nil {
 		return time.Time{}, err
@@ -574,7 +589,7 @@ func (s *Service) EarliestDeletion(ctx context.Context, id string) (time.Time, e
 // Delete deletes the account now when the rules allow it, or schedules the
 // deletion for the earliest lawful moment; it reports that moment and
 // whether the account is gone.
-func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error) {
+func (s *Accounts) Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return time.Time{}, false, err
@@ -582,7 +597,7 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 	if key, err := s.checkPassword(ctx, a, password); err != nil {
 		return time.Time{}, false, err
 	} else if key != "" {
-		return time.Time{}, false, &ValidationError{Fields: []FieldError{{"delete_password", key}}}
+		return time.Time{}, false, valid.Problems{{Field: "delete_password", Key: key}}
 	}
 	at, err := s.EarliestDeletion(ctx, id)
 	if err != nil {
@@ -604,7 +619,7 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 }
 
 // CancelDeletion keeps an account whose deletion was scheduled.
-func (s *Service) CancelDeletion(ctx context.Context, id, ip string) error {
+func (s *Accounts) CancelDeletion(ctx context.Context, id, ip string) error {
 	if err := s.Store.ScheduleDeletion(ctx, id, time.Time{}); err != nil {
 		return err
 	}
@@ -614,7 +629,7 @@ func (s *Service) CancelDeletion(ctx context.Context, id, ip string) error {
 
 // DeleteDue deletes the accounts whose scheduled deletion has come, after
 // checking the two-year rule again, and returns how many went.
-func (s *Service) DeleteDue(ctx context.Context) (int, error) {
+func (s *Accounts) DeleteDue(ctx context.Context) (int, error) {
 	ids, err := s.Store.DueDeletions(ctx, s.Now())
 	if err != nil {
 		return 0, err
@@ -653,7 +668,7 @@ type Export struct {
 }
 
 // ExportData gathers an applicant's data; secrets (hashes, tokens) stay out.
-func (s *Service) ExportData(ctx context.Context, id string) (Export, error) {
+func (s *Accounts) ExportData(ctx context.Context, id string) (Export, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
 		return Export{}, err

@@ -20,7 +20,7 @@ func TestApplyInTheBrowser(t *testing.T) {
 	ctx := browser(t)
 	dir := t.TempDir()
 	cv := filepath.Join(dir, "CV Åsa.pdf")
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	_ = os.WriteFile(cv, pdf, 0o600)
 
 	var ads []jobs.Ad

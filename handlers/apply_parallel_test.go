@@ -167,7 +167,7 @@ func startApplying(t *testing.T, a *testApp, email string) (*visitor, jobs.Ad, s
 func TestParallelUploadsKeepEveryFile(t *testing.T) {
 	a := newTestApp(t, false)
 	v, _, base := startApplying(t, a, "flikar@example.se")
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	var reqs []*http.Request
 	for _, name := range []string{"CV.pdf", "Brev.pdf", "Betyg.pdf", "Intyg.pdf"} {
 		reqs = append(reqs, v.uploadRequest(base+"/bilagor", base+"/bilagor", map[string][]byte{name: pdf}))
@@ -188,7 +188,7 @@ func TestParallelUploadsKeepEveryFile(t *testing.T) {
 func TestUploadInOneTabAnswersInAnother(t *testing.T) {
 	a := newTestApp(t, false)
 	v, ad, base := startApplying(t, a, "tva-flikar@example.se")
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	answers := answersFor(ad)
 	answers.Set("q_motivering", "Skrivet i den andra fliken.")
 	res := a.together(t,
@@ -211,7 +211,7 @@ func TestUploadInOneTabAnswersInAnother(t *testing.T) {
 func TestParallelUploadsStopAtTheCap(t *testing.T) {
 	a := newTestApp(t, false)
 	v, _, base := startApplying(t, a, "manga-filer@example.se")
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	var reqs []*http.Request
 	for i := range 12 {
 		reqs = append(reqs, v.uploadRequest(base+"/bilagor", base+"/bilagor", map[string][]byte{"Fil " + itoa(i+1) + ".pdf": pdf}))

@@ -80,7 +80,7 @@ func answersFor(ad jobs.Ad) url.Values {
 func TestApplyingFromStartToWithdrawal(t *testing.T) {
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 
 	// Not logged in: "Sök tjänsten" goes to the login page and back.
 	v := a.visitor(t)
@@ -271,7 +271,7 @@ func TestSubmitNeedsConfirmedAddress(t *testing.T) {
 func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "data@example.se")
 	loc := v.startApplication(ad).Header.Get("Location")
 	base := strings.TrimSuffix(loc, "/fragor")

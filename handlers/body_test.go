@@ -219,7 +219,7 @@ func TestSlowUploads(t *testing.T) {
 	v := verifiedApplicant(t, a, "langsam@example.se")
 	ad := openAdWithQuestions(t, a)
 	files := strings.TrimSuffix(v.startApplication(ad).Header.Get("Location"), "/fragor") + "/bilagor"
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	pdf = append(pdf, bytes.Repeat([]byte("\n"), 60<<10)...)
 
 	// About 70 kB in 2.5 s: past the read timeout, never still for long.

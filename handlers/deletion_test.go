@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 )
 
@@ -54,7 +55,7 @@ func draftTo(t *testing.T, v *visitor, ad jobs.Ad, motive, file string, content 
 }
 
 // fileNamed returns the applicant's attachment with the name.
-func fileNamed(t *testing.T, a *testApp, owner, name string) applicants.Attachment {
+func fileNamed(t *testing.T, a *testApp, owner, name string) applications.Attachment {
 	t.Helper()
 	files, err := a.db.Attachments().OwnedBy(context.Background(), owner)
 	if err != nil {
@@ -66,12 +67,12 @@ func fileNamed(t *testing.T, a *testApp, owner, name string) applicants.Attachme
 		}
 	}
 	t.Fatalf("no file %s", name)
-	return applicants.Attachment{}
+	return applications.Attachment{}
 }
 
 // kept reports whether the record and the object of f are both there; one
 // without the other fails the test.
-func kept(t *testing.T, a *testApp, f applicants.Attachment) bool {
+func kept(t *testing.T, a *testApp, f applications.Attachment) bool {
 	t.Helper()
 	ctx := context.Background()
 	_, err := a.db.Attachments().Attachment(ctx, f.ID)
@@ -91,7 +92,7 @@ func kept(t *testing.T, a *testApp, f applicants.Attachment) bool {
 func TestDeletingAnAccountTakesItsDrafts(t *testing.T) {
 	ctx := context.Background()
 	a := newTestApp(t, false)
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "utkast@example.se")
 	acc, err := a.db.Accounts().AccountByEmail(ctx, "utkast@example.se")
 	if err != nil {
@@ -121,7 +122,7 @@ func TestDeletingAnAccountTakesItsDrafts(t *testing.T) {
 func TestScheduledDeletionKeepsOnlyTheRecords(t *testing.T) {
 	ctx := context.Background()
 	a := newTestApp(t, false)
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "skickat@example.se")
 	acc, err := a.db.Accounts().AccountByEmail(ctx, "skickat@example.se")
 	if err != nil {

@@ -39,7 +39,7 @@ func exportApp(t *testing.T) (*testApp, *visitor, *lockedBuffer) {
 	log := &lockedBuffer{}
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, Log: log})
 	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "export@example.se")
 	ads := openAds(t, a, 2)
 	sent := draftTo(t, v, ads[0], "Skickat", "Betyg.pdf", pdf)

@@ -25,7 +25,7 @@ func TestHangingServersCostTheDeadline(t *testing.T) {
 	ad := openAdWithQuestions(t, a)
 	loc := v.startApplication(ad).Header.Get("Location")
 	files := strings.TrimSuffix(loc, "/fragor") + "/bilagor"
-	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
+	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	v.upload(files, files, map[string][]byte{"brev.pdf": pdf})
 	m := regexp.MustCompile(`href="(/ansokan/[0-9a-f]+/bilagor/[0-9a-f]+)"`).FindStringSubmatch(v.get(files).body)
 	if m == nil {

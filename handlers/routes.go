@@ -19,6 +19,7 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/handlers/applicant"
 	"portal/handlers/public"
 	"portal/handlers/staff"
@@ -26,6 +27,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/valid"
 	"portal/views"
 )
 
@@ -93,18 +95,20 @@ type applicantAccounts interface {
 
 // applying is every application method some page uses.
 type applying interface {
-	Start(ctx context.Context, applicant string, ad jobs.Ad) (applicants.Application, error)
-	Get(ctx context.Context, applicant, id string) (applicants.Application, error)
-	SaveAnswers(ctx context.Context, a applicants.Application, questions []jobs.Question, form map[string][]string, next string) (applicants.Application, []jobs.FieldError, error)
-	AddFiles(ctx context.Context, a applicants.Application, uploads []applicants.Upload) (applicants.Application, []*applicants.FileError, error)
-	RemoveFile(ctx context.Context, a applicants.Application, attID string) (applicants.Application, error)
-	AttachmentsOf(ctx context.Context, a applicants.Application) ([]applicants.Attachment, error)
-	Submit(ctx context.Context, a applicants.Application, ad jobs.Ad, lang string) (applicants.Application, error)
-	Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
-	List(ctx context.Context, applicant string) ([]applicants.Application, error)
-	OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
-	StatFile(ctx context.Context, owner, id string) (applicants.Attachment, error)
-	Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
+	Start(ctx context.Context, applicant string, ad jobs.Ad) (applications.Application, error)
+	Get(ctx context.Context, applicant, id string) (applications.Application, error)
+	SaveAnswers(ctx context.Context, a applications.Application, questions []jobs.Question, form map[string][]string, next string) (applications.Application, valid.Problems, error)
+	AddFiles(ctx context.Context, a applications.Application, uploads []applications.Upload) (applications.Application, []*applications.FileError, error)
+	RemoveFile(ctx context.Context, a applications.Application, attID string) (applications.Application, error)
+	AttachmentsOf(ctx context.Context, a applications.Application) ([]applications.Attachment, error)
+	Submit(ctx context.Context, a applications.Application, ad jobs.Ad, lang string) (applications.Application, error)
+	Withdraw(ctx context.Context, a applications.Application) (applications.Application, error)
+	List(ctx context.Context, applicant string) ([]applications.Application, error)
+	OpenFile(ctx context.Context, owner, id string) (applications.Attachment, io.ReadCloser, error)
+	// StatFile checks that a file can be opened; a missing one is
+	// applications.ErrNotFound, any other error a storage that does not answer.
+	StatFile(ctx context.Context, owner, id string) (applications.Attachment, error)
+	Versions(ctx context.Context, a applications.Application) ([]applications.Version, error)
 }
 
 // alertService is every job-alert method some page uses.
@@ -139,6 +143,7 @@ func isUpload(path string) bool {
 func mapErrors(k *web.Kit) {
 	k.MapError(jobs.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(applicants.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(applications.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(alerts.ErrBadLink, fiber.StatusNotFound, "", "")
 	k.MapError(alerts.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(mail.ErrNotFailed, fiber.StatusNotFound, "", "")

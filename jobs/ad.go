@@ -5,10 +5,11 @@ package jobs
 import (
 	"errors"
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
+
+	"portal/valid"
 )
 
 // ErrNotFound is returned when an ad does not exist.
@@ -105,32 +106,13 @@ func (a Ad) Paragraphs() []string {
 	return out
 }
 
-// FieldError names a field of an ad and the translation key of what is wrong.
-type FieldError struct {
-	Field string
-	Key   string
-}
-
-// ValidationError lists everything wrong with an ad.
-type ValidationError struct {
-	Ref    string
-	Fields []FieldError
-}
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + ": " + f.Key
-	}
-	return fmt.Sprintf("jobs: ad %q is invalid: %s", e.Ref, strings.Join(parts, "; "))
-}
-
 var refPattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,30}$`)
 
-// Validate checks an ad before it is stored.
+// Validate checks an ad before it is stored; what is wrong is
+// valid.Problems.
 func (a Ad) Validate() error {
-	var errs []FieldError
-	add := func(field, key string) { errs = append(errs, FieldError{field, key}) }
+	var errs valid.Problems
+	add := func(field, key string) { errs.Add(field, key) }
 	if !refPattern.MatchString(a.Ref) {
 		add("ref", "error.ad.ref")
 	}
@@ -165,7 +147,7 @@ func (a Ad) Validate() error {
 			add("contacts", "error.ad.contact_name")
 		}
 		if c.Email != "" {
-			if _, err := mail.ParseAddress(c.Email); err != nil {
+			if !valid.Email(c.Email) {
 				add("contacts", "error.ad.contact_email")
 			}
 		}
@@ -179,7 +161,7 @@ func (a Ad) Validate() error {
 		seen[q.ID] = true
 	}
 	if len(errs) > 0 {
-		return &ValidationError{Ref: a.Ref, Fields: errs}
+		return fmt.Errorf("jobs: ad %q is invalid: %w", a.Ref, errs)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"portal/internal/testenv"
 	"portal/jobs"
+	"portal/valid"
 )
 
 func TestBoardOnRealStore(t *testing.T) {
@@ -68,7 +69,7 @@ func TestBoardOnRealStore(t *testing.T) {
 
 	bad := ad
 	bad.Title = ""
-	var verr *jobs.ValidationError
+	var verr valid.Problems
 	if err := one.Save(ctx, bad); !errors.As(err, &verr) {
 		t.Fatalf("invalid ad saved: %v", err)
 	}

@@ -3,6 +3,8 @@ package jobs
 import (
 	"net/url"
 	"strings"
+
+	"portal/valid"
 )
 
 // Limits on what a saved search may hold.
@@ -31,8 +33,8 @@ func (c Criteria) Empty() bool {
 // ParseCriteria reads criteria from form values (area, place, extent,
 // type, keywords) and reports what cannot be kept. Keywords are separated
 // by commas or new lines.
-func ParseCriteria(v url.Values) (Criteria, []FieldError) {
-	var errs []FieldError
+func ParseCriteria(v url.Values) (Criteria, valid.Problems) {
+	var errs valid.Problems
 	c := Criteria{
 		Areas:  only(v["area"], Areas),
 		Extent: v.Get("extent"),
@@ -40,12 +42,12 @@ func ParseCriteria(v url.Values) (Criteria, []FieldError) {
 	}
 	for _, a := range append(append([]string(nil), v["area"]...), v["type"]...) {
 		if !contains(Areas, a) && !contains(EmploymentTypes, a) {
-			errs = append(errs, FieldError{Field: "area", Key: "error.alert.unknown_choice"})
+			errs.Add("area", "error.alert.unknown_choice")
 			break
 		}
 	}
 	if c.Extent != "" && c.Extent != ExtentFull && c.Extent != ExtentPart {
-		errs = append(errs, FieldError{Field: "extent", Key: "error.alert.unknown_choice"})
+		errs.Add("extent", "error.alert.unknown_choice")
 		c.Extent = ""
 	}
 	for _, p := range v["place"] {
@@ -54,7 +56,7 @@ func ParseCriteria(v url.Values) (Criteria, []FieldError) {
 			continue
 		}
 		if len(p) > 100 || len(c.Places) == MaxPlaces {
-			errs = append(errs, FieldError{Field: "place", Key: "error.alert.places"})
+			errs.Add("place", "error.alert.places")
 			break
 		}
 		c.Places = append(c.Places, p)
@@ -65,11 +67,11 @@ func ParseCriteria(v url.Values) (Criteria, []FieldError) {
 			continue
 		}
 		if len([]rune(k)) > MaxKeywordLength {
-			errs = append(errs, FieldError{Field: "keywords", Key: "error.alert.keyword_length"})
+			errs.Add("keywords", "error.alert.keyword_length")
 			continue
 		}
 		if len(c.Keywords) == MaxKeywords {
-			errs = append(errs, FieldError{Field: "keywords", Key: "error.alert.keywords"})
+			errs.Add("keywords", "error.alert.keywords")
 			break
 		}
 		c.Keywords = append(c.Keywords, k)

@@ -1,11 +1,14 @@
 package jobs
 
 import (
+	"errors"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"portal/valid"
 )
 
 func TestFold(t *testing.T) {
@@ -78,8 +81,8 @@ func TestValidate(t *testing.T) {
 		a := good
 		change(&a)
 		err := a.Validate()
-		verr, ok := err.(*ValidationError)
-		if !ok || len(verr.Fields) != 1 || verr.Fields[0].Field != field {
+		var verr valid.Problems
+		if !errors.As(err, &verr) || len(verr) != 1 || verr[0].Field != field {
 			t.Errorf("%s: got %v", field, err)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"portal/valid"
 )
 
 // adFile is an ad as an import file writes it: the fields of the job
@@ -153,12 +155,12 @@ func parseAd(n int, item json.RawMessage) (Ad, []ImportProblem) {
 		ad.LastDay = day
 	}
 	if err := ad.Validate(); err != nil {
-		var verr *ValidationError
+		var verr valid.Problems
 		if !errors.As(err, &verr) {
 			return ad, append(probs, ImportProblem{Index: n, Ref: ad.Ref, Field: "-", Detail: err.Error()})
 		}
 		badDate := len(probs) > 0
-		for _, fe := range verr.Fields {
+		for _, fe := range verr {
 			if fe.Field == "last_day" && badDate {
 				continue // already told: the date could not be read
 			}

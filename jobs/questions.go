@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"portal/valid"
 )
 
 // Question types of an ad's screening questions.
@@ -57,9 +59,9 @@ func (q Question) validate(add func(field, key string)) {
 // name to values) and returns them with what is wrong, in question order.
 // Answers to unknown questions and unknown options are dropped or refused;
 // nothing else is changed.
-func CheckAnswers(questions []Question, form map[string][]string) (Answers, []FieldError) {
+func CheckAnswers(questions []Question, form map[string][]string) (Answers, valid.Problems) {
 	answers := Answers{}
-	var errs []FieldError
+	var errs valid.Problems
 	for _, q := range questions {
 		var vals []string
 		for _, v := range form[q.Field()] {
@@ -103,7 +105,7 @@ func CheckAnswers(questions []Question, form map[string][]string) (Answers, []Fi
 			}
 		}
 		if key != "" {
-			errs = append(errs, FieldError{Field: q.Field(), Key: key})
+			errs.Add(q.Field(), key)
 		}
 	}
 	return answers, errs

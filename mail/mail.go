@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"portal/valid"
 )
 
 // ErrEmpty is returned by Store.Claim when no message is due.
@@ -49,13 +51,21 @@ type Keyed struct {
 	Message
 }
 
+// address accepts a header address whose address part keeps the portal's
+// rule; a display name is allowed, since configured senders and recipients
+// may carry one.
+func address(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && valid.Email(a.Address)
+}
+
 // Validate checks the addresses and the subject of a message.
 func (m Message) Validate() error {
-	if _, err := mail.ParseAddress(m.To); err != nil {
+	if !address(m.To) {
 		return fmt.Errorf("mail: bad recipient %q", m.To)
 	}
 	if m.ReplyTo != "" {
-		if _, err := mail.ParseAddress(m.ReplyTo); err != nil {
+		if !address(m.ReplyTo) {
 			return fmt.Errorf("mail: bad reply-to %q", m.ReplyTo)
 		}
 	}

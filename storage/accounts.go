@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"portal/applicants"
+	"portal/applications"
 )
 
 // Accounts stores applicant accounts and their security log.
@@ -110,6 +111,15 @@ func (s *Accounts) AccountByID(ctx context.Context, id string) (applicants.Accou
 		return applicants.Account{}, applicants.ErrNotFound
 	}
 	return s.one(ctx, bson.M{"_id": oid})
+}
+
+// Applicant returns what applying needs of an account.
+func (s *Accounts) Applicant(ctx context.Context, id string) (applications.Applicant, error) {
+	a, err := s.AccountByID(ctx, id)
+	if err != nil {
+		return applications.Applicant{}, err
+	}
+	return applications.Applicant{Email: a.Email, Verified: a.Verified()}, nil
 }
 
 // AccountByVerifyToken finds the account a verification link belongs to.

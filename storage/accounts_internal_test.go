@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"portal/applicants"
+	"portal/applications"
 	"portal/sessions"
 )
 
@@ -38,8 +39,8 @@ func TestAccountDeletionRules(t *testing.T) {
 		t.Fatalf("latest: %v %v", latest, err)
 	}
 	// The applications here have no files, so no bucket is needed.
-	drafts := &applicants.Applying{Apps: d.Applications(), Files: &applicants.Files{Store: d.Attachments()}}
-	svc := &applicants.Service{Store: s, Now: func() time.Time { return now }, Drafts: drafts}
+	drafts := &applications.Service{Apps: d.Applications(), Files: &applications.Files{Store: d.Attachments()}}
+	svc := &applicants.Accounts{Store: s, Now: func() time.Time { return now }, Drafts: drafts}
 	at, err := svc.EarliestDeletion(ctx, id)
 	if err != nil || !at.Equal(latest.Add(applicants.Retention)) {
 		t.Fatalf("earliest deletion %v %v", at, err)

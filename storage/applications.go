@@ -11,7 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 )
 
@@ -54,15 +54,15 @@ type answerDoc struct {
 
 func answerID(id string, rev int) string { return id + ":" + strconv.Itoa(rev) }
 
-func (d applicationDoc) application() applicants.Application {
-	return applicants.Application{ID: d.ID.Hex(), Applicant: d.Applicant, AdRef: d.AdRef, AdTitle: d.AdTitle,
+func (d applicationDoc) application() applications.Application {
+	return applications.Application{ID: d.ID.Hex(), Applicant: d.Applicant, AdRef: d.AdRef, AdTitle: d.AdTitle,
 		ClosesAt: d.ClosesAt, Status: d.Status, Step: d.Step, Answers: jobs.Answers(d.Answers),
 		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, SubmittedAt: d.SubmittedAt, WithdrawnAt: d.WithdrawnAt}
 }
 
 // withAnswers returns the application with its latest answers. The step is
 // the one saved with them, unless the application was submitted since.
-func (s *Applications) withAnswers(ctx context.Context, d applicationDoc) (applicants.Application, error) {
+func (s *Applications) withAnswers(ctx context.Context, d applicationDoc) (applications.Application, error) {
 	a := d.application()
 	var r answerDoc
 	err := s.db.c(colAnswers).FindOne(ctx, bson.M{"application": a.ID},
@@ -88,7 +88,7 @@ func (s *Applications) withAnswers(ctx context.Context, d applicationDoc) (appli
 
 // CreateApplication stores a new draft; the unique index on applicant and
 // ad makes a second one collide.
-func (s *Applications) CreateApplication(ctx context.Context, a applicants.Application) (string, error) {
+func (s *Applications) CreateApplication(ctx context.Context, a applications.Application) (string, error) {
 	doc := applicationDoc{Applicant: a.Applicant, AdRef: a.AdRef, AdTitle: a.AdTitle, ClosesAt: a.ClosesAt,
 		Status: a.Status, Step: a.Step, Answers: a.Answers, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if doc.Answers == nil {
@@ -96,7 +96,7 @@ func (s *Applications) CreateApplication(ctx context.Context, a applicants.Appli
 	}
 	res, err := s.db.c(colApplications).InsertOne(ctx, doc)
 	if isDuplicate(err) {
-		return "", applicants.ErrExists
+		return "", applications.ErrExists
 	}
 	if err != nil {
 		return "", fmt.Errorf("storage: create application: %w", err)
@@ -104,28 +104,28 @@ func (s *Applications) CreateApplication(ctx context.Context, a applicants.Appli
 	return res.InsertedID.(bson.ObjectID).Hex(), nil
 }
 
-func (s *Applications) one(ctx context.Context, filter bson.M) (applicants.Application, error) {
+func (s *Applications) one(ctx context.Context, filter bson.M) (applications.Application, error) {
 	var d applicationDoc
 	err := s.db.c(colApplications).FindOne(ctx, filter).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return applicants.Application{}, applicants.ErrNotFound
+		return applications.Application{}, applications.ErrNotFound
 	}
 	if err != nil {
-		return applicants.Application{}, fmt.Errorf("storage: application: %w", err)
+		return applications.Application{}, fmt.Errorf("storage: application: %w", err)
 	}
 	return s.withAnswers(ctx, d)
 }
 
 // ApplicationFor returns the applicant's application to an ad.
-func (s *Applications) ApplicationFor(ctx context.Context, applicant, adRef string) (applicants.Application, error) {
+func (s *Applications) ApplicationFor(ctx context.Context, applicant, adRef string) (applications.Application, error) {
 	return s.one(ctx, bson.M{"applicant": applicant, "ad_ref": adRef})
 }
 
 // ApplicationByID returns one application.
-func (s *Applications) ApplicationByID(ctx context.Context, id string) (applicants.Application, error) {
+func (s *Applications) ApplicationByID(ctx context.Context, id string) (applications.Application, error) {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return applicants.Application{}, applicants.ErrNotFound
+		return applications.Application{}, applications.ErrNotFound
 	}
 	return s.one(ctx, bson.M{"_id": oid})
 }
@@ -136,12 +136,12 @@ func (s *Applications) AnswersAt(ctx context.Context, id string, rev int) (jobs.
 	if rev == 0 {
 		oid, err := bson.ObjectIDFromHex(id)
 		if err != nil {
-			return nil, applicants.ErrNotFound
+			return nil, applications.ErrNotFound
 		}
 		var d applicationDoc
 		err = s.db.c(colApplications).FindOne(ctx, bson.M{"_id": oid}, options.FindOne().SetProjection(bson.M{"answers": 1})).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, applicants.ErrNotFound
+			return nil, applications.ErrNotFound
 		}
 		if err != nil {
 			return nil, fmt.Errorf("storage: answers: %w", err)
@@ -151,7 +151,7 @@ func (s *Applications) AnswersAt(ctx context.Context, id string, rev int) (jobs.
 	var r answerDoc
 	err := s.db.c(colAnswers).FindOne(ctx, bson.M{"_id": answerID(id, rev)}).Decode(&r)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, applicants.ErrNotFound
+		return nil, applications.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: answers: %w", err)
@@ -171,7 +171,7 @@ func (s *Applications) SaveAnswers(ctx context.Context, id string, rev int, answ
 	}
 	_, err := s.db.c(colAnswers).InsertOne(ctx, doc)
 	if isDuplicate(err) {
-		return applicants.ErrConflict
+		return applications.ErrConflict
 	}
 	if err != nil {
 		return fmt.Errorf("storage: save answers: %w", err)
@@ -191,7 +191,7 @@ const keepRevisions = 24 * time.Hour
 func (s *Applications) SetClosesAt(ctx context.Context, id string, closes time.Time) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	if _, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid}, bson.M{"$set": bson.M{"closes_at": closes}}); err != nil {
 		return fmt.Errorf("storage: set closing time: %w", err)
@@ -204,17 +204,17 @@ func (s *Applications) SetClosesAt(ctx context.Context, id string, closes time.T
 func (s *Applications) MarkSubmitted(ctx context.Context, id string, n, rev int, now time.Time) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "closes_at": bson.M{"$gt": now}},
-		bson.M{"$set": bson.M{"status": applicants.StatusSubmitted, "version": n, "submitted_rev": rev, "submitted_at": now,
-			"updated_at": now, "step": applicants.StepSummary},
+		bson.M{"$set": bson.M{"status": applications.StatusSubmitted, "version": n, "submitted_rev": rev, "submitted_at": now,
+			"updated_at": now, "step": applications.StepSummary},
 			"$unset": bson.M{"withdrawn_at": ""}})
 	if err != nil {
 		return fmt.Errorf("storage: submit application: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return applicants.ErrClosed
+		return applications.ErrClosed
 	}
 	return nil
 }
@@ -238,7 +238,7 @@ type versionDoc struct {
 
 // AddVersion records a submitted version once: a repeat collides on _id
 // and is taken as already done.
-func (s *Applications) AddVersion(ctx context.Context, id string, v applicants.Version) error {
+func (s *Applications) AddVersion(ctx context.Context, id string, v applications.Version) error {
 	doc := versionDoc{ID: id + ":" + strconv.Itoa(v.N), Application: id, N: v.N, At: v.At, Answers: v.Answers, Attachments: []versionAttachmentDoc{}}
 	for _, a := range v.Attachments {
 		doc.Attachments = append(doc.Attachments, versionAttachmentDoc{ID: a.ID, Name: a.Name, Size: a.Size, Type: a.ContentType, SHA256: a.SHA256})
@@ -251,7 +251,7 @@ func (s *Applications) AddVersion(ctx context.Context, id string, v applicants.V
 }
 
 // Versions returns the submitted versions, oldest first.
-func (s *Applications) Versions(ctx context.Context, id string) ([]applicants.Version, error) {
+func (s *Applications) Versions(ctx context.Context, id string) ([]applications.Version, error) {
 	cur, err := s.db.c(colVersions).Find(ctx, bson.M{"application": id}, options.Find().SetSort(bson.D{{Key: "n", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("storage: versions: %w", err)
@@ -260,11 +260,11 @@ func (s *Applications) Versions(ctx context.Context, id string) ([]applicants.Ve
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("storage: versions: %w", err)
 	}
-	out := make([]applicants.Version, len(docs))
+	out := make([]applications.Version, len(docs))
 	for i, d := range docs {
-		v := applicants.Version{N: d.N, At: d.At, Answers: jobs.Answers(d.Answers)}
+		v := applications.Version{N: d.N, At: d.At, Answers: jobs.Answers(d.Answers)}
 		for _, a := range d.Attachments {
-			v.Attachments = append(v.Attachments, applicants.Attachment{ID: a.ID, Name: a.Name, Size: a.Size, ContentType: a.Type, SHA256: a.SHA256})
+			v.Attachments = append(v.Attachments, applications.Attachment{ID: a.ID, Name: a.Name, Size: a.Size, ContentType: a.Type, SHA256: a.SHA256})
 		}
 		out[i] = v
 	}
@@ -275,21 +275,21 @@ func (s *Applications) Versions(ctx context.Context, id string) ([]applicants.Ve
 func (s *Applications) MarkWithdrawn(ctx context.Context, id string, now time.Time) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
-	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "closes_at": bson.M{"$gt": now}, "status": applicants.StatusSubmitted},
-		bson.M{"$set": bson.M{"status": applicants.StatusWithdrawn, "withdrawn_at": now, "updated_at": now}})
+	res, err := s.db.c(colApplications).UpdateOne(ctx, bson.M{"_id": oid, "closes_at": bson.M{"$gt": now}, "status": applications.StatusSubmitted},
+		bson.M{"$set": bson.M{"status": applications.StatusWithdrawn, "withdrawn_at": now, "updated_at": now}})
 	if err != nil {
 		return fmt.Errorf("storage: withdraw application: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return applicants.ErrClosed
+		return applications.ErrClosed
 	}
 	return nil
 }
 
 // ApplicationsOf lists an applicant's applications, newest first.
-func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]applicants.Application, error) {
+func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]applications.Application, error) {
 	cur, err := s.db.c(colApplications).Find(ctx, bson.M{"applicant": applicant}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
 	if err != nil {
 		return nil, fmt.Errorf("storage: applications: %w", err)
@@ -298,7 +298,7 @@ func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("storage: applications: %w", err)
 	}
-	out := make([]applicants.Application, len(docs))
+	out := make([]applications.Application, len(docs))
 	for i, d := range docs {
 		if out[i], err = s.withAnswers(ctx, d); err != nil {
 			return nil, err
@@ -314,14 +314,14 @@ func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]
 func (s *Applications) DeleteDraft(ctx context.Context, id string) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	res, err := s.db.c(colApplications).DeleteOne(ctx, bson.M{"_id": oid, "version": 0})
 	if err != nil {
 		return fmt.Errorf("storage: delete draft: %w", err)
 	}
 	if res.DeletedCount == 0 {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	if _, err := s.db.c(colAnswers).DeleteMany(ctx, bson.M{"application": id}); err != nil {
 		return fmt.Errorf("storage: delete draft answers: %w", err)
@@ -333,17 +333,17 @@ func (s *Applications) DeleteDraft(ctx context.Context, id string) error {
 // which must still be the latest: a revision with them is saved, and every
 // earlier one, with what was typed after submitting, is removed. The files
 // of the working copy are the caller's to put back.
-func (s *Applications) ResetWorkingCopy(ctx context.Context, id string, v applicants.Version, at time.Time) error {
+func (s *Applications) ResetWorkingCopy(ctx context.Context, id string, v applications.Version, at time.Time) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	n, err := s.db.c(colApplications).CountDocuments(ctx, bson.M{"_id": oid, "version": v.N})
 	if err != nil {
 		return fmt.Errorf("storage: reset working copy: %w", err)
 	}
 	if n == 0 {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	var latest answerDoc
 	err = s.db.c(colAnswers).FindOne(ctx, bson.M{"application": id}, options.FindOne().SetSort(bson.D{{Key: "rev", Value: -1}})).Decode(&latest)

@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"portal/applicants"
+	"portal/applications"
 )
 
 // Applications stored with a list of file ids get their files as records
@@ -37,7 +37,7 @@ func TestFileListsMoveOntoTheirRecords(t *testing.T) {
 	app := res.InsertedID.(bson.ObjectID).Hex()
 	for _, id := range []string{"f1", "f2", "kept"} {
 		_, err := d.c(colAttachments).InsertOne(ctx, bson.M{"_id": id, "owner": "a1", "ad_ref": "EXR-1", "name": id + ".pdf",
-			"key": "attachments/" + id, "state": applicants.AttachmentStored, "size": 10, "created_at": now})
+			"key": "attachments/" + id, "state": applications.AttachmentStored, "size": 10, "created_at": now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,8 +65,8 @@ func TestFileListsMoveOntoTheirRecords(t *testing.T) {
 	if err != nil || n != 0 {
 		t.Fatalf("%d old lists left: %v", n, err)
 	}
-	err = d.Attachments().InsertAttachment(ctx, applicants.Attachment{ID: "f3", Owner: "a1", Application: app, Slot: 1, CreatedAt: now})
-	if !errors.Is(err, applicants.ErrSlotTaken) {
+	err = d.Attachments().InsertAttachment(ctx, applications.Attachment{ID: "f3", Owner: "a1", Application: app, Slot: 1, CreatedAt: now})
+	if !errors.Is(err, applications.ErrSlotTaken) {
 		t.Fatalf("a new file in a moved file's slot: %v", err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"portal/applicants"
+	"portal/applications"
 )
 
 // Attachments stores attachment records.
@@ -43,7 +43,7 @@ type attachmentDoc struct {
 
 func slotKey(application string, n int) string { return application + ":" + strconv.Itoa(n) }
 
-func toAttachmentDoc(a applicants.Attachment) attachmentDoc {
+func toAttachmentDoc(a applications.Attachment) attachmentDoc {
 	d := attachmentDoc{ID: a.ID, Owner: a.Owner, AdRef: a.AdRef, Name: a.Name, ContentType: a.ContentType, Size: a.Size,
 		SHA256: a.SHA256, Key: a.Key, State: a.State, CreatedAt: a.CreatedAt, Slot: a.ID}
 	if a.Application != "" && a.Slot > 0 {
@@ -52,8 +52,8 @@ func toAttachmentDoc(a applicants.Attachment) attachmentDoc {
 	return d
 }
 
-func (d attachmentDoc) attachment() applicants.Attachment {
-	a := applicants.Attachment{ID: d.ID, Owner: d.Owner, AdRef: d.AdRef, Name: d.Name, ContentType: d.ContentType, Size: d.Size,
+func (d attachmentDoc) attachment() applications.Attachment {
+	a := applications.Attachment{ID: d.ID, Owner: d.Owner, AdRef: d.AdRef, Name: d.Name, ContentType: d.ContentType, Size: d.Size,
 		SHA256: d.SHA256, Key: d.Key, State: d.State, CreatedAt: d.CreatedAt, Application: d.Application}
 	if d.Application != "" {
 		a.Slot, _ = strconv.Atoi(strings.TrimPrefix(d.Slot, d.Application+":"))
@@ -63,10 +63,10 @@ func (d attachmentDoc) attachment() applicants.Attachment {
 
 // InsertAttachment stores a new record; a slot already held collides on
 // the unique index.
-func (s *Attachments) InsertAttachment(ctx context.Context, a applicants.Attachment) error {
+func (s *Attachments) InsertAttachment(ctx context.Context, a applications.Attachment) error {
 	_, err := s.db.c(colAttachments).InsertOne(ctx, toAttachmentDoc(a))
 	if isDuplicate(err) {
-		return applicants.ErrSlotTaken
+		return applications.ErrSlotTaken
 	}
 	if err != nil {
 		return fmt.Errorf("storage: insert attachment: %w", err)
@@ -76,31 +76,31 @@ func (s *Attachments) InsertAttachment(ctx context.Context, a applicants.Attachm
 
 // MarkStored records that the file is complete.
 func (s *Attachments) MarkStored(ctx context.Context, id, sha string) error {
-	res, err := s.db.c(colAttachments).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"state": applicants.AttachmentStored, "sha256": sha}})
+	res, err := s.db.c(colAttachments).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"state": applications.AttachmentStored, "sha256": sha}})
 	if err != nil {
 		return fmt.Errorf("storage: mark attachment stored: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return applicants.ErrNotFound
+		return applications.ErrNotFound
 	}
 	return nil
 }
 
 // Attachment returns one record.
-func (s *Attachments) Attachment(ctx context.Context, id string) (applicants.Attachment, error) {
+func (s *Attachments) Attachment(ctx context.Context, id string) (applications.Attachment, error) {
 	var d attachmentDoc
 	err := s.db.c(colAttachments).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return applicants.Attachment{}, applicants.ErrNotFound
+		return applications.Attachment{}, applications.ErrNotFound
 	}
 	if err != nil {
-		return applicants.Attachment{}, fmt.Errorf("storage: attachment: %w", err)
+		return applications.Attachment{}, fmt.Errorf("storage: attachment: %w", err)
 	}
 	return d.attachment(), nil
 }
 
 // AttachmentsOf returns the records on an application in upload order.
-func (s *Attachments) AttachmentsOf(ctx context.Context, application string) ([]applicants.Attachment, error) {
+func (s *Attachments) AttachmentsOf(ctx context.Context, application string) ([]applications.Attachment, error) {
 	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"application": application})
 	if err != nil {
 		return nil, fmt.Errorf("storage: attachments of application: %w", err)
@@ -109,11 +109,11 @@ func (s *Attachments) AttachmentsOf(ctx context.Context, application string) ([]
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("storage: attachments of application: %w", err)
 	}
-	out := make([]applicants.Attachment, len(docs))
+	out := make([]applications.Attachment, len(docs))
 	for i, d := range docs {
 		out[i] = d.attachment()
 	}
-	slices.SortFunc(out, func(a, b applicants.Attachment) int {
+	slices.SortFunc(out, func(a, b applications.Attachment) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Slot, b.Slot))
 	})
 	return out, nil
@@ -138,8 +138,8 @@ func (s *Attachments) DeleteAttachment(ctx context.Context, id string) error {
 }
 
 // StalePending lists pending records created before cutoff.
-func (s *Attachments) StalePending(ctx context.Context, cutoff time.Time) ([]applicants.Attachment, error) {
-	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"state": applicants.AttachmentPending, "created_at": bson.M{"$lt": cutoff}})
+func (s *Attachments) StalePending(ctx context.Context, cutoff time.Time) ([]applications.Attachment, error) {
+	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"state": applications.AttachmentPending, "created_at": bson.M{"$lt": cutoff}})
 	if err != nil {
 		return nil, fmt.Errorf("storage: stale attachments: %w", err)
 	}
@@ -147,7 +147,7 @@ func (s *Attachments) StalePending(ctx context.Context, cutoff time.Time) ([]app
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("storage: stale attachments: %w", err)
 	}
-	out := make([]applicants.Attachment, len(docs))
+	out := make([]applications.Attachment, len(docs))
 	for i, d := range docs {
 		out[i] = d.attachment()
 	}
@@ -169,11 +169,11 @@ const sweepBatch = 500
 // StoredBefore calls fn with the stored records created before cutoff, in
 // batches ordered by id; each batch is read after fn has handled the one
 // before, so fn may delete records.
-func (s *Attachments) StoredBefore(ctx context.Context, cutoff time.Time, fn func([]applicants.Attachment) error) error {
+func (s *Attachments) StoredBefore(ctx context.Context, cutoff time.Time, fn func([]applications.Attachment) error) error {
 	last := ""
 	for {
 		cur, err := s.db.c(colAttachments).Find(ctx,
-			bson.M{"state": applicants.AttachmentStored, "created_at": bson.M{"$lt": cutoff}, "_id": bson.M{"$gt": last}},
+			bson.M{"state": applications.AttachmentStored, "created_at": bson.M{"$lt": cutoff}, "_id": bson.M{"$gt": last}},
 			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(sweepBatch))
 		if err != nil {
 			return fmt.Errorf("storage: stored attachments: %w", err)
@@ -185,7 +185,7 @@ func (s *Attachments) StoredBefore(ctx context.Context, cutoff time.Time, fn fun
 		if len(docs) == 0 {
 			return nil
 		}
-		batch := make([]applicants.Attachment, len(docs))
+		batch := make([]applications.Attachment, len(docs))
 		for i, d := range docs {
 			batch[i] = d.attachment()
 		}
@@ -268,7 +268,7 @@ func (s *Attachments) Unreferenced(ctx context.Context, ids []string) ([]string,
 }
 
 // OwnedBy lists every record of an owner, in any state.
-func (s *Attachments) OwnedBy(ctx context.Context, owner string) ([]applicants.Attachment, error) {
+func (s *Attachments) OwnedBy(ctx context.Context, owner string) ([]applications.Attachment, error) {
 	cur, err := s.db.c(colAttachments).Find(ctx, bson.M{"owner": owner})
 	if err != nil {
 		return nil, fmt.Errorf("storage: attachments of owner: %w", err)
@@ -277,7 +277,7 @@ func (s *Attachments) OwnedBy(ctx context.Context, owner string) ([]applicants.A
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("storage: attachments of owner: %w", err)
 	}
-	out := make([]applicants.Attachment, len(docs))
+	out := make([]applications.Attachment, len(docs))
 	for i, d := range docs {
 		out[i] = d.attachment()
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
-	"portal/applicants"
+	"portal/applications"
 )
 
 // BlobConfig is how to reach the S3 server.
@@ -91,7 +91,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	return nil
 }
 
-// Get opens the object under key; a missing one is applicants.ErrNotFound.
+// Get opens the object under key; a missing one is applications.ErrNotFound.
 func (b *Blobs) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	obj, err := b.client.GetObject(ctx, b.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
@@ -105,7 +105,7 @@ func (b *Blobs) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 }
 
 // Stat checks that the object under key is there, without opening it; a
-// missing one is applicants.ErrNotFound.
+// missing one is applications.ErrNotFound.
 func (b *Blobs) Stat(ctx context.Context, key string) error {
 	if _, err := b.client.StatObject(ctx, b.bucket, key, minio.StatObjectOptions{}); err != nil {
 		return blobError("stat", key, err)
@@ -117,7 +117,7 @@ func (b *Blobs) Stat(ctx context.Context, key string) error {
 // that does not answer.
 func blobError(op, key string, err error) error {
 	if minio.ToErrorResponse(err).Code == "NoSuchKey" {
-		err = applicants.ErrNotFound
+		err = applications.ErrNotFound
 	}
 	return fmt.Errorf("storage: %s %s: %w", op, key, err)
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"portal/applicants"
+	"portal/applications"
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
@@ -321,10 +321,10 @@ func TestBlobs(t *testing.T) {
 	if err := b.Remove(ctx, "a/b"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Get(ctx, "a/b"); !errors.Is(err, applicants.ErrNotFound) {
+	if _, err := b.Get(ctx, "a/b"); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("removed object: %v", err)
 	}
-	if err := b.Stat(ctx, "a/b"); !errors.Is(err, applicants.ErrNotFound) {
+	if err := b.Stat(ctx, "a/b"); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("removed object: %v", err)
 	}
 	// A bucket that is not there is a storage that does not answer, not a
@@ -332,7 +332,7 @@ func TestBlobs(t *testing.T) {
 	if err := b.Destroy(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Stat(ctx, "a/b"); err == nil || errors.Is(err, applicants.ErrNotFound) {
+	if err := b.Stat(ctx, "a/b"); err == nil || errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("stat in a missing bucket: %v", err)
 	}
 }

@@ -8,17 +8,27 @@ import (
 	texttemplate "text/template"
 
 	"portal/alerts"
+	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 )
 
-// Mails renders the e-mail of job alerts in both parts, plain text and
-// HTML, from the templates in mail/.
+// Mails renders every e-mail of the portal from the templates in mail/:
+// job alerts in both parts, plain text and HTML; account e-mail and
+// receipts in plain text.
 type Mails struct {
 	Site    string
 	locales *Locales
 	html    map[string]*htmltemplate.Template
 	text    map[string]*texttemplate.Template
+	account map[string]*texttemplate.Template
+	receipt *texttemplate.Template
 }
+
+// accountMails are the kinds of account e-mail, each its own template.
+var accountMails = []string{applicants.MailRegisterTaken, applicants.MailVerify, applicants.MailReset,
+	applicants.MailPasswordChanged, applicants.MailEmailChange, applicants.MailEmailChangeOld,
+	applicants.MailEmailChanged, applicants.MailEmailTaken}
 
 // mailTemplates maps the kind of a message to its template.
 var mailTemplates = map[string]string{
@@ -30,7 +40,8 @@ var mailTemplates = map[string]string{
 
 // NewMails parses the mail templates; an error here stops the start.
 func NewMails(locales *Locales, site string) (*Mails, error) {
-	m := &Mails{Site: site, locales: locales, html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{}}
+	m := &Mails{Site: site, locales: locales, html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{},
+		account: map[string]*texttemplate.Template{}}
 	for kind, name := range mailTemplates {
 		h, err := htmltemplate.ParseFS(files, "mail/layout.html", "mail/"+name+".html")
 		if err != nil {
@@ -42,7 +53,66 @@ func NewMails(locales *Locales, site string) (*Mails, error) {
 		}
 		m.html[kind], m.text[kind] = h, t
 	}
+	for _, kind := range accountMails {
+		t, err := texttemplate.ParseFS(files, "mail/"+kind+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("views: mail %s: %w", kind, err)
+		}
+		m.account[kind] = t
+	}
+	t, err := texttemplate.ParseFS(files, "mail/receipt.txt")
+	if err != nil {
+		return nil, fmt.Errorf("views: mail receipt: %w", err)
+	}
+	m.receipt = t
 	return m, nil
+}
+
+// AccountMail writes one account e-mail: subject and plain text.
+func (m *Mails) AccountMail(lang string, d applicants.Mail) (subject, text string, err error) {
+	t, ok := m.account[d.Kind]
+	if !ok {
+		return "", "", fmt.Errorf("views: no account mail of kind %q", d.Kind)
+	}
+	l := m.locales.Get(lang)
+	var b bytes.Buffer
+	if err := t.Execute(&b, struct {
+		L *Localizer
+		M applicants.Mail
+	}{l, d}); err != nil {
+		return "", "", fmt.Errorf("views: mail %s: %w", d.Kind, err)
+	}
+	return l.T("mail." + d.Kind + ".subject"), b.String(), nil
+}
+
+// receiptAnswer is one question of a receipt with its answer as shown.
+type receiptAnswer struct{ Question, Answer string }
+
+// Receipt writes the receipt of a submitted application: subject and plain
+// text.
+func (m *Mails) Receipt(lang string, r applications.Receipt) (subject, text string, err error) {
+	l := m.locales.Get(lang)
+	answers := make([]receiptAnswer, len(r.Ad.Questions))
+	for i, q := range r.Ad.Questions {
+		answer := strings.Join(r.Answers[q.ID], ", ")
+		if q.Type == jobs.QuestionYesNo && answer != "" {
+			answer = l.T("answer." + answer)
+		}
+		if answer == "" {
+			answer = "–"
+		}
+		answers[i] = receiptAnswer{q.Text, answer}
+	}
+	var b bytes.Buffer
+	if err := m.receipt.Execute(&b, struct {
+		L       *Localizer
+		R       applications.Receipt
+		Answers []receiptAnswer
+		LastDay string
+	}{l, r, answers, r.Ad.LastDay.String()}); err != nil {
+		return "", "", fmt.Errorf("views: mail receipt: %w", err)
+	}
+	return l.T("mail.receipt.subject", r.Ad.Title), b.String(), nil
 }
 
 type mailView struct {

@@ -17,8 +17,9 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"portal/alerts"
-	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
+	"portal/valid"
 )
 
 //go:embed templates static locales mail
@@ -86,22 +87,13 @@ type FieldView struct {
 // SummaryView is what the error summary template shows.
 type SummaryView struct {
 	L      *Localizer
-	Errors []FieldError
+	Errors valid.Problems
 }
 
-// FieldError is a form field and the translation key of what is wrong.
-type FieldError struct {
-	Field string
-	Key   string
-}
-
-func fieldError(errs []FieldError, name string) string {
-	for _, e := range errs {
-		if e.Field == name {
-			return e.Key
-		}
-	}
-	return ""
+// fieldError returns the translation key of what is wrong with a field, or "".
+func fieldError(errs valid.Problems, name string) string {
+	p, _ := errs.Field(name)
+	return p.Key
 }
 
 func funcs(now func() time.Time) map[string]any {
@@ -110,7 +102,7 @@ func funcs(now func() time.Time) map[string]any {
 			return FacetView{l, name, legend, prefix, opts}
 		},
 		"pair": func(l *Localizer, b any) Pair { return Pair{l, b} },
-		"field": func(l *Localizer, form map[string]string, errs []FieldError, name, label, typ, autocomplete string, required bool, hint ...string) FieldView {
+		"field": func(l *Localizer, form map[string]string, errs valid.Problems, name, label, typ, autocomplete string, required bool, hint ...string) FieldView {
 			f := FieldView{L: l, Name: name, Label: label, Type: typ, Autocomplete: autocomplete,
 				Value: form[name], Error: fieldError(errs, name), Required: required}
 			if typ == "password" {
@@ -121,7 +113,7 @@ func funcs(now func() time.Time) map[string]any {
 			}
 			return f
 		},
-		"summary":    func(l *Localizer, errs []FieldError) SummaryView { return SummaryView{l, errs} },
+		"summary":    func(l *Localizer, errs valid.Problems) SummaryView { return SummaryView{l, errs} },
 		"fieldError": fieldError,
 		"closesToday": func(a jobs.Ad) bool {
 			return jobs.DayOf(now()) == a.LastDay
@@ -165,8 +157,8 @@ func funcs(now func() time.Time) map[string]any {
 		},
 		"lastDay":  func(closes time.Time) time.Time { return closes.Add(-time.Hour) },
 		"stepPath": StepPath,
-		"status": func(a applicants.Application, now time.Time) string {
-			if a.Status == applicants.StatusWithdrawn {
+		"status": func(a applications.Application, now time.Time) string {
+			if a.Status == applications.StatusWithdrawn {
 				return a.Status
 			}
 			if !a.Open(now) {

@@ -12,6 +12,7 @@ import (
 	"portal/applicants"
 	"portal/internal/app"
 	"portal/jobs"
+	"portal/valid"
 	"portal/views"
 )
 
@@ -83,7 +84,7 @@ func adsCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string
 // field, in English.
 func importProblems(locales *views.Locales, file string, err error) error {
 	var ierr *jobs.ImportError
-	var verr *jobs.ValidationError
+	var verr valid.Problems
 	var b strings.Builder
 	switch {
 	case errors.As(err, &ierr):
@@ -99,8 +100,8 @@ func importProblems(locales *views.Locales, file string, err error) error {
 			fmt.Fprintf(&b, "\n  ad %d (%s), field %s: %s", p.Index, ref, p.Field, what)
 		}
 	case errors.As(err, &verr):
-		for _, f := range verr.Fields {
-			fmt.Fprintf(&b, "\n  ad %s, field %s: %s", verr.Ref, f.Field, locales.Translate("en", f.Key))
+		for _, f := range verr {
+			fmt.Fprintf(&b, "\n  field %s: %s", f.Field, locales.Translate("en", f.Key))
 		}
 	default:
 		return fmt.Errorf("%s: %w", file, err)

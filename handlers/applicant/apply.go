@@ -10,8 +10,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/applicants"
+	"portal/applications"
 	"portal/handlers/web"
 	"portal/jobs"
+	"portal/valid"
 	"portal/views"
 )
 
@@ -26,22 +28,22 @@ type Apply struct {
 		Account(ctx context.Context, id string) (applicants.Account, error)
 	}
 	Applying interface {
-		Start(ctx context.Context, applicant string, ad jobs.Ad) (applicants.Application, error)
-		Get(ctx context.Context, applicant, id string) (applicants.Application, error)
-		SaveAnswers(ctx context.Context, a applicants.Application, questions []jobs.Question, form map[string][]string, next string) (applicants.Application, []jobs.FieldError, error)
-		AddFiles(ctx context.Context, a applicants.Application, uploads []applicants.Upload) (applicants.Application, []*applicants.FileError, error)
-		RemoveFile(ctx context.Context, a applicants.Application, attID string) (applicants.Application, error)
-		AttachmentsOf(ctx context.Context, a applicants.Application) ([]applicants.Attachment, error)
-		Submit(ctx context.Context, a applicants.Application, ad jobs.Ad, lang string) (applicants.Application, error)
-		Withdraw(ctx context.Context, a applicants.Application) (applicants.Application, error)
-		List(ctx context.Context, applicant string) ([]applicants.Application, error)
-		OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+		Start(ctx context.Context, applicant string, ad jobs.Ad) (applications.Application, error)
+		Get(ctx context.Context, applicant, id string) (applications.Application, error)
+		SaveAnswers(ctx context.Context, a applications.Application, questions []jobs.Question, form map[string][]string, next string) (applications.Application, valid.Problems, error)
+		AddFiles(ctx context.Context, a applications.Application, uploads []applications.Upload) (applications.Application, []*applications.FileError, error)
+		RemoveFile(ctx context.Context, a applications.Application, attID string) (applications.Application, error)
+		AttachmentsOf(ctx context.Context, a applications.Application) ([]applications.Attachment, error)
+		Submit(ctx context.Context, a applications.Application, ad jobs.Ad, lang string) (applications.Application, error)
+		Withdraw(ctx context.Context, a applications.Application) (applications.Application, error)
+		List(ctx context.Context, applicant string) ([]applications.Application, error)
+		OpenFile(ctx context.Context, owner, id string) (applications.Attachment, io.ReadCloser, error)
 	}
 }
 
 // applyCtx is what every step of the application form works on.
 type applyCtx struct {
-	app applicants.Application
+	app applications.Application
 	ad  jobs.Ad
 }
 
@@ -102,7 +104,7 @@ func (h *Apply) StartApplication(c *fiber.Ctx) error {
 		return err
 	}
 	app, err := h.Applying.Start(c.UserContext(), web.SessionOf(c).AccountID, ad)
-	if errors.Is(err, applicants.ErrClosed) {
+	if errors.Is(err, applications.ErrClosed) {
 		return h.closedPage(c, ad)
 	}
 	if err != nil {
@@ -142,20 +144,20 @@ func (h *Apply) SaveQuestions(c *fiber.Ctx) error {
 			form[q.Field()] = append(form[q.Field()], string(v))
 		}
 	}
-	if rev := c.FormValue(applicants.RevisionField); rev != "" {
-		form[applicants.RevisionField] = []string{strings.Clone(rev)}
+	if rev := c.FormValue(applications.RevisionField); rev != "" {
+		form[applications.RevisionField] = []string{strings.Clone(rev)}
 	}
-	next := applicants.StepAttachments
+	next := applications.StepAttachments
 	app, errs, err := h.Applying.SaveAnswers(c.UserContext(), x.app, x.ad.Questions, form, next)
 	switch {
-	case errors.Is(err, applicants.ErrClosed):
+	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
-	case errors.Is(err, applicants.ErrConflict):
+	case errors.Is(err, applications.ErrConflict):
 		// Saved in another window meanwhile, differently: show what this
 		// window sent, unsaved, against the latest revision.
 		x.app = app
 		err := h.applyPage(c, "apply/questions", "apply.questions", "questions", x,
-			fiber.Map{"Form": form, "Errors": answerErrors(errs), "Problem": "apply.conflict"})
+			fiber.Map{"Form": form, "Errors": errs, "Problem": "apply.conflict"})
 		c.Status(fiber.StatusConflict)
 		return err
 	case err != nil:
@@ -164,17 +166,9 @@ func (h *Apply) SaveQuestions(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		x.app = app
 		return h.applyPage(c, "apply/questions", "apply.questions", "questions", x,
-			fiber.Map{"Form": app.Answers.Form(x.ad.Questions), "Errors": answerErrors(errs)})
+			fiber.Map{"Form": app.Answers.Form(x.ad.Questions), "Errors": errs})
 	}
 	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
-}
-
-func answerErrors(errs []jobs.FieldError) []views.FieldError {
-	fe := make([]views.FieldError, len(errs))
-	for i, e := range errs {
-		fe[i] = views.FieldError{Field: e.Field, Key: e.Key}
-	}
-	return fe
 }
 
 func (h *Apply) ShowAttachments(c *fiber.Ctx) error {
@@ -188,7 +182,7 @@ func (h *Apply) ShowAttachments(c *fiber.Ctx) error {
 	return h.attachmentsPage(c, x, nil)
 }
 
-func (h *Apply) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applicants.FileError) error {
+func (h *Apply) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*applications.FileError) error {
 	files, err := h.Applying.AttachmentsOf(c.UserContext(), x.app)
 	if err != nil {
 		return err
@@ -218,7 +212,7 @@ func (h *Apply) UploadAttachments(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), h.Cfg.RequestTimeout)
 	defer cancel()
 	app, refused, err := h.Applying.AddFiles(ctx, x.app, uploads)
-	if errors.Is(err, applicants.ErrClosed) {
+	if errors.Is(err, applications.ErrClosed) {
 		return h.closedPage(c, x.ad)
 	}
 	if err != nil {
@@ -227,7 +221,7 @@ func (h *Apply) UploadAttachments(c *fiber.Ctx) error {
 	x.app = app
 	if len(refused) > 0 || len(uploads) == 0 {
 		if len(uploads) == 0 {
-			refused = []*applicants.FileError{{Key: "apply.no_file_chosen"}}
+			refused = []*applications.FileError{{Key: "apply.no_file_chosen"}}
 		}
 		return h.attachmentsPage(c, x, refused)
 	}
@@ -241,7 +235,7 @@ func (h *Apply) RemoveAttachment(c *fiber.Ctx) error {
 	}
 	_, err = h.Applying.RemoveFile(c.UserContext(), x.app, c.Params("att"))
 	switch {
-	case errors.Is(err, applicants.ErrClosed):
+	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
 	case err != nil:
 		return err
@@ -303,11 +297,11 @@ func (h *Apply) SubmitApplication(c *fiber.Ctx) error {
 	}
 	app, err := h.Applying.Submit(c.UserContext(), x.app, x.ad, web.L(c).Lang)
 	switch {
-	case errors.Is(err, applicants.ErrClosed):
+	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
-	case errors.Is(err, applicants.ErrUnverified):
+	case errors.Is(err, applications.ErrUnverified):
 		return h.summaryPage(c, x, "apply.verify_first")
-	case errors.Is(err, applicants.ErrIncomplete):
+	case errors.Is(err, applications.ErrIncomplete):
 		return h.summaryPage(c, x, "apply.incomplete")
 	case err != nil:
 		return err
@@ -355,7 +349,7 @@ func (h *Apply) WithdrawApplication(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = h.Applying.Withdraw(c.UserContext(), x.app)
-	if errors.Is(err, applicants.ErrClosed) {
+	if errors.Is(err, applications.ErrClosed) {
 		if x.app.Open(h.Now()) { // open, but not submitted
 			return fiber.ErrNotFound
 		}

@@ -10,7 +10,7 @@ import (
 	"portal/applicants"
 	"portal/handlers/web"
 	"portal/sessions"
-	"portal/views"
+	"portal/valid"
 )
 
 // Sessions starts and ends applicants' logins.
@@ -75,7 +75,7 @@ func (h *Login) Login(c *fiber.Ctx) error {
 	acc, temp, err := h.Accounts.Login(c.UserContext(), f["email"], f["password"], h.ClientIP(c))
 	if errors.Is(err, applicants.ErrBadCredentials) {
 		return h.FormPage(c, "account/login", "login.title", fiber.Map{"Form": f, "Next": next,
-			"Errors": []views.FieldError{{Field: "email", Key: "login.error"}}})
+			"Errors": valid.Problems{{Field: "email", Key: "login.error"}}})
 	}
 	if err != nil {
 		return err
@@ -211,7 +211,7 @@ func (h *Login) SetNewPassword(c *fiber.Ctx) error {
 	}
 	if f["password"] != f["confirm"] {
 		return h.FormPage(c, "account/newpassword", "newpw.title", fiber.Map{"Email": acc.Email,
-			"Errors": []views.FieldError{{Field: "confirm", Key: "password.error.mismatch"}}})
+			"Errors": valid.Problems{{Field: "confirm", Key: "password.error.mismatch"}}})
 	}
 	err = h.Accounts.SetNewPassword(c.UserContext(), s.AccountID, f["password"], h.ClientIP(c), web.L(c).Lang)
 	if errs, ok := web.FieldErrors(err); ok {

@@ -15,9 +15,10 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/handlers/web"
 	"portal/jobs"
-	"portal/views"
+	"portal/valid"
 )
 
 // Profile is My details: the profile, password, address, deletion, the
@@ -38,13 +39,13 @@ type Profile struct {
 		ExportData(ctx context.Context, id string) (applicants.Export, error)
 	}
 	Applying interface {
-		List(ctx context.Context, applicant string) ([]applicants.Application, error)
-		Versions(ctx context.Context, a applicants.Application) ([]applicants.Version, error)
-		AttachmentsOf(ctx context.Context, a applicants.Application) ([]applicants.Attachment, error)
-		OpenFile(ctx context.Context, owner, id string) (applicants.Attachment, io.ReadCloser, error)
+		List(ctx context.Context, applicant string) ([]applications.Application, error)
+		Versions(ctx context.Context, a applications.Application) ([]applications.Version, error)
+		AttachmentsOf(ctx context.Context, a applications.Application) ([]applications.Attachment, error)
+		OpenFile(ctx context.Context, owner, id string) (applications.Attachment, io.ReadCloser, error)
 		// StatFile checks that a file can be opened; a missing one is
 		// applicants.ErrNotFound, any other error a storage that does not answer.
-		StatFile(ctx context.Context, owner, id string) (applicants.Attachment, error)
+		StatFile(ctx context.Context, owner, id string) (applications.Attachment, error)
 	}
 	Alerts interface {
 		Interest(ctx context.Context, account string) (alerts.Subscription, error)
@@ -63,7 +64,7 @@ func profileForm(p applicants.Profile) map[string]string {
 // what was typed in the details form and the errors of each section.
 type profileState struct {
 	form                             map[string]string
-	details, password, email, delete []views.FieldError
+	details, password, email, delete valid.Problems
 }
 
 func (h *Profile) ShowProfile(c *fiber.Ctx) error {
@@ -201,15 +202,15 @@ func (h *Profile) CancelDeletion(c *fiber.Ctx) error {
 
 // exportedApplication is one application in "download my data".
 type exportedApplication struct {
-	AdRef       string                  `json:"ad_ref"`
-	AdTitle     string                  `json:"ad_title"`
-	Status      string                  `json:"status"`
-	Answers     map[string][]string     `json:"answers"`
-	CreatedAt   time.Time               `json:"created_at"`
-	SubmittedAt time.Time               `json:"submitted_at,omitzero"`
-	WithdrawnAt time.Time               `json:"withdrawn_at,omitzero"`
-	Versions    []applicants.Version    `json:"versions"`
-	Files       []applicants.Attachment `json:"files"`
+	AdRef       string                    `json:"ad_ref"`
+	AdTitle     string                    `json:"ad_title"`
+	Status      string                    `json:"status"`
+	Answers     map[string][]string       `json:"answers"`
+	CreatedAt   time.Time                 `json:"created_at"`
+	SubmittedAt time.Time                 `json:"submitted_at,omitzero"`
+	WithdrawnAt time.Time                 `json:"withdrawn_at,omitzero"`
+	Versions    []applications.Version    `json:"versions"`
+	Files       []applications.Attachment `json:"files"`
 }
 
 // exportedInterest is the interest registration in "Download my data".
@@ -241,9 +242,9 @@ func (h *Profile) DownloadData(c *fiber.Ctx) error {
 		return err
 	}
 	var exported []exportedApplication
-	files := map[string]applicants.Attachment{}
+	files := map[string]applications.Attachment{}
 	var order []string
-	add := func(f applicants.Attachment) {
+	add := func(f applications.Attachment) {
 		if _, ok := files[f.ID]; !ok {
 			files[f.ID] = f
 			order = append(order, f.ID)
@@ -277,12 +278,12 @@ func (h *Profile) DownloadData(c *fiber.Ctx) error {
 	} else if !errors.Is(err, alerts.ErrNotFound) {
 		return err
 	}
-	var ready []applicants.Attachment
+	var ready []applications.Attachment
 	var missing []string // names of files that are gone for good
 	for _, fid := range order {
 		att, err := h.Applying.StatFile(ctx, id, fid)
 		switch {
-		case errors.Is(err, applicants.ErrNotFound):
+		case errors.Is(err, applications.ErrNotFound):
 			missing = append(missing, files[fid].Name)
 		case err != nil:
 			h.Log.Error("download my data: files cannot be reached", "request_id", web.RequestIDOf(c), "files", len(order), "err", err)
@@ -339,7 +340,7 @@ var errClientGone = errors.New("handlers: the client stopped reading")
 
 // zipFile copies one attachment into the archive. An error reading the
 // file is returned as it is; one writing it is errClientGone.
-func (h *Profile) zipFile(ctx context.Context, zw *zip.Writer, owner string, att applicants.Attachment) error {
+func (h *Profile) zipFile(ctx context.Context, zw *zip.Writer, owner string, att applications.Attachment) error {
 	ctx, cancel := context.WithTimeout(ctx, fileTime) // a bucket that hangs costs one file, not the archive
 	defer cancel()
 	_, rc, err := h.Applying.OpenFile(ctx, owner, att.ID)

@@ -13,7 +13,7 @@ import (
 	"portal/applicants"
 	"portal/handlers/web"
 	"portal/jobs"
-	"portal/views"
+	"portal/valid"
 )
 
 // Alerts is the pages of job alerts (subscribing, confirming, changing,
@@ -44,7 +44,7 @@ type Alerts struct {
 
 // criteriaData is what the criteria fields of a form show: the choices,
 // the places to choose from and what is wrong.
-func (h *Alerts) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError) (fiber.Map, error) {
+func (h *Alerts) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs valid.Problems) (fiber.Map, error) {
 	res, err := h.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: 1})
 	if err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ func (h *Alerts) criteriaData(c *fiber.Ctx, crit jobs.Criteria, errs []views.Fie
 }
 
 // postedCriteria reads the criteria of a posted form.
-func postedCriteria(c *fiber.Ctx) (jobs.Criteria, []views.FieldError) {
+func postedCriteria(c *fiber.Ctx) (jobs.Criteria, valid.Problems) {
 	v := url.Values{}
 	for _, name := range []string{"area", "place", "extent", "type", "keywords"} {
 		for _, b := range c.Request().PostArgs().PeekMulti(name) {
@@ -70,25 +70,7 @@ func postedCriteria(c *fiber.Ctx) (jobs.Criteria, []views.FieldError) {
 		}
 	}
 	crit, errs := jobs.ParseCriteria(v)
-	return crit, toFieldErrors(errs)
-}
-
-func toFieldErrors(errs []jobs.FieldError) []views.FieldError {
-	out := make([]views.FieldError, len(errs))
-	for i, e := range errs {
-		out[i] = views.FieldError{Field: e.Field, Key: e.Key}
-	}
-	return out
-}
-
-// alertErrors turns a validation error of the alerts service into field
-// errors.
-func alertErrors(err error) ([]views.FieldError, bool) {
-	var verr *alerts.ValidationError
-	if !errors.As(err, &verr) {
-		return nil, false
-	}
-	return toFieldErrors(verr.Fields), true
+	return crit, errs
 }
 
 // alertPage renders a page of the alert forms; it never tells other sites
@@ -118,10 +100,10 @@ func (h *Alerts) Subscribe(c *fiber.Ctx) error {
 	f := web.Form(c, "email", "frequency")
 	req := alerts.Request{Email: f["email"], Lang: web.L(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: true}
 	if len(errs) > 0 { // tell everything at once
-		errs = append(errs, toFieldErrors(req.Problems(true))...)
+		errs = append(errs, req.Problems(true)...)
 	} else {
 		err := h.Alerts.Subscribe(c.UserContext(), req)
-		if ferrs, ok := alertErrors(err); ok {
+		if ferrs, ok := web.FieldErrors(err); ok {
 			errs = ferrs
 		} else if err != nil {
 			return err
@@ -188,7 +170,7 @@ func (h *Alerts) ShowManage(c *fiber.Ctx) error {
 	return h.managePage(c, sub, sub.Criteria, nil, sub.Frequency)
 }
 
-func (h *Alerts) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs []views.FieldError, freq string) error {
+func (h *Alerts) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Criteria, errs valid.Problems, freq string) error {
 	data, err := h.criteriaData(c, crit, errs)
 	if err != nil {
 		return err
@@ -214,7 +196,7 @@ func (h *Alerts) SaveManage(c *fiber.Ctx) error {
 		_, err := h.Alerts.Update(c.UserContext(), sub.ID, c.Params("sig"), alerts.Request{
 			Lang: web.L(c).Lang, Criteria: crit, Frequency: freq,
 		})
-		if ferrs, ok := alertErrors(err); ok {
+		if ferrs, ok := web.FieldErrors(err); ok {
 			errs = ferrs
 		} else if err != nil {
 			return err
@@ -344,7 +326,7 @@ func (h *Alerts) ReviewInterest(c *fiber.Ctx) error {
 	return h.interestSummary(c, crit, nil, map[string]string{}, alerts.Immediate) // e-mail is opted into, never pre-ticked
 }
 
-func (h *Alerts) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views.FieldError, f map[string]string, freq string) error {
+func (h *Alerts) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs valid.Problems, f map[string]string, freq string) error {
 	id := web.SessionOf(c).AccountID
 	acc, err := h.Accounts.Account(c.UserContext(), id)
 	if err != nil {
@@ -380,7 +362,7 @@ func (h *Alerts) SaveInterest(c *fiber.Ctx) error {
 	}
 	_, err = h.Alerts.SaveInterest(c.UserContext(), alerts.Owner{ID: id, Email: acc.Email, Verified: acc.Verified()},
 		alerts.Request{Lang: web.L(c).Lang, Criteria: crit, Frequency: f["frequency"], Notify: f["notify"] == "1"})
-	if ferrs, ok := alertErrors(err); ok {
+	if ferrs, ok := web.FieldErrors(err); ok {
 		return h.interestSummary(c, crit, ferrs, f, f["frequency"])
 	}
 	if err != nil {

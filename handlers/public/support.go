@@ -2,7 +2,6 @@ package public
 
 import (
 	"context"
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -11,7 +10,7 @@ import (
 	"portal/handlers/web"
 
 	portalmail "portal/mail"
-	"portal/views"
+	"portal/valid"
 )
 
 // Support is the contact form.
@@ -28,7 +27,7 @@ func (h *Support) ShowSupport(c *fiber.Ctx) error {
 	return h.renderSupport(c, map[string]string{}, nil, c.Query("sent") == "1")
 }
 
-func (h *Support) renderSupport(c *fiber.Ctx, form map[string]string, errs []views.FieldError, sent bool) error {
+func (h *Support) renderSupport(c *fiber.Ctx, form map[string]string, errs valid.Problems, sent bool) error {
 	return h.Render(c, "pages/support", web.Page{Title: web.L(c).T("support.title"), Section: "support", Data: fiber.Map{
 		"Form": form, "Errors": errs, "Sent": sent, "CSRF": web.CSRFToken(c),
 	}})
@@ -36,13 +35,13 @@ func (h *Support) renderSupport(c *fiber.Ctx, form map[string]string, errs []vie
 
 // validateSupport checks the contact form; it returns the cleaned form and
 // what is wrong, in field order.
-func validateSupport(c *fiber.Ctx) (map[string]string, []views.FieldError) {
+func validateSupport(c *fiber.Ctx) (map[string]string, valid.Problems) {
 	form := map[string]string{}
 	for _, f := range supportFields {
 		form[f] = strings.TrimSpace(strings.Clone(c.FormValue(f)))
 	}
-	var errs []views.FieldError
-	add := func(field, key string) { errs = append(errs, views.FieldError{Field: field, Key: key}) }
+	var errs valid.Problems
+	add := func(field, key string) { errs = append(errs, valid.Problem{Field: field, Key: key}) }
 	limits := map[string]int{"name": 200, "email": 200, "subject": 200, "message": 5000}
 	for _, f := range supportFields {
 		switch {
@@ -51,7 +50,7 @@ func validateSupport(c *fiber.Ctx) (map[string]string, []views.FieldError) {
 		case utf8.RuneCountInString(form[f]) > limits[f]:
 			add(f, "support.error.too_long")
 		case f == "email":
-			if a, err := mail.ParseAddress(form[f]); err != nil || a.Address != form[f] {
+			if !valid.Email(form[f]) {
 				add(f, "support.error.email")
 			}
 		case f != "message" && strings.ContainsAny(form[f], "\r\n"):

@@ -15,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
-	"portal/applicants"
+	"portal/applications"
 )
 
 // Request bodies are streamed, so every rule on them is the portal's own
@@ -31,7 +31,7 @@ const (
 	maxFieldPart = 1 << 10
 	// maxParts bounds the parts of an upload form: a full batch of files,
 	// one more to tell that it was too many, and a few fields.
-	maxParts = applicants.MaxBatch + 4
+	maxParts = applications.MaxBatch + 4
 	// An upload must keep moving: each read gets Config.UploadIdle (30 s
 	// unless set), and the whole body uploadMax. A full batch (5 × 5 MB)
 	// within uploadMax needs about 30 kB/s, a slow mobile line.
@@ -167,7 +167,7 @@ func (k *Kit) ReadError(c *fiber.Ctx, err error) error {
 // file of at most one byte more than a file may have, so that the rules
 // can tell it was too big without the rest taking disk.
 type UploadForm struct {
-	Files []applicants.Upload
+	Files []applications.Upload
 	dir   string
 	temps []*os.File
 }
@@ -217,10 +217,10 @@ func (u *UploadForm) add(part *multipart.Part) error {
 		_, err := io.Copy(io.Discard, limitReader(part, maxFieldPart))
 		return err
 	}
-	if len(u.Files) > applicants.MaxBatch {
+	if len(u.Files) > applications.MaxBatch {
 		// More than a batch may have: the rule says so, nothing more is kept.
 		_, err := io.Copy(io.Discard, part)
-		u.Files = append(u.Files, applicants.Upload{Name: part.FileName()})
+		u.Files = append(u.Files, applications.Upload{Name: part.FileName()})
 		return err
 	}
 	f, err := os.CreateTemp(u.dir, "upload-*")
@@ -231,7 +231,7 @@ func (u *UploadForm) add(part *multipart.Part) error {
 	// The multipart reader gives a few kilobytes a read; the file gets them
 	// in large writes.
 	w := bufio.NewWriterSize(f, 64<<10)
-	kept, err := io.Copy(w, io.LimitReader(part, applicants.MaxFileSize+1))
+	kept, err := io.Copy(w, io.LimitReader(part, applications.MaxFileSize+1))
 	if err != nil {
 		return err
 	}
@@ -245,6 +245,6 @@ func (u *UploadForm) add(part *multipart.Part) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	u.Files = append(u.Files, applicants.Upload{Name: part.FileName(), Size: kept + rest, Body: f})
+	u.Files = append(u.Files, applications.Upload{Name: part.FileName(), Size: kept + rest, Body: f})
 	return nil
 }

@@ -5,10 +5,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gofiber/fiber/v2"
+	"portal/valid"
 
-	"portal/applicants"
-	"portal/views"
+	"github.com/gofiber/fiber/v2"
 )
 
 // form reads the named fields of a posted form, trimmed (passwords as
@@ -25,17 +24,10 @@ func Form(c *fiber.Ctx, fields ...string) map[string]string {
 	return out
 }
 
-// fieldErrors turns a domain validation error into the view's field errors.
-func FieldErrors(err error) ([]views.FieldError, bool) {
-	var verr *applicants.ValidationError
-	if !errors.As(err, &verr) {
-		return nil, false
-	}
-	out := make([]views.FieldError, len(verr.Fields))
-	for i, f := range verr.Fields {
-		out[i] = views.FieldError{Field: f.Field, Key: f.Key}
-	}
-	return out, true
+// FieldErrors returns what is wrong with a form when err says so.
+func FieldErrors(err error) (valid.Problems, bool) {
+	var p valid.Problems
+	return p, errors.As(err, &p)
 }
 
 // formPage renders a form page of the account section with what was typed
@@ -50,7 +42,7 @@ func (k *Kit) FormPageIn(c *fiber.Ctx, name, titleKey, section string, data fibe
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = map[string]string{}
 	}
-	if errs, ok := data["Errors"].([]views.FieldError); ok && len(errs) > 0 {
+	if errs, ok := data["Errors"].(valid.Problems); ok && len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -15,8 +15,10 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/handlers"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/sessions"
 	"portal/storage"
@@ -60,9 +62,9 @@ type Services struct {
 	Board         *jobs.Board
 	Publish       *jobs.Publishing
 	Outbox        *mail.Outbox
-	Accounts      *applicants.Service
-	Applying      *applicants.Applying
-	Files         *applicants.Files
+	Accounts      *applicants.Accounts
+	Applying      *applications.Service
+	Files         *applications.Files
 	Alerts        *alerts.Service
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
@@ -110,22 +112,23 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		cfg.StaffSessions = sessions.StaffPolicy
 	}
 	db, now := in.DB, in.Now
+	site := links.Table{Base: cfg.BaseURL}
 	s := &Services{Locales: locales}
 	s.Board = jobs.NewBoard(db.Ads(), now, cfg.AdsRefresh)
 	s.Outbox = mail.NewOutbox(db.Outbox(), now)
 	s.Alerts = &alerts.Service{
 		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: s.Outbox, Counter: db.Counters(), Ads: db.Ads(),
-		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: now, BaseURL: cfg.BaseURL,
+		Render: mails, Signer: alerts.Signer{Key: cfg.SigningKey}, Now: now, Links: site,
 		Log: in.Log.With("component", "alerts"),
 	}
 	s.Publish = &jobs.Publishing{Board: s.Board, Announcer: s.Alerts}
-	s.Accounts = &applicants.Service{
+	s.Accounts = &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: s.Outbox, Hasher: cfg.Hasher, Limits: applicants.DefaultLimits,
-		Now: now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: in.Sleep,
+		Now: now, Links: site, Render: mails, Sleep: in.Sleep,
 	}
-	s.Files = &applicants.Files{Store: db.Attachments(), Blobs: in.Blobs, Now: now}
-	s.Applying = &applicants.Applying{Apps: db.Applications(), Ads: s.Board, Accounts: db.Accounts(), Files: s.Files, Mailer: s.Outbox,
-		Translate: locales.Translate, Now: now, BaseURL: cfg.BaseURL}
+	s.Files = &applications.Files{Store: db.Attachments(), Blobs: in.Blobs, Now: now}
+	s.Applying = &applications.Service{Apps: db.Applications(), Ads: s.Board, Accounts: db.Accounts(), Files: s.Files, Mailer: s.Outbox,
+		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts = s.Applying
 	s.Sessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Applicant, Policy: cfg.Sessions, Now: now}
 	s.StaffSessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Staff, Policy: cfg.StaffSessions, Now: now}

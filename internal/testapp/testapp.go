@@ -15,6 +15,7 @@ import (
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/applications"
 	"portal/demo"
 	"portal/internal/app"
 	"portal/internal/testenv"
@@ -54,9 +55,9 @@ type Portal struct {
 	DB       *storage.DB
 	Board    *jobs.Board
 	Clock    *testenv.Clock // nil with the real clock
-	Accounts *applicants.Service
-	Applying *applicants.Applying
-	Files    *applicants.Files
+	Accounts *applicants.Accounts
+	Applying *applications.Service
+	Files    *applications.Files
 	Blobs    *storage.Blobs
 	Sessions *sessions.Manager
 	// StaffSessions are the logins of the staff realm.

@@ -24,6 +24,7 @@ import (
 
 	"portal/alerts"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/storage"
 	"portal/views"
@@ -65,7 +66,7 @@ func main() {
 	service := &alerts.Service{
 		Store: store, Ledger: store, Outbox: mail.NewOutbox(db.Outbox(), time.Now), Counter: db.Counters(), Ads: db.Ads(),
 		Render: mails, Signer: alerts.Signer{Key: []byte("benchmark signing key of thirty-two bytes")}, Now: time.Now,
-		BaseURL: "https://jobb.example.se", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Links: links.Table{Base: "https://jobb.example.se"}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	board := jobs.NewBoard(db.Ads(), time.Now, time.Second)
 	pub := &jobs.Publishing{Board: board, Announcer: service}

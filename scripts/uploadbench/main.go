@@ -32,7 +32,7 @@ func main() {
 	base := flag.String("url", "http://127.0.0.1:8099", "portal address")
 	pid := flag.Int("pid", 0, "portal process id, for memory figures")
 	ad := flag.String("ad", "", "reference number of an open ad")
-	pdfPath := flag.String("pdf", "applicants/testdata/brev.pdf", "a real PDF to pad to 5 MB")
+	pdfPath := flag.String("pdf", "applications/testdata/brev.pdf", "a real PDF to pad to 5 MB")
 	batches := flag.Int("batches", 10, "concurrent batches")
 	flag.Parse()
 

@@ -1,4 +1,4 @@
-package applicants
+package applications
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type Attachment struct {
 
 // ErrSlotTaken is returned when an application already has a file in the
 // slot a new record asks for.
-var ErrSlotTaken = errors.New("applicants: attachment slot taken")
+var ErrSlotTaken = errors.New("applications: attachment slot taken")
 
 // AttachmentStore keeps attachment records. A record names the application
 // it belongs to and its slot there, and no two records can hold one slot:
@@ -282,7 +282,7 @@ func (f *Files) Sweep(ctx context.Context, age time.Duration) (Swept, error) {
 		return nil
 	})
 	if err != nil {
-		return n, fmt.Errorf("applicants: sweep unlinked files: %w", err)
+		return n, fmt.Errorf("applications: sweep unlinked files: %w", err)
 	}
 	err = f.Blobs.Changed(ctx, attachmentPrefix, cutoff.Add(-7*24*time.Hour), cutoff, func(key string) error {
 		known, err := f.Store.HasKey(ctx, key)
@@ -293,7 +293,7 @@ func (f *Files) Sweep(ctx context.Context, age time.Duration) (Swept, error) {
 		return f.Blobs.Remove(ctx, key)
 	})
 	if err != nil {
-		return n, fmt.Errorf("applicants: sweep objects: %w", err)
+		return n, fmt.Errorf("applications: sweep objects: %w", err)
 	}
 	return n, nil
 }

@@ -1,4 +1,4 @@
-package applicants_test
+package applications_test
 
 import (
 	"bytes"
@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/applications"
 	"portal/internal/testenv"
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
 	"portal/storage"
+	"portal/views"
 )
 
 var applyNow = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
@@ -25,7 +28,7 @@ type applying struct {
 	t     *testing.T
 	db    *storage.DB
 	clock *testenv.Clock
-	svc   *applicants.Applying
+	svc   *applications.Service
 	ad    jobs.Ad
 }
 
@@ -34,11 +37,11 @@ func newApplying(t *testing.T) *applying {
 	db := testenv.DB(t)
 	clock := testenv.NewClock(applyNow)
 	f := &applying{t: t, db: db, clock: clock}
-	f.svc = &applicants.Applying{
+	f.svc = &applications.Service{
 		Apps: db.Applications(), Ads: db.Ads(), Accounts: db.Accounts(),
-		Files:  &applicants.Files{Store: db.Attachments(), Blobs: testenv.Blobs(t), Now: clock.Now},
-		Mailer: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now, BaseURL: "https://jobb.example.se",
-		Translate: func(_, key string, _ ...any) string { return key },
+		Files:  &applications.Files{Store: db.Attachments(), Blobs: testenv.Blobs(t), Now: clock.Now},
+		Mailer: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now, Links: links.Table{Base: "https://jobb.example.se"},
+		Render: mails(t),
 	}
 	f.ad = jobs.Ad{
 		Ref: "EXR-2026-0001", Title: "Sjuksköterska", Organisation: "Exempelregionen", Area: "health", Place: "Växjö",
@@ -52,6 +55,20 @@ func newApplying(t *testing.T) *applying {
 	}
 	f.saveAd(f.ad)
 	return f
+}
+
+// mails is the portal's renderer of e-mail.
+func mails(t *testing.T) *views.Mails {
+	t.Helper()
+	locales, err := views.LoadLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := views.NewMails(locales, "Exempelregionen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // saveAd stores the ad as an import does, replacing the one with its reference.
@@ -79,14 +96,14 @@ func (f *applying) applicant(email string, verified bool) string {
 }
 
 // started is a started application with every required answer given.
-func (f *applying) started(applicant string) applicants.Application {
+func (f *applying) started(applicant string) applications.Application {
 	f.t.Helper()
 	ctx := context.Background()
 	a, err := f.svc.Start(ctx, applicant, f.ad)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	a, errs, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}}, applicants.StepAttachments)
+	a, errs, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}}, applications.StepAttachments)
 	if err != nil || len(errs) > 0 {
 		f.t.Fatalf("answers: %v %v", errs, err)
 	}
@@ -108,7 +125,7 @@ func (f *applying) mails(to string) int {
 	return n
 }
 
-func (f *applying) reload(a applicants.Application) applicants.Application {
+func (f *applying) reload(a applications.Application) applications.Application {
 	f.t.Helper()
 	got, err := f.svc.Get(context.Background(), a.Applicant, a.ID)
 	if err != nil {
@@ -117,7 +134,7 @@ func (f *applying) reload(a applicants.Application) applicants.Application {
 	return got
 }
 
-func pdfUpload(t *testing.T, name string, size int) applicants.Upload {
+func pdfUpload(t *testing.T, name string, size int) applications.Upload {
 	t.Helper()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
@@ -126,7 +143,7 @@ func pdfUpload(t *testing.T, name string, size int) applicants.Upload {
 	if size > len(pdf) {
 		pdf = append(pdf, bytes.Repeat([]byte(" "), size-len(pdf))...)
 	}
-	return applicants.Upload{Name: name, Size: int64(len(pdf)), Body: bytes.NewReader(pdf)}
+	return applications.Upload{Name: name, Size: int64(len(pdf)), Body: bytes.NewReader(pdf)}
 }
 
 func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
@@ -134,10 +151,10 @@ func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
 	ctx := context.Background()
 	id := f.applicant("obekraftad@example.se", false)
 	a := f.started(id)
-	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); !errors.Is(err, applicants.ErrUnverified) {
+	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); !errors.Is(err, applications.ErrUnverified) {
 		t.Fatalf("submit with an unconfirmed address: %v", err)
 	}
-	if v, _ := f.svc.Versions(ctx, a); len(v) != 0 || f.reload(a).Status != applicants.StatusDraft || f.mails("obekraftad@example.se") != 0 {
+	if v, _ := f.svc.Versions(ctx, a); len(v) != 0 || f.reload(a).Status != applications.StatusDraft || f.mails("obekraftad@example.se") != 0 {
 		t.Fatal("an unconfirmed address submitted")
 	}
 	if err := f.db.Accounts().MarkVerified(ctx, id, f.clock.Now()); err != nil {
@@ -164,7 +181,7 @@ func TestSubmitRefusedWhenTheDayEndsBeforeTheWrite(t *testing.T) {
 		}
 		return closes
 	}
-	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); !errors.Is(err, applicants.ErrClosed) {
+	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); !errors.Is(err, applications.ErrClosed) {
 		t.Fatalf("submitted at midnight: %v", err)
 	}
 	if v, _ := f.svc.Versions(ctx, a); len(v) != 0 || f.mails("sist@example.se") != 0 {
@@ -179,7 +196,7 @@ func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
 	ctx := context.Background()
 	id := f.applicant("flyttad@example.se", true)
 	a := f.started(id)
-	a, _, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "CV.pdf", 0)})
+	a, _, err := f.svc.AddFiles(ctx, a, []applications.Upload{pdfUpload(t, "CV.pdf", 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,18 +214,18 @@ func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
 	}
 	for name, try := range map[string]func() error{
 		"save answers": func() error {
-			_, _, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Om en månad"}}, applicants.StepAttachments)
+			_, _, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Om en månad"}}, applications.StepAttachments)
 			return err
 		},
 		"add a file": func() error {
-			_, _, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "Brev.pdf", 0)})
+			_, _, err := f.svc.AddFiles(ctx, a, []applications.Upload{pdfUpload(t, "Brev.pdf", 0)})
 			return err
 		},
 		"remove a file": func() error { _, err := f.svc.RemoveFile(ctx, a, files[0].ID); return err },
 		"submit":        func() error { _, err := f.svc.Submit(ctx, a, f.ad, "sv"); return err },
 		"withdraw":      func() error { _, err := f.svc.Withdraw(ctx, a); return err },
 	} {
-		if err := try(); !errors.Is(err, applicants.ErrClosed) {
+		if err := try(); !errors.Is(err, applications.ErrClosed) {
 			t.Errorf("%s after the new last day: %v", name, err)
 		}
 	}
@@ -225,7 +242,7 @@ func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
 	if !a.Open(f.clock.Now()) {
 		t.Fatal("closed on the old last day")
 	}
-	if _, _, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Om en månad"}}, applicants.StepSummary); err != nil {
+	if _, _, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Om en månad"}}, applications.StepSummary); err != nil {
 		t.Fatalf("save after the old last day: %v", err)
 	}
 	if a, err = f.svc.Submit(ctx, a, extended, "sv"); err != nil || a.Version != 2 {
@@ -241,7 +258,7 @@ func TestFilesPerApplicationAreCapped(t *testing.T) {
 	ctx := context.Background()
 	a := f.started(f.applicant("tio@example.se", true))
 	for batch := range 2 {
-		var ups []applicants.Upload
+		var ups []applications.Upload
 		for i := range 5 {
 			ups = append(ups, pdfUpload(t, "Fil "+string(rune('A'+batch*5+i))+".pdf", 0))
 		}
@@ -249,24 +266,24 @@ func TestFilesPerApplicationAreCapped(t *testing.T) {
 			t.Fatalf("batch %d: %v %v", batch, refused, err)
 		}
 	}
-	_, refused, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "Elva.pdf", 0)})
+	_, refused, err := f.svc.AddFiles(ctx, a, []applications.Upload{pdfUpload(t, "Elva.pdf", 0)})
 	if err != nil || len(refused) != 1 || refused[0].Name != "Elva.pdf" || refused[0].Key != "file.error.max_files" {
 		t.Fatalf("an eleventh file: %v %v", refused, err)
 	}
-	if files, _ := f.svc.AttachmentsOf(ctx, a); len(files) != applicants.MaxFiles {
+	if files, _ := f.svc.AttachmentsOf(ctx, a); len(files) != applications.MaxFiles {
 		t.Fatalf("%d files kept", len(files))
 	}
 
 	// Bytes: five files of 5 MB fill the 25 MB exactly; one more does not fit.
 	b := f.started(f.applicant("stora@example.se", true))
-	var ups []applicants.Upload
+	var ups []applications.Upload
 	for i := range 5 {
-		ups = append(ups, pdfUpload(t, "Stor "+string(rune('A'+i))+".pdf", applicants.MaxTotalSize/5))
+		ups = append(ups, pdfUpload(t, "Stor "+string(rune('A'+i))+".pdf", applications.MaxTotalSize/5))
 	}
 	if _, refused, err := f.svc.AddFiles(ctx, b, ups); err != nil || len(refused) != 0 {
 		t.Fatalf("five large files: %v %v", refused, err)
 	}
-	_, refused, err = f.svc.AddFiles(ctx, b, []applicants.Upload{pdfUpload(t, "Liten.pdf", 0)})
+	_, refused, err = f.svc.AddFiles(ctx, b, []applications.Upload{pdfUpload(t, "Liten.pdf", 0)})
 	if err != nil || len(refused) != 1 || refused[0].Name != "Liten.pdf" || refused[0].Key != "file.error.total_size" {
 		t.Fatalf("a file beyond 25 MB: %v %v", refused, err)
 	}
@@ -278,14 +295,14 @@ func TestByteCapHoldsForParallelUploads(t *testing.T) {
 	f := newApplying(t)
 	ctx := context.Background()
 	a := f.started(f.applicant("parallellt@example.se", true))
-	big := applicants.MaxTotalSize / 5 * 98 / 100
+	big := applications.MaxTotalSize / 5 * 98 / 100
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
 	for i := range errs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, refused, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "Stor "+string(rune('A'+i))+".pdf", big)})
+			_, refused, err := f.svc.AddFiles(ctx, a, []applications.Upload{pdfUpload(t, "Stor "+string(rune('A'+i))+".pdf", big)})
 			if err == nil && len(refused) == 1 && refused[0].Key != "file.error.total_size" {
 				err = errors.New(refused[0].Key)
 			}
@@ -303,7 +320,7 @@ func TestByteCapHoldsForParallelUploads(t *testing.T) {
 	for _, file := range files {
 		total += file.Size
 	}
-	if total > applicants.MaxTotalSize || len(files) == 0 {
+	if total > applications.MaxTotalSize || len(files) == 0 {
 		t.Fatalf("%d files of %d bytes in all kept", len(files), total)
 	}
 }
@@ -316,7 +333,7 @@ func TestRemovingFiles(t *testing.T) {
 	ctx := context.Background()
 	id := f.applicant("bort@example.se", true)
 	a := f.started(id)
-	a, _, err := f.svc.AddFiles(ctx, a, []applicants.Upload{pdfUpload(t, "Inskickad.pdf", 0), pdfUpload(t, "Utkast.pdf", 0)})
+	a, _, err := f.svc.AddFiles(ctx, a, []applications.Upload{pdfUpload(t, "Inskickad.pdf", 0), pdfUpload(t, "Utkast.pdf", 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,13 +342,13 @@ func TestRemovingFiles(t *testing.T) {
 		t.Fatalf("files %+v", files)
 	}
 	other := f.started(f.applicant("annan@example.se", true))
-	if _, err := f.svc.RemoveFile(ctx, other, files[0].ID); !errors.Is(err, applicants.ErrNotFound) {
+	if _, err := f.svc.RemoveFile(ctx, other, files[0].ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("another applicant removed a file: %v", err)
 	}
 	if _, err := f.svc.RemoveFile(ctx, a, files[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.OpenFile(ctx, id, files[1].ID); !errors.Is(err, applicants.ErrNotFound) {
+	if _, _, err := f.svc.OpenFile(ctx, id, files[1].ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("a removed draft file is still stored: %v", err)
 	}
 	if a, err = f.svc.Submit(ctx, a, f.ad, "sv"); err != nil {
@@ -348,7 +365,7 @@ func TestRemovingFiles(t *testing.T) {
 	} else {
 		rc.Close()
 	}
-	if _, err := f.svc.RemoveFile(ctx, a, files[0].ID); !errors.Is(err, applicants.ErrNotFound) {
+	if _, err := f.svc.RemoveFile(ctx, a, files[0].ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("removed twice: %v", err)
 	}
 	if v, _ := f.svc.Versions(ctx, a); len(v) != 1 || len(v[0].Attachments) != 1 || v[0].Attachments[0].ID != files[0].ID {
@@ -366,31 +383,31 @@ func TestAnswersFromTwoWindows(t *testing.T) {
 	qs := f.ad.Questions
 	a := f.started(f.applicant("fonster@example.se", true))
 	form := func(rev, start, why string) map[string][]string {
-		return map[string][]string{"q_start": {start}, "q_motivering": {why}, applicants.RevisionField: {rev}}
+		return map[string][]string{"q_start": {start}, "q_motivering": {why}, applications.RevisionField: {rev}}
 	}
-	one, _, err := f.svc.SaveAnswers(ctx, a, qs, form("1", "Genast", "Ett"), applicants.StepAttachments)
+	one, _, err := f.svc.SaveAnswers(ctx, a, qs, form("1", "Genast", "Ett"), applications.StepAttachments)
 	if err != nil || one.Rev != 2 || one.Answers["motivering"][0] != "Ett" {
 		t.Fatalf("first window: %+v %v", one, err)
 	}
 	// The second window's request read the application before the first
 	// saved, and changed another question.
-	two, _, err := f.svc.SaveAnswers(ctx, a, qs, form("1", "I mars", ""), applicants.StepAttachments)
+	two, _, err := f.svc.SaveAnswers(ctx, a, qs, form("1", "I mars", ""), applications.StepAttachments)
 	if err != nil || two.Rev != 3 || two.Answers["start"][0] != "I mars" || two.Answers["motivering"][0] != "Ett" {
 		t.Fatalf("second window: %+v %v", two, err)
 	}
 	// A third, read after, changed the first window's question back.
-	three, _, err := f.svc.SaveAnswers(ctx, f.reload(a), qs, form("2", "Genast", "Tre"), applicants.StepAttachments)
+	three, _, err := f.svc.SaveAnswers(ctx, f.reload(a), qs, form("2", "Genast", "Tre"), applications.StepAttachments)
 	if err != nil || three.Answers["start"][0] != "I mars" || three.Answers["motivering"][0] != "Tre" {
 		t.Fatalf("third window: %+v %v", three, err)
 	}
-	got, conflicts, err := f.svc.SaveAnswers(ctx, f.reload(a), qs, form("3", "I mars", "Fyra"), applicants.StepAttachments)
-	if !errors.Is(err, applicants.ErrConflict) || len(conflicts) != 1 || conflicts[0].Field != "q_motivering" || got.Rev != 4 {
+	got, conflicts, err := f.svc.SaveAnswers(ctx, f.reload(a), qs, form("3", "I mars", "Fyra"), applications.StepAttachments)
+	if !errors.Is(err, applications.ErrConflict) || len(conflicts) != 1 || conflicts[0].Field != "q_motivering" || got.Rev != 4 {
 		t.Fatalf("a conflicting save: %v %v %+v", conflicts, err, got)
 	}
 	if now := f.reload(a); now.Rev != 4 || now.Answers["motivering"][0] != "Tre" {
 		t.Fatalf("the conflict was saved: %+v", now)
 	}
-	if again, _, err := f.svc.SaveAnswers(ctx, got, qs, form("4", "I mars", "Fyra"), applicants.StepAttachments); err != nil || again.Answers["motivering"][0] != "Fyra" {
+	if again, _, err := f.svc.SaveAnswers(ctx, got, qs, form("4", "I mars", "Fyra"), applications.StepAttachments); err != nil || again.Answers["motivering"][0] != "Fyra" {
 		t.Fatalf("saving again: %+v %v", again, err)
 	}
 	if now := f.reload(a); now.Answers["motivering"][0] != "Fyra" || now.Answers["start"][0] != "I mars" {
@@ -407,21 +424,21 @@ func TestStepMovesOnWithoutMistakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, errs, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_motivering": {"Halvfärdigt"}}, applicants.StepAttachments)
-	if err != nil || len(errs) != 1 || errs[0].Field != "q_start" || a.Step != applicants.StepQuestions {
+	a, errs, err := f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_motivering": {"Halvfärdigt"}}, applications.StepAttachments)
+	if err != nil || len(errs) != 1 || errs[0].Field != "q_start" || a.Step != applications.StepQuestions {
 		t.Fatalf("a missing answer: %v %v %q", errs, err, a.Step)
 	}
-	if got := f.reload(a); got.Step != applicants.StepQuestions || got.Answers["motivering"][0] != "Halvfärdigt" {
+	if got := f.reload(a); got.Step != applications.StepQuestions || got.Answers["motivering"][0] != "Halvfärdigt" {
 		t.Fatalf("stored: %+v", got)
 	}
-	a, errs, err = f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}}, applicants.StepAttachments)
-	if err != nil || len(errs) != 0 || a.Step != applicants.StepAttachments || f.reload(a).Step != applicants.StepAttachments {
+	a, errs, err = f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}}, applications.StepAttachments)
+	if err != nil || len(errs) != 0 || a.Step != applications.StepAttachments || f.reload(a).Step != applications.StepAttachments {
 		t.Fatalf("complete answers: %v %v %q", errs, err, a.Step)
 	}
 	if _, err := f.svc.Submit(ctx, a, f.ad, "sv"); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.reload(a); got.Step != applicants.StepSummary {
+	if got := f.reload(a); got.Step != applications.StepSummary {
 		t.Fatalf("after submitting: step %q", got.Step)
 	}
 }
@@ -435,7 +452,7 @@ func TestReceiptListsAnswersAndFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _, err = f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}, "q_legitimation": {"yes"}}, applicants.StepAttachments)
+	a, _, err = f.svc.SaveAnswers(ctx, a, f.ad.Questions, map[string][]string{"q_start": {"Genast"}, "q_legitimation": {"yes"}}, applications.StepAttachments)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +461,7 @@ func TestReceiptListsAnswersAndFiles(t *testing.T) {
 	}
 	recs, _ := f.db.Outbox().Recent(ctx, 1)
 	text := recs[0].Text
-	for _, want := range []string{"När kan du börja?\n  Genast\n", "Varför söker du?\n  –\n", "Har du legitimation?\n  answer.yes\n", "mail.receipt.files\n–\n"} {
+	for _, want := range []string{"När kan du börja?\n  Genast\n", "Varför söker du?\n  –\n", "Har du legitimation?\n  Ja\n", "Bifogade filer:\n–\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the receipt lacks %q:\n%s", want, text)
 		}
@@ -458,7 +475,7 @@ func TestWithdrawing(t *testing.T) {
 	ctx := context.Background()
 	id := f.applicant("aterkalla@example.se", true)
 	a := f.started(id)
-	if got, err := f.svc.Withdraw(ctx, a); err == nil || got.Status == applicants.StatusWithdrawn || f.reload(a).Status != applicants.StatusDraft {
+	if got, err := f.svc.Withdraw(ctx, a); err == nil || got.Status == applications.StatusWithdrawn || f.reload(a).Status != applications.StatusDraft {
 		t.Fatalf("withdrew a draft: %v", err)
 	}
 	a, err := f.svc.Submit(ctx, a, f.ad, "sv")
@@ -466,14 +483,14 @@ func TestWithdrawing(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := f.svc.Withdraw(ctx, a)
-	if err != nil || got.Status != applicants.StatusWithdrawn || got.WithdrawnAt.IsZero() {
+	if err != nil || got.Status != applications.StatusWithdrawn || got.WithdrawnAt.IsZero() {
 		t.Fatalf("withdraw: %+v %v", got, err)
 	}
 	list, _ := f.svc.List(ctx, id)
-	if len(list) != 1 || list[0].Status != applicants.StatusWithdrawn {
+	if len(list) != 1 || list[0].Status != applications.StatusWithdrawn {
 		t.Fatalf("list: %+v", list)
 	}
-	if a, err = f.svc.Submit(ctx, a, f.ad, "sv"); err != nil || a.Version != 2 || f.reload(a).Status != applicants.StatusSubmitted {
+	if a, err = f.svc.Submit(ctx, a, f.ad, "sv"); err != nil || a.Version != 2 || f.reload(a).Status != applications.StatusSubmitted {
 		t.Fatalf("submit again: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package applicants
+package applications
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 
 // errPDFTooComplex is returned for a PDF whose dictionaries take far more
 // reading than the file is long: overlapping dictionaries made on purpose.
-var errPDFTooComplex = errors.New("applicants: pdf dictionaries overlap beyond reason")
+var errPDFTooComplex = errors.New("applications: pdf dictionaries overlap beyond reason")
 
 // pdfEncrypted reports whether a PDF names an encryption dictionary. A
 // reader finds it as the /Encrypt entry of a trailer, or of a

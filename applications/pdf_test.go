@@ -1,4 +1,4 @@
-package applicants
+package applications
 
 import (
 	"bytes"

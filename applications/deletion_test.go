@@ -1,4 +1,4 @@
-package applicants_test
+package applications_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/applications"
 	"portal/internal/testenv"
 	"portal/storage"
 )
@@ -19,7 +20,7 @@ func TestDeletionCutShortIsFinishedLater(t *testing.T) {
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	files := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
 	id, err := db.Accounts().CreateAccount(ctx, applicants.Account{Email: "avbruten@example.se", CreatedAt: clock.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -37,8 +38,8 @@ func TestDeletionCutShortIsFinishedLater(t *testing.T) {
 	if err := down.Destroy(ctx); err != nil { // a bucket that is not there: every removal fails
 		t.Fatal(err)
 	}
-	svc := &applicants.Service{Store: db.Accounts(), Now: clock.Now,
-		Drafts: &applicants.Applying{Apps: db.Applications(), Files: &applicants.Files{Store: db.Attachments(), Blobs: down, Now: clock.Now}}}
+	svc := &applicants.Accounts{Store: db.Accounts(), Now: clock.Now,
+		Drafts: &applications.Service{Apps: db.Applications(), Files: &applications.Files{Store: db.Attachments(), Blobs: down, Now: clock.Now}}}
 	if n, err := svc.DeleteDue(ctx); err == nil || n != 0 {
 		t.Fatalf("deleted %d with the object store down: %v", n, err)
 	}
@@ -53,10 +54,10 @@ func TestDeletionCutShortIsFinishedLater(t *testing.T) {
 	if n, err := files.Sweep(ctx, 24*time.Hour); err != nil || n.Unlinked != 1 {
 		t.Fatalf("sweep: %+v %v", n, err)
 	}
-	if _, err := db.Attachments().Attachment(ctx, cv.ID); !errors.Is(err, applicants.ErrNotFound) {
+	if _, err := db.Attachments().Attachment(ctx, cv.ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("the file's record is still there: %v", err)
 	}
-	svc.Drafts = &applicants.Applying{Apps: db.Applications(), Files: files}
+	svc.Drafts = &applications.Service{Apps: db.Applications(), Files: files}
 	if n, err := svc.DeleteDue(ctx); err != nil || n != 1 {
 		t.Fatalf("second try: %d %v", n, err)
 	}

@@ -1,4 +1,6 @@
-package applicants
+// Package applications holds applications to job ads, their answers,
+// attachments, versions and receipts.
+package applications
 
 import (
 	"context"
@@ -7,11 +9,12 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"portal/jobs"
+	"portal/links"
 	"portal/mail"
+	"portal/valid"
 )
 
 // Application statuses. A draft becomes submitted at "Skicka in"; updates
@@ -31,12 +34,13 @@ const (
 
 // Errors of applying.
 var (
-	ErrClosed     = errors.New("applicants: the last application day has passed")
-	ErrUnverified = errors.New("applicants: the e-mail address is not confirmed")
-	ErrIncomplete = errors.New("applicants: required answers are missing")
+	ErrNotFound   = errors.New("applications: not found")
+	ErrClosed     = errors.New("applications: the last application day has passed")
+	ErrUnverified = errors.New("applications: the e-mail address is not confirmed")
+	ErrIncomplete = errors.New("applications: required answers are missing")
 	// ErrConflict is returned when answers were saved in another window
 	// since the form was filled in, and the two disagree.
-	ErrConflict = errors.New("applicants: the application was changed in another window")
+	ErrConflict = errors.New("applications: the application was changed in another window")
 )
 
 // RevisionField is the form field that carries the revision of the answers
@@ -136,23 +140,54 @@ type AdStore interface {
 }
 
 // ErrExists is returned when an applicant already has an application to an ad.
-var ErrExists = errors.New("applicants: application exists")
+var ErrExists = errors.New("applications: application exists")
 
-// Applying is the application service.
-type Applying struct {
-	Apps      ApplicationStore
-	Ads       AdStore
-	Accounts  Store
-	Files     *Files
-	Mailer    KeyedMailer
-	Translate Translate
-	Now       func() time.Time
-	BaseURL   string
+// Applicant is what applying needs to know of the applicant's account.
+type Applicant struct {
+	Email    string
+	Verified bool // the address is confirmed
+}
+
+// Accounts reads the accounts of those who apply.
+type Accounts interface {
+	// Applicant returns the address of an account and whether it is
+	// confirmed.
+	Applicant(ctx context.Context, id string) (Applicant, error)
+}
+
+// Receipt is what the receipt of a submitted version tells.
+type Receipt struct {
+	Ad          jobs.Ad
+	Version     int
+	Answers     jobs.Answers
+	Attachments []Attachment
+	// ApplicationsURL is the applicant's list of applications, where the
+	// application can be updated or withdrawn.
+	ApplicationsURL string
+}
+
+// MailRenderer writes the e-mail of applications.
+type MailRenderer interface {
+	// Receipt writes the receipt of a version in lang: its subject and
+	// plain text.
+	Receipt(lang string, r Receipt) (subject, text string, err error)
+}
+
+// Service is what the portal does with applications.
+type Service struct {
+	Apps     ApplicationStore
+	Ads      AdStore
+	Accounts Accounts
+	Files    *Files
+	Mailer   KeyedMailer
+	Render   MailRenderer
+	Links    links.Links
+	Now      func() time.Time
 }
 
 // Start returns the applicant's application to the ad, creating a draft
 // the first time; opening "apply" again leads to the same application.
-func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (Application, error) {
+func (s *Service) Start(ctx context.Context, applicant string, ad jobs.Ad) (Application, error) {
 	a, err := s.Apps.ApplicationFor(ctx, applicant, ad.Ref)
 	if err == nil {
 		return s.withDeadline(ctx, a)
@@ -182,7 +217,7 @@ func (s *Applying) Start(ctx context.Context, applicant string, ad jobs.Ad) (App
 
 // withDeadline sets the application's closing time from its ad as it is
 // now. An ad no longer stored leaves the time the application has.
-func (s *Applying) withDeadline(ctx context.Context, a Application) (Application, error) {
+func (s *Service) withDeadline(ctx context.Context, a Application) (Application, error) {
 	ad, err := s.Ads.AdByRef(ctx, a.AdRef)
 	if errors.Is(err, jobs.ErrNotFound) {
 		return a, nil
@@ -197,7 +232,7 @@ func (s *Applying) withDeadline(ctx context.Context, a Application) (Application
 // latest reloads the application as stored, judged by its ad's current
 // deadline, and brings the stored deadline up to date so that the filter
 // of the next write judges by it too.
-func (s *Applying) latest(ctx context.Context, id string) (Application, error) {
+func (s *Service) latest(ctx context.Context, id string) (Application, error) {
 	stored, err := s.Apps.ApplicationByID(ctx, id)
 	if err != nil {
 		return Application{}, err
@@ -216,7 +251,7 @@ func (s *Applying) latest(ctx context.Context, id string) (Application, error) {
 
 // Get returns an application of the applicant; another applicant's id is
 // ErrNotFound.
-func (s *Applying) Get(ctx context.Context, applicant, id string) (Application, error) {
+func (s *Service) Get(ctx context.Context, applicant, id string) (Application, error) {
 	a, err := s.Apps.ApplicationByID(ctx, id)
 	if err != nil {
 		return Application{}, err
@@ -240,7 +275,7 @@ const saveTries = 5
 // other window's answer. A question both changed, differently, is a
 // conflict: nothing is saved, ErrConflict is returned with the latest
 // application and those questions, and saving the form again keeps it.
-func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, []jobs.FieldError, error) {
+func (s *Service) SaveAnswers(ctx context.Context, a Application, questions []jobs.Question, form map[string][]string, next string) (Application, valid.Problems, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, nil, err
@@ -267,7 +302,7 @@ func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []j
 					return a, nil, err
 				}
 			}
-			var conflicts []jobs.FieldError
+			var conflicts valid.Problems
 			if answers, conflicts = mergeAnswers(questions, baseAnswers, a.Answers, mine, base < 0); len(conflicts) > 0 {
 				return a, conflicts, ErrConflict
 			}
@@ -301,9 +336,9 @@ func (s *Applying) SaveAnswers(ctx context.Context, a Application, questions []j
 // from base too. It returns the merged answers, or a field error for each
 // question both changed to different answers; with unknownBase every
 // question where mine and theirs differ is such a conflict.
-func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, unknownBase bool) (jobs.Answers, []jobs.FieldError) {
+func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, unknownBase bool) (jobs.Answers, valid.Problems) {
 	merged := jobs.Answers{}
-	var conflicts []jobs.FieldError
+	var conflicts valid.Problems
 	for _, q := range questions {
 		b, t, m := base[q.ID], theirs[q.ID], mine[q.ID]
 		pick := m
@@ -313,7 +348,7 @@ func mergeAnswers(questions []jobs.Question, base, theirs, mine jobs.Answers, un
 			pick = t
 		case !unknownBase && slices.Equal(t, b):
 		default:
-			conflicts = append(conflicts, jobs.FieldError{Field: q.Field(), Key: "apply.error.changed_elsewhere"})
+			conflicts.Add(q.Field(), "apply.error.changed_elsewhere")
 		}
 		if len(pick) > 0 {
 			merged[q.ID] = pick
@@ -335,7 +370,7 @@ type Upload struct {
 
 // AddFiles checks every file of a batch and stores those that pass; it
 // returns an error for each file refused, naming the file and the rule.
-func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload) (Application, []*FileError, error) {
+func (s *Service) AddFiles(ctx context.Context, a Application, uploads []Upload) (Application, []*FileError, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, nil, err
@@ -374,7 +409,7 @@ func (s *Applying) AddFiles(ctx context.Context, a Application, uploads []Upload
 
 // RemoveFile takes an attachment off the working copy and deletes it,
 // unless a submitted version names it: that one stays on record.
-func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) (Application, error) {
+func (s *Service) RemoveFile(ctx context.Context, a Application, attID string) (Application, error) {
 	a, err := s.withDeadline(ctx, a)
 	if err != nil {
 		return a, err
@@ -404,7 +439,7 @@ func (s *Applying) RemoveFile(ctx context.Context, a Application, attID string) 
 }
 
 // AttachmentsOf returns the stored files of a working copy, in upload order.
-func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachment, error) {
+func (s *Service) AttachmentsOf(ctx context.Context, a Application) ([]Attachment, error) {
 	on, err := s.Files.Store.AttachmentsOf(ctx, a.ID)
 	if err != nil {
 		return nil, err
@@ -422,12 +457,12 @@ func (s *Applying) AttachmentsOf(ctx context.Context, a Application) ([]Attachme
 // address must be confirmed, required answers given and the ad's last day,
 // as the ad has it now, not passed. A receipt listing the answers and each
 // file's name, size and SHA-256 is e-mailed.
-func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
-	acc, err := s.Accounts.AccountByID(ctx, a.Applicant)
+func (s *Service) Submit(ctx context.Context, a Application, ad jobs.Ad, lang string) (Application, error) {
+	acc, err := s.Accounts.Applicant(ctx, a.Applicant)
 	if err != nil {
 		return a, err
 	}
-	if !acc.Verified() {
+	if !acc.Verified {
 		return a, ErrUnverified
 	}
 	if a, err = s.latest(ctx, a.ID); err != nil {
@@ -453,39 +488,20 @@ func (s *Applying) Submit(ctx context.Context, a Application, ad jobs.Ad, lang s
 		return a, err
 	}
 	a.Status, a.Version, a.SubmittedAt, a.Step = StatusSubmitted, n, now, StepSummary
+	subject, text, err := s.Render.Receipt(lang, Receipt{Ad: ad, Version: n, Answers: a.Answers, Attachments: atts,
+		ApplicationsURL: s.Links.URL(links.Applications)})
+	if err != nil {
+		return a, fmt.Errorf("applications: render receipt: %w", err)
+	}
 	// One receipt a version, however many submits of it arrive at once.
-	_, err = s.Mailer.SendOnce(ctx, []mail.Keyed{{Key: fmt.Sprintf("receipt:%s:%d", a.ID, n), Message: s.receipt(acc.Email, a, ad, atts, lang)}})
+	_, err = s.Mailer.SendOnce(ctx, []mail.Keyed{{Key: fmt.Sprintf("receipt:%s:%d", a.ID, n),
+		Message: mail.Message{To: acc.Email, Subject: subject, Text: text}}})
 	return a, err
-}
-
-func (s *Applying) receipt(to string, a Application, ad jobs.Ad, atts []Attachment, lang string) mail.Message {
-	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
-	var b strings.Builder
-	b.WriteString(t("mail.receipt.intro", ad.Title, ad.Organisation, ad.Ref, a.Version) + "\n\n")
-	for _, q := range ad.Questions {
-		answer := strings.Join(a.Answers[q.ID], ", ")
-		if q.Type == jobs.QuestionYesNo && answer != "" {
-			answer = t("answer." + answer)
-		}
-		if answer == "" {
-			answer = "–"
-		}
-		fmt.Fprintf(&b, "%s\n  %s\n", q.Text, answer)
-	}
-	b.WriteString("\n" + t("mail.receipt.files") + "\n")
-	for _, att := range atts {
-		fmt.Fprintf(&b, "- %s (%d bytes)\n  SHA-256 %s\n", att.Name, att.Size, att.SHA256)
-	}
-	if len(atts) == 0 {
-		b.WriteString("–\n")
-	}
-	b.WriteString("\n" + t("mail.receipt.outro", s.BaseURL+"/mina-ansokningar", ad.LastDay.String()) + "\n")
-	return mail.Message{To: to, Subject: t("mail.receipt.subject", ad.Title), Text: b.String()}
 }
 
 // Withdraw withdraws a submitted application before the deadline; it stays
 // in the applicant's list, marked withdrawn.
-func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, error) {
+func (s *Service) Withdraw(ctx context.Context, a Application) (Application, error) {
 	a, err := s.latest(ctx, a.ID)
 	if err != nil {
 		return a, err
@@ -502,24 +518,24 @@ func (s *Applying) Withdraw(ctx context.Context, a Application) (Application, er
 }
 
 // OpenFile opens one of the applicant's own attachments for download.
-func (s *Applying) OpenFile(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
+func (s *Service) OpenFile(ctx context.Context, owner, id string) (Attachment, io.ReadCloser, error) {
 	return s.Files.Open(ctx, owner, id)
 }
 
 // StatFile checks that one of the applicant's own attachments can be
 // opened, without opening it.
-func (s *Applying) StatFile(ctx context.Context, owner, id string) (Attachment, error) {
+func (s *Service) StatFile(ctx context.Context, owner, id string) (Attachment, error) {
 	return s.Files.Stat(ctx, owner, id)
 }
 
 // Versions returns the submitted versions of an application, oldest first.
-func (s *Applying) Versions(ctx context.Context, a Application) ([]Version, error) {
+func (s *Service) Versions(ctx context.Context, a Application) ([]Version, error) {
 	return s.Apps.Versions(ctx, a.ID)
 }
 
 // List returns the applicant's applications, newest first, each with its
 // ad's current deadline.
-func (s *Applying) List(ctx context.Context, applicant string) ([]Application, error) {
+func (s *Service) List(ctx context.Context, applicant string) ([]Application, error) {
 	apps, err := s.Apps.ApplicationsOf(ctx, applicant)
 	if err != nil {
 		return nil, err

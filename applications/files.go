@@ -1,4 +1,4 @@
-package applicants
+package applications
 
 import (
 	"archive/zip"
@@ -43,7 +43,7 @@ type FileError struct {
 	Key  string
 }
 
-func (e *FileError) Error() string { return fmt.Sprintf("applicants: file %q: %s", e.Name, e.Key) }
+func (e *FileError) Error() string { return fmt.Sprintf("applications: file %q: %s", e.Name, e.Key) }
 
 // CheckedFile is an attachment that passed every rule.
 type CheckedFile struct {

@@ -1,4 +1,4 @@
-package applicants_test
+package applications_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"portal/applicants"
+	"portal/applications"
 	"portal/internal/testenv"
 	"portal/storage"
 )
@@ -23,12 +23,12 @@ func TestFilesOnRealStorage(t *testing.T) {
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
 	clock := testenv.NewClock(time.Now())
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := applicants.CheckFile("Personligt brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
+	checked, err := applications.CheckFile("Personligt brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestFilesOnRealStorage(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(pdf)
-	if a.State != applicants.AttachmentStored || a.SHA256 != hex.EncodeToString(sum[:]) || strings.Contains(a.Key, "brev") || len(a.ID) != 32 {
+	if a.State != applications.AttachmentStored || a.SHA256 != hex.EncodeToString(sum[:]) || strings.Contains(a.Key, "brev") || len(a.ID) != 32 {
 		t.Fatalf("saved %+v", a)
 	}
 	got, rc, err := f.Open(ctx, "owner-1", a.ID)
@@ -50,26 +50,26 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if !bytes.Equal(body, pdf) || got.Name != "Personligt brev.pdf" || got.ContentType != "application/pdf" {
 		t.Fatal("file changed in storage")
 	}
-	if _, _, err := f.Open(ctx, "owner-2", a.ID); !errors.Is(err, applicants.ErrNotFound) {
+	if _, _, err := f.Open(ctx, "owner-2", a.ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("another applicant opened the file: %v", err)
 	}
-	if err := f.Remove(ctx, "owner-2", a.ID); !errors.Is(err, applicants.ErrNotFound) {
+	if err := f.Remove(ctx, "owner-2", a.ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatalf("another applicant removed the file: %v", err)
 	}
 
 	// The file is on an application, so the sweep leaves it alone.
 	// Leftovers of failed saves: a pending record with its object, and an
 	// object no record names. The sweep removes both once a day old.
-	_ = db.Attachments().InsertAttachment(ctx, applicants.Attachment{ID: "p1", Owner: "owner-1", Key: "attachments/p1",
-		State: applicants.AttachmentPending, CreatedAt: clock.Now()})
+	_ = db.Attachments().InsertAttachment(ctx, applications.Attachment{ID: "p1", Owner: "owner-1", Key: "attachments/p1",
+		State: applications.AttachmentPending, CreatedAt: clock.Now()})
 	_ = blobs.Put(ctx, "attachments/p1", strings.NewReader("half"), 4, "application/pdf")
 	_ = blobs.Put(ctx, "attachments/orphan", strings.NewReader("lost"), 4, "application/pdf")
-	if n, err := f.Sweep(ctx, 24*time.Hour); err != nil || n != (applicants.Swept{}) {
+	if n, err := f.Sweep(ctx, 24*time.Hour); err != nil || n != (applications.Swept{}) {
 		t.Fatalf("young leftovers swept: %+v %v", n, err)
 	}
 	clock.Add(25 * time.Hour)
 	n, err := f.Sweep(ctx, 24*time.Hour)
-	if err != nil || n != (applicants.Swept{Pending: 1, Objects: 1}) {
+	if err != nil || n != (applications.Swept{Pending: 1, Objects: 1}) {
 		t.Fatalf("sweep: %+v, %v", n, err)
 	}
 	// Leftovers older than the sweep's week were swept long ago: left alone.
@@ -86,16 +86,16 @@ func TestFilesOnRealStorage(t *testing.T) {
 	if err := f.Remove(ctx, "owner-1", a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.Open(ctx, "owner-1", a.ID); !errors.Is(err, applicants.ErrNotFound) {
+	if _, _, err := f.Open(ctx, "owner-1", a.ID); !errors.Is(err, applications.ErrNotFound) {
 		t.Fatal("removed file still there")
 	}
 }
 
 // onApp stores an application.
-func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time) applicants.Application {
+func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time) applications.Application {
 	t.Helper()
-	app := applicants.Application{Applicant: owner, AdRef: adRef, ClosesAt: now.AddDate(1, 0, 0), Status: applicants.StatusDraft,
-		Step: applicants.StepAttachments, CreatedAt: now, UpdatedAt: now}
+	app := applications.Application{Applicant: owner, AdRef: adRef, ClosesAt: now.AddDate(1, 0, 0), Status: applications.StatusDraft,
+		Step: applications.StepAttachments, CreatedAt: now, UpdatedAt: now}
 	id, err := db.Applications().CreateApplication(context.Background(), app)
 	if err != nil {
 		t.Fatal(err)
@@ -105,13 +105,13 @@ func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time) app
 }
 
 // saved stores the test PDF as an attachment of owner on the application.
-func saved(t *testing.T, f *applicants.Files, owner, adRef, application string) applicants.Attachment {
+func saved(t *testing.T, f *applications.Files, owner, adRef, application string) applications.Attachment {
 	t.Helper()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := applicants.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
+	checked, err := applications.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,11 +123,11 @@ func saved(t *testing.T, f *applicants.Files, owner, adRef, application string) 
 }
 
 // gone reports whether both the record and the object of a are gone.
-func gone(t *testing.T, db *storage.DB, blobs applicants.Blobs, a applicants.Attachment) bool {
+func gone(t *testing.T, db *storage.DB, blobs applications.Blobs, a applications.Attachment) bool {
 	t.Helper()
 	ctx := context.Background()
 	_, err := db.Attachments().Attachment(ctx, a.ID)
-	recordGone := errors.Is(err, applicants.ErrNotFound)
+	recordGone := errors.Is(err, applications.ErrNotFound)
 	rc, err := blobs.Get(ctx, a.Key)
 	if err == nil {
 		rc.Close()
@@ -147,13 +147,13 @@ func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
 	draft, sent := onApp(t, db, "owner-1", "EXK-1", clock.Now()), onApp(t, db, "owner-1", "EXK-2", clock.Now())
 	onDraft, inVersion := saved(t, f, "owner-1", "EXK-1", draft.ID), saved(t, f, "owner-1", "EXK-2", sent.ID)
 	// On an application that went (a draft deleted half-way).
 	cutShort := saved(t, f, "owner-1", "EXK-3", "0123456789abcdef01234567")
 	// Submitted with the file, which was then taken off the working copy.
-	if err := db.Applications().AddVersion(ctx, sent.ID, applicants.Version{N: 1, At: clock.Now(), Attachments: []applicants.Attachment{inVersion}}); err != nil {
+	if err := db.Applications().AddVersion(ctx, sent.ID, applications.Version{N: 1, At: clock.Now(), Attachments: []applications.Attachment{inVersion}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Attachments().Detach(ctx, inVersion.ID); err != nil {
@@ -162,18 +162,18 @@ func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 	clock.Add(30 * 24 * time.Hour)
 	young := saved(t, f, "owner-1", "EXK-4", "")
 	n, err := f.Sweep(ctx, 24*time.Hour)
-	if err != nil || n != (applicants.Swept{Unlinked: 1}) {
+	if err != nil || n != (applications.Swept{Unlinked: 1}) {
 		t.Fatalf("sweep: %+v, %v", n, err)
 	}
 	if !gone(t, db, blobs, cutShort) {
 		t.Fatal("the file on no application was kept")
 	}
-	for _, a := range []applicants.Attachment{onDraft, inVersion, young} {
+	for _, a := range []applications.Attachment{onDraft, inVersion, young} {
 		if gone(t, db, blobs, a) {
 			t.Fatalf("%s was swept", a.ID)
 		}
 	}
-	if n, err := f.Sweep(ctx, 24*time.Hour); err != nil || n != (applicants.Swept{}) {
+	if n, err := f.Sweep(ctx, 24*time.Hour); err != nil || n != (applications.Swept{}) {
 		t.Fatalf("second sweep: %+v, %v", n, err)
 	}
 }
@@ -184,12 +184,12 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
 	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
 	var keep []string
 	for i := range 1100 {
 		id := fmt.Sprintf("%032d", i)
-		rec := applicants.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id, State: applicants.AttachmentStored, CreatedAt: clock.Now()}
+		rec := applications.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id, State: applications.AttachmentStored, CreatedAt: clock.Now()}
 		if i%3 == 0 {
 			rec.Application, rec.Slot = app.ID, i+1
 			keep = append(keep, id)
@@ -219,9 +219,9 @@ func TestFailedSaveLeavesNothing(t *testing.T) {
 	if err := blobs.Destroy(ctx); err != nil { // the bucket is gone: every write fails
 		t.Fatal(err)
 	}
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
+	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	pdf, _ := os.ReadFile("testdata/brev.pdf")
-	checked, _ := applicants.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
+	checked, _ := applications.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
 	if _, err := f.Save(ctx, "owner-1", "EXK-1", "app-1", checked, bytes.NewReader(pdf), int64(len(pdf))); err == nil {
 		t.Fatal("save into a missing bucket succeeded")
 	}

@@ -1,0 +1,122 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/applicants"
+	"portal/applications"
+	"portal/jobs"
+)
+
+func testMails(t *testing.T) (*Locales, *Mails) {
+	t.Helper()
+	l, err := LoadLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMails(l, "Exempelkommunen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, m
+}
+
+// Account e-mail says word for word what its text in the locale says, with
+// the links and numbers in their places.
+func TestAccountMails(t *testing.T) {
+	l, m := testMails(t)
+	d := applicants.Mail{Link: "https://jobb.example.se/konto/verifiera?token=ab&next=%2Fjobb", Code: "12345678", Hours: 72,
+		Email: "ny@example.se", Login: "https://jobb.example.se/logga-in", ForgotPassword: "https://jobb.example.se/glomt-losenord",
+		Profile: "https://jobb.example.se/mina-uppgifter", Support: "https://jobb.example.se/support"}
+	args := map[string][]any{
+		applicants.MailRegisterTaken:   {d.Login, d.ForgotPassword},
+		applicants.MailVerify:          {d.Link, d.Hours},
+		applicants.MailReset:           {d.Code, d.Hours, d.Login},
+		applicants.MailPasswordChanged: {d.ForgotPassword},
+		applicants.MailEmailChange:     {d.Link, d.Hours},
+		applicants.MailEmailChangeOld:  {d.Email, d.Profile},
+		applicants.MailEmailChanged:    {d.Email, d.Support},
+		applicants.MailEmailTaken:      {d.Support},
+	}
+	if len(args) != len(accountMails) {
+		t.Fatalf("%d kinds tested, %d rendered", len(args), len(accountMails))
+	}
+	for _, lang := range Languages {
+		for kind, a := range args {
+			d.Kind = kind
+			subject, text, err := m.AccountMail(lang, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := l.Translate(lang, "mail."+kind+".body", a...); text != want || strings.Contains(text, "%!") {
+				t.Errorf("%s %s:\n%q\nwant\n%q", lang, kind, text, want)
+			}
+			if want := l.Translate(lang, "mail."+kind+".subject"); subject != want {
+				t.Errorf("%s %s: subject %q, want %q", lang, kind, subject, want)
+			}
+		}
+	}
+	if _, _, err := m.AccountMail("sv", applicants.Mail{Kind: "nothing"}); err == nil {
+		t.Error("an unknown kind was written")
+	}
+}
+
+// The receipt lists every question with its answer, yes and no in words and
+// a dash for none, then each file with its size and hash, or a dash.
+func TestReceiptMail(t *testing.T) {
+	l, m := testMails(t)
+	ad := jobs.Ad{Ref: "EXR-2026-0001", Title: "Sjuksköterska", Organisation: "Exempelregionen", LastDay: jobs.DayOf(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)),
+		Questions: []jobs.Question{
+			{ID: "start", Type: jobs.QuestionShort, Text: "När kan du börja?"},
+			{ID: "motivering", Type: jobs.QuestionLong, Text: "Varför söker du?"},
+			{ID: "legitimation", Type: jobs.QuestionYesNo, Text: "Har du legitimation?"},
+			{ID: "ort", Type: jobs.QuestionMulti, Text: "Var?"},
+		}}
+	answers := jobs.Answers{"start": {"Genast"}, "legitimation": {"no"}, "ort": {"Växjö", "Ljungby"}}
+	files := []applications.Attachment{{Name: "CV.pdf", Size: 1234, SHA256: "ab12"}, {Name: "Brev <1>.docx", Size: 5, SHA256: "cd34"}}
+	for _, c := range []struct {
+		lang  string
+		files []applications.Attachment
+	}{{"sv", files}, {"en", files}, {"sv", nil}} {
+		r := applications.Receipt{Ad: ad, Version: 2, Answers: answers, Attachments: c.files, ApplicationsURL: "https://jobb.example.se/mina-ansokningar"}
+		subject, text, err := m.Receipt(c.lang, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := receiptText(l, c.lang, r); text != want {
+			t.Errorf("%s:\n%s\nwant\n%s", c.lang, text, want)
+		}
+		if want := l.Translate(c.lang, "mail.receipt.subject", ad.Title); subject != want {
+			t.Errorf("subject %q, want %q", subject, want)
+		}
+	}
+}
+
+// receiptText is the receipt as the portal has always written it.
+func receiptText(l *Locales, lang string, r applications.Receipt) string {
+	t := func(key string, args ...any) string { return l.Translate(lang, key, args...) }
+	var b strings.Builder
+	b.WriteString(t("mail.receipt.intro", r.Ad.Title, r.Ad.Organisation, r.Ad.Ref, r.Version) + "\n\n")
+	for _, q := range r.Ad.Questions {
+		answer := strings.Join(r.Answers[q.ID], ", ")
+		if q.Type == jobs.QuestionYesNo && answer != "" {
+			answer = t("answer." + answer)
+		}
+		if answer == "" {
+			answer = "–"
+		}
+		fmt.Fprintf(&b, "%s\n  %s\n", q.Text, answer)
+	}
+	b.WriteString("\n" + t("mail.receipt.files") + "\n")
+	for _, att := range r.Attachments {
+		fmt.Fprintf(&b, "- %s (%d bytes)\n  SHA-256 %s\n", att.Name, att.Size, att.SHA256)
+	}
+	if len(r.Attachments) == 0 {
+		b.WriteString("–\n")
+	}
+	b.WriteString("\n" + t("mail.receipt.outro", r.ApplicationsURL, r.Ad.LastDay.String()) + "\n")
+	return b.String()
+}
