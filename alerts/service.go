@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -232,6 +233,29 @@ func (s *Service) StopInterest(ctx context.Context, account string) error {
 	}
 	_, err = s.remove(ctx, sub.ID)
 	return err
+}
+
+// ForgetAccount ends the interest registration of a deleted account and
+// withdraws its mail not yet sent. It ends every one it finds: two saves at
+// once can leave an account with two.
+func (s *Service) ForgetAccount(ctx context.Context, account string) error {
+	seen := map[string]bool{}
+	for {
+		sub, err := s.Store.SubscriptionByAccount(ctx, account)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if seen[sub.ID] {
+			return fmt.Errorf("alerts: interest registration %s of a deleted account does not end", sub.ID)
+		}
+		seen[sub.ID] = true
+		if _, err := s.remove(ctx, sub.ID); err != nil {
+			return err
+		}
+	}
 }
 
 // Signed returns the subscription a signed link names, or ErrBadLink when

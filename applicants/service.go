@@ -42,7 +42,9 @@ type Store interface {
 	LatestApplication(ctx context.Context, id string) (time.Time, error)
 	ScheduleDeletion(ctx context.Context, id string, at time.Time) error
 	DueDeletions(ctx context.Context, now time.Time) ([]string, error)
-	// DeleteAccount removes the account, its security log and its sessions.
+	// DeleteEvents removes the account's security log.
+	DeleteEvents(ctx context.Context, id string) error
+	// DeleteAccount removes the account itself, nothing that hangs on it.
 	DeleteAccount(ctx context.Context, id string) error
 }
 
@@ -103,6 +105,10 @@ type Service struct {
 	// Drafts removes what the applications of a deleted account hold
 	// that is not on record.
 	Drafts DraftRemover
+	// Sessions ends the logins of a deleted account.
+	Sessions Logins
+	// Interest keeps the account's job-alert interest registration.
+	Interest Interest
 }
 
 // SleepContext waits for d or until ctx ends.
@@ -599,6 +605,10 @@ func (s *Service) Delete(ctx context.Context, id, password, ip string) (time.Tim
 		}
 		s.event(ctx, id, EventDeletionPlanned, ip)
 		return at, false, nil
+	}
+	// Marked first, so that the daily task finishes a deletion cut short.
+	if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
+		return time.Time{}, false, err
 	}
 	return at, true, s.deleteNow(ctx, id)
 }

@@ -10,7 +10,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"portal/alerts"
 	"portal/applicants"
+	"portal/mail"
 	"portal/sessions"
 )
 
@@ -39,7 +41,9 @@ func TestAccountDeletionRules(t *testing.T) {
 	}
 	// The applications here have no files, so no bucket is needed.
 	drafts := &applicants.Applying{Apps: d.Applications(), Files: &applicants.Files{Store: d.Attachments()}}
-	svc := &applicants.Service{Store: s, Now: func() time.Time { return now }, Drafts: drafts}
+	nowFn := func() time.Time { return now }
+	interest := &alerts.Service{Store: d.Subscriptions(), Ledger: d.Subscriptions(), Outbox: mail.NewOutbox(d.Outbox(), nowFn), Now: nowFn}
+	svc := &applicants.Service{Store: s, Now: nowFn, Drafts: drafts, Sessions: d.Sessions(), Interest: interest}
 	at, err := svc.EarliestDeletion(ctx, id)
 	if err != nil || !at.Equal(latest.Add(applicants.Retention)) {
 		t.Fatalf("earliest deletion %v %v", at, err)

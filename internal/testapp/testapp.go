@@ -105,7 +105,8 @@ func New(t testing.TB, o Options) *Portal {
 	p.Accounts = &applicants.Service{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: FastHasher, Limits: applicants.DefaultLimits,
 		Now: p.Now, BaseURL: o.BaseURL, Translate: locales.Translate,
-		Sleep: func(context.Context, time.Duration) {},
+		Sleep:    func(context.Context, time.Duration) {},
+		Sessions: db.Sessions(),
 	}
 	if o.Sessions == (sessions.Policy{}) {
 		o.Sessions = sessions.DefaultPolicy
@@ -139,6 +140,7 @@ func New(t testing.TB, o Options) *Portal {
 		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
 		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, BaseURL: o.BaseURL, Log: logger,
 	}
+	p.Accounts.Interest = p.Alerts
 	p.Publish = &jobs.Publishing{Board: p.Board, Announcer: p.Alerts}
 	p.UploadDir = t.TempDir()
 	app, err := handlers.New(handlers.Config{
