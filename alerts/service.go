@@ -258,6 +258,23 @@ func (s *Service) ForgetAccount(ctx context.Context, account string) error {
 	}
 }
 
+// AccountEmailChanged sends the mail of an applicant's interest
+// registration to the account's new address.
+func (s *Service) AccountEmailChanged(ctx context.Context, account, email string) error {
+	sub, err := s.Store.SubscriptionByAccount(ctx, account)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sub.Email = email
+	if err := s.Store.SaveSubscription(ctx, sub, s.Now()); err != nil && !errors.Is(err, ErrNotFound) {
+		return err // ErrNotFound: it ended meanwhile, and has no address to change
+	}
+	return nil
+}
+
 // Signed returns the subscription a signed link names, or ErrBadLink when
 // the signature does not fit and ErrNotFound when it has ended.
 func (s *Service) Signed(ctx context.Context, purpose, id, sig string) (Subscription, error) {

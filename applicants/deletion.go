@@ -29,6 +29,9 @@ type Interest interface {
 	// ForgetAccount ends the registration of a deleted account and
 	// withdraws its mail not yet sent.
 	ForgetAccount(ctx context.Context, account string) error
+	// AccountEmailChanged sends the registration's mail to the account's
+	// new address.
+	AccountEmailChanged(ctx context.Context, account, email string) error
 }
 
 // deleteNow deletes an account with everything of its applications that is

@@ -555,6 +555,11 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, lang string) (A
 		}
 		return Account{}, err
 	}
+	// After the account, never before: an address another account took
+	// meanwhile must not get the alerts.
+	if err := s.Interest.AccountEmailChanged(ctx, a.ID, a.PendingEmail); err != nil {
+		return Account{}, err
+	}
 	s.event(ctx, a.ID, EventEmailChanged, "")
 	t := func(key string, args ...any) string { return s.Translate(lang, key, args...) }
 	_ = s.Mailer.Send(ctx, mail.Message{To: old, Subject: t("mail.email_changed.subject"),

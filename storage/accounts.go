@@ -229,16 +229,7 @@ func (s *Accounts) ApplyEmailChange(ctx context.Context, id, email string, now t
 	if isDuplicate(err) {
 		return applicants.ErrEmailTaken
 	}
-	if err != nil {
-		return err
-	}
-	// The interest registration mails the account's address.
-	_, err = s.db.c(colSubscriptions).UpdateMany(ctx, bson.M{"account": id, "removed": live},
-		bson.M{"$set": bson.M{"email": email, "changed_at": now}})
-	if err != nil {
-		return fmt.Errorf("storage: move interest registration to the new address: %w", err)
-	}
-	return s.db.Subscriptions().touch(ctx)
+	return err
 }
 
 // LatestApplication returns when the applicant last submitted an application.
