@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"portal/mail"
 )
 
 // Counters counts events in fixed time windows, shared by all instances;
@@ -46,7 +44,8 @@ func (s *Counters) Undo(ctx context.Context, key string, window time.Duration, n
 }
 
 // RemoveExpired deletes counters and stored values whose time has passed,
-// and reports how many went.
+// and reports how many went. Each document carries the expiry its writer
+// chose.
 func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, col := range []string{colCounters, colKV, colClaims, colSessions} {
@@ -56,17 +55,5 @@ func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 		}
 		total += res.DeletedCount
 	}
-	// Sent and withdrawn e-mail is personal data that has done its job.
-	res, err := d.c(colOutbox).DeleteMany(ctx, bson.M{
-		"status":     bson.M{"$in": bson.A{mail.StatusSent, mail.StatusCancelled}},
-		"created_at": bson.M{"$lt": now.Add(-OutboxRetention)},
-	})
-	if err != nil {
-		return total, fmt.Errorf("storage: remove old mail: %w", err)
-	}
-	return total + res.DeletedCount, nil
+	return total, nil
 }
-
-// OutboxRetention is how long sent and withdrawn e-mail stays in the
-// outbox; failed messages stay until someone deals with them.
-const OutboxRetention = 90 * 24 * time.Hour

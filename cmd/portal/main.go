@@ -278,7 +278,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}{
 		{"*/10 * * * *", "remove-expired", 5 * time.Minute, counted("expired records removed", func(ctx context.Context) (int, error) {
 			n, err := db.RemoveExpired(ctx, time.Now())
-			return int(n), err
+			if err != nil {
+				return int(n), err
+			}
+			m, err := outbox.RemoveOld(ctx)
+			return int(n) + m, err
 		})},
 		{"15 3 * * *", "delete-due-accounts", 30 * time.Minute, counted("scheduled account deletions done", accounts.DeleteDue)},
 		{"* * * * *", "alert-dispatch", 10 * time.Minute, func(ctx context.Context) error {
