@@ -275,6 +275,20 @@ func (s *Service) AccountEmailChanged(ctx context.Context, account, email string
 	return nil
 }
 
+// ExportInterest returns an applicant's interest registration as
+// "download my data" shows it; false when there is none.
+func (s *Service) ExportInterest(ctx context.Context, account string) (applicants.InterestExport, bool, error) {
+	sub, err := s.Store.SubscriptionByAccount(ctx, account)
+	if errors.Is(err, ErrNotFound) {
+		return applicants.InterestExport{}, false, nil
+	}
+	if err != nil {
+		return applicants.InterestExport{}, false, err
+	}
+	return applicants.InterestExport{Email: sub.Email, Criteria: sub.Criteria, Notify: sub.Notify, Frequency: sub.Frequency,
+		Status: sub.Status, CreatedAt: sub.CreatedAt, ExpiresAt: sub.ExpiresAt}, true, nil
+}
+
 // Signed returns the subscription a signed link names, or ErrBadLink when
 // the signature does not fit and ErrNotFound when it has ended.
 func (s *Service) Signed(ctx context.Context, purpose, id, sig string) (Subscription, error) {

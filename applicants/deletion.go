@@ -32,6 +32,9 @@ type Interest interface {
 	// AccountEmailChanged sends the registration's mail to the account's
 	// new address.
 	AccountEmailChanged(ctx context.Context, account, email string) error
+	// ExportInterest returns the registration as "download my data" shows
+	// it; false when the account has none.
+	ExportInterest(ctx context.Context, account string) (InterestExport, bool, error)
 }
 
 // deleteNow deletes an account with everything of its applications that is

@@ -109,6 +109,8 @@ type Service struct {
 	Sessions Logins
 	// Interest keeps the account's job-alert interest registration.
 	Interest Interest
+	// Applications are read for "download my data".
+	Applications ApplicationData
 }
 
 // SleepContext waits for d or until ctx ends.
@@ -665,9 +667,20 @@ type Export struct {
 	PasswordSet    time.Time `json:"password_changed_at"`
 	DeleteAfter    time.Time `json:"deletion_scheduled_for,omitzero"`
 	Events         []Event   `json:"security_events"`
+	// Applications are the applicant's applications with their versions.
+	Applications []ExportedApplication `json:"applications"`
+	// Interest is the interest registration, when there is one.
+	Interest *InterestExport `json:"interest_registration,omitempty"`
+	// Files are the attachments to put beside the data, each checked to be
+	// there; Missing names those gone for good.
+	Files   []Attachment `json:"-"`
+	Missing []string     `json:"-"`
 }
 
-// ExportData gathers an applicant's data; secrets (hashes, tokens) stay out.
+// ExportData gathers an applicant's data: the account, the applications
+// with their files and the interest registration; secrets (hashes, tokens)
+// stay out. It returns ErrFilesUnavailable when the files cannot be
+// checked.
 func (s *Service) ExportData(ctx context.Context, id string) (Export, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
@@ -677,6 +690,17 @@ func (s *Service) ExportData(ctx context.Context, id string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	return Export{Email: a.Email, EmailVerified: a.EmailVerifiedAt, ConsentVersion: a.ConsentVersion, ConsentAt: a.ConsentAt,
-		Profile: a.Profile, CreatedAt: a.CreatedAt, PasswordSet: a.PasswordChangedAt, DeleteAfter: a.DeleteAfter, Events: events}, nil
+	x := Export{Email: a.Email, EmailVerified: a.EmailVerifiedAt, ConsentVersion: a.ConsentVersion, ConsentAt: a.ConsentAt,
+		Profile: a.Profile, CreatedAt: a.CreatedAt, PasswordSet: a.PasswordChangedAt, DeleteAfter: a.DeleteAfter, Events: events}
+	interest, ok, err := s.Interest.ExportInterest(ctx, id)
+	if err != nil {
+		return Export{}, err
+	}
+	if ok {
+		x.Interest = &interest
+	}
+	if err := exportApplications(ctx, s.Applications, id, &x); err != nil {
+		return Export{}, err
+	}
+	return x, nil
 }

@@ -217,7 +217,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	applying := &applicants.Applying{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,
 		Translate: locales.Translate, Now: time.Now, BaseURL: cfg.BaseURL}
-	accounts.Drafts = applying
+	accounts.Drafts, accounts.Applications = applying, applying
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
 	app, err := handlers.New(handlers.Config{

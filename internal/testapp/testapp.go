@@ -118,7 +118,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.Files = &applicants.Files{Store: db.Attachments(), Blobs: p.Blobs, Now: p.Now}
 	p.Applying = &applicants.Applying{Apps: db.Applications(), Ads: p.Board, Accounts: db.Accounts(), Files: p.Files, Mailer: outbox,
 		Translate: locales.Translate, Now: p.Now, BaseURL: o.BaseURL}
-	p.Accounts.Drafts = p.Applying
+	p.Accounts.Drafts, p.Accounts.Applications = p.Applying, p.Applying
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 27 << 20
 	}
