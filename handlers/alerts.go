@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/alerts"
+	"portal/applicants"
 	"portal/jobs"
 	"portal/views"
 )
@@ -79,6 +80,8 @@ func (h *handler) showSubscribe(c *fiber.Ctx) error {
 	if s := sessionOf(c); s != nil {
 		if acc, err := h.deps.Accounts.Account(c.UserContext(), s.AccountID); err == nil {
 			data["Form"] = map[string]string{"email": acc.Email}
+		} else if !errors.Is(err, applicants.ErrNotFound) {
+			return err
 		}
 	}
 	return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
@@ -328,7 +331,11 @@ func (h *handler) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs []views
 	if err != nil {
 		return err
 	}
-	if sub, err := h.deps.Alerts.Interest(c.UserContext(), id); err == nil && len(errs) == 0 {
+	sub, err := h.deps.Alerts.Interest(c.UserContext(), id)
+	if err != nil && !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
+	if err == nil && len(errs) == 0 {
 		f["notify"] = ""
 		if sub.Notify {
 			f["notify"] = "1"
