@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"sync"
 	"time"
@@ -111,6 +112,16 @@ type Service struct {
 	Interest Interest
 	// Applications are read for "download my data".
 	Applications ApplicationData
+	// Log records what fails without failing the request; nil is
+	// slog.Default().
+	Log *slog.Logger
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
 }
 
 // SleepContext waits for d or until ctx ends.
@@ -271,7 +282,12 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (a Acco
 	}
 	succeed := func() {
 		for _, k := range keys {
-			_ = s.Counter.Undo(ctx, k, time.Hour, now)
+			// A try not given back leaves the limits only stricter, never
+			// looser, and the login has succeeded (a temporary password is
+			// spent by now): the failure is logged, not returned.
+			if err := s.Counter.Undo(ctx, k, time.Hour, now); err != nil {
+				s.log().Warn("a successful login stays counted as failed", "err", err)
+			}
 		}
 	}
 	if s.Hasher.Verify(password, a.PasswordHash) {
@@ -470,7 +486,9 @@ func (s *Service) Record(ctx context.Context, id, kind, ip string) { s.event(ctx
 // event records a security event; a failure to record does not undo the
 // action it records.
 func (s *Service) event(ctx context.Context, id, kind, ip string) {
-	_ = s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip})
+	if err := s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip}); err != nil {
+		s.log().Warn("security event not recorded", "kind", kind, "err", err)
+	}
 }
 
 // RequestEmailChange sends a link to the new address after checking the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -24,11 +25,11 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 	end := start.Add(window)
 	id := key + "|" + strconv.FormatInt(start.Unix(), 10)
 	if _, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"k": id, "expires_at": end}); err != nil {
-		return 0, end, fmt.Errorf("storage: count %s: %w", key, err)
+		return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
 	}
 	n, err := s.db.c(colCounters).CountDocuments(ctx, bson.M{"k": id})
 	if err != nil {
-		return 0, end, fmt.Errorf("storage: count %s: %w", key, err)
+		return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
 	}
 	return n, end, nil
 }
@@ -38,9 +39,16 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 func (s *Counters) Undo(ctx context.Context, key string, window time.Duration, now time.Time) error {
 	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
 	if _, err := s.db.c(colCounters).DeleteOne(ctx, bson.M{"k": id}); err != nil {
-		return fmt.Errorf("storage: undo count %s: %w", key, err)
+		return fmt.Errorf("storage: undo count %s: %w", kind(key), err)
 	}
 	return nil
+}
+
+// kind is the part of a counter key before its first colon: errors name
+// it, never the rest, which may hold an e-mail or client address.
+func kind(key string) string {
+	k, _, _ := strings.Cut(key, ":")
+	return k
 }
 
 // RemoveExpired deletes counters and stored values whose time has passed,

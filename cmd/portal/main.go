@@ -212,7 +212,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	accounts := &applicants.Service{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: outbox, Hasher: hasher, Limits: applicants.DefaultLimits,
 		Now: time.Now, BaseURL: cfg.BaseURL, Translate: locales.Translate, Sleep: applicants.SleepContext,
-		Sessions: db.Sessions(), Interest: alertService,
+		Sessions: db.Sessions(), Interest: alertService, Log: log.With("component", "accounts"),
 	}
 	files := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: time.Now}
 	applying := &applicants.Applying{Apps: db.Applications(), Ads: board, Accounts: db.Accounts(), Files: files, Mailer: outbox,

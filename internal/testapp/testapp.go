@@ -140,7 +140,7 @@ func New(t testing.TB, o Options) *Portal {
 		Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: outbox, Counter: db.Counters(), Ads: db.Ads(),
 		Render: mails, Signer: alerts.Signer{Key: SigningKey}, Now: p.Now, BaseURL: o.BaseURL, Log: logger,
 	}
-	p.Accounts.Interest = p.Alerts
+	p.Accounts.Interest, p.Accounts.Log = p.Alerts, logger
 	p.Publish = &jobs.Publishing{Board: p.Board, Announcer: p.Alerts}
 	p.UploadDir = t.TempDir()
 	app, err := handlers.New(handlers.Config{
