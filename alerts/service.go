@@ -194,7 +194,7 @@ func (s *Service) SaveInterest(ctx context.Context, o Owner, r Request) (Subscri
 	}
 	now := s.Now()
 	sub, err := s.Store.SubscriptionByAccount(ctx, o.ID)
-	isNew := err == ErrNotFound
+	isNew := errors.Is(err, ErrNotFound)
 	if err != nil && !isNew {
 		return Subscription{}, err
 	}

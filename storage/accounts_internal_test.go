@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func TestAccountDeletionRules(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("delete due: %d %v", n, err)
 	}
-	if _, err := s.AccountByID(ctx, id); err != applicants.ErrNotFound {
+	if _, err := s.AccountByID(ctx, id); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatalf("account still there: %v", err)
 	}
 	if ev, _ := s.Events(ctx, id, 10); len(ev) != 0 {
