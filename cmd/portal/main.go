@@ -261,11 +261,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}()
 
 	sched := tasks.New(db.Locks(), owner, jobs.Stockholm, time.Now, log.With("component", "tasks"))
-	// counted wraps a task that reports how many things it did.
+	// counted wraps a task that reports how many things it did; a run that
+	// did nothing is not news, and the scheduler logs the errors.
 	counted := func(what string, run func(ctx context.Context) (int, error)) func(ctx context.Context) error {
 		return func(ctx context.Context) error {
 			n, err := run(ctx)
-			if n > 0 || err == nil {
+			if n > 0 {
 				log.Info(what, "count", n)
 			}
 			return err
@@ -297,7 +298,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", alertService.RemoveStale)},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
 			n, err := files.Sweep(ctx, 24*time.Hour)
-			log.Info("attachment leftovers removed", "pending", n.Pending, "unlinked", n.Unlinked, "objects", n.Objects)
+			if n != (applicants.Swept{}) {
+				log.Info("attachment leftovers removed", "pending", n.Pending, "unlinked", n.Unlinked, "objects", n.Objects)
+			}
 			return err
 		}},
 	} {
