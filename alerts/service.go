@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -185,7 +186,7 @@ func (s *Service) SaveInterest(ctx context.Context, o Owner, r Request) (Subscri
 	}
 	now := s.Now()
 	sub, err := s.Store.SubscriptionByAccount(ctx, o.ID)
-	isNew := err == ErrNotFound
+	isNew := errors.Is(err, ErrNotFound)
 	if err != nil && !isNew {
 		return Subscription{}, err
 	}
@@ -224,6 +225,60 @@ func (s *Service) StopInterest(ctx context.Context, account string) error {
 	}
 	_, err = s.remove(ctx, sub.ID)
 	return err
+}
+
+// ForgetAccount ends the interest registration of a deleted account and
+// withdraws its mail not yet sent. It ends every one it finds: two saves at
+// once can leave an account with two.
+func (s *Service) ForgetAccount(ctx context.Context, account string) error {
+	seen := map[string]bool{}
+	for {
+		sub, err := s.Store.SubscriptionByAccount(ctx, account)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if seen[sub.ID] {
+			return fmt.Errorf("alerts: interest registration %s of a deleted account does not end", sub.ID)
+		}
+		seen[sub.ID] = true
+		if _, err := s.remove(ctx, sub.ID); err != nil {
+			return err
+		}
+	}
+}
+
+// AccountEmailChanged sends the mail of an applicant's interest
+// registration to the account's new address.
+func (s *Service) AccountEmailChanged(ctx context.Context, account, email string) error {
+	sub, err := s.Store.SubscriptionByAccount(ctx, account)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sub.Email = email
+	if err := s.Store.SaveSubscription(ctx, sub, s.Now()); err != nil && !errors.Is(err, ErrNotFound) {
+		return err // ErrNotFound: it ended meanwhile, and has no address to change
+	}
+	return nil
+}
+
+// ExportInterest returns an applicant's interest registration as
+// "download my data" shows it; false when there is none.
+func (s *Service) ExportInterest(ctx context.Context, account string) (applicants.InterestExport, bool, error) {
+	sub, err := s.Store.SubscriptionByAccount(ctx, account)
+	if errors.Is(err, ErrNotFound) {
+		return applicants.InterestExport{}, false, nil
+	}
+	if err != nil {
+		return applicants.InterestExport{}, false, err
+	}
+	return applicants.InterestExport{Email: sub.Email, Criteria: sub.Criteria, Notify: sub.Notify, Frequency: sub.Frequency,
+		Status: sub.Status, CreatedAt: sub.CreatedAt, ExpiresAt: sub.ExpiresAt}, true, nil
 }
 
 // Signed returns the subscription a signed link names, or ErrBadLink when

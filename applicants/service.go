@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
+	"portal/applications"
 	"portal/internal/tokens"
 	"portal/links"
 	"portal/mail"
@@ -43,7 +45,9 @@ type Store interface {
 	LatestApplication(ctx context.Context, id string) (time.Time, error)
 	ScheduleDeletion(ctx context.Context, id string, at time.Time) error
 	DueDeletions(ctx context.Context, now time.Time) ([]string, error)
-	// DeleteAccount removes the account, its security log and its sessions.
+	// DeleteEvents removes the account's security log.
+	DeleteEvents(ctx context.Context, id string) error
+	// DeleteAccount removes the account itself, nothing that hangs on it.
 	DeleteAccount(ctx context.Context, id string) error
 }
 
@@ -130,6 +134,22 @@ type Accounts struct {
 	// Drafts removes what the applications of a deleted account hold
 	// that is not on record.
 	Drafts DraftRemover
+	// Sessions ends the logins of a deleted account.
+	Sessions Logins
+	// Interest keeps the account's job-alert interest registration.
+	Interest Interest
+	// Applications are read for "download my data".
+	Applications ApplicationData
+	// Log records what fails without failing the request; nil is
+	// slog.Default().
+	Log *slog.Logger
+}
+
+func (s *Accounts) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
 }
 
 // SleepContext waits for d or until ctx ends.
@@ -292,7 +312,12 @@ func (s *Accounts) Login(ctx context.Context, email, password, ip string) (a Acc
 	}
 	succeed := func() {
 		for _, k := range keys {
-			_ = s.Counter.Undo(ctx, k, time.Hour, now)
+			// A try not given back leaves the limits only stricter, never
+			// looser, and the login has succeeded (a temporary password is
+			// spent by now): the failure is logged, not returned.
+			if err := s.Counter.Undo(ctx, k, time.Hour, now); err != nil {
+				s.log().Warn("a successful login stays counted as failed", "err", err)
+			}
 		}
 	}
 	if s.Hasher.Verify(password, a.PasswordHash) {
@@ -483,7 +508,9 @@ func (s *Accounts) Record(ctx context.Context, id, kind, ip string) { s.event(ct
 // event records a security event; a failure to record does not undo the
 // action it records.
 func (s *Accounts) event(ctx context.Context, id, kind, ip string) {
-	_ = s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip})
+	if err := s.Store.AddEvent(ctx, id, Event{At: s.Now(), Kind: kind, IP: ip}); err != nil {
+		s.log().Warn("security event not recorded", "kind", kind, "err", err)
+	}
 }
 
 // RequestEmailChange sends a link to the new address after checking the
@@ -566,6 +593,11 @@ func (s *Accounts) ConfirmEmailChange(ctx context.Context, token, lang string) (
 		}
 		return Account{}, err
 	}
+	// After the account, never before: an address another account took
+	// meanwhile must not get the alerts.
+	if err := s.Interest.AccountEmailChanged(ctx, a.ID, a.PendingEmail); err != nil {
+		return Account{}, err
+	}
 	s.event(ctx, a.ID, EventEmailChanged, "")
 	_ = s.send(ctx, old, lang, Mail{Kind: MailEmailChanged, Email: a.PendingEmail})
 	a.Email, a.PendingEmail = a.PendingEmail, ""
@@ -614,6 +646,10 @@ func (s *Accounts) Delete(ctx context.Context, id, password, ip string) (time.Ti
 		}
 		s.event(ctx, id, EventDeletionPlanned, ip)
 		return at, false, nil
+	}
+	// Marked first, so that the daily task finishes a deletion cut short.
+	if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
+		return time.Time{}, false, err
 	}
 	return at, true, s.deleteNow(ctx, id)
 }
@@ -665,9 +701,20 @@ type Export struct {
 	PasswordSet    time.Time `json:"password_changed_at"`
 	DeleteAfter    time.Time `json:"deletion_scheduled_for,omitzero"`
 	Events         []Event   `json:"security_events"`
+	// Applications are the applicant's applications with their versions.
+	Applications []ExportedApplication `json:"applications"`
+	// Interest is the interest registration, when there is one.
+	Interest *InterestExport `json:"interest_registration,omitempty"`
+	// Files are the attachments to put beside the data, each checked to be
+	// there; Missing names those gone for good.
+	Files   []applications.Attachment `json:"-"`
+	Missing []string                  `json:"-"`
 }
 
-// ExportData gathers an applicant's data; secrets (hashes, tokens) stay out.
+// ExportData gathers an applicant's data: the account, the applications
+// with their files and the interest registration; secrets (hashes, tokens)
+// stay out. It returns ErrFilesUnavailable when the files cannot be
+// checked.
 func (s *Accounts) ExportData(ctx context.Context, id string) (Export, error) {
 	a, err := s.Store.AccountByID(ctx, id)
 	if err != nil {
@@ -677,6 +724,17 @@ func (s *Accounts) ExportData(ctx context.Context, id string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	return Export{Email: a.Email, EmailVerified: a.EmailVerifiedAt, ConsentVersion: a.ConsentVersion, ConsentAt: a.ConsentAt,
-		Profile: a.Profile, CreatedAt: a.CreatedAt, PasswordSet: a.PasswordChangedAt, DeleteAfter: a.DeleteAfter, Events: events}, nil
+	x := Export{Email: a.Email, EmailVerified: a.EmailVerifiedAt, ConsentVersion: a.ConsentVersion, ConsentAt: a.ConsentAt,
+		Profile: a.Profile, CreatedAt: a.CreatedAt, PasswordSet: a.PasswordChangedAt, DeleteAfter: a.DeleteAfter, Events: events}
+	interest, ok, err := s.Interest.ExportInterest(ctx, id)
+	if err != nil {
+		return Export{}, err
+	}
+	if ok {
+		x.Interest = &interest
+	}
+	if err := exportApplications(ctx, s.Applications, id, &x); err != nil {
+		return Export{}, err
+	}
+	return x, nil
 }

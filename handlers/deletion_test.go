@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -153,7 +154,7 @@ func TestScheduledDeletionKeepsOnlyTheRecords(t *testing.T) {
 	if n, err := a.Accounts.DeleteDue(ctx); err != nil || n != 1 {
 		t.Fatalf("delete due: %d %v", n, err)
 	}
-	if _, err := a.db.Accounts().AccountByID(ctx, acc.ID); err != applicants.ErrNotFound {
+	if _, err := a.db.Accounts().AccountByID(ctx, acc.ID); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatalf("account kept: %v", err)
 	}
 	apps, err := a.db.Applications().ApplicationsOf(ctx, acc.ID)

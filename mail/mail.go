@@ -116,7 +116,15 @@ type Store interface {
 	Requeue(ctx context.Context, id string, now time.Time) error
 	// Counts returns the number of messages per status.
 	Counts(ctx context.Context) (map[string]int64, error)
+	// RemoveOld deletes the sent and withdrawn messages created before the
+	// cut-off and returns how many went.
+	RemoveOld(ctx context.Context, before time.Time) (int64, error)
 }
+
+// Retention is how long sent and withdrawn e-mail stays in the outbox: it
+// is personal data that has done its job. Failed messages stay until
+// someone deals with them.
+const Retention = 90 * 24 * time.Hour
 
 // ErrNotFailed is returned by Requeue for a message that has not failed.
 var ErrNotFailed = errors.New("mail: message has not failed")
@@ -165,6 +173,13 @@ func (o *Outbox) Sent(ctx context.Context, key string) (bool, error) { return o.
 // Cancel withdraws the pending messages with tag.
 func (o *Outbox) Cancel(ctx context.Context, tag string) (int, error) {
 	return o.store.Cancel(ctx, tag)
+}
+
+// RemoveOld deletes the sent and withdrawn messages older than Retention
+// and returns how many went.
+func (o *Outbox) RemoveOld(ctx context.Context) (int, error) {
+	n, err := o.store.RemoveOld(ctx, o.now().Add(-Retention))
+	return int(n), err
 }
 
 // Worker delivers outbox messages. Several workers, in one process or many,

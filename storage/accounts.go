@@ -239,16 +239,7 @@ func (s *Accounts) ApplyEmailChange(ctx context.Context, id, email string, now t
 	if isDuplicate(err) {
 		return applicants.ErrEmailTaken
 	}
-	if err != nil {
-		return err
-	}
-	// The interest registration mails the account's address.
-	_, err = s.db.c(colSubscriptions).UpdateMany(ctx, bson.M{"account": id, "removed": live},
-		bson.M{"$set": bson.M{"email": email, "changed_at": now}})
-	if err != nil {
-		return fmt.Errorf("storage: move interest registration to the new address: %w", err)
-	}
-	return s.db.Subscriptions().touch(ctx)
+	return err
 }
 
 // LatestApplication returns when the applicant last submitted an application.
@@ -295,20 +286,20 @@ func (s *Accounts) DueDeletions(ctx context.Context, now time.Time) ([]string, e
 	return out, nil
 }
 
-// DeleteAccount removes the account, its security log and its sessions.
+// DeleteEvents removes an account's security log.
+func (s *Accounts) DeleteEvents(ctx context.Context, id string) error {
+	if _, err := s.db.c(colEvents).DeleteMany(ctx, bson.M{"account": id}); err != nil {
+		return fmt.Errorf("storage: delete account events: %w", err)
+	}
+	return nil
+}
+
+// DeleteAccount removes the account record; what hangs on it is removed
+// by the caller first.
 func (s *Accounts) DeleteAccount(ctx context.Context, id string) error {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
 		return applicants.ErrNotFound
-	}
-	if _, err := s.db.c(colSessions).DeleteMany(ctx, bson.M{"account": id}); err != nil {
-		return fmt.Errorf("storage: delete account sessions: %w", err)
-	}
-	if _, err := s.db.c(colEvents).DeleteMany(ctx, bson.M{"account": id}); err != nil {
-		return fmt.Errorf("storage: delete account events: %w", err)
-	}
-	if err := s.db.Subscriptions().removeAccountSubscriptions(ctx, id, time.Now()); err != nil {
-		return err
 	}
 	if _, err := s.db.c(colAccounts).DeleteOne(ctx, bson.M{"_id": oid}); err != nil {
 		return fmt.Errorf("storage: delete account: %w", err)

@@ -4,14 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/mail"
 	"portal/sessions"
 )
 
@@ -40,7 +43,9 @@ func TestAccountDeletionRules(t *testing.T) {
 	}
 	// The applications here have no files, so no bucket is needed.
 	drafts := &applications.Service{Apps: d.Applications(), Files: &applications.Files{Store: d.Attachments()}}
-	svc := &applicants.Accounts{Store: s, Now: func() time.Time { return now }, Drafts: drafts}
+	nowFn := func() time.Time { return now }
+	interest := &alerts.Service{Store: d.Subscriptions(), Ledger: d.Subscriptions(), Outbox: mail.NewOutbox(d.Outbox(), nowFn), Now: nowFn}
+	svc := &applicants.Accounts{Store: s, Now: nowFn, Drafts: drafts, Sessions: d.Sessions(), Interest: interest}
 	at, err := svc.EarliestDeletion(ctx, id)
 	if err != nil || !at.Equal(latest.Add(applicants.Retention)) {
 		t.Fatalf("earliest deletion %v %v", at, err)
@@ -59,7 +64,7 @@ func TestAccountDeletionRules(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("delete due: %d %v", n, err)
 	}
-	if _, err := s.AccountByID(ctx, id); err != applicants.ErrNotFound {
+	if _, err := s.AccountByID(ctx, id); !errors.Is(err, applicants.ErrNotFound) {
 		t.Fatalf("account still there: %v", err)
 	}
 	if ev, _ := s.Events(ctx, id, 10); len(ev) != 0 {

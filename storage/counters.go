@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"portal/mail"
 )
 
 // Counters counts events in fixed time windows, shared by all instances;
@@ -26,11 +25,11 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 	end := start.Add(window)
 	id := key + "|" + strconv.FormatInt(start.Unix(), 10)
 	if _, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"k": id, "expires_at": end}); err != nil {
-		return 0, end, fmt.Errorf("storage: count %s: %w", key, err)
+		return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
 	}
 	n, err := s.db.c(colCounters).CountDocuments(ctx, bson.M{"k": id})
 	if err != nil {
-		return 0, end, fmt.Errorf("storage: count %s: %w", key, err)
+		return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
 	}
 	return n, end, nil
 }
@@ -40,13 +39,21 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 func (s *Counters) Undo(ctx context.Context, key string, window time.Duration, now time.Time) error {
 	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
 	if _, err := s.db.c(colCounters).DeleteOne(ctx, bson.M{"k": id}); err != nil {
-		return fmt.Errorf("storage: undo count %s: %w", key, err)
+		return fmt.Errorf("storage: undo count %s: %w", kind(key), err)
 	}
 	return nil
 }
 
+// kind is the part of a counter key before its first colon: errors name
+// it, never the rest, which may hold an e-mail or client address.
+func kind(key string) string {
+	k, _, _ := strings.Cut(key, ":")
+	return k
+}
+
 // RemoveExpired deletes counters and stored values whose time has passed,
-// and reports how many went.
+// and reports how many went. Each document carries the expiry its writer
+// chose.
 func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, col := range []string{colCounters, colKV, colClaims, colSessions} {
@@ -56,17 +63,5 @@ func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 		}
 		total += res.DeletedCount
 	}
-	// Sent and withdrawn e-mail is personal data that has done its job.
-	res, err := d.c(colOutbox).DeleteMany(ctx, bson.M{
-		"status":     bson.M{"$in": bson.A{mail.StatusSent, mail.StatusCancelled}},
-		"created_at": bson.M{"$lt": now.Add(-OutboxRetention)},
-	})
-	if err != nil {
-		return total, fmt.Errorf("storage: remove old mail: %w", err)
-	}
-	return total + res.DeletedCount, nil
+	return total, nil
 }
-
-// OutboxRetention is how long sent and withdrawn e-mail stays in the
-// outbox; failed messages stay until someone deals with them.
-const OutboxRetention = 90 * 24 * time.Hour

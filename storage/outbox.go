@@ -145,6 +145,19 @@ func (o *Outbox) Cancel(ctx context.Context, tag string) (int, error) {
 	return int(res.ModifiedCount), nil
 }
 
+// RemoveOld deletes the sent and withdrawn messages created before the
+// cut-off and reports how many went.
+func (o *Outbox) RemoveOld(ctx context.Context, before time.Time) (int64, error) {
+	res, err := o.db.c(colOutbox).DeleteMany(ctx, bson.M{
+		"status":     bson.M{"$in": bson.A{mail.StatusSent, mail.StatusCancelled}},
+		"created_at": bson.M{"$lt": before},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: remove old mail: %w", err)
+	}
+	return res.DeletedCount, nil
+}
+
 // Failed returns failed messages, newest first.
 func (o *Outbox) Failed(ctx context.Context, limit int) ([]mail.Record, error) {
 	return o.find(ctx, bson.M{"status": mail.StatusFailed}, limit)

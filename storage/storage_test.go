@@ -14,7 +14,6 @@ import (
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
-	"portal/storage"
 )
 
 var ctx = context.Background()
@@ -337,8 +336,8 @@ func TestBlobs(t *testing.T) {
 	}
 }
 
-// Sent and withdrawn mail goes after storage.OutboxRetention; failed and pending
-// mail stays.
+// Sent and withdrawn mail created before the cut-off goes; failed and
+// pending mail stays.
 func TestOldMailRemoved(t *testing.T) {
 	db := testenv.DB(t)
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -362,14 +361,14 @@ func TestOldMailRemoved(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.RemoveExpired(ctx, now.Add(storage.OutboxRetention-time.Hour)); err != nil {
-		t.Fatal(err)
+	if n, err := out.RemoveOld(ctx, now); err != nil || n != 0 {
+		t.Fatalf("removed %d (%v) created at the cut-off", n, err)
 	}
 	if recs, _ := out.Recent(ctx, 10); len(recs) != 3 {
 		t.Fatalf("%d messages left before their time", len(recs))
 	}
-	if _, err := db.RemoveExpired(ctx, now.Add(storage.OutboxRetention+time.Hour)); err != nil {
-		t.Fatal(err)
+	if n, err := out.RemoveOld(ctx, now.Add(time.Millisecond)); err != nil || n != 1 {
+		t.Fatalf("removed %d (%v), want the sent one", n, err)
 	}
 	recs, _ := out.Recent(ctx, 10)
 	if len(recs) != 2 || recs[0].Status == mail.StatusSent || recs[1].Status == mail.StatusSent {

@@ -265,30 +265,6 @@ func (s *Subscriptions) RemoveStaleSubscriptions(ctx context.Context, unconfirme
 	return n, nil
 }
 
-// removeAccountSubscriptions ends the interest registration of a deleted
-// account and withdraws its mail not yet sent.
-func (s *Subscriptions) removeAccountSubscriptions(ctx context.Context, account string, now time.Time) error {
-	subs, err := s.many(ctx, bson.M{"account": account, "removed": live})
-	if err != nil {
-		return err
-	}
-	for _, sub := range subs {
-		if _, err := s.remove(ctx, sub.ID, now); err != nil {
-			return err
-		}
-		if _, err := s.db.Outbox().Cancel(ctx, sub.Tag()); err != nil {
-			return err
-		}
-		if err := s.RemoveMatches(ctx, sub.ID); err != nil {
-			return err
-		}
-	}
-	if len(subs) == 0 {
-		return nil
-	}
-	return s.touch(ctx)
-}
-
 // ScheduleDispatch records a publication to tell subscribers of.
 func (s *Subscriptions) ScheduleDispatch(ctx context.Context, ref string, at time.Time) error {
 	_, err := s.db.c(colDispatches).UpdateOne(ctx, bson.M{"_id": ref, "done_at": time.Time{}},

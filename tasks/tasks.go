@@ -67,7 +67,8 @@ func (s *Scheduler) RunOnce(name string, lease time.Duration, fn func(ctx contex
 	if err := fn(ctx); err != nil {
 		s.log.Error("task failed", "task", name, "err", err, "duration", time.Since(start))
 	} else {
-		s.log.Info("task done", "task", name, "duration", time.Since(start))
+		// Routine: a task logs at info what it did, when it did something.
+		s.log.Debug("task done", "task", name, "duration", time.Since(start))
 	}
 	if err := s.locker.Release(context.WithoutCancel(ctx), "task:"+name, s.owner); err != nil {
 		s.log.Error("task release", "task", name, "err", err)

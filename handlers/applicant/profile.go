@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"strings"
@@ -17,7 +18,6 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/handlers/web"
-	"portal/jobs"
 	"portal/valid"
 )
 
@@ -200,30 +200,6 @@ func (h *Profile) CancelDeletion(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?behall=1", fiber.StatusSeeOther)
 }
 
-// exportedApplication is one application in "download my data".
-type exportedApplication struct {
-	AdRef       string                    `json:"ad_ref"`
-	AdTitle     string                    `json:"ad_title"`
-	Status      string                    `json:"status"`
-	Answers     map[string][]string       `json:"answers"`
-	CreatedAt   time.Time                 `json:"created_at"`
-	SubmittedAt time.Time                 `json:"submitted_at,omitzero"`
-	WithdrawnAt time.Time                 `json:"withdrawn_at,omitzero"`
-	Versions    []applications.Version    `json:"versions"`
-	Files       []applications.Attachment `json:"files"`
-}
-
-// exportedInterest is the interest registration in "Download my data".
-type exportedInterest struct {
-	Email     string        `json:"email"`
-	Criteria  jobs.Criteria `json:"criteria"`
-	Notify    bool          `json:"email_alerts"`
-	Frequency string        `json:"frequency"`
-	Status    string        `json:"status"`
-	CreatedAt time.Time     `json:"created_at"`
-	ExpiresAt time.Time     `json:"expires_at,omitzero"`
-}
-
 // downloadData sends everything stored about the applicant as one zip
 // archive: a JSON file with the account and the applications, and every
 // attached file. Every file is checked before the first byte goes out, so
@@ -234,88 +210,41 @@ type exportedInterest struct {
 func (h *Profile) DownloadData(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), web.SessionOf(c).AccountID
 	data, err := h.Accounts.ExportData(ctx, id)
+	if errors.Is(err, applicants.ErrFilesUnavailable) {
+		h.Log.Error("download my data: files cannot be reached", "request_id", web.RequestIDOf(c), "err", err)
+		c.Set(fiber.HeaderRetryAfter, "120")
+		return h.Message(c, fiber.StatusServiceUnavailable, "", "export.unavailable_title", "export.unavailable_text", false, "/mina-uppgifter", "verify.to_profile")
+	}
 	if err != nil {
 		return err
-	}
-	apps, err := h.Applying.List(ctx, id)
-	if err != nil {
-		return err
-	}
-	var exported []exportedApplication
-	files := map[string]applications.Attachment{}
-	var order []string
-	add := func(f applications.Attachment) {
-		if _, ok := files[f.ID]; !ok {
-			files[f.ID] = f
-			order = append(order, f.ID)
-		}
-	}
-	for _, app := range apps {
-		versions, err := h.Applying.Versions(ctx, app)
-		if err != nil {
-			return err
-		}
-		current, err := h.Applying.AttachmentsOf(ctx, app)
-		if err != nil {
-			return err
-		}
-		for _, f := range current {
-			add(f)
-		}
-		for _, v := range versions {
-			for _, f := range v.Attachments {
-				add(f)
-			}
-		}
-		exported = append(exported, exportedApplication{AdRef: app.AdRef, AdTitle: app.AdTitle, Status: app.Status,
-			Answers: app.Answers, CreatedAt: app.CreatedAt, SubmittedAt: app.SubmittedAt, WithdrawnAt: app.WithdrawnAt,
-			Versions: versions, Files: current})
-	}
-	var interest *exportedInterest
-	if sub, err := h.Alerts.Interest(ctx, id); err == nil {
-		interest = &exportedInterest{Email: sub.Email, Criteria: sub.Criteria, Notify: sub.Notify, Frequency: sub.Frequency,
-			Status: sub.Status, CreatedAt: sub.CreatedAt, ExpiresAt: sub.ExpiresAt}
-	} else if !errors.Is(err, alerts.ErrNotFound) {
-		return err
-	}
-	var ready []applications.Attachment
-	var missing []string // names of files that are gone for good
-	for _, fid := range order {
-		att, err := h.Applying.StatFile(ctx, id, fid)
-		switch {
-		case errors.Is(err, applications.ErrNotFound):
-			missing = append(missing, files[fid].Name)
-		case err != nil:
-			h.Log.Error("download my data: files cannot be reached", "request_id", web.RequestIDOf(c), "files", len(order), "err", err)
-			c.Set(fiber.HeaderRetryAfter, "120")
-			return h.Message(c, fiber.StatusServiceUnavailable, "", "export.unavailable_title", "export.unavailable_text", false, "/mina-uppgifter", "verify.to_profile")
-		default:
-			ready = append(ready, att)
-		}
 	}
 	l, log, rid := web.L(c), h.Log, strings.Clone(web.RequestIDOf(c))
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mina-uppgifter.zip"`)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		// The status has gone out: what fails now can only be logged.
+		failed := func(err error) {
+			log.Warn("download my data: the archive could not be written", "request_id", rid, "err", err)
+		}
 		zw := zip.NewWriter(w)
-		defer zw.Close()
 		jw, err := zw.Create("mina-uppgifter.json")
 		if err != nil {
+			failed(err)
 			return
 		}
 		enc := json.NewEncoder(jw)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(struct {
-			applicants.Export
-			Applications []exportedApplication `json:"applications"`
-			Interest     *exportedInterest     `json:"interest_registration,omitempty"`
-		}{data, exported, interest})
-		left := missing
-		for _, att := range ready {
+		if err := enc.Encode(data); err != nil {
+			failed(err)
+			return
+		}
+		left := data.Missing
+		for _, att := range data.Files {
 			// The body is written after the request's own time has ended.
 			if err := h.zipFile(context.WithoutCancel(ctx), zw, id, att); err != nil {
 				if errors.Is(err, errClientGone) {
+					failed(err)
 					return
 				}
 				log.Error("download my data: a file failed while sending", "request_id", rid, "err", err)
@@ -324,9 +253,21 @@ func (h *Profile) DownloadData(c *fiber.Ctx) error {
 		}
 		if len(left) > 0 {
 			log.Warn("download my data: files left out of the archive", "request_id", rid, "count", len(left))
-			if fw, err := zw.Create("bilagor-som-saknas.txt"); err == nil {
-				_, _ = io.WriteString(fw, l.T("export.missing_text")+"\n\n- "+strings.Join(left, "\n- ")+"\n")
+			fw, err := zw.Create("bilagor-som-saknas.txt")
+			if err == nil {
+				_, err = io.WriteString(fw, l.T("export.missing_text")+"\n\n- "+strings.Join(left, "\n- ")+"\n")
 			}
+			if err != nil {
+				failed(err)
+				return
+			}
+		}
+		if err := zw.Close(); err != nil {
+			failed(err)
+			return
+		}
+		if err := w.Flush(); err != nil {
+			failed(err)
 		}
 	})
 	return nil
@@ -350,7 +291,7 @@ func (h *Profile) zipFile(ctx context.Context, zw *zip.Writer, owner string, att
 	defer rc.Close()
 	fw, err := zw.Create("bilagor/" + att.ID[:8] + "-" + att.Name)
 	if err != nil {
-		return errClientGone
+		return fmt.Errorf("%w: %w", errClientGone, err)
 	}
 	var werr error
 	_, err = io.Copy(writerFunc(func(p []byte) (int, error) {
@@ -359,7 +300,7 @@ func (h *Profile) zipFile(ctx context.Context, zw *zip.Writer, owner string, att
 		return n, err
 	}), rc)
 	if werr != nil {
-		return errClientGone
+		return fmt.Errorf("%w: %w", errClientGone, werr)
 	}
 	return err
 }

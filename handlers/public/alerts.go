@@ -90,6 +90,8 @@ func (h *Alerts) ShowSubscribe(c *fiber.Ctx) error {
 	if s := web.SessionOf(c); s != nil {
 		if acc, err := h.Accounts.Account(c.UserContext(), s.AccountID); err == nil {
 			data["Form"] = map[string]string{"email": acc.Email}
+		} else if !errors.Is(err, applicants.ErrNotFound) {
+			return err
 		}
 	}
 	return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
@@ -332,7 +334,11 @@ func (h *Alerts) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs valid.Pr
 	if err != nil {
 		return err
 	}
-	if sub, err := h.Alerts.Interest(c.UserContext(), id); err == nil && len(errs) == 0 {
+	sub, err := h.Alerts.Interest(c.UserContext(), id)
+	if err != nil && !errors.Is(err, alerts.ErrNotFound) {
+		return err
+	}
+	if err == nil && len(errs) == 0 {
 		f["notify"] = ""
 		if sub.Notify {
 			f["notify"] = "1"

@@ -124,12 +124,13 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Publish = &jobs.Publishing{Board: s.Board, Announcer: s.Alerts}
 	s.Accounts = &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: s.Outbox, Hasher: cfg.Hasher, Limits: applicants.DefaultLimits,
-		Now: now, Links: site, Render: mails, Sleep: in.Sleep,
+		Now: now, Links: site, Render: mails, Sleep: in.Sleep, Sessions: db.Sessions(), Interest: s.Alerts,
+		Log: in.Log.With("component", "accounts"),
 	}
 	s.Files = &applications.Files{Store: db.Attachments(), Blobs: in.Blobs, Now: now}
 	s.Applying = &applications.Service{Apps: db.Applications(), Ads: s.Board, Accounts: db.Accounts(), Files: s.Files, Mailer: s.Outbox,
 		Render: mails, Links: site, Now: now}
-	s.Accounts.Drafts = s.Applying
+	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
 	s.Sessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Applicant, Policy: cfg.Sessions, Now: now}
 	s.StaffSessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Staff, Policy: cfg.StaffSessions, Now: now}
 	return s, nil
@@ -178,7 +179,11 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 	return []Task{
 		{"*/10 * * * *", "remove-expired", 5 * time.Minute, counted("expired records removed", func(ctx context.Context) (int, error) {
 			n, err := db.RemoveExpired(ctx, in.Now())
-			return int(n), err
+			if err != nil {
+				return int(n), err
+			}
+			old, err := s.Outbox.RemoveOld(ctx)
+			return int(n) + old, err
 		})},
 		{"15 3 * * *", "delete-due-accounts", 30 * time.Minute, counted("scheduled account deletions done", s.Accounts.DeleteDue)},
 		{"* * * * *", "alert-dispatch", 10 * time.Minute, counted("job alerts queued", s.Alerts.RunDispatches)},
