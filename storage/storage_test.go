@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -85,6 +86,61 @@ func TestAdsRoundTripAndVersion(t *testing.T) {
 	}
 	if v, _ := s.AdsVersion(ctx); v == v1 || v == "" {
 		t.Fatalf("version %q did not move from %q", v, v1)
+	}
+}
+
+// Ads saved in bulk are stored as one by one, replaced by reference
+// number: saving the same list again adds nothing and moves the version.
+func TestAdsSavedInBulk(t *testing.T) {
+	db := testenv.DB(t)
+	s := db.Ads()
+	pub := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	if err := s.SaveAds(ctx, nil); err != nil {
+		t.Fatalf("no ads: %v", err)
+	}
+	if v, _ := s.AdsVersion(ctx); v != "" {
+		t.Fatalf("saving no ads moved the version to %q", v)
+	}
+	var ads []jobs.Ad
+	for i := range 30 {
+		ads = append(ads, sampleAd(fmt.Sprintf("EXR-%d", i+1), pub, "2026-11-30"))
+	}
+	if err := s.SaveAds(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := s.AdsVersion(ctx)
+	if n, _ := s.CountAds(ctx); n != 30 || v1 == "" {
+		t.Fatalf("count %d version %q, want 30 and a version", n, v1)
+	}
+	got, err := s.AdByRef(ctx, "EXR-7")
+	if err != nil || got.Title != ads[6].Title || got.Questions[0].Options[1] != "Natt" || !got.PublishedAt.Equal(pub) {
+		t.Fatalf("read back: %+v %v", got, err)
+	}
+	// Stored and new ads together, one of them named twice: the last wins.
+	ads[6].Title = "Specialistsjuksköterska"
+	twice := sampleAd("EXR-31", pub, "2026-11-30")
+	twice.Title = "Barnmorska"
+	ads = append(ads, sampleAd("EXR-31", pub, "2026-11-30"), twice)
+	if err := s.SaveAds(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountAds(ctx); n != 31 {
+		t.Fatalf("saved again: count %d, want 31", n)
+	}
+	for ref, title := range map[string]string{"EXR-7": "Specialistsjuksköterska", "EXR-31": "Barnmorska", "EXR-8": ads[7].Title} {
+		if got, _ := s.AdByRef(ctx, ref); got.Title != title {
+			t.Errorf("%s: %q, want %q", ref, got.Title, title)
+		}
+	}
+	v2, _ := s.AdsVersion(ctx)
+	if v2 == v1 {
+		t.Fatal("the version did not move")
+	}
+	if err := s.SaveAds(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountAds(ctx); n != 31 {
+		t.Fatalf("saved a third time: count %d, want 31", n)
 	}
 }
 

@@ -86,10 +86,8 @@ func New(t testing.TB, o Options) *Portal {
 	}
 	p.Board = jobs.NewBoard(db.Ads(), p.Now, time.Second)
 	p.Ads = demo.Ads(p.Now(), o.Ads)
-	for _, ad := range p.Ads {
-		if err := p.Board.Save(context.Background(), ad); err != nil {
-			t.Fatal(err)
-		}
+	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
+		t.Fatal(err)
 	}
 	if o.BaseURL == "" {
 		o.BaseURL = "https://jobb.example.se"
