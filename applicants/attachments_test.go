@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 )
 
 func TestFilesOnRealStorage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
@@ -143,6 +145,7 @@ func gone(t *testing.T, db *storage.DB, blobs applicants.Blobs, a applicants.Att
 // on a working copy or in a submitted version stays, and so does a young
 // one that its application may be about to name.
 func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
@@ -180,6 +183,7 @@ func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 
 // The sweep goes through stored files in batches, deleting as it goes.
 func TestSweepGoesThroughEveryBatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)
@@ -187,6 +191,17 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
 	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
 	var keep []string
+	recs := make(chan applicants.Attachment)
+	var wg sync.WaitGroup
+	for range 8 { // a few writers at once: 1100 inserts one after another are slow
+		wg.Go(func() {
+			for rec := range recs {
+				if err := db.Attachments().InsertAttachment(ctx, rec); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
 	for i := range 1100 {
 		id := fmt.Sprintf("%032d", i)
 		rec := applicants.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id, State: applicants.AttachmentStored, CreatedAt: clock.Now()}
@@ -194,8 +209,10 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 			rec.Application, rec.Slot = app.ID, i+1
 			keep = append(keep, id)
 		}
-		_ = db.Attachments().InsertAttachment(ctx, rec)
+		recs <- rec
 	}
+	close(recs)
+	wg.Wait()
 	clock.Add(25 * time.Hour)
 	n, err := f.Sweep(ctx, 24*time.Hour)
 	if err != nil || n.Unlinked != 1100-len(keep) {
@@ -210,6 +227,7 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 
 // When the object cannot be written, the record is undone too.
 func TestFailedSaveLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	blobs, err := storage.OpenBlobs(ctx, testenv.BlobConfig(t))
