@@ -130,6 +130,7 @@ func pdfUpload(t *testing.T, name string, size int) applicants.Upload {
 }
 
 func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("obekraftad@example.se", false)
@@ -151,6 +152,7 @@ func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
 // The last day ends between the service's check and the write: the write's
 // own filter refuses it.
 func TestSubmitRefusedWhenTheDayEndsBeforeTheWrite(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("sist@example.se", true)
@@ -175,6 +177,7 @@ func TestSubmitRefusedWhenTheDayEndsBeforeTheWrite(t *testing.T) {
 // The deadline is the ad's last day as it is now: moved earlier, it stops
 // changes to applications already started; moved later, it lets them go on.
 func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("flyttad@example.se", true)
@@ -237,6 +240,7 @@ func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
 }
 
 func TestFilesPerApplicationAreCapped(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a := f.started(f.applicant("tio@example.se", true))
@@ -275,6 +279,7 @@ func TestFilesPerApplicationAreCapped(t *testing.T) {
 // Large files uploaded at once from several windows cannot pass the byte
 // cap between them.
 func TestByteCapHoldsForParallelUploads(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a := f.started(f.applicant("parallellt@example.se", true))
@@ -312,6 +317,7 @@ func TestByteCapHoldsForParallelUploads(t *testing.T) {
 // that names it; one never submitted is deleted. Nobody else can remove
 // either.
 func TestRemovingFiles(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("bort@example.se", true)
@@ -361,6 +367,7 @@ func TestRemovingFiles(t *testing.T) {
 // same question changed differently is not saved, and saving again from
 // the revision the conflict reports keeps it.
 func TestAnswersFromTwoWindows(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	qs := f.ad.Questions
@@ -401,6 +408,7 @@ func TestAnswersFromTwoWindows(t *testing.T) {
 // The form moves on to the next step only when nothing is missing; what
 // was typed is kept either way.
 func TestStepMovesOnWithoutMistakes(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a, err := f.svc.Start(ctx, f.applicant("steg@example.se", true), f.ad)
@@ -429,6 +437,7 @@ func TestStepMovesOnWithoutMistakes(t *testing.T) {
 // The receipt lists every question with its answer, a dash for none, and
 // the files, a dash for none.
 func TestReceiptListsAnswersAndFiles(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a, err := f.svc.Start(ctx, f.applicant("kvitto@example.se", true), f.ad)
@@ -454,6 +463,7 @@ func TestReceiptListsAnswersAndFiles(t *testing.T) {
 // Only a submitted application can be withdrawn; it stays in the list,
 // marked withdrawn, and can be submitted again before the deadline.
 func TestWithdrawing(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("aterkalla@example.se", true)

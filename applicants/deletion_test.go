@@ -15,6 +15,7 @@ import (
 // and the draft's file on no application, where the sweep finds it; the
 // next try finishes.
 func TestDeletionCutShortIsFinishedLater(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	blobs := testenv.Blobs(t)

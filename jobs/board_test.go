@@ -11,6 +11,7 @@ import (
 )
 
 func TestBoardOnRealStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
@@ -77,6 +78,7 @@ func TestBoardOnRealStore(t *testing.T) {
 // Ads saved together are checked first: one invalid ad stores none; valid
 // ones are seen at once by the saving board, stamped with its clock.
 func TestBoardSavesAllOrNone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))

@@ -34,6 +34,7 @@ func sampleAd(ref string, published time.Time, lastDay string) jobs.Ad {
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	for range 2 {
 		v, err := db.Migrate(ctx)
@@ -44,6 +45,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestAdsRoundTripAndVersion(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	s := db.Ads()
 	pub := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -92,6 +94,7 @@ func TestAdsRoundTripAndVersion(t *testing.T) {
 // Ads saved in bulk are stored as one by one, replaced by reference
 // number: saving the same list again adds nothing and moves the version.
 func TestAdsSavedInBulk(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	s := db.Ads()
 	pub := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -145,6 +148,7 @@ func TestAdsSavedInBulk(t *testing.T) {
 }
 
 func TestOutboxClaimsEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	o := db.Outbox()
 	now := time.Now()
@@ -198,6 +202,7 @@ func TestOutboxClaimsEachMessageOnce(t *testing.T) {
 }
 
 func TestOutboxRetryLeaseAndFail(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	o := db.Outbox()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -238,6 +243,7 @@ func TestOutboxRetryLeaseAndFail(t *testing.T) {
 }
 
 func TestLocks(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	l := db.Locks()
 	now := time.Now()
@@ -290,6 +296,7 @@ func TestLocks(t *testing.T) {
 }
 
 func TestCountersAndExpiry(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	c := db.Counters()
 	now := time.Date(2026, 11, 23, 10, 0, 30, 0, time.UTC)
@@ -334,6 +341,7 @@ func TestCountersAndExpiry(t *testing.T) {
 }
 
 func TestKVExpiryCheckedOnRead(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	clock := testenv.NewClock(time.Now())
 	kv := db.KV("csrf", clock.Now)
@@ -354,6 +362,7 @@ func TestKVExpiryCheckedOnRead(t *testing.T) {
 }
 
 func TestBlobs(t *testing.T) {
+	t.Parallel()
 	b := testenv.Blobs(t)
 	if err := b.Ping(ctx); err != nil {
 		t.Fatal(err)
@@ -396,6 +405,7 @@ func TestBlobs(t *testing.T) {
 // Sent and withdrawn mail goes after storage.OutboxRetention; failed and pending
 // mail stays.
 func TestOldMailRemoved(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	out := db.Outbox()
