@@ -12,7 +12,7 @@ func TestDependencyDirection(t *testing.T) {
 	// What no domain package may use: the web, the database, S3, SMTP, the
 	// pages, the adapters and the composition above them.
 	domain := []string{"gofiber", "fasthttp", "mongo-driver", "minio", "go-mail", "go-smtp",
-		"portal/storage", "portal/handlers", "portal/views", "portal/mail/smtp", "portal/cmd", "portal/internal/testapp", "portal/internal/testenv"}
+		"portal/storage", "portal/handlers", "portal/views", "portal/mail/smtp", "portal/cmd", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/fixtures"}
 	with := func(more ...string) []string { return append(append([]string(nil), domain...), more...) }
 	// A rule names a package, or with "/..." a package and every package
 	// under it. A bad dependency of ours matches by path (portal/handlers
@@ -32,7 +32,7 @@ func TestDependencyDirection(t *testing.T) {
 	}
 	// Commands, test kits, demo data and the SMTP adapter may use anything.
 	free := []string{"portal", "portal/cmd/...", "portal/scripts/...", "portal/demo", "portal/e2e", "portal/mail/smtp",
-		"portal/internal/testapp", "portal/internal/testenv", "portal/internal/smtptest"}
+		"portal/internal/testapp", "portal/internal/testenv", "portal/internal/smtptest", "portal/internal/fixtures"}
 
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...").CombinedOutput()
 	if err != nil {

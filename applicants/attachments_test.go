@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 	"portal/storage"
 )
@@ -22,23 +23,15 @@ import (
 func TestFilesOnRealStorage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Now())
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	fx := fixtures.New(t)
+	fx.Clock.Set(time.Now()) // the sweep compares the clock with the bucket's own times
+	db, blobs, clock, f := fx.DB, fx.Blobs(), fx.Clock, fx.Files()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := applicants.CheckFile("Personligt brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
-	a, err := f.Save(ctx, "owner-1", "EXK-1", app.ID, checked, bytes.NewReader(pdf), int64(len(pdf)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := savedAs(t, f, "Personligt brev.pdf", "owner-1", "EXK-1", app.ID)
 	sum := sha256.Sum256(pdf)
 	if a.State != applicants.AttachmentStored || a.SHA256 != hex.EncodeToString(sum[:]) || strings.Contains(a.Key, "brev") || len(a.ID) != 32 {
 		t.Fatalf("saved %+v", a)
@@ -109,11 +102,17 @@ func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time) app
 // saved stores the test PDF as an attachment of owner on the application.
 func saved(t *testing.T, f *applicants.Files, owner, adRef, application string) applicants.Attachment {
 	t.Helper()
+	return savedAs(t, f, "brev.pdf", owner, adRef, application)
+}
+
+// savedAs stores the test PDF under the name.
+func savedAs(t *testing.T, f *applicants.Files, name, owner, adRef, application string) applicants.Attachment {
+	t.Helper()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := applicants.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
+	checked, err := applicants.CheckFile(name, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,10 +146,8 @@ func gone(t *testing.T, db *storage.DB, blobs applicants.Blobs, a applicants.Att
 func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	fx := fixtures.New(t)
+	db, blobs, clock, f := fx.DB, fx.Blobs(), fx.Clock, fx.Files()
 	draft, sent := onApp(t, db, "owner-1", "EXK-1", clock.Now()), onApp(t, db, "owner-1", "EXK-2", clock.Now())
 	onDraft, inVersion := saved(t, f, "owner-1", "EXK-1", draft.ID), saved(t, f, "owner-1", "EXK-2", sent.ID)
 	// On an application that went (a draft deleted half-way).
@@ -185,10 +182,8 @@ func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 func TestSweepGoesThroughEveryBatch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	f := &applicants.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	fx := fixtures.New(t)
+	db, clock, f := fx.DB, fx.Clock, fx.Files()
 	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
 	var keep []string
 	recs := make(chan applicants.Attachment)

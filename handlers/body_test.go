@@ -226,7 +226,7 @@ func sendSlowly(t *testing.T, base string, v *visitor, path string, file []byte,
 func TestSlowUploads(t *testing.T) {
 	t.Parallel()
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, ReadTimeout: time.Second, UploadIdle: time.Second})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	base := p.Serve(t)
 	v := verifiedApplicant(t, a, "langsam@example.se")
 	ad := openAdWithQuestions(t, a)

@@ -38,7 +38,7 @@ func exportApp(t *testing.T) (*testApp, *visitor, *lockedBuffer) {
 	t.Helper()
 	log := &lockedBuffer{}
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, Log: log})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	pdf, _ := os.ReadFile("../applicants/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "export@example.se")
 	ads := openAds(t, a, 2)

@@ -21,7 +21,7 @@ func TestHangingServersCostTheDeadline(t *testing.T) {
 	dbServer, db := testenv.OwnDB(t)
 	s3Server, blobs := testenv.OwnBlobs(t)
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, DB: db, Blobs: blobs, RequestTimeout: 2 * time.Second})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	v := verifiedApplicant(t, a, "paus@example.se")
 	ad := openAdWithQuestions(t, a)
 	loc := v.startApplication(ad).Header.Get("Location")

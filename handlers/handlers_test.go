@@ -35,7 +35,11 @@ type testApp struct {
 
 func newTestApp(t *testing.T, dev bool) *testApp {
 	t.Helper()
-	p := testapp.New(t, testapp.Options{Dev: dev, Now: testNow, Ads: 60, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}})
+	return appOf(testapp.New(t, testapp.Options{Dev: dev, Now: testNow, Ads: 60, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}}))
+}
+
+// appOf is the test app of a portal built with options of the test's own.
+func appOf(p *testapp.Portal) *testApp {
 	return &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
 }
 
@@ -428,7 +432,7 @@ func TestDevMail(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
 	p := testapp.New(t, testapp.Options{Now: testNow, BodyLimit: 64 * 1024})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock}
+	a := appOf(p)
 	req := httptest.NewRequest(http.MethodPost, "/support", strings.NewReader(strings.Repeat("x", 70*1024)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := a.app.Test(req, 10000)
