@@ -147,6 +147,7 @@ func pdfUpload(t *testing.T, name string, size int) applications.Upload {
 }
 
 func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("obekraftad@example.se", false)
@@ -168,6 +169,7 @@ func TestSubmitNeedsAConfirmedAddress(t *testing.T) {
 // The last day ends between the service's check and the write: the write's
 // own filter refuses it.
 func TestSubmitRefusedWhenTheDayEndsBeforeTheWrite(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("sist@example.se", true)
@@ -192,6 +194,7 @@ func TestSubmitRefusedWhenTheDayEndsBeforeTheWrite(t *testing.T) {
 // The deadline is the ad's last day as it is now: moved earlier, it stops
 // changes to applications already started; moved later, it lets them go on.
 func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("flyttad@example.se", true)
@@ -254,6 +257,7 @@ func TestDeadlineIsTheAdsCurrentLastDay(t *testing.T) {
 }
 
 func TestFilesPerApplicationAreCapped(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a := f.started(f.applicant("tio@example.se", true))
@@ -292,6 +296,7 @@ func TestFilesPerApplicationAreCapped(t *testing.T) {
 // Large files uploaded at once from several windows cannot pass the byte
 // cap between them.
 func TestByteCapHoldsForParallelUploads(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a := f.started(f.applicant("parallellt@example.se", true))
@@ -329,6 +334,7 @@ func TestByteCapHoldsForParallelUploads(t *testing.T) {
 // that names it; one never submitted is deleted. Nobody else can remove
 // either.
 func TestRemovingFiles(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("bort@example.se", true)
@@ -378,6 +384,7 @@ func TestRemovingFiles(t *testing.T) {
 // same question changed differently is not saved, and saving again from
 // the revision the conflict reports keeps it.
 func TestAnswersFromTwoWindows(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	qs := f.ad.Questions
@@ -418,6 +425,7 @@ func TestAnswersFromTwoWindows(t *testing.T) {
 // The form moves on to the next step only when nothing is missing; what
 // was typed is kept either way.
 func TestStepMovesOnWithoutMistakes(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a, err := f.svc.Start(ctx, f.applicant("steg@example.se", true), f.ad)
@@ -446,6 +454,7 @@ func TestStepMovesOnWithoutMistakes(t *testing.T) {
 // The receipt lists every question with its answer, a dash for none, and
 // the files, a dash for none.
 func TestReceiptListsAnswersAndFiles(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	a, err := f.svc.Start(ctx, f.applicant("kvitto@example.se", true), f.ad)
@@ -471,6 +480,7 @@ func TestReceiptListsAnswersAndFiles(t *testing.T) {
 // Only a submitted application can be withdrawn; it stays in the list,
 // marked withdrawn, and can be submitted again before the deadline.
 func TestWithdrawing(t *testing.T) {
+	t.Parallel()
 	f := newApplying(t)
 	ctx := context.Background()
 	id := f.applicant("aterkalla@example.se", true)

@@ -10,33 +10,28 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"portal/applications"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 	"portal/storage"
 )
 
 func TestFilesOnRealStorage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Now())
-	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	fx := fixtures.New(t)
+	fx.Clock.Set(time.Now()) // the sweep compares the clock with the bucket's own times
+	db, blobs, clock, f := fx.DB, fx.Blobs(), fx.Clock, fx.Files()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := applications.CheckFile("Personligt brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
-	a, err := f.Save(ctx, "owner-1", "EXK-1", app.ID, checked, bytes.NewReader(pdf), int64(len(pdf)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := savedAs(t, f, "Personligt brev.pdf", "owner-1", "EXK-1", app.ID)
 	sum := sha256.Sum256(pdf)
 	if a.State != applications.AttachmentStored || a.SHA256 != hex.EncodeToString(sum[:]) || strings.Contains(a.Key, "brev") || len(a.ID) != 32 {
 		t.Fatalf("saved %+v", a)
@@ -107,11 +102,17 @@ func onApp(t *testing.T, db *storage.DB, owner, adRef string, now time.Time) app
 // saved stores the test PDF as an attachment of owner on the application.
 func saved(t *testing.T, f *applications.Files, owner, adRef, application string) applications.Attachment {
 	t.Helper()
+	return savedAs(t, f, "brev.pdf", owner, adRef, application)
+}
+
+// savedAs stores the test PDF under the name.
+func savedAs(t *testing.T, f *applications.Files, name, owner, adRef, application string) applications.Attachment {
+	t.Helper()
 	pdf, err := os.ReadFile("testdata/brev.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := applications.CheckFile("brev.pdf", bytes.NewReader(pdf), int64(len(pdf)))
+	checked, err := applications.CheckFile(name, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,11 +144,10 @@ func gone(t *testing.T, db *storage.DB, blobs applications.Blobs, a applications
 // on a working copy or in a submitted version stays, and so does a young
 // one that its application may be about to name.
 func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	fx := fixtures.New(t)
+	db, blobs, clock, f := fx.DB, fx.Blobs(), fx.Clock, fx.Files()
 	draft, sent := onApp(t, db, "owner-1", "EXK-1", clock.Now()), onApp(t, db, "owner-1", "EXK-2", clock.Now())
 	onDraft, inVersion := saved(t, f, "owner-1", "EXK-1", draft.ID), saved(t, f, "owner-1", "EXK-2", sent.ID)
 	// On an application that went (a draft deleted half-way).
@@ -180,13 +180,23 @@ func TestSweepRemovesFilesOnNoApplication(t *testing.T) {
 
 // The sweep goes through stored files in batches, deleting as it goes.
 func TestSweepGoesThroughEveryBatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	f := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
+	fx := fixtures.New(t)
+	db, clock, f := fx.DB, fx.Clock, fx.Files()
 	app := onApp(t, db, "owner-1", "EXK-1", clock.Now())
 	var keep []string
+	recs := make(chan applications.Attachment)
+	var wg sync.WaitGroup
+	for range 8 { // a few writers at once: 1100 inserts one after another are slow
+		wg.Go(func() {
+			for rec := range recs {
+				if err := db.Attachments().InsertAttachment(ctx, rec); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
 	for i := range 1100 {
 		id := fmt.Sprintf("%032d", i)
 		rec := applications.Attachment{ID: id, Owner: "owner-1", Key: "attachments/" + id, State: applications.AttachmentStored, CreatedAt: clock.Now()}
@@ -194,8 +204,10 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 			rec.Application, rec.Slot = app.ID, i+1
 			keep = append(keep, id)
 		}
-		_ = db.Attachments().InsertAttachment(ctx, rec)
+		recs <- rec
 	}
+	close(recs)
+	wg.Wait()
 	clock.Add(25 * time.Hour)
 	n, err := f.Sweep(ctx, 24*time.Hour)
 	if err != nil || n.Unlinked != 1100-len(keep) {
@@ -210,6 +222,7 @@ func TestSweepGoesThroughEveryBatch(t *testing.T) {
 
 // When the object cannot be written, the record is undone too.
 func TestFailedSaveLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	blobs, err := storage.OpenBlobs(ctx, testenv.BlobConfig(t))

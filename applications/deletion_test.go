@@ -9,6 +9,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 	"portal/mail"
 	"portal/storage"
@@ -18,15 +19,11 @@ import (
 // and the draft's file on no application, where the sweep finds it; the
 // next try finishes.
 func TestDeletionCutShortIsFinishedLater(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	db := testenv.DB(t)
-	blobs := testenv.Blobs(t)
-	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	files := &applications.Files{Store: db.Attachments(), Blobs: blobs, Now: clock.Now}
-	id, err := db.Accounts().CreateAccount(ctx, applicants.Account{Email: "avbruten@example.se", CreatedAt: clock.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := fixtures.New(t)
+	db, clock, files := fx.DB, fx.Clock, fx.Files()
+	id := fx.Account("avbruten@example.se").ID
 	draft := onApp(t, db, id, "EXK-1", clock.Now())
 	cv := saved(t, files, id, "EXK-1", draft.ID)
 	if err := db.Accounts().ScheduleDeletion(ctx, id, clock.Now()); err != nil {

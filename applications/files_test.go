@@ -50,6 +50,7 @@ func rezip(t testing.TB, src []byte, keep func(string) bool, extra map[string][]
 }
 
 func TestCheckFile(t *testing.T) {
+	t.Parallel()
 	docx := fixture(t, "brev.docx")
 	pdf := fixture(t, "brev.pdf")
 	macroTypes := rezip(t, docx, func(n string) bool { return n != "[Content_Types].xml" }, map[string][]byte{

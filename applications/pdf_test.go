@@ -98,6 +98,7 @@ func TestEncryptedPDFAcrossReadBoundaries(t *testing.T) {
 // Dictionaries made to overlap, so that reading each would take the square
 // of the file's length, are refused rather than read.
 func TestPDFWithOverlappingDictionaries(t *testing.T) {
+	t.Parallel()
 	body := []byte("%PDF-1.7\n" + strings.Repeat("obj<<[", 300000))
 	_, err := CheckFile("cv.pdf", bytes.NewReader(body), int64(len(body)))
 	var ferr *FileError

@@ -22,6 +22,7 @@ var (
 // The whole account flow in a browser, in Swedish and in English, with
 // axe on every page.
 func TestAccountFlowInTheBrowser(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	ctx := browser(t)
 	for _, lang := range []string{"sv", "en"} {
@@ -143,6 +144,7 @@ func loginAs(t *testing.T, ctx context.Context, p *portal, email, pw string) {
 
 // Two minutes before the login ends a dialog warns and offers to continue.
 func TestSessionTimeoutWarningContinue(t *testing.T) {
+	t.Parallel()
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.TouchEvery = 2*time.Minute+3*time.Second, 0
 	p := servePortal(t, testapp.Options{Sessions: policy})
@@ -165,6 +167,11 @@ func TestSessionTimeoutWarningContinue(t *testing.T) {
 
 // When time runs out the login page follows, and after logging in again
 // the page the applicant was on.
+//
+// Not in parallel: the page's timer and the server's idle end are seconds
+// apart, and with other tests taking the cores the login page can come
+// while the server still holds the session (seen as "Element is not
+// focusable" behind the warning dialog).
 func TestSessionTimeoutEnds(t *testing.T) {
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.TouchEvery = 5*time.Second, 0
@@ -200,6 +207,7 @@ func TestSessionTimeoutEnds(t *testing.T) {
 // confirmation link, a new password, a new address confirmed by the button
 // its link leads to, a deletion planned and kept, and a deletion.
 func TestMyDetailsFormsInTheBrowser(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	ctx := browser(t)
 	for _, lang := range []string{"sv", "en"} {

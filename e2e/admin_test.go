@@ -16,6 +16,7 @@ import (
 // The administrator's page of failed e-mail, and the renewal page a
 // reminder links to, in both languages with axe.
 func TestAdminOutboxAndRenewPages(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	bg := context.Background()
 	if err := p.Outbox.Send(bg, mail.Message{To: "trasig@example.se", Subject: "Nytt jobb: Kock", Text: "x"}); err != nil {

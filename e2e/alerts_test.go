@@ -43,6 +43,7 @@ func jsString(s string) string {
 // with axe on every page. In Swedish the address is verified first; in
 // English the registration waits for its own confirmation link.
 func TestInterestRegistrationInTheBrowser(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	ctx := browser(t)
 	for _, lang := range []string{"sv", "en"} {
@@ -140,6 +141,7 @@ func TestInterestRegistrationInTheBrowser(t *testing.T) {
 // the confirmation link from the mail, the change page, unsubscribing and
 // the link after that, with axe on every page.
 func TestAlertSubscriptionInTheBrowser(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	ctx := browser(t)
 	for _, lang := range []string{"sv", "en"} {

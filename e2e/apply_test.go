@@ -15,6 +15,7 @@ import (
 // with one mistake, a real upload, the summary, submitting, an update and
 // a withdrawal, with axe on every page.
 func TestApplyInTheBrowser(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	base := p.URL
 	ctx := browser(t)

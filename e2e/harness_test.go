@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"portal/internal/testapp"
@@ -95,17 +97,30 @@ func (p *portal) latestMail(t *testing.T, addr string) mail.Record {
 	return mail.Record{}
 }
 
-// browser starts headless Chromium for one test and returns its context.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	exec := os.Getenv("PORTAL_TEST_CHROMIUM")
-	if exec == "" {
-		t.Fatal("PORTAL_TEST_CHROMIUM is not set: install Debian's chromium and run `make test`")
+// chromium is the one headless Chromium that the tests share: starting one
+// for each test cost seconds of the two cores each time.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context // of the browser
+	stop func()
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
 	}
-	// Not t.TempDir: Chromium may still be writing there as the test ends.
+	os.Exit(code)
+}
+
+// startChromium starts the shared browser.
+func startChromium(exec string) {
+	// Not t.TempDir: Chromium may still be writing there as a test ends.
 	profile, err := os.MkdirTemp("", "portal-chromium-")
 	if err != nil {
-		t.Fatal(err)
+		chromium.err = err
+		return
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exec),
@@ -119,20 +134,64 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Tabs of tests running side by side keep their timers (the
+		// session dialog's) running on time.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("ignore-certificate-errors", true), // the test proxy's own certificate
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
+	chromium.ctx = ctx
+	chromium.stop = func() {
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	}
+	chromium.err = chromedp.Run(ctx)
+}
+
+// browser returns a tab of the shared Chromium for one test, in a browser
+// context of its own: no cookies or storage shared with other tests.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	exec := os.Getenv("PORTAL_TEST_CHROMIUM")
+	if exec == "" {
+		t.Fatal("PORTAL_TEST_CHROMIUM is not set: install Debian's chromium and run `make test`")
+	}
+	chromium.once.Do(func() { startChromium(exec) })
+	if chromium.err != nil {
+		t.Fatalf("start chromium: %v", chromium.err)
+	}
+	// A browser context and its first tab, in a window of its own: headless
+	// Chromium opens no tab in a context without a window.
+	var tab target.ID
+	var bc cdp.BrowserContextID
+	err := chromedp.Run(chromium.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		exec := cdp.WithExecutor(ctx, chromedp.FromContext(ctx).Browser)
+		if bc, err = target.CreateBrowserContext().WithDisposeOnDetach(true).Do(exec); err != nil {
+			return err
+		}
+		tab, err = target.CreateTarget("about:blank").WithBrowserContextID(bc).WithNewWindow(true).Do(exec)
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(chromium.ctx, chromedp.WithTargetID(tab))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
-		cancelAlloc()
-		_ = os.RemoveAll(profile)
+		_ = chromedp.Run(chromium.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+			return target.DisposeBrowserContext(bc).Do(cdp.WithExecutor(ctx, chromedp.FromContext(ctx).Browser))
+		}))
 	})
 	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+		t.Fatalf("attach to the tab: %v", err)
 	}
 	return ctx
 }

@@ -14,6 +14,7 @@ import (
 
 // Every public page, in Swedish and in English, has no axe violations.
 func TestPublicPagesAreAccessible(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	now := time.Now()
 	var open, closed jobs.Ad
@@ -52,6 +53,7 @@ func TestPublicPagesAreAccessible(t *testing.T) {
 // A job seeker searches, narrows by a filter, opens an ad and switches
 // language, using only the keyboard and the forms, as without JavaScript.
 func TestSearchAndReadAnAd(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	ctx := browser(t)
 	var first jobs.Ad
@@ -119,6 +121,7 @@ func TestSearchAndReadAnAd(t *testing.T) {
 
 // The support form keeps what was typed and points at the field to fix.
 func TestSupportFormInTheBrowser(t *testing.T) {
+	t.Parallel()
 	p := startPortal(t)
 	ctx := browser(t)
 	for _, lang := range []string{"sv", "en"} {
@@ -158,6 +161,7 @@ func TestSupportFormInTheBrowser(t *testing.T) {
 
 // The development mail page, which exists only under `make run`.
 func TestDevMailPageIsAccessible(t *testing.T) {
+	t.Parallel()
 	p := startDevPortal(t)
 	ctx := browser(t)
 	for _, lang := range []string{"sv", "en"} {

@@ -24,6 +24,7 @@ var (
 )
 
 func TestPublicSubscription(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v := a.visitor(t)
 
@@ -130,6 +131,7 @@ func TestPublicSubscription(t *testing.T) {
 }
 
 func TestInterestRegistrationPages(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	if res := a.get(t, "/intresseanmalan"); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/logga-in") {
 		t.Fatalf("without login: %d %s", res.StatusCode, res.Header.Get("Location"))
@@ -185,6 +187,7 @@ func TestInterestRegistrationPages(t *testing.T) {
 }
 
 func TestOutboxAdminPage(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	ctx := context.Background()
 	if err := a.Outbox.Send(ctx, mail.Message{To: "trasig@example.se", Subject: "Nytt jobb: Kock", Text: "x"}); err != nil {

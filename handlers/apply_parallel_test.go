@@ -165,6 +165,7 @@ func startApplying(t *testing.T, a *testApp, email string) (*visitor, jobs.Ad, s
 }
 
 func TestParallelUploadsKeepEveryFile(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v, _, base := startApplying(t, a, "flikar@example.se")
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
@@ -186,6 +187,7 @@ func TestParallelUploadsKeepEveryFile(t *testing.T) {
 }
 
 func TestUploadInOneTabAnswersInAnother(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v, ad, base := startApplying(t, a, "tva-flikar@example.se")
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
@@ -209,6 +211,7 @@ func TestUploadInOneTabAnswersInAnother(t *testing.T) {
 // as it holds go in, each of the others is told the rule, and nothing is
 // left in the bucket that the application does not list.
 func TestParallelUploadsStopAtTheCap(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v, _, base := startApplying(t, a, "manga-filer@example.se")
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
@@ -250,6 +253,7 @@ func TestParallelUploadsStopAtTheCap(t *testing.T) {
 // Answers saved in two windows at once: each changed another question, and
 // both changes are kept.
 func TestAnswersFromTwoWindowsAtOnce(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v, ad, base := startApplying(t, a, "tva-fonster@example.se")
 	first := answersFor(ad)
@@ -273,6 +277,7 @@ func TestAnswersFromTwoWindowsAtOnce(t *testing.T) {
 // made behind the applicant's back; the form comes back with what they
 // wrote and says why, and saving it again keeps it.
 func TestConflictingAnswersAreShownNotLost(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v, ad, base := startApplying(t, a, "krock@example.se")
 	one, other := answersFor(ad), answersFor(ad)
@@ -307,6 +312,7 @@ func TestConflictingAnswersAreShownNotLost(t *testing.T) {
 // "Skicka in" pressed several times at once (a double click, two tabs)
 // mails one receipt for each version it records.
 func TestParallelSubmitsGiveOneReceipt(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v, ad, base := startApplying(t, a, "dubbelklick@example.se")
 	if res := v.post(base+"/fragor", base+"/fragor", answersFor(ad)); res.StatusCode != 303 {

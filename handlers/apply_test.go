@@ -78,6 +78,7 @@ func answersFor(ad jobs.Ad) url.Values {
 }
 
 func TestApplyingFromStartToWithdrawal(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
@@ -237,6 +238,7 @@ func postTo(path string) *http.Request {
 }
 
 func TestSubmitNeedsConfirmedAddress(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
 	v := a.visitor(t)
@@ -269,6 +271,7 @@ func TestSubmitNeedsConfirmedAddress(t *testing.T) {
 }
 
 func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
@@ -303,6 +306,7 @@ func TestDownloadMyDataHoldsApplicationsAndFiles(t *testing.T) {
 // Answers posted after the login ended are not lost: they come back after
 // logging in, saved.
 func TestAnswersSurviveAnEndedSession(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
 	v := verifiedApplicant(t, a, "glomsk@example.se")
@@ -335,6 +339,7 @@ func TestAnswersSurviveAnEndedSession(t *testing.T) {
 // An ad imported again with another last day: applications already
 // started follow it, shortened or extended.
 func TestChangedLastDayReachesStartedApplications(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	ad := openAdWithQuestions(t, a)
 	v := verifiedApplicant(t, a, "flyttad@example.se")

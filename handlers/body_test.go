@@ -19,22 +19,30 @@ import (
 )
 
 // gzipBomb is a multipart form of n MiB of zeros, gzipped to a few
-// kilobytes per MiB.
+// kilobytes per MiB. The zeros are compressed once and repeated as members
+// of one gzip stream, which inflates to the whole form as one member would.
 func gzipBomb(t *testing.T, mib int) ([]byte, string) {
 	t.Helper()
-	var raw bytes.Buffer
-	w := multipart.NewWriter(&raw)
-	fw, _ := w.CreateFormFile("files", "a.pdf")
-	zero := make([]byte, 1<<20)
-	for range mib {
-		_, _ = fw.Write(zero)
+	member := func(b []byte) []byte {
+		var z bytes.Buffer
+		gz := gzip.NewWriter(&z)
+		_, _ = gz.Write(b)
+		_ = gz.Close()
+		return z.Bytes()
 	}
+	var head, tail bytes.Buffer
+	w := multipart.NewWriter(&head)
+	_, _ = w.CreateFormFile("files", "a.pdf")
+	ctype := w.FormDataContentType()
+	w = multipart.NewWriter(&tail)
+	_ = w.SetBoundary(strings.TrimPrefix(ctype, "multipart/form-data; boundary="))
 	_ = w.Close()
-	var z bytes.Buffer
-	gz := gzip.NewWriter(&z)
-	_, _ = gz.Write(raw.Bytes())
-	_ = gz.Close()
-	return z.Bytes(), w.FormDataContentType()
+	zeros := member(make([]byte, 1<<20))
+	out := member(head.Bytes())
+	for range mib {
+		out = append(out, zeros...)
+	}
+	return append(out, member(tail.Bytes())...), ctype
 }
 
 // A compressed body is refused before a byte of it is inflated, whatever
@@ -64,6 +72,7 @@ func TestCompressedBodiesAreRefused(t *testing.T) {
 // Only the upload form takes a large body; every other form gets a small
 // limit, and the page says what was wrong.
 func TestBodyLimitsPerRoute(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	big := "x=" + strings.Repeat("x", 70<<10)
 	for _, path := range []string{"/logga-in", "/support", "/konto/ny", "/glomt-losenord", "/bevakning"} {
@@ -97,6 +106,7 @@ func TestBodyLimitsPerRoute(t *testing.T) {
 // A multipart form must begin with its token: a body that does not is
 // refused without the rest being read.
 func TestMultipartFormsShowTheirTokenFirst(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v := a.visitor(t)
 	page := v.get("/support")
@@ -131,6 +141,7 @@ func TestMultipartFormsShowTheirTokenFirst(t *testing.T) {
 // size limit is refused by name and rule, and no more of it than one byte
 // over the limit is kept on disk; a form of too many parts is refused.
 func TestUploadPartsAreCapped(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v := verifiedApplicant(t, a, "stor@example.se")
 	ad := openAdWithQuestions(t, a)
@@ -213,8 +224,9 @@ func sendSlowly(t *testing.T, base string, v *visitor, path string, file []byte,
 // however much longer than the server's read timeout it takes; one that
 // stalls is cut with a page that says why and what speed is needed.
 func TestSlowUploads(t *testing.T) {
+	t.Parallel()
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, ReadTimeout: time.Second, UploadIdle: time.Second})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	base := p.Serve(t)
 	v := verifiedApplicant(t, a, "langsam@example.se")
 	ad := openAdWithQuestions(t, a)

@@ -30,6 +30,7 @@ func supportPost(page response, headers ...string) *http.Request {
 // from and by the token itself; no Referer is needed, which pages with
 // signed links never send.
 func TestFormsCheckOriginNotReferer(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	for _, tc := range []struct {
 		name    string
@@ -55,6 +56,7 @@ func TestFormsCheckOriginNotReferer(t *testing.T) {
 // Tokens are kept nowhere on the server: a page drawn by one instance
 // gives a token that another instance, with a database of its own, takes.
 func TestFormTokensNeedNoStore(t *testing.T) {
+	t.Parallel()
 	one := newTestApp(t, false)
 	other := testapp.New(t, testapp.Options{Now: testNow})
 	page := one.get(t, "/support")
@@ -89,6 +91,7 @@ func TestFormTokensNeedNoStore(t *testing.T) {
 // Logging in and out gives the browser a new secret, so a form drawn
 // before does not go through after.
 func TestFormTokensChangeAtLoginAndLogout(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	v := a.visitor(t)
 	register(t, v, "byte@example.se")

@@ -91,6 +91,7 @@ func kept(t *testing.T, a *testApp, f applications.Attachment) bool {
 // Deleting an account at once takes its drafts with their answers, files
 // and objects.
 func TestDeletingAnAccountTakesItsDrafts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := newTestApp(t, false)
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
@@ -121,6 +122,7 @@ func TestDeletingAnAccountTakesItsDrafts(t *testing.T) {
 // hold beyond the latest version; the submitted versions and their files
 // stay, as official records.
 func TestScheduledDeletionKeepsOnlyTheRecords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := newTestApp(t, false)
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")

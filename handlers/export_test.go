@@ -38,7 +38,7 @@ func exportApp(t *testing.T) (*testApp, *visitor, *lockedBuffer) {
 	t.Helper()
 	log := &lockedBuffer{}
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, Log: log})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	pdf, _ := os.ReadFile("../applications/testdata/brev.pdf")
 	v := verifiedApplicant(t, a, "export@example.se")
 	ads := openAds(t, a, 2)
@@ -54,6 +54,7 @@ func exportApp(t *testing.T) (*testApp, *visitor, *lockedBuffer) {
 // applicant's language instead of sending an archive without the files,
 // and the failure is logged without personal data.
 func TestDownloadMyDataWhenTheFilesCannotBeReached(t *testing.T) {
+	t.Parallel()
 	a, v, log := exportApp(t)
 	if err := a.Blobs.Destroy(context.Background()); err != nil { // every request to the bucket fails
 		t.Fatal(err)
@@ -83,6 +84,7 @@ func TestDownloadMyDataWhenTheFilesCannotBeReached(t *testing.T) {
 // A file whose object is gone for good is named in a list inside the
 // archive; the others come as they are.
 func TestDownloadMyDataNamesAMissingFile(t *testing.T) {
+	t.Parallel()
 	a, v, log := exportApp(t)
 	acc, _ := a.db.Accounts().AccountByEmail(context.Background(), "export@example.se")
 	if err := a.Blobs.Remove(context.Background(), fileNamed(t, a, acc.ID, "CV.pdf").Key); err != nil {

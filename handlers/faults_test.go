@@ -17,10 +17,11 @@ import (
 // the user gets a page saying to try again, the health answers keep
 // answering, and readiness names only the server that is down.
 func TestHangingServersCostTheDeadline(t *testing.T) {
+	t.Parallel()
 	dbServer, db := testenv.OwnDB(t)
 	s3Server, blobs := testenv.OwnBlobs(t)
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 60, DB: db, Blobs: blobs, RequestTimeout: 2 * time.Second})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	v := verifiedApplicant(t, a, "paus@example.se")
 	ad := openAdWithQuestions(t, a)
 	loc := v.startApplication(ad).Header.Get("Location")

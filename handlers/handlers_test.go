@@ -35,7 +35,11 @@ type testApp struct {
 
 func newTestApp(t *testing.T, dev bool) *testApp {
 	t.Helper()
-	p := testapp.New(t, testapp.Options{Dev: dev, Now: testNow, Ads: 60, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}})
+	return appOf(testapp.New(t, testapp.Options{Dev: dev, Now: testNow, Ads: 60, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}}))
+}
+
+// appOf is the test app of a portal built with options of the test's own.
+func appOf(p *testapp.Portal) *testApp {
 	return &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
 }
 
@@ -75,6 +79,7 @@ func (a *testApp) find(t *testing.T, pred func(jobs.Ad) bool) jobs.Ad {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	open := a.find(t, func(ad jobs.Ad) bool { return ad.Open(testNow) && ad.LastDay != jobs.DayOf(testNow) })
 	closed := a.find(t, func(ad jobs.Ad) bool { return ad.Published(testNow) && !ad.Open(testNow) })
@@ -137,6 +142,7 @@ func TestPages(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	res := a.get(t, "/jobb")
 	for h, want := range map[string]string{
@@ -168,6 +174,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	res := a.get(t, "/sprak/en?next="+url.QueryEscape("/jobb?q=kock"))
 	if res.StatusCode != 303 || res.Header.Get("Location") != "/jobb?q=kock" {
@@ -195,6 +202,7 @@ func TestLanguageSwitch(t *testing.T) {
 }
 
 func TestFeeds(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	open := a.find(t, func(ad jobs.Ad) bool { return ad.Open(testNow) })
 	closed := a.find(t, func(ad jobs.Ad) bool { return ad.Published(testNow) && !ad.Open(testNow) })
@@ -286,6 +294,7 @@ func (a *testApp) postForm(t *testing.T, path string, values url.Values, ip stri
 }
 
 func TestSupportForm(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	// Bad input: messages next to the fields, a summary, everything kept.
 	res := a.postForm(t, "/support", url.Values{"name": {"Åsa Öberg"}, "email": {"inte-en-adress"}, "subject": {""}, "message": {"Det går inte att logga in."}}, "")
@@ -316,6 +325,7 @@ func TestSupportForm(t *testing.T) {
 }
 
 func TestSupportFormNeedsCSRFToken(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false)
 	body := url.Values{"name": {"A"}, "email": {"a@example.se"}, "subject": {"S"}, "message": {"M"}}
 	req := httptest.NewRequest(http.MethodPost, "/support", strings.NewReader(body.Encode()))
@@ -357,6 +367,7 @@ func clientFrom(t *testing.T, local string) *http.Client {
 }
 
 func TestSupportRateLimitIsPerClientBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, false) // trusts 10.0.0.0/8 and 127.0.0.1 as proxies
 	base := a.Serve(t)
 	send := func(from, forwarded string) int {
@@ -403,6 +414,7 @@ func TestSupportRateLimitIsPerClientBehindTrustedProxy(t *testing.T) {
 }
 
 func TestDevMail(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t, true)
 	res := a.postForm(t, "/support", url.Values{"name": {"Per"}, "email": {"per@example.se"}, "subject": {"Hjälp"}, "message": {"Text"}}, "")
 	if res.StatusCode != 303 {
@@ -418,8 +430,9 @@ func TestDevMail(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	p := testapp.New(t, testapp.Options{Now: testNow, BodyLimit: 64 * 1024})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock}
+	a := appOf(p)
 	req := httptest.NewRequest(http.MethodPost, "/support", strings.NewReader(strings.Repeat("x", 70*1024)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := a.app.Test(req, 10000)

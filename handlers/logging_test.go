@@ -10,9 +10,10 @@ import (
 // The access log shows what was asked for, never the secret of a link:
 // confirmation tokens, signatures and feed names are logged by name.
 func TestAccessLogLeavesOutTheSecretsOfLinks(t *testing.T) {
+	t.Parallel()
 	var log lockedBuffer
 	p := testapp.New(t, testapp.Options{Now: testNow, Ads: 5, Log: &log, LogRequests: true})
-	a := &testApp{Portal: p, app: p.App, db: p.DB, clock: p.Clock, ads: p.Ads}
+	a := appOf(p)
 	secret := "5ecre7" + strings.Repeat("ab", 13)
 	for _, path := range []string{
 		"/bevakning/bekrafta/" + secret,

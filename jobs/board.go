@@ -16,6 +16,8 @@ type Store interface {
 	// SaveAd inserts or replaces the ad with the same reference number and
 	// advances the version of the ad collection.
 	SaveAd(ctx context.Context, ad Ad) error
+	// SaveAds does what SaveAd does for each ad, in one write.
+	SaveAds(ctx context.Context, ads []Ad) error
 	// AdByRef returns the ad or ErrNotFound.
 	AdByRef(ctx context.Context, ref string) (Ad, error)
 	// UnclosedAds returns every ad whose last application day has not
@@ -125,6 +127,30 @@ func (b *Board) Save(ctx context.Context, ad Ad) error {
 	}
 	ad.UpdatedAt = b.now().UTC().Truncate(time.Millisecond)
 	if err := b.store.SaveAd(ctx, ad); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.snap.Store(nil)
+	b.mu.Unlock()
+	return nil
+}
+
+// SaveAll validates every ad and, if all are valid, stores them together;
+// an invalid ad stores none.
+func (b *Board) SaveAll(ctx context.Context, ads []Ad) error {
+	if len(ads) == 0 {
+		return nil
+	}
+	now := b.now().UTC().Truncate(time.Millisecond)
+	out := make([]Ad, len(ads))
+	for i, ad := range ads {
+		if err := ad.Validate(); err != nil {
+			return err
+		}
+		ad.UpdatedAt = now
+		out[i] = ad
+	}
+	if err := b.store.SaveAds(ctx, out); err != nil {
 		return err
 	}
 	b.mu.Lock()

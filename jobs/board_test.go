@@ -12,6 +12,7 @@ import (
 )
 
 func TestBoardOnRealStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.DB(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
@@ -72,5 +73,40 @@ func TestBoardOnRealStore(t *testing.T) {
 	var verr valid.Problems
 	if err := one.Save(ctx, bad); !errors.As(err, &verr) {
 		t.Fatalf("invalid ad saved: %v", err)
+	}
+}
+
+// Ads saved together are checked first: one invalid ad stores none; valid
+// ones are seen at once by the saving board, stamped with its clock.
+func TestBoardSavesAllOrNone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.DB(t)
+	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	board := jobs.NewBoard(db.Ads(), clock.Now, time.Minute)
+	last, _ := jobs.ParseDay("2026-11-30")
+	ad := func(ref, title string) jobs.Ad {
+		return jobs.Ad{Ref: ref, Title: title, Organisation: "Serviceförvaltningen", Place: "Växjö", Text: "Text",
+			Area: "meals", Employment: jobs.Permanent, Extent: jobs.Extent{Percent: 100}, Positions: 1,
+			LastDay: last, PublishedAt: clock.Now().Add(-time.Hour)}
+	}
+	if res, err := board.Search(ctx, jobs.Query{Page: 1}); err != nil || res.Total != 0 {
+		t.Fatalf("empty board: %v %v", res.Total, err)
+	}
+	var verr valid.Problems
+	if err := board.SaveAll(ctx, []jobs.Ad{ad("EXK-1", "Kock"), ad("EXK-2", "")}); !errors.As(err, &verr) || len(verr) != 1 || verr[0].Field != "title" {
+		t.Fatalf("an invalid ad among valid ones: %v", err)
+	}
+	if n, _ := db.Ads().CountAds(ctx); n != 0 {
+		t.Fatalf("%d ads stored beside an invalid one", n)
+	}
+	if err := board.SaveAll(ctx, []jobs.Ad{ad("EXK-1", "Kock"), ad("EXK-2", "Bagare")}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := board.Search(ctx, jobs.Query{Page: 1}); res.Total != 2 {
+		t.Fatalf("the saving board sees %d of 2 ads", res.Total)
+	}
+	if got, err := board.AdByRef(ctx, "EXK-2"); err != nil || got.Title != "Bagare" || !got.UpdatedAt.Equal(clock.Now()) {
+		t.Fatalf("saved %+v %v", got, err)
 	}
 }

@@ -33,6 +33,7 @@ func newWorker(db *storage.DB, srv *smtptest.Server, owner string, clock *testen
 }
 
 func TestDeliveryOverSMTP(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	srv := smtptest.Start(t)
 	clock := testenv.NewClock(time.Now())
@@ -87,6 +88,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 }
 
 func TestBadMessageIsRefusedBeforeTheOutbox(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	out := mail.NewOutbox(db.Outbox(), time.Now)
 	for _, m := range []mail.Message{
@@ -105,6 +107,7 @@ func TestBadMessageIsRefusedBeforeTheOutbox(t *testing.T) {
 
 // An outage delays mail and loses none; every message arrives once.
 func TestOutageThenRecovery(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	srv := smtptest.Start(t)
 	clock := testenv.NewClock(time.Now())
@@ -145,6 +148,7 @@ func TestOutageThenRecovery(t *testing.T) {
 }
 
 func TestFailsAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	srv := smtptest.Start(t)
 	srv.Refuse(true)
@@ -169,6 +173,7 @@ func TestFailsAfterMaxAttempts(t *testing.T) {
 
 // Two instances draining one outbox send each message once.
 func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	srv := smtptest.Start(t)
 	clock := testenv.NewClock(time.Now())
@@ -195,6 +200,7 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 // The limiter caps the sending rate: at one message a second, a worker
 // given 1.5 seconds sends at most two of five.
 func TestSendingRateIsCapped(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	srv := smtptest.Start(t)
 	clock := testenv.NewClock(time.Now())

@@ -21,6 +21,7 @@ import (
 // The two-year rule reads the latest submission from the applications
 // collection; deletion removes the account with its log and sessions.
 func TestAccountDeletionRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := internalDB(t)
 	s := d.Accounts()

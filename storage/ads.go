@@ -117,9 +117,80 @@ func (s *Ads) SaveAd(ctx context.Context, ad jobs.Ad) error {
 	if err != nil {
 		return fmt.Errorf("storage: save ad %s: %w", ad.Ref, err)
 	}
+	return s.advanceVersion(ctx)
+}
+
+// SaveAds inserts or replaces each ad by its reference number, and moves
+// the version once. The new ads go in one insert and the stored ones are
+// replaced by _id in one bulk write: FerretDB v1 reads every ad for each
+// write filtered by reference number.
+func (s *Ads) SaveAds(ctx context.Context, ads []jobs.Ad) error {
+	if len(ads) == 0 {
+		return nil
+	}
+	refs := make([]string, len(ads))
+	for i, ad := range ads {
+		refs[i] = ad.Ref
+	}
+	cur, err := s.db.c(colAds).Find(ctx, bson.M{"ref": bson.M{"$in": refs}}, options.Find().SetProjection(bson.M{"ref": 1}))
+	if err != nil {
+		return fmt.Errorf("storage: stored ads: %w", err)
+	}
+	var stored []struct {
+		ID  any    `bson:"_id"`
+		Ref string `bson:"ref"`
+	}
+	if err := cur.All(ctx, &stored); err != nil {
+		return fmt.Errorf("storage: stored ads: %w", err)
+	}
+	ids := make(map[string]any, len(stored))
+	for _, d := range stored {
+		ids[d.Ref] = d.ID
+	}
+	var replace []mongo.WriteModel
+	var fresh []any
+	var freshAds []jobs.Ad
+	for _, ad := range ads {
+		if id, ok := ids[ad.Ref]; ok {
+			replace = append(replace, mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": id}).SetReplacement(toAdDoc(ad)))
+		} else {
+			fresh, freshAds = append(fresh, toAdDoc(ad)), append(freshAds, ad)
+		}
+	}
+	if len(replace) > 0 {
+		if _, err := s.db.c(colAds).BulkWrite(ctx, replace); err != nil {
+			return fmt.Errorf("storage: save %d ads: %w", len(replace), err)
+		}
+	}
+	if len(fresh) > 0 {
+		_, err := s.db.c(colAds).InsertMany(ctx, fresh)
+		if isDuplicate(err) {
+			// Stored meanwhile by another instance, or named twice in the
+			// list: replace by reference number, the slow way.
+			err = s.upsertAds(ctx, freshAds)
+		}
+		if err != nil {
+			return fmt.Errorf("storage: save %d ads: %w", len(fresh), err)
+		}
+	}
+	return s.advanceVersion(ctx)
+}
+
+// upsertAds inserts or replaces each ad by its reference number.
+func (s *Ads) upsertAds(ctx context.Context, ads []jobs.Ad) error {
+	models := make([]mongo.WriteModel, len(ads))
+	for i, ad := range ads {
+		models[i] = mongo.NewReplaceOneModel().SetFilter(bson.M{"ref": ad.Ref}).SetReplacement(toAdDoc(ad)).SetUpsert(true)
+	}
+	_, err := s.db.c(colAds).BulkWrite(ctx, models)
+	return err
+}
+
+// advanceVersion gives the ad collection a new version.
+func (s *Ads) advanceVersion(ctx context.Context) error {
 	// A fresh value rather than $inc: concurrent increments can be lost on
 	// FerretDB v1, and a lost change would leave other instances stale.
-	_, err = s.db.c(colMeta).UpdateOne(ctx, bson.M{"_id": "ads"},
+	_, err := s.db.c(colMeta).UpdateOne(ctx, bson.M{"_id": "ads"},
 		bson.M{"$set": bson.M{"version": bson.NewObjectID().Hex()}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("storage: advance ads version: %w", err)

@@ -16,6 +16,7 @@ import (
 // in slots, in the list's order; records on no application get a slot of
 // their own, and the lists go.
 func TestFileListsMoveOntoTheirRecords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := emptyDB(t)
 	last := len(migrations) - 1

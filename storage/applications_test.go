@@ -15,6 +15,7 @@ var appNow = time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)
 // The submit write holds the deadline in its filter: given a moment at or
 // after the closing time, it changes nothing.
 func TestMarkSubmittedHoldsTheDeadline(t *testing.T) {
+	t.Parallel()
 	s := testenv.DB(t).Applications()
 	closes := appNow.Add(time.Hour)
 	id, err := s.CreateApplication(ctx, applications.Application{Applicant: "a1", AdRef: "EXR-1", ClosesAt: closes,
@@ -44,6 +45,7 @@ func TestMarkSubmittedHoldsTheDeadline(t *testing.T) {
 // back are the latest revision's, and the step the one saved with them
 // until a submission.
 func TestAnswerRevisions(t *testing.T) {
+	t.Parallel()
 	s := testenv.DB(t).Applications()
 	id, err := s.CreateApplication(ctx, applications.Application{Applicant: "a1", AdRef: "EXR-1", ClosesAt: appNow.Add(time.Hour),
 		Status: applications.StatusDraft, Step: applications.StepQuestions, Answers: jobs.Answers{"q": {"noll"}}, CreatedAt: appNow, UpdatedAt: appNow})
@@ -92,6 +94,7 @@ func TestAnswerRevisions(t *testing.T) {
 // One record per slot of an application; a detached record frees its slot
 // and keeps its file.
 func TestAttachmentSlots(t *testing.T) {
+	t.Parallel()
 	s := testenv.DB(t).Attachments()
 	rec := func(id string, slot int) applications.Attachment {
 		return applications.Attachment{ID: id, Owner: "a1", AdRef: "EXR-1", Name: id + ".pdf", Size: 10, Key: "attachments/" + id,

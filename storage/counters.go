@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Counters counts events in fixed time windows, shared by all instances;
@@ -17,21 +18,30 @@ type Counters struct{ db *DB }
 // Counters returns the counter store.
 func (d *DB) Counters() *Counters { return &Counters{d} }
 
-// Hit counts one event for key in the window containing now and returns the
-// count so far and when the window ends. Each event is a document of its
-// own: inserts never lose a count, where an $inc on FerretDB v1 can.
+// Hit counts one event for key in the window containing now and returns its
+// place among the window's events and when the window ends. Each event
+// claims a numbered slot by inserting it under a unique _id, so requests at
+// once each get a place of their own: exactly the first n are under a limit
+// of n, where an $inc on FerretDB v1 can lose a count and a count after the
+// insert can refuse every one of a burst.
 func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, time.Time, error) {
 	start := now.Truncate(window)
 	end := start.Add(window)
 	id := key + "|" + strconv.FormatInt(start.Unix(), 10)
-	if _, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"k": id, "expires_at": end}); err != nil {
-		return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
-	}
 	n, err := s.db.c(colCounters).CountDocuments(ctx, bson.M{"k": id})
 	if err != nil {
 		return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
 	}
-	return n, end, nil
+	for {
+		n++
+		_, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"_id": id + "|" + strconv.FormatInt(n, 10), "k": id, "expires_at": end})
+		if err == nil {
+			return n, end, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return 0, end, fmt.Errorf("storage: count %s: %w", kind(key), err)
+		}
+	}
 }
 
 // Undo takes back one event of key in the window containing now: a try

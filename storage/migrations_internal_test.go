@@ -8,6 +8,7 @@ import (
 // Two instances starting together may both run a step: each runs again
 // without harm.
 func TestEveryMigrationStepRunsAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := internalDB(t)
 	for _, m := range migrations {

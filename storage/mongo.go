@@ -271,6 +271,9 @@ func (d *DB) indexes(ctx context.Context, col string, models ...mongo.IndexModel
 	return nil
 }
 
+// SchemaVersion is the version Migrate reaches: the number of steps.
+func SchemaVersion() int { return len(migrations) }
+
 // Migrate runs the steps not yet recorded and returns the version reached.
 // Steps are idempotent, so two instances starting together do no harm.
 func (d *DB) Migrate(ctx context.Context) (int, error) {

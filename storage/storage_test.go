@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
+	"portal/storage"
 )
 
 var ctx = context.Background()
@@ -32,16 +35,18 @@ func sampleAd(ref string, published time.Time, lastDay string) jobs.Ad {
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	for range 2 {
 		v, err := db.Migrate(ctx)
-		if err != nil || v < 3 {
-			t.Fatalf("migrate: %d %v", v, err)
+		if err != nil || v != storage.SchemaVersion() {
+			t.Fatalf("migrate: version %d (%v), want %d", v, err, storage.SchemaVersion())
 		}
 	}
 }
 
 func TestAdsRoundTripAndVersion(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	s := db.Ads()
 	pub := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -87,7 +92,64 @@ func TestAdsRoundTripAndVersion(t *testing.T) {
 	}
 }
 
+// Ads saved in bulk are stored as one by one, replaced by reference
+// number: saving the same list again adds nothing and moves the version.
+func TestAdsSavedInBulk(t *testing.T) {
+	t.Parallel()
+	db := testenv.DB(t)
+	s := db.Ads()
+	pub := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	if err := s.SaveAds(ctx, nil); err != nil {
+		t.Fatalf("no ads: %v", err)
+	}
+	if v, _ := s.AdsVersion(ctx); v != "" {
+		t.Fatalf("saving no ads moved the version to %q", v)
+	}
+	var ads []jobs.Ad
+	for i := range 30 {
+		ads = append(ads, sampleAd(fmt.Sprintf("EXR-%d", i+1), pub, "2026-11-30"))
+	}
+	if err := s.SaveAds(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := s.AdsVersion(ctx)
+	if n, _ := s.CountAds(ctx); n != 30 || v1 == "" {
+		t.Fatalf("count %d version %q, want 30 and a version", n, v1)
+	}
+	got, err := s.AdByRef(ctx, "EXR-7")
+	if err != nil || got.Title != ads[6].Title || got.Questions[0].Options[1] != "Natt" || !got.PublishedAt.Equal(pub) {
+		t.Fatalf("read back: %+v %v", got, err)
+	}
+	// Stored and new ads together, one of them named twice: the last wins.
+	ads[6].Title = "Specialistsjuksköterska"
+	twice := sampleAd("EXR-31", pub, "2026-11-30")
+	twice.Title = "Barnmorska"
+	ads = append(ads, sampleAd("EXR-31", pub, "2026-11-30"), twice)
+	if err := s.SaveAds(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountAds(ctx); n != 31 {
+		t.Fatalf("saved again: count %d, want 31", n)
+	}
+	for ref, title := range map[string]string{"EXR-7": "Specialistsjuksköterska", "EXR-31": "Barnmorska", "EXR-8": ads[7].Title} {
+		if got, _ := s.AdByRef(ctx, ref); got.Title != title {
+			t.Errorf("%s: %q, want %q", ref, got.Title, title)
+		}
+	}
+	v2, _ := s.AdsVersion(ctx)
+	if v2 == v1 {
+		t.Fatal("the version did not move")
+	}
+	if err := s.SaveAds(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountAds(ctx); n != 31 {
+		t.Fatalf("saved a third time: count %d, want 31", n)
+	}
+}
+
 func TestOutboxClaimsEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	o := db.Outbox()
 	now := time.Now()
@@ -141,6 +203,7 @@ func TestOutboxClaimsEachMessageOnce(t *testing.T) {
 }
 
 func TestOutboxRetryLeaseAndFail(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	o := db.Outbox()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -181,6 +244,7 @@ func TestOutboxRetryLeaseAndFail(t *testing.T) {
 }
 
 func TestLocks(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	l := db.Locks()
 	now := time.Now()
@@ -233,20 +297,31 @@ func TestLocks(t *testing.T) {
 }
 
 func TestCountersAndExpiry(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	c := db.Counters()
 	now := time.Date(2026, 11, 23, 10, 0, 30, 0, time.UTC)
+	// Hits at once each get a place of their own: 1 to 10, none twice.
 	var wg sync.WaitGroup
-	for range 10 {
+	places := make([]int64, 10)
+	for i := range places {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, _, err := c.Hit(ctx, "ip:1.2.3.4", time.Minute, now); err != nil {
+			n, _, err := c.Hit(ctx, "ip:1.2.3.4", time.Minute, now)
+			if err != nil {
 				t.Error(err)
 			}
+			places[i] = n
 		}()
 	}
 	wg.Wait()
+	slices.Sort(places)
+	for i, n := range places {
+		if n != int64(i+1) {
+			t.Fatalf("places of hits at once: %v", places)
+		}
+	}
 	n, reset, err := c.Hit(ctx, "ip:1.2.3.4", time.Minute, now)
 	if err != nil || n != 11 || !reset.Equal(now.Truncate(time.Minute).Add(time.Minute)) {
 		t.Fatalf("hit: %d %v %v", n, reset, err)
@@ -277,6 +352,7 @@ func TestCountersAndExpiry(t *testing.T) {
 }
 
 func TestKVExpiryCheckedOnRead(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	clock := testenv.NewClock(time.Now())
 	kv := db.KV("csrf", clock.Now)
@@ -297,6 +373,7 @@ func TestKVExpiryCheckedOnRead(t *testing.T) {
 }
 
 func TestBlobs(t *testing.T) {
+	t.Parallel()
 	b := testenv.Blobs(t)
 	if err := b.Ping(ctx); err != nil {
 		t.Fatal(err)
@@ -339,6 +416,7 @@ func TestBlobs(t *testing.T) {
 // Sent and withdrawn mail created before the cut-off goes; failed and
 // pending mail stays.
 func TestOldMailRemoved(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	out := db.Outbox()

@@ -16,6 +16,7 @@ import (
 )
 
 func TestTaskRunsOnOneInstanceAtATime(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := tasks.New(db.Locks(), "a", jobs.Stockholm, time.Now, log)
@@ -59,6 +60,7 @@ func TestTaskRunsOnOneInstanceAtATime(t *testing.T) {
 }
 
 func TestSchedulerRunsOnCron(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	s := tasks.New(db.Locks(), "a", jobs.Stockholm, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	done := make(chan struct{}, 1)

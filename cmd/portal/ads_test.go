@@ -19,6 +19,7 @@ import (
 // names the ad and the field and imports nothing; a good one stores a
 // draft, which `ads publish` makes public and tells its subscribers of.
 func TestAdsImportAndPublish(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	cfg, err := loadConfig(envOf(map[string]string{
 		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": os.Getenv(testenv.EnvMongo), "PORTAL_MONGO_DB": db.Name(),

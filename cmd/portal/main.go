@@ -159,10 +159,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if *open {
 		ads = demo.OpenAds(time.Now(), *n)
 	}
+	if err := board.SaveAll(ctx, ads); err != nil {
+		return err
+	}
 	for _, ad := range ads {
-		if err := board.Save(ctx, ad); err != nil {
-			return err
-		}
 		// Demo ads published later tell subscribers when their time comes;
 		// those already out are not news.
 		if ad.PublishedAt.After(time.Now()) {

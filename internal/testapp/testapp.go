@@ -122,10 +122,8 @@ func New(t testing.TB, o Options) *Portal {
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
 	p.Ads = demo.Ads(p.Now(), o.Ads)
-	for _, ad := range p.Ads {
-		if err := p.Board.Save(context.Background(), ad); err != nil {
-			t.Fatal(err)
-		}
+	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
+		t.Fatal(err)
 	}
 	return p
 }
