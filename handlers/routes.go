@@ -5,8 +5,6 @@
 package handlers
 
 import (
-	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -27,7 +25,6 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
-	"portal/valid"
 	"portal/views"
 )
 
@@ -37,94 +34,22 @@ type Config = web.Config
 // Check is one dependency /readyz tries.
 type Check = public.Check
 
-// Deps are the services the handlers call; each handler takes the few
-// methods it needs of them.
+// Deps are the services the handlers call. Each handler type declares
+// the few methods it needs of them.
 type Deps struct {
 	Now           func() time.Time
 	Locales       *views.Locales
-	Board         public.Board
-	Accounts      applicantAccounts
-	Applying      applying
-	Alerts        alertService
-	Outbox        outbox
-	Sessions      sessionManager
-	StaffSessions sessionManager
+	Board         *jobs.Board
+	Accounts      *applicants.Accounts
+	Applying      *applications.Service
+	Alerts        *alerts.Service
+	Outbox        *mail.Outbox
+	Sessions      *sessions.Manager // of applicants
+	StaffSessions *sessions.Manager
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
 	Log           *slog.Logger
-}
-
-// sessionManager starts, checks and ends the logins of one realm.
-type sessionManager interface {
-	applicant.Sessions
-	web.SessionLoader
-	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
-}
-
-// outbox is the e-mail outbox: sending, and what the administration and
-// development pages show of it.
-type outbox interface {
-	Send(ctx context.Context, m mail.Message) error
-	Recent(ctx context.Context, limit int) ([]mail.Record, error)
-	Counts(ctx context.Context) (map[string]int64, error)
-	Failed(ctx context.Context, limit int) ([]mail.Record, error)
-	Requeue(ctx context.Context, id string) error
-}
-
-// applicantAccounts is every account method some page uses.
-type applicantAccounts interface {
-	Register(ctx context.Context, r applicants.Registration) error
-	SendVerification(ctx context.Context, a applicants.Account, lang string) error
-	Verify(ctx context.Context, token string) (applicants.Account, error)
-	Login(ctx context.Context, email, password, ip string) (applicants.Account, bool, error)
-	RequestReset(ctx context.Context, email, ip, lang string) error
-	SetNewPassword(ctx context.Context, id, password, ip, lang string) error
-	ChangePassword(ctx context.Context, id, current, password, ip, lang string) error
-	UpdateProfile(ctx context.Context, id string, p applicants.Profile, ip string) (applicants.Profile, error)
-	Account(ctx context.Context, id string) (applicants.Account, error)
-	Events(ctx context.Context, id string) ([]applicants.Event, error)
-	Record(ctx context.Context, id, kind, ip string)
-	RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error
-	ConfirmEmailChange(ctx context.Context, token, lang string) (applicants.Account, error)
-	EarliestDeletion(ctx context.Context, id string) (time.Time, error)
-	Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error)
-	CancelDeletion(ctx context.Context, id, ip string) error
-	ExportData(ctx context.Context, id string) (applicants.Export, error)
-}
-
-// applying is every application method some page uses.
-type applying interface {
-	Start(ctx context.Context, applicant string, ad jobs.Ad) (applications.Application, error)
-	Get(ctx context.Context, applicant, id string) (applications.Application, error)
-	SaveAnswers(ctx context.Context, a applications.Application, questions []jobs.Question, form map[string][]string, next string) (applications.Application, valid.Problems, error)
-	AddFiles(ctx context.Context, a applications.Application, uploads []applications.Upload) (applications.Application, []*applications.FileError, error)
-	RemoveFile(ctx context.Context, a applications.Application, attID string) (applications.Application, error)
-	AttachmentsOf(ctx context.Context, a applications.Application) ([]applications.Attachment, error)
-	Submit(ctx context.Context, a applications.Application, ad jobs.Ad, lang string) (applications.Application, error)
-	Withdraw(ctx context.Context, a applications.Application) (applications.Application, error)
-	List(ctx context.Context, applicant string) ([]applications.Application, error)
-	OpenFile(ctx context.Context, owner, id string) (applications.Attachment, io.ReadCloser, error)
-	// StatFile checks that a file can be opened; a missing one is
-	// applications.ErrNotFound, any other error a storage that does not answer.
-	StatFile(ctx context.Context, owner, id string) (applications.Attachment, error)
-	Versions(ctx context.Context, a applications.Application) ([]applications.Version, error)
-}
-
-// alertService is every job-alert method some page uses.
-type alertService interface {
-	Subscribe(ctx context.Context, r alerts.Request) error
-	Confirmable(ctx context.Context, token string) (alerts.Subscription, error)
-	Confirm(ctx context.Context, token string) (alerts.Subscription, error)
-	Interest(ctx context.Context, account string) (alerts.Subscription, error)
-	SaveInterest(ctx context.Context, o alerts.Owner, r alerts.Request) (alerts.Subscription, error)
-	StopInterest(ctx context.Context, account string) error
-	Signed(ctx context.Context, purpose, id, sig string) (alerts.Subscription, error)
-	Update(ctx context.Context, id, sig string, r alerts.Request) (alerts.Subscription, error)
-	Unsubscribe(ctx context.Context, id, sig string) (bool, error)
-	Renew(ctx context.Context, id, sig string) (alerts.Subscription, error)
-	Feed(ctx context.Context, feedID string, open []jobs.Ad) (alerts.Subscription, []jobs.Ad, error)
-	LinksOf(s alerts.Subscription) alerts.Links
 }
 
 // staffPrefix is where the staff surface lives.

@@ -25,7 +25,7 @@ type Admin struct {
 	}
 }
 
-// requireAdmin lets only administrators through; it runs after
+// RequireAdmin lets only administrators through; it runs after
 // requireLogin.
 func (h *Admin) RequireAdmin(c *fiber.Ctx) error {
 	acc, err := h.Accounts.Account(c.UserContext(), web.SessionOf(c).AccountID)
@@ -45,7 +45,7 @@ var ErrNotAdmin = errors.New("applicant: not an administrator")
 // outboxStatuses are the rows of the outbox counts, in order.
 var outboxStatuses = []string{mail.StatusPending, mail.StatusSending, mail.StatusSent, mail.StatusFailed, mail.StatusCancelled}
 
-// showOutbox lists the e-mail given up on, with a way to try again.
+// ShowOutbox lists the e-mail given up on, with a way to try again.
 func (h *Admin) ShowOutbox(c *fiber.Ctx) error {
 	counts, err := h.Outbox.Counts(c.UserContext())
 	if err != nil {

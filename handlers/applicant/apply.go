@@ -73,7 +73,7 @@ func (h *Apply) closedPage(c *fiber.Ctx, ad jobs.Ad) error {
 	return h.FormPage(c, "apply/closed", "apply.closed_heading", fiber.Map{"Ad": ad})
 }
 
-// showStartApplication is where "Sök tjänsten" leads: an application
+// ShowStartApplication is where "Sök tjänsten" leads: an application
 // already begun opens at the step where the applicant was; otherwise a
 // button begins one, so that no link from anywhere creates a draft.
 func (h *Apply) ShowStartApplication(c *fiber.Ctx) error {
@@ -96,7 +96,7 @@ func (h *Apply) ShowStartApplication(c *fiber.Ctx) error {
 	return h.FormPage(c, "apply/start", "apply.start_heading", fiber.Map{"Ad": ad})
 }
 
-// startApplication begins the applicant's application to the ad, or opens
+// StartApplication begins the applicant's application to the ad, or opens
 // the one begun, at the step where they were.
 func (h *Apply) StartApplication(c *fiber.Ctx) error {
 	ad, err := h.Board.Ad(c.UserContext(), strings.ToUpper(c.Params("ref")))
@@ -195,7 +195,7 @@ func (h *Apply) attachmentsPage(c *fiber.Ctx, x applyCtx, refused []*application
 	})
 }
 
-// uploadAttachments stores the files of one batch that pass the rules and
+// UploadAttachments stores the files of one batch that pass the rules and
 // names each refused file with the rule it broke.
 func (h *Apply) UploadAttachments(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
@@ -243,7 +243,7 @@ func (h *Apply) RemoveAttachment(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+x.app.ID+"/bilagor", fiber.StatusSeeOther)
 }
 
-// downloadAttachment sends one of the applicant's own files as a download
+// DownloadAttachment sends one of the applicant's own files as a download
 // under the name they gave it (RFC 6266), with the stored type.
 func (h *Apply) DownloadAttachment(c *fiber.Ctx) error {
 	ctx, detach, done := h.StreamContext(c)

@@ -96,7 +96,7 @@ func (h *Login) ShowLogout(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/logout", "logout.title", fiber.Map{"Done": c.Query("done") == "1" && web.SessionOf(c) == nil})
 }
 
-// logout ends the session on the server. After a public-computer session
+// Logout ends the session on the server. After a public-computer session
 // the browser is told to forget everything of this site.
 func (h *Login) Logout(c *fiber.Ctx) error {
 	if s := web.SessionOf(c); s != nil {
@@ -135,7 +135,7 @@ func (h *Login) Register(c *fiber.Ctx) error {
 		"Email": applicants.NormalizeEmail(f["email"]), "Next": url.QueryEscape(next)})
 }
 
-// showVerifyEmail is where the link that confirms an address leads: a
+// ShowVerifyEmail is where the link that confirms an address leads: a
 // button confirms it, so a mail scanner opening the link confirms nothing.
 func (h *Login) ShowVerifyEmail(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin") // the address carries the token
@@ -200,7 +200,7 @@ func (h *Login) ShowNewPassword(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/newpassword", "newpw.title", fiber.Map{"Email": acc.Email})
 }
 
-// setNewPassword finishes a login with a temporary password: the new
+// SetNewPassword finishes a login with a temporary password: the new
 // password ends every other session and this one becomes a full login.
 func (h *Login) SetNewPassword(c *fiber.Ctx) error {
 	s := web.SessionOf(c)

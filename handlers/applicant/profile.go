@@ -38,14 +38,9 @@ type Profile struct {
 		CancelDeletion(ctx context.Context, id, ip string) error
 		ExportData(ctx context.Context, id string) (applicants.Export, error)
 	}
+	// Applying opens the files the download of everything stored sends.
 	Applying interface {
-		List(ctx context.Context, applicant string) ([]applications.Application, error)
-		Versions(ctx context.Context, a applications.Application) ([]applications.Version, error)
-		AttachmentsOf(ctx context.Context, a applications.Application) ([]applications.Attachment, error)
 		OpenFile(ctx context.Context, owner, id string) (applications.Attachment, io.ReadCloser, error)
-		// StatFile checks that a file can be opened; a missing one is
-		// applicants.ErrNotFound, any other error a storage that does not answer.
-		StatFile(ctx context.Context, owner, id string) (applications.Attachment, error)
 	}
 	Alerts interface {
 		Interest(ctx context.Context, account string) (alerts.Subscription, error)
@@ -152,7 +147,7 @@ func (h *Profile) ChangeEmail(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?epost=1", fiber.StatusSeeOther)
 }
 
-// showConfirmEmailChange is where the link to the new address leads: a
+// ShowConfirmEmailChange is where the link to the new address leads: a
 // button completes the change, so a mail scanner opening links does not.
 func (h *Profile) ShowConfirmEmailChange(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin") // the address carries the token
@@ -173,7 +168,7 @@ func (h *Profile) ConfirmEmailChange(c *fiber.Ctx) error {
 	return h.Message(c, fiber.StatusOK, "", "email_change.title", "email_change.done", true, "/mina-uppgifter", "verify.to_profile")
 }
 
-// deleteAccount deletes the account at once when the two-year rule allows
+// DeleteAccount deletes the account at once when the two-year rule allows
 // it, and otherwise schedules the deletion for the earliest lawful date.
 func (h *Profile) DeleteAccount(c *fiber.Ctx) error {
 	s := web.SessionOf(c)
@@ -200,7 +195,7 @@ func (h *Profile) CancelDeletion(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?behall=1", fiber.StatusSeeOther)
 }
 
-// downloadData sends everything stored about the applicant as one zip
+// DownloadData sends everything stored about the applicant as one zip
 // archive: a JSON file with the account and the applications, and every
 // attached file. Every file is checked before the first byte goes out, so
 // when the file storage does not answer the applicant gets a page saying

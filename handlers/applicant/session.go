@@ -52,7 +52,7 @@ func (h *Gate) RequireLogin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// extendSession answers "continue" in the time-out warning. Instead of a
+// ExtendSession answers "continue" in the time-out warning. Instead of a
 // form token it needs a custom header, which a cross-site page cannot send
 // without a CORS preflight that the portal never grants.
 func (h *Gate) ExtendSession(c *fiber.Ctx) error {

@@ -236,7 +236,7 @@ func (h *Alerts) showSignedAction(c *fiber.Ctx, purpose, keys string) error {
 	})
 }
 
-// unsubscribe ends a subscription. It takes no CSRF token: mail programs
+// Unsubscribe ends a subscription. It takes no CSRF token: mail programs
 // post here on their own (RFC 8058), and the signature in the address is
 // what an attacker cannot have.
 func (h *Alerts) Unsubscribe(c *fiber.Ctx) error {
@@ -261,7 +261,7 @@ func (h *Alerts) Renew(c *fiber.Ctx) error {
 	return c.Redirect(h.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
 }
 
-// showAlertFeed serves the RSS or Atom feed of one saved search.
+// ShowAlertFeed serves the RSS or Atom feed of one saved search.
 func (h *Alerts) ShowAlertFeed(c *fiber.Ctx) error {
 	id, format, _ := strings.Cut(c.Params("file"), ".")
 	if format != "rss" && format != "atom" {

@@ -195,7 +195,7 @@ type sitemap struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
-// showSitemap lists the job board and every open ad.
+// ShowSitemap lists the job board and every open ad.
 func (h *Jobs) ShowSitemap(c *fiber.Ctx) error {
 	res, err := h.Board.Search(c.UserContext(), jobs.Query{Sort: jobs.SortNewest, Page: 1, PageSize: -1})
 	if err != nil {

@@ -27,7 +27,7 @@ func (h *Pages) ShowAccessibility(c *fiber.Ctx) error {
 	return h.Render(c, "pages/accessibility", web.Page{Title: web.L(c).T("a11y.title")})
 }
 
-// switchLanguage remembers the chosen language for a year and goes back to
+// SwitchLanguage remembers the chosen language for a year and goes back to
 // the page the user came from.
 func (h *Pages) SwitchLanguage(c *fiber.Ctx) error {
 	lang := c.Params("lang")
@@ -46,7 +46,7 @@ func (h *Pages) ShowHealth(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// showReady reports whether the database and the bucket answer. Each
+// ShowReady reports whether the database and the bucket answer. Each
 // check runs at once with a deadline of its own, so one that hangs makes
 // no other look down.
 func (h *Pages) ShowReady(c *fiber.Ctx) error {

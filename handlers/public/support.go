@@ -60,7 +60,7 @@ func validateSupport(c *fiber.Ctx) (map[string]string, valid.Problems) {
 	return form, errs
 }
 
-// sendSupport puts the message to support in the outbox, then redirects so
+// SendSupport puts the message to support in the outbox, then redirects so
 // that reloading the page does not send it again.
 func (h *Support) SendSupport(c *fiber.Ctx) error {
 	form, errs := validateSupport(c)

@@ -44,7 +44,7 @@ var (
 	errSlowUpload = fiber.NewError(fiber.StatusRequestTimeout, "upload too slow")
 )
 
-// headerReceived gives the server the rules of a request once its header
+// HeaderReceived gives the server the rules of a request once its header
 // is read: uploads get time to arrive, every other body the usual limit.
 func (k *Kit) HeaderReceived(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path, _, _ := bytes.Cut(header.RequestURI(), []byte("?"))
@@ -54,7 +54,7 @@ func (k *Kit) HeaderReceived(header *fasthttp.RequestHeader) fasthttp.RequestCon
 	return fasthttp.RequestConfig{}
 }
 
-// bodyRules refuses a body the route does not take before any of it is
+// BodyRules refuses a body the route does not take before any of it is
 // read: over the route's limit, compressed, or of no declared length
 // (browsers always declare the length of a form).
 func (k *Kit) BodyRules(c *fiber.Ctx) error {
@@ -150,7 +150,7 @@ func (l *limited) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// readError maps a failure to read the body to the Page that explains it:
+// ReadError maps a failure to read the body to the Page that explains it:
 // a line too slow for the upload rules, or a malformed form.
 func (k *Kit) ReadError(c *fiber.Ctx, err error) error {
 	var ne net.Error
@@ -180,7 +180,7 @@ func (u *UploadForm) Close() {
 	}
 }
 
-// readUploads reads the rest of a multipart form whose token the CSRF
+// ReadUploads reads the rest of a multipart form whose token the CSRF
 // check has read: files of the field "files", at most one more than a
 // batch may have, and no other parts beyond a few short fields.
 func (k *Kit) ReadUploads(c *fiber.Ctx) (*UploadForm, error) {

@@ -45,7 +45,7 @@ func (k *Kit) csrfCookie() string {
 	return "__Host-csrf"
 }
 
-// csrfToken is the token for forms on the Page being drawn.
+// CSRFToken is the token for forms on the Page being drawn.
 func CSRFToken(c *fiber.Ctx) string {
 	t, _ := c.Locals(localCSRF).(string)
 	return t
@@ -58,7 +58,7 @@ func (k *Kit) sign(secret string) string {
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// newCSRFSecret gives the browser a new secret, and the Page being drawn
+// NewCSRFSecret gives the browser a new secret, and the Page being drawn
 // a token for it.
 func (k *Kit) NewCSRFSecret(c *fiber.Ctx) {
 	secret := tokens.New(csrfSecretSize)
@@ -67,7 +67,7 @@ func (k *Kit) NewCSRFSecret(c *fiber.Ctx) {
 	c.Locals(localCSRF, k.sign(secret))
 }
 
-// csrf gives the Page a token and, for a form sent to the route, checks
+// CSRF gives the Page a token and, for a form sent to the route, checks
 // where it came from and its token before anything else reads the body.
 func (k *Kit) CSRF() fiber.Handler {
 	return func(c *fiber.Ctx) error {

@@ -12,7 +12,7 @@ import (
 // ErrCSRF is returned when a form comes without a valid token.
 var ErrCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 
-// timedOut reports whether err is a call to the database or the bucket
+// TimedOut reports whether err is a call to the database or the bucket
 // that ran out of time or lost its connection: worth trying again.
 func TimedOut(err error) bool {
 	var ne net.Error
@@ -36,7 +36,7 @@ func (k *Kit) MapError(err error, status int, heading, message string) {
 	k.errors = append(k.errors, errorPage{err: err, status: status, heading: heading, message: message})
 }
 
-// handleError maps every error to a Page in the user's language. Internal
+// HandleError maps every error to a Page in the user's language. Internal
 // error text never reaches the user; it is logged with the request id.
 func (k *Kit) HandleError(c *fiber.Ctx, err error) error {
 	code := fiber.StatusInternalServerError

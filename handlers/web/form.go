@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// form reads the named fields of a posted form, trimmed (passwords as
+// Form reads the named fields of a posted form, trimmed (passwords as
 // typed) and copied out of Fiber's reused buffers.
 func Form(c *fiber.Ctx, fields ...string) map[string]string {
 	out := make(map[string]string, len(fields))
@@ -30,13 +30,13 @@ func FieldErrors(err error) (valid.Problems, bool) {
 	return p, errors.As(err, &p)
 }
 
-// formPage renders a form page of the account section with what was typed
+// FormPage renders a form page of the account section with what was typed
 // and what is wrong.
 func (k *Kit) FormPage(c *fiber.Ctx, name, titleKey string, data fiber.Map) error {
 	return k.FormPageIn(c, name, titleKey, "account", data)
 }
 
-// formPageIn is formPage for a page of any menu section; never cached.
+// FormPageIn is formPage for a page of any menu section; never cached.
 func (k *Kit) FormPageIn(c *fiber.Ctx, name, titleKey, section string, data fiber.Map) error {
 	data["CSRF"] = CSRFToken(c)
 	if _, ok := data["Form"]; !ok {
@@ -49,7 +49,7 @@ func (k *Kit) FormPageIn(c *fiber.Ctx, name, titleKey, section string, data fibe
 	return k.Render(c, name, Page{Title: L(c).T(titleKey), Section: section, Data: data})
 }
 
-// localPath returns next if it is a path on this site, else the job board;
+// LocalPath returns next if it is a path on this site, else the job board;
 // it keeps redirects from leading elsewhere.
 func LocalPath(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
@@ -62,7 +62,7 @@ func LocalPath(next string) string {
 	return next
 }
 
-// localPathOrEmpty is localPath for an optional "next": "" stays "".
+// LocalPathOrEmpty is localPath for an optional "next": "" stays "".
 func LocalPathOrEmpty(next string) string {
 	if next == "" {
 		return ""

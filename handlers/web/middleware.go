@@ -24,7 +24,7 @@ const (
 	localCSRF      = "csrf"
 )
 
-// requestID gives every request an id of its own, sent back in
+// RequestID gives every request an id of its own, sent back in
 // X-Request-ID and logged, so a user's error code finds the log line.
 func (k *Kit) RequestID(c *fiber.Ctx) error {
 	id := tokens.New(8)
@@ -38,7 +38,7 @@ func RequestIDOf(c *fiber.Ctx) string {
 	return id
 }
 
-// accessLog logs each request once, after it is answered. Query strings are
+// AccessLog logs each request once, after it is answered. Query strings are
 // left out: they can hold what people search for.
 func (k *Kit) AccessLog(c *fiber.Ctx) error {
 	start := time.Now()
@@ -93,7 +93,7 @@ func (k *Kit) LogPanic(c *fiber.Ctx, e any) {
 	k.Log.Error("panic", "request_id", RequestIDOf(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 }
 
-// deadline gives the request a context that ends after the route's time:
+// Deadline gives the request a context that ends after the route's time:
 // every call to the database or the bucket made with it ends by then, and
 // the user is told to try again instead of waiting on a server that hangs.
 func (k *Kit) Deadline(c *fiber.Ctx) error {
@@ -107,7 +107,7 @@ func (k *Kit) Deadline(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// streamContext is for an answer whose body is written after the handler
+// StreamContext is for an answer whose body is written after the handler
 // returns. Until detach is called it ends with the request's deadline;
 // after, it has streamTime of its own, ended by done once the body is sent.
 func (k *Kit) StreamContext(c *fiber.Ctx) (ctx context.Context, detach, done func()) {
@@ -119,7 +119,7 @@ func (k *Kit) StreamContext(c *fiber.Ctx) (ctx context.Context, detach, done fun
 // streamTime is how long the body of a download may take to send.
 const streamTime = 10 * time.Minute
 
-// closeWith calls done when rc is closed, as Fiber does after sending it.
+// CloseWith calls done when rc is closed, as Fiber does after sending it.
 func CloseWith(rc io.ReadCloser, done func()) io.ReadCloser { return &closer{rc, done} }
 
 type closer struct {
@@ -136,7 +136,7 @@ func (c *closer) Close() error {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// securityHeaders sets the headers of every answer. Outside development
+// SecurityHeaders sets the headers of every answer. Outside development
 // the portal is served over HTTPS only, so HSTS goes out whether or not
 // the proxy in front says X-Forwarded-Proto (helmet sends it only when it
 // can tell the request came over TLS).
@@ -167,7 +167,7 @@ func (k *Kit) SecurityHeaders() fiber.Handler {
 // hsts is the Strict-Transport-Security of production: two years.
 const hsts = "max-age=63072000"
 
-// locale picks the language for the request: a remembered choice, else
+// Locale picks the language for the request: a remembered choice, else
 // the browser's Accept-Language, else Swedish.
 func (k *Kit) Locale(c *fiber.Ctx) error {
 	c.Locals(localLocalizer, k.Locales.Pick(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage)))
@@ -180,7 +180,7 @@ func L(c *fiber.Ctx) *views.Localizer {
 	return l
 }
 
-// limit allows max requests per client address and window, counted in the
+// Limit allows max requests per client address and window, counted in the
 // database so that every instance enforces the same limit.
 func (k *Kit) Limit(name string, max int64, window time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -236,7 +236,7 @@ func (p *proxies) trusted(s string) bool {
 	return false
 }
 
-// clientIP is the address of the client. X-Forwarded-For counts only when
+// ClientIP is the address of the client. X-Forwarded-For counts only when
 // the connection comes from a trusted proxy, and is read from the right:
 // the first address not of a trusted proxy is the client, since anything
 // to its left the client could have written itself.

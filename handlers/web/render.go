@@ -25,7 +25,7 @@ type FeedLink struct {
 	Type, Title, URL string
 }
 
-// render draws a Page inside the base layout.
+// Render draws a Page inside the base layout.
 func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
 	l := L(c)
 	bind := fiber.Map{
@@ -64,10 +64,10 @@ func sessionRemaining(c *fiber.Ctx, now time.Time) int64 {
 	return max(s.EndsAt().Sub(now).Milliseconds(), 0)
 }
 
-// abs makes a path absolute with the configured base address.
+// Abs makes a path absolute with the configured base address.
 func (k *Kit) Abs(path string) string { return k.Cfg.BaseURL + path }
 
-// message shows a Page with one message and a link onwards: the outcome of
+// Message shows a Page with one message and a link onwards: the outcome of
 // a link from an e-mail or of an action that leaves nothing to fill in.
 // Such addresses may carry tokens, so the Page is not kept and tells no
 // other site where it was (its own forms still send their origin).
