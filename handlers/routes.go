@@ -98,7 +98,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		support = &public.Support{Kit: k, Mailer: deps.Outbox}
 		alert   = &public.Alerts{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Alerts: deps.Alerts}
 		devMail = &public.DevMail{Kit: k, Mail: deps.Outbox}
-		gate    = &applicant.Gate{Kit: k, Sessions: deps.Sessions}
+		gate    = &applicant.Gate{Kit: k}
 		login   = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
 		profile = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
 		apply   = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
@@ -155,7 +155,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/mina-uppgifter/radera", csrf, needLogin, profile.DeleteAccount)
 	app.Post("/mina-uppgifter/radera/avbryt", csrf, needLogin, profile.CancelDeletion)
 	app.Get("/mina-uppgifter/hamta", needLogin, profile.DownloadData)
-	app.Post("/session/forlang", needLogin, gate.ExtendSession)
+	app.Post("/session/forlang", needLogin, k.ExtendSession(deps.Sessions))
 	app.Get("/jobb/:ref/ansok", csrf, needLogin, apply.ShowStartApplication)
 	app.Post("/jobb/:ref/ansok", csrf, needLogin, apply.StartApplication)
 	app.Get("/mina-ansokningar", csrf, needLogin, apply.ShowApplications)
@@ -194,7 +194,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffLogin := home.RequireLogin
 	staffPages.Get("/", csrf, staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", csrf, home.Logout)
-	staffPages.Post("/session/forlang", staffLogin, home.ExtendSession)
+	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

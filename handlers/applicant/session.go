@@ -1,7 +1,6 @@
 package applicant
 
 import (
-	"context"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,16 +11,11 @@ import (
 
 	"portal/handlers/web"
 	"portal/internal/tokens"
-	"portal/sessions"
 )
 
 // Gate guards the applicant's pages.
 type Gate struct {
 	*web.Kit
-	Sessions interface {
-		// Extend records activity now.
-		Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
-	}
 }
 
 // RequireLogin lets only logged-in applicants through; others go to the
@@ -50,20 +44,6 @@ func (h *Gate) RequireLogin(c *fiber.Ctx) error {
 	}
 	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
 	return c.Next()
-}
-
-// ExtendSession answers "continue" in the time-out warning. Instead of a
-// form token it needs a custom header, which a cross-site page cannot send
-// without a CORS preflight that the portal never grants.
-func (h *Gate) ExtendSession(c *fiber.Ctx) error {
-	if c.Get("X-Requested-With") != "fetch" {
-		return fiber.ErrForbidden
-	}
-	s, err := h.Sessions.Extend(c.UserContext(), *web.SessionOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.Now()).Milliseconds(), 0)})
 }
 
 // Answers typed into the application form when the login had already

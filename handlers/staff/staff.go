@@ -15,9 +15,8 @@ import (
 	"portal/sessions"
 )
 
-// Sessions extends and ends staff logins.
+// Sessions ends staff logins.
 type Sessions interface {
-	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
 	End(ctx context.Context, s sessions.Session) error
 }
 
@@ -57,17 +56,4 @@ func (h *Home) Logout(c *fiber.Ctx) error {
 	h.Realm.ClearCookie(c)
 	h.NewCSRFSecret(c)
 	return c.Redirect("/jobb", fiber.StatusSeeOther)
-}
-
-// ExtendSession answers "continue" in the time-out warning, like the
-// applicant's: a custom header instead of a form token.
-func (h *Home) ExtendSession(c *fiber.Ctx) error {
-	if c.Get("X-Requested-With") != "fetch" {
-		return fiber.ErrForbidden
-	}
-	s, err := h.Sessions.Extend(c.UserContext(), *web.SessionOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(h.Now()).Milliseconds(), 0)})
 }

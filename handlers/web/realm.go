@@ -122,3 +122,25 @@ func (r *Realm) Leave(c *fiber.Ctx) {
 	r.ClearCookie(c)
 	c.Locals(localSession, nil)
 }
+
+// Extender records activity in a session now.
+type Extender interface {
+	Extend(ctx context.Context, s sessions.Session) (sessions.Session, error)
+}
+
+// ExtendSession answers "continue" in the time-out warning of a realm's
+// pages. Instead of a form token it needs a custom header, which a
+// cross-site page cannot send without a CORS preflight that the portal
+// never grants. It runs behind the realm's login check.
+func (k *Kit) ExtendSession(e Extender) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if c.Get("X-Requested-With") != "fetch" {
+			return fiber.ErrForbidden
+		}
+		s, err := e.Extend(c.UserContext(), *SessionOf(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"remaining_ms": max(s.EndsAt().Sub(k.Now()).Milliseconds(), 0)})
+	}
+}
