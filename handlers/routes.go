@@ -67,7 +67,6 @@ func isUpload(path string) bool {
 // mapErrors is how each domain's errors are shown, registered once.
 func mapErrors(k *web.Kit) {
 	k.MapError(jobs.ErrNotFound, fiber.StatusNotFound, "", "")
-	k.MapError(applicants.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(applications.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(alerts.ErrBadLink, fiber.StatusNotFound, "", "")
 	k.MapError(alerts.ErrNotFound, fiber.StatusNotFound, "", "")
@@ -91,6 +90,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	// The surfaces, each with the few services it needs.
 	applicants := k.NewRealm(sessions.Applicant, "sid", "layouts/base", deps.Sessions)
 	staffRealm := k.NewRealm(sessions.Staff, "staff", "layouts/staff", deps.StaffSessions)
+	staffRealm.Private = true
 	entry := applicant.Entry{Realm: applicants, Sessions: deps.Sessions}
 	var (
 		board   = public.NewJobs(k, deps.Board)
@@ -190,10 +190,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/admin/utskick/:id/forsok-igen", csrf, needLogin, admin.RequireAdmin, admin.RetryMail)
 
 	// The staff surface: its own realm, layout and login.
-	staffPages := app.Group(staffPrefix, staffRealm.Load)
+	// Every answer under it, error pages included, has a form token for the
+	// layout's logout button.
+	// ("Continue" in the time-out warning sends a header instead.)
+	staffPages := app.Group(staffPrefix, staffRealm.Load, web.Unless(staffPrefix+"/session/forlang", csrf))
 	staffLogin := home.RequireLogin
-	staffPages.Get("/", csrf, staffLogin, home.ShowHome)
-	staffPages.Post("/logga-ut", csrf, home.Logout)
+	staffPages.Get("/", staffLogin, home.ShowHome)
+	staffPages.Post("/logga-ut", home.Logout)
 	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
 
 	if cfg.Dev {

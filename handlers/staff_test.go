@@ -60,6 +60,41 @@ func TestStaffRealmIsApart(t *testing.T) {
 	if res := applicant.get("/mina-uppgifter"); res.StatusCode != 200 {
 		t.Fatalf("applicant's own page: %d", res.StatusCode)
 	}
+	// Nor under the staff prefix in other letters or run on: Fiber matches
+	// those too, and no applicant login counts there.
+	for _, path := range []string{"/PERSONAL", "/Personal/", "/personalx", "/PERSONAL/x"} {
+		res := applicant.get(path)
+		if res.StatusCode != 404 || strings.Contains(res.body, `action="/personal/logga-ut"`) {
+			t.Errorf("applicant on %s: %d, logged in: %v", path, res.StatusCode, strings.Contains(res.body, "logga-ut"))
+		}
+	}
+	ext := httptest.NewRequest(http.MethodPost, "/PERSONAL/session/forlang", nil)
+	ext.Header.Set("X-Requested-With", "fetch")
+	if res := applicant.send(ext); res.StatusCode == 200 {
+		t.Errorf("the staff continue extended an applicant's login")
+	}
+	if res := applicant.post("/mina-uppgifter", "/PERSONAL/logga-ut", nil); res.StatusCode != 303 {
+		t.Errorf("staff logout without a staff login: %d", res.StatusCode)
+	}
+	if res := applicant.get("/mina-uppgifter"); res.StatusCode != 200 {
+		t.Fatalf("a staff logout ended the applicant's login: %d", res.StatusCode)
+	}
+	// A staff error page is not kept and its logout button has a token.
+	if res := staff.get("/personal/finns-inte"); res.StatusCode != 404 || res.Header.Get("Cache-Control") != "no-store" ||
+		!strings.Contains(res.body, `action="/personal/logga-ut"`) {
+		t.Errorf("staff 404: %d %q", res.StatusCode, res.Header.Get("Cache-Control"))
+	}
+	if res := staff.post("/personal/finns-inte", "/personal/logga-ut", nil); res.StatusCode != 303 {
+		t.Errorf("staff logout from an error page: %d", res.StatusCode)
+	}
+	if _, err := a.StaffSessions.Load(ctx, staffToken); err == nil {
+		t.Fatal("staff session lives on after the logout from an error page")
+	}
+	staffToken, _, err = a.StaffSessions.Start(ctx, "665f00000000000000000001", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff.cookies["__Host-staff"] = staffToken
 
 	// The staff "continue" and logout act on the staff session only.
 	req := httptest.NewRequest(http.MethodPost, "/personal/session/forlang", nil)

@@ -145,14 +145,26 @@ func (m *Manager) realm() Realm {
 
 // Extend records activity now, for "continue" in the time-out warning.
 func (m *Manager) Extend(ctx context.Context, s Session) (Session, error) {
+	if s.Realm != m.realm() {
+		return Session{}, ErrNoSession
+	}
 	s.LastSeen = m.Now()
 	return s, m.Store.TouchSession(ctx, s.Key, s.LastSeen)
 }
 
-// End ends one session.
-func (m *Manager) End(ctx context.Context, s Session) error { return m.Store.DeleteSession(ctx, s.Key) }
+// End ends one session of the realm; one of another realm is
+// ErrNoSession and goes on.
+func (m *Manager) End(ctx context.Context, s Session) error {
+	if s.Realm != m.realm() {
+		return ErrNoSession
+	}
+	return m.Store.DeleteSession(ctx, s.Key)
+}
 
 // EndOthers ends every other session of the account.
 func (m *Manager) EndOthers(ctx context.Context, s Session) error {
+	if s.Realm != m.realm() {
+		return ErrNoSession
+	}
 	return m.Store.DeleteSessionsOf(ctx, s.AccountID, s.Key)
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Counters counts events in fixed time windows, shared by all instances;
@@ -34,7 +36,7 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 	}
 	for {
 		n++
-		_, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"_id": id + "|" + strconv.FormatInt(n, 10), "k": id, "expires_at": end})
+		_, err := s.db.c(colCounters).InsertOne(ctx, bson.M{"_id": id + "|" + strconv.FormatInt(n, 10), "k": id, "n": n, "expires_at": end})
 		if err == nil {
 			return n, end, nil
 		}
@@ -45,10 +47,21 @@ func (s *Counters) Hit(ctx context.Context, key string, window time.Duration, no
 }
 
 // Undo takes back one event of key in the window containing now: a try
-// counted before it was judged, that turned out not to count.
+// counted before it was judged, that turned out not to count. It frees the
+// highest place, so that the next hit takes it again.
 func (s *Counters) Undo(ctx context.Context, key string, window time.Duration, now time.Time) error {
 	id := key + "|" + strconv.FormatInt(now.Truncate(window).Unix(), 10)
-	if _, err := s.db.c(colCounters).DeleteOne(ctx, bson.M{"k": id}); err != nil {
+	var top struct {
+		ID any `bson:"_id"`
+	}
+	err := s.db.c(colCounters).FindOne(ctx, bson.M{"k": id}, options.FindOne().SetSort(bson.D{{Key: "n", Value: -1}})).Decode(&top)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil
+	}
+	if err == nil {
+		_, err = s.db.c(colCounters).DeleteOne(ctx, bson.M{"_id": top.ID})
+	}
+	if err != nil {
 		return fmt.Errorf("storage: undo count %s: %w", kind(key), err)
 	}
 	return nil

@@ -329,6 +329,15 @@ func TestCountersAndExpiry(t *testing.T) {
 	if n, _, _ := c.Hit(ctx, "ip:1.2.3.4", time.Minute, now.Add(time.Minute)); n != 1 {
 		t.Fatalf("next window starts at %d", n)
 	}
+	// A try given back frees its place for the next one, again and again.
+	for range 3 {
+		if err := c.Undo(ctx, "ip:1.2.3.4", time.Minute, now); err != nil {
+			t.Fatal(err)
+		}
+		if n, _, err := c.Hit(ctx, "ip:1.2.3.4", time.Minute, now); err != nil || n != 11 {
+			t.Fatalf("hit after an undo: place %d (%v), want 11", n, err)
+		}
+	}
 	kv := db.KV("t", func() time.Time { return now })
 	if err := kv.Set("k", []byte("v"), time.Minute); err != nil {
 		t.Fatal(err)

@@ -42,8 +42,7 @@ func (h *Home) RequireLogin(c *fiber.Ctx) error {
 
 // ShowHome is the start page of the staff surface.
 func (h *Home) ShowHome(c *fiber.Ctx) error {
-	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home",
-		Data: fiber.Map{"CSRF": web.CSRFToken(c)}})
+	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home"})
 }
 
 // Logout ends the staff session on the server.

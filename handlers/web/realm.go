@@ -28,6 +28,8 @@ type SessionLoader interface {
 // its own sessions (a session of one realm never counts in another) and
 // its own layout.
 type Realm struct {
+	// Private pages are never kept by the browser, error pages included.
+	Private  bool
 	kit      *Kit
 	name     sessions.Realm
 	cookie   string
@@ -48,6 +50,8 @@ func (k *Kit) NewRealm(name sessions.Realm, cookie, layout string, s SessionLoad
 // naming no live session is removed; an unknown id is never taken up.
 func (r *Realm) Load(c *fiber.Ctx) error {
 	c.Locals(localRealm, r)
+	c.Locals(localSession, nil) // nothing another realm found counts here
+	c.Locals(localEnded, false)
 	token := c.Cookies(r.cookie)
 	if token == "" {
 		return c.Next()
@@ -65,20 +69,29 @@ func (r *Realm) Load(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// Unless runs h for every request whose path is not under prefix; others
-// go on untouched.
+// Unless runs h for every request whose path does not start with prefix,
+// compared as Fiber matches a group's prefix (in any case, and "/personalx"
+// starts with "/personal"), so that exactly one realm loads each request;
+// others go on untouched.
 func Unless(prefix string, h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if p := c.Path(); p == prefix || strings.HasPrefix(p, prefix+"/") {
+		if p := c.Path(); len(p) >= len(prefix) && strings.EqualFold(p[:len(prefix)], prefix) {
 			return c.Next()
 		}
 		return h(c)
 	}
 }
 
-// SessionOf is the live session of the request in its realm, or nil.
+// SessionOf is the live session of the request in its realm, or nil: a
+// session of another realm is none.
 func SessionOf(c *fiber.Ctx) *sessions.Session {
 	s, _ := c.Locals(localSession).(*sessions.Session)
+	if s == nil {
+		return nil
+	}
+	if r := realmOf(c); r == nil || s.Realm != r.name {
+		return nil
+	}
 	return s
 }
 

@@ -40,12 +40,15 @@ func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
 		"AssetVersion":     views.AssetVersion,
 		"LoggedIn":         SessionOf(c) != nil,
 		"SessionRemaining": sessionRemaining(c, k.Now()),
+		"CSRF":             CSRFToken(c), // for the forms of the layout
 		"LangSwitch":       "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
 	}
 	for k, v := range p.Data {
 		bind[k] = v
 	}
-	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+	if r := realmOf(c); r != nil && r.Private {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	} else if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
 	layout := "layouts/base"
