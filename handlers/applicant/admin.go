@@ -65,6 +65,7 @@ func (h *Admin) ShowOutbox(c *fiber.Ctx) error {
 	}})
 }
 
+// RetryMail puts a message that was given up on back in the outbox, for administrators only.
 func (h *Admin) RetryMail(c *fiber.Ctx) error {
 	err := h.Outbox.Requeue(c.UserContext(), strings.Clone(c.Params("id")))
 	if err != nil {

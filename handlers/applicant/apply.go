@@ -113,6 +113,7 @@ func (h *Apply) StartApplication(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/"+views.StepPath(app.Step), fiber.StatusSeeOther)
 }
 
+// ShowQuestions shows the application's questions, restoring answers typed after the login ended; refused after the last application day.
 func (h *Apply) ShowQuestions(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -133,6 +134,7 @@ func (h *Apply) ShowQuestions(c *fiber.Ctx) error {
 	return h.applyPage(c, "apply/questions", "apply.questions", "questions", x, fiber.Map{"Form": x.app.Answers.Form(x.ad.Questions)})
 }
 
+// SaveQuestions saves the answers and goes on to the attachments, or shows what is wrong or what another window saved meanwhile.
 func (h *Apply) SaveQuestions(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -171,6 +173,7 @@ func (h *Apply) SaveQuestions(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
 }
 
+// ShowAttachments shows the application's attached files and the form for more; refused after the last application day.
 func (h *Apply) ShowAttachments(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -228,6 +231,7 @@ func (h *Apply) UploadAttachments(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/bilagor", fiber.StatusSeeOther)
 }
 
+// RemoveAttachment takes one file off the application; refused after the last application day.
 func (h *Apply) RemoveAttachment(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -262,6 +266,7 @@ func (h *Apply) DownloadAttachment(c *fiber.Ctx) error {
 	return c.SendStream(web.CloseWith(rc, done), int(att.Size))
 }
 
+// ShowSummary shows the whole application before it is sent; refused after the last application day.
 func (h *Apply) ShowSummary(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -290,6 +295,7 @@ func (h *Apply) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
 	})
 }
 
+// SubmitApplication sends the application and leads to the receipt, unless it is incomplete, the address is unconfirmed or the ad has closed.
 func (h *Apply) SubmitApplication(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -309,6 +315,7 @@ func (h *Apply) SubmitApplication(c *fiber.Ctx) error {
 	return c.Redirect("/ansokan/"+app.ID+"/kvitto", fiber.StatusSeeOther)
 }
 
+// ShowReceipt shows the receipt of a sent application; one not yet sent goes back to its summary.
 func (h *Apply) ShowReceipt(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -320,6 +327,7 @@ func (h *Apply) ShowReceipt(c *fiber.Ctx) error {
 	return h.FormPage(c, "apply/receipt", "apply.thanks", fiber.Map{"App": x.app})
 }
 
+// ShowApplications lists the logged-in applicant's applications.
 func (h *Apply) ShowApplications(c *fiber.Ctx) error {
 	apps, err := h.Applying.List(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil {
@@ -332,6 +340,7 @@ func (h *Apply) ShowApplications(c *fiber.Ctx) error {
 	return h.FormPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.Now(), "Notice": notice})
 }
 
+// ShowWithdraw asks whether to withdraw the application; refused after the last application day.
 func (h *Apply) ShowWithdraw(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {
@@ -343,6 +352,7 @@ func (h *Apply) ShowWithdraw(c *fiber.Ctx) error {
 	return h.FormPage(c, "apply/withdraw", "apply.withdraw_heading", fiber.Map{"App": x.app})
 }
 
+// WithdrawApplication withdraws a sent application while the ad is open and goes back to the list of applications.
 func (h *Apply) WithdrawApplication(c *fiber.Ctx) error {
 	x, err := h.loadApplication(c)
 	if err != nil {

@@ -58,6 +58,7 @@ func (h Entry) logIn(c *fiber.Ctx, accountID string, public, restricted bool) er
 	return nil
 }
 
+// ShowLogin shows the login page, with a notice after a timed-out session or a changed password.
 func (h *Login) ShowLogin(c *fiber.Ctx) error {
 	notice := ""
 	switch {
@@ -69,6 +70,7 @@ func (h *Login) ShowLogin(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/login", "login.title", fiber.Map{"Next": web.LocalPathOrEmpty(c.Query("next")), "Notice": notice})
 }
 
+// Login logs the applicant in and goes on to the page asked for, or to choosing a new password after a temporary one.
 func (h *Login) Login(c *fiber.Ctx) error {
 	f := web.Form(c, "email", "password", "public", "next")
 	next := web.LocalPathOrEmpty(f["next"])
@@ -92,6 +94,7 @@ func (h *Login) Login(c *fiber.Ctx) error {
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
+// ShowLogout shows the logout page, and after logging out says that it is done.
 func (h *Login) ShowLogout(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/logout", "logout.title", fiber.Map{"Done": c.Query("done") == "1" && web.SessionOf(c) == nil})
 }
@@ -113,10 +116,12 @@ func (h *Login) Logout(c *fiber.Ctx) error {
 	return c.Redirect("/logga-ut?done=1", fiber.StatusSeeOther)
 }
 
+// ShowRegister shows the form for creating an account.
 func (h *Login) ShowRegister(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/register", "register.title", fiber.Map{"Next": web.LocalPathOrEmpty(c.Query("next"))})
 }
 
+// Register creates an account and answers the same whether the address was free or already taken.
 func (h *Login) Register(c *fiber.Ctx) error {
 	f := web.Form(c, "email", "password", "consent", "next")
 	next := web.LocalPathOrEmpty(f["next"])
@@ -148,6 +153,7 @@ func (h *Login) ShowVerifyEmail(c *fiber.Ctx) error {
 	})
 }
 
+// VerifyEmail confirms the address of the link's token and leads on to the page the applicant was going to, or to My details.
 func (h *Login) VerifyEmail(c *fiber.Ctx) error {
 	_, err := h.Accounts.Verify(c.UserContext(), c.Query("token"))
 	ok := err == nil
@@ -163,6 +169,7 @@ func (h *Login) VerifyEmail(c *fiber.Ctx) error {
 	return h.Message(c, fiber.StatusOK, "", "verify.title", "verify.done", true, "/mina-uppgifter", "verify.to_profile")
 }
 
+// ResendVerification mails a new confirmation link unless the address is already confirmed.
 func (h *Login) ResendVerification(c *fiber.Ctx) error {
 	acc, err := h.Accounts.Account(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil {
@@ -176,10 +183,12 @@ func (h *Login) ResendVerification(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?skickat=1", fiber.StatusSeeOther)
 }
 
+// ShowForgot shows the form for asking for a new password.
 func (h *Login) ShowForgot(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/forgot", "forgot.title", fiber.Map{})
 }
 
+// RequestReset mails a temporary password and answers the same whether the account exists.
 func (h *Login) RequestReset(c *fiber.Ctx) error {
 	f := web.Form(c, "email")
 	err := h.Accounts.RequestReset(c.UserContext(), f["email"], h.ClientIP(c), web.L(c).Lang)
@@ -192,6 +201,7 @@ func (h *Login) RequestReset(c *fiber.Ctx) error {
 	return h.FormPage(c, "account/forgot", "forgot.title", fiber.Map{"Form": f, "Sent": true})
 }
 
+// ShowNewPassword shows the form for choosing a new password after logging in with a temporary one.
 func (h *Login) ShowNewPassword(c *fiber.Ctx) error {
 	acc, err := h.Accounts.Account(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil {

@@ -62,6 +62,7 @@ type profileState struct {
 	details, password, email, delete valid.Problems
 }
 
+// ShowProfile shows My details, with a notice of what was just done.
 func (h *Profile) ShowProfile(c *fiber.Ctx) error {
 	return h.profilePage(c, profileState{})
 }
@@ -108,6 +109,7 @@ func (h *Profile) profilePage(c *fiber.Ctx, st profileState) error {
 	})
 }
 
+// SaveProfile saves the name, address and phone number of My details.
 func (h *Profile) SaveProfile(c *fiber.Ctx) error {
 	f := web.Form(c, profileFields...)
 	p := applicants.Profile{FirstName: f["first_name"], LastName: f["last_name"], Street: f["street"],
@@ -122,6 +124,7 @@ func (h *Profile) SaveProfile(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?sparat=1", fiber.StatusSeeOther)
 }
 
+// ChangePassword changes the password once the current one is given, ending every other session.
 func (h *Profile) ChangePassword(c *fiber.Ctx) error {
 	s := web.SessionOf(c)
 	f := web.Form(c, "current", "password")
@@ -135,6 +138,7 @@ func (h *Profile) ChangePassword(c *fiber.Ctx) error {
 	return h.afterPasswordChange(c, s)
 }
 
+// ChangeEmail mails a confirmation link to the new address once the password is given; the address changes only when it is followed.
 func (h *Profile) ChangeEmail(c *fiber.Ctx) error {
 	f := web.Form(c, "new_email", "email_password")
 	err := h.Accounts.RequestEmailChange(c.UserContext(), web.SessionOf(c).AccountID, f["new_email"], f["email_password"], web.L(c).Lang)
@@ -157,6 +161,7 @@ func (h *Profile) ShowConfirmEmailChange(c *fiber.Ctx) error {
 	})
 }
 
+// ConfirmEmailChange completes the change of address of the link's token.
 func (h *Profile) ConfirmEmailChange(c *fiber.Ctx) error {
 	_, err := h.Accounts.ConfirmEmailChange(c.UserContext(), c.Query("token"), web.L(c).Lang)
 	if err != nil && !errors.Is(err, applicants.ErrBadToken) {
@@ -188,6 +193,7 @@ func (h *Profile) DeleteAccount(c *fiber.Ctx) error {
 	return h.Message(c, fiber.StatusOK, "", "delete.title", "delete.done", true, "/jobb", "error.to_jobs")
 }
 
+// CancelDeletion cancels a scheduled deletion of the account.
 func (h *Profile) CancelDeletion(c *fiber.Ctx) error {
 	if err := h.Accounts.CancelDeletion(c.UserContext(), web.SessionOf(c).AccountID, h.ClientIP(c)); err != nil {
 		return err

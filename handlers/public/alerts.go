@@ -81,6 +81,7 @@ func (h *Alerts) alertPage(c *fiber.Ctx, name, titleKey, section string, data fi
 	return h.FormPageIn(c, name, titleKey, section, data)
 }
 
+// ShowSubscribe shows the form for a job alert, with the search's criteria and a logged-in applicant's address filled in.
 func (h *Alerts) ShowSubscribe(c *fiber.Ctx) error {
 	data, err := h.criteriaData(c, jobs.ParseQueryCriteria(queryValues(c)), nil)
 	if err != nil {
@@ -97,6 +98,7 @@ func (h *Alerts) ShowSubscribe(c *fiber.Ctx) error {
 	return h.alertPage(c, "alerts/subscribe", "alert.subscribe.title", "alerts", data)
 }
 
+// Subscribe asks for a job alert, confirmed through a mailed link, and answers the same whether or not a mail went.
 func (h *Alerts) Subscribe(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
 	f := web.Form(c, "email", "frequency")
@@ -122,6 +124,7 @@ func (h *Alerts) Subscribe(c *fiber.Ctx) error {
 	return h.Message(c, fiber.StatusOK, "alerts", "alert.sent.heading", "alert.sent.text", true, "/jobb", "alert.to_jobs")
 }
 
+// ShowConfirm is where the confirmation link of an alert leads: a button confirms it, so a mail scanner opening the link confirms nothing.
 func (h *Alerts) ShowConfirm(c *fiber.Ctx) error {
 	token := c.Params("token")
 	sub, err := h.Alerts.Confirmable(c.UserContext(), token)
@@ -137,6 +140,7 @@ func (h *Alerts) ShowConfirm(c *fiber.Ctx) error {
 	})
 }
 
+// ConfirmSubscription confirms an alert and leads to its settings, or to My details for an interest registration.
 func (h *Alerts) ConfirmSubscription(c *fiber.Ctx) error {
 	sub, err := h.Alerts.Confirm(c.UserContext(), c.Params("token"))
 	if errors.Is(err, alerts.ErrNotFound) {
@@ -164,6 +168,7 @@ func (h *Alerts) signed(c *fiber.Ctx, purpose string) (alerts.Subscription, bool
 	return sub, true, nil
 }
 
+// ShowManage shows the settings of the alert of a signed link.
 func (h *Alerts) ShowManage(c *fiber.Ctx) error {
 	sub, ok, err := h.signed(c, alerts.LinkManage)
 	if !ok {
@@ -187,6 +192,7 @@ func (h *Alerts) managePage(c *fiber.Ctx, sub alerts.Subscription, crit jobs.Cri
 	return h.alertPage(c, "alerts/manage", "alert.manage.title", "alerts", data)
 }
 
+// SaveManage saves the new criteria and frequency of the alert of a signed link.
 func (h *Alerts) SaveManage(c *fiber.Ctx) error {
 	sub, ok, err := h.signed(c, alerts.LinkManage)
 	if !ok {
@@ -210,10 +216,12 @@ func (h *Alerts) SaveManage(c *fiber.Ctx) error {
 	return c.Redirect(h.Alerts.LinksOf(sub).Manage+"?sparat=1", fiber.StatusSeeOther)
 }
 
+// ShowUnsubscribe asks whether to end the alert of a signed link; following the link ends nothing.
 func (h *Alerts) ShowUnsubscribe(c *fiber.Ctx) error {
 	return h.showSignedAction(c, alerts.LinkUnsubscribe, "alert.unsubscribe")
 }
 
+// ShowRenew asks whether to renew the alert of a signed link; following the link renews nothing.
 func (h *Alerts) ShowRenew(c *fiber.Ctx) error {
 	return h.showSignedAction(c, alerts.LinkRenew, "alert.renew")
 }
@@ -250,6 +258,7 @@ func (h *Alerts) Unsubscribe(c *fiber.Ctx) error {
 	return h.Message(c, fiber.StatusOK, "alerts", "alert.unsubscribed.heading", "alert.unsubscribed.text", true, "/bevakning", "alert.subscribe.again")
 }
 
+// Renew keeps the alert of a signed link going and leads to its settings.
 func (h *Alerts) Renew(c *fiber.Ctx) error {
 	sub, ok, err := h.signed(c, alerts.LinkRenew)
 	if !ok {
@@ -300,6 +309,7 @@ func (h *Alerts) ShowAlertFeed(c *fiber.Ctx) error {
 // Interest registration ("Intresseanmälan"), for applicants: the criteria,
 // then a summary with the choice of e-mail, then save.
 
+// ShowInterest shows the criteria of the logged-in applicant's interest registration.
 func (h *Alerts) ShowInterest(c *fiber.Ctx) error {
 	crit := jobs.ParseQueryCriteria(queryValues(c))
 	if len(queryValues(c)) == 0 {
@@ -316,6 +326,7 @@ func (h *Alerts) ShowInterest(c *fiber.Ctx) error {
 	return h.alertPage(c, "alerts/interest", "interest.title", "account", data)
 }
 
+// ReviewInterest shows the summary of the chosen criteria, with the choice of e-mail never pre-ticked.
 func (h *Alerts) ReviewInterest(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
 	if len(errs) > 0 {
@@ -355,6 +366,7 @@ func (h *Alerts) interestSummary(c *fiber.Ctx, crit jobs.Criteria, errs valid.Pr
 	})
 }
 
+// SaveInterest saves the logged-in applicant's interest registration and goes back to My details.
 func (h *Alerts) SaveInterest(c *fiber.Ctx) error {
 	crit, errs := postedCriteria(c)
 	f := web.Form(c, "notify", "frequency")
@@ -377,6 +389,7 @@ func (h *Alerts) SaveInterest(c *fiber.Ctx) error {
 	return c.Redirect("/mina-uppgifter?intresse=1", fiber.StatusSeeOther)
 }
 
+// StopInterest ends the logged-in applicant's interest registration, if there is one.
 func (h *Alerts) StopInterest(c *fiber.Ctx) error {
 	err := h.Alerts.StopInterest(c.UserContext(), web.SessionOf(c).AccountID)
 	if err != nil && !errors.Is(err, alerts.ErrNotFound) {

@@ -31,6 +31,7 @@ type mailJSON struct {
 	CreatedAt time.Time         `json:"created_at"`
 }
 
+// ShowDevMail lists the latest outgoing messages, in development only.
 func (h *DevMail) ShowDevMail(c *fiber.Ctx) error {
 	recs, err := h.Mail.Recent(c.UserContext(), 100)
 	if err != nil {
@@ -39,6 +40,7 @@ func (h *DevMail) ShowDevMail(c *fiber.Ctx) error {
 	return h.Render(c, "dev/mail", web.Page{Title: web.L(c).T("dev.mail.title"), Data: fiber.Map{"Mail": recs}})
 }
 
+// ShowDevMailJSON gives the latest outgoing messages as JSON, newest first, in development only.
 func (h *DevMail) ShowDevMailJSON(c *fiber.Ctx) error {
 	recs, err := h.Mail.Recent(c.UserContext(), 100)
 	if err != nil {

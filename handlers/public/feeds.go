@@ -70,6 +70,7 @@ func feedETag(format, lang string, res jobs.Result) string {
 	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 }
 
+// ShowFeed serves the RSS, Atom or JSON feed of a search of the board, in the language its address names.
 func (h *Jobs) ShowFeed(c *fiber.Ctx) error {
 	format := c.Params("format")
 	contentType, ok := feedTypes[format]
@@ -213,6 +214,7 @@ func (h *Jobs) ShowSitemap(c *fiber.Ctx) error {
 	return c.Send(append([]byte(xml.Header), b...))
 }
 
+// ShowRobots serves robots.txt, pointing to the sitemap.
 func (h *Jobs) ShowRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 	return c.SendString("User-agent: *\nDisallow: /dev/\nDisallow: /sprak/\nSitemap: " + h.Abs("/sitemap.xml") + "\n")

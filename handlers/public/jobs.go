@@ -70,6 +70,7 @@ func (h *Jobs) cachedPage(c *fiber.Ctx, draw func() error) error {
 	return nil
 }
 
+// ShowJobList shows the job board, searched and filtered as the address asks.
 func (h *Jobs) ShowJobList(c *fiber.Ctx) error {
 	return h.cachedPage(c, func() error { return h.drawJobList(c) })
 }
@@ -100,6 +101,7 @@ func (h *Jobs) drawJobList(c *fiber.Ctx) error {
 	})
 }
 
+// ShowJobPage shows one ad, moving to the address with its reference in capitals.
 func (h *Jobs) ShowJobPage(c *fiber.Ctx) error {
 	return h.cachedPage(c, func() error { return h.drawJobPage(c) })
 }

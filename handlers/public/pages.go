@@ -23,6 +23,7 @@ type Pages struct {
 	Checks []Check
 }
 
+// ShowAccessibility shows the accessibility statement.
 func (h *Pages) ShowAccessibility(c *fiber.Ctx) error {
 	return h.Render(c, "pages/accessibility", web.Page{Title: web.L(c).T("a11y.title")})
 }
@@ -41,6 +42,7 @@ func (h *Pages) SwitchLanguage(c *fiber.Ctx) error {
 	return c.Redirect(web.LocalPath(c.Query("next")), fiber.StatusSeeOther)
 }
 
+// ShowHealth answers that the server is running, whatever the database does.
 func (h *Pages) ShowHealth(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString("ok")

@@ -23,6 +23,7 @@ type Support struct {
 
 var supportFields = []string{"name", "email", "subject", "message"}
 
+// ShowSupport shows the contact form, with a thank-you after a message is sent.
 func (h *Support) ShowSupport(c *fiber.Ctx) error {
 	return h.renderSupport(c, map[string]string{}, nil, c.Query("sent") == "1")
 }

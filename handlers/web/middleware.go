@@ -33,6 +33,7 @@ func (k *Kit) RequestID(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// RequestIDOf returns the request's id, the one logged and shown on error pages.
 func RequestIDOf(c *fiber.Ctx) string {
 	id, _ := c.Locals(localRequestID).(string)
 	return id
@@ -89,6 +90,7 @@ func loggedPath(c *fiber.Ctx) string {
 	return strings.Join(segments, "/")
 }
 
+// LogPanic logs a panic in a handler with the request's id and the stack.
 func (k *Kit) LogPanic(c *fiber.Ctx, e any) {
 	k.Log.Error("panic", "request_id", RequestIDOf(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
 }
@@ -175,6 +177,7 @@ func (k *Kit) Locale(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// L returns the localizer of the request's language.
 func L(c *fiber.Ctx) *views.Localizer {
 	l, _ := c.Locals(localLocalizer).(*views.Localizer)
 	return l

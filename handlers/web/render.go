@@ -21,6 +21,7 @@ type Page struct {
 	Data        fiber.Map
 }
 
+// FeedLink is a feed the page links to in its head.
 type FeedLink struct {
 	Type, Title, URL string
 }
