@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +9,6 @@ import (
 	"time"
 
 	"portal/alerts"
-	"portal/internal/testenv"
 	"portal/jobs"
 )
 
@@ -20,16 +17,8 @@ import (
 // draft, which `ads publish` makes public and tells its subscribers of.
 func TestAdsImportAndPublish(t *testing.T) {
 	t.Parallel()
-	db := testenv.DB(t)
-	cfg, err := loadConfig(envOf(map[string]string{
-		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": os.Getenv(testenv.EnvMongo), "PORTAL_MONGO_DB": db.Name(),
-		"PORTAL_S3_ENDPOINT": "127.0.0.1:9000", "PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, cfg, log := commandEnv(t)
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		path := filepath.Join(dir, name)
@@ -44,7 +33,7 @@ func TestAdsImportAndPublish(t *testing.T) {
 	bad := `[` + good + `, {"ref": "IMP-0002", "title": "", "organisation": "Exempelkommunen", "area": "moon", "place": "Åre",
 		"extent_percent": 80, "employment": "permanent", "positions": 1, "text": "x", "last_day": "` + day + `"}]`
 
-	err = adsCommand(ctx, cfg, log, []string{"import", write("bad.json", bad)})
+	err := adsCommand(ctx, cfg, log, []string{"import", write("bad.json", bad)})
 	for _, want := range []string{"nothing was imported", "ad 2 (IMP-0002), field title: This field is required.",
 		"ad 2 (IMP-0002), field area: Unknown occupational area."} {
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -8,22 +8,15 @@ import (
 	"testing"
 
 	"portal/internal/testenv"
+	"portal/storage"
 )
 
 // Seeding stores the demo ads in one write; a second run replaces them by
 // reference number and adds nothing, and -if-empty leaves a board alone.
 func TestSeedTwiceAddsNothing(t *testing.T) {
 	t.Parallel()
-	db := testenv.DB(t)
-	cfg, err := loadConfig(envOf(map[string]string{
-		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": os.Getenv(testenv.EnvMongo), "PORTAL_MONGO_DB": db.Name(),
-		"PORTAL_S3_ENDPOINT": "127.0.0.1:9000", "PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, cfg, log := commandEnv(t)
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, args := range [][]string{{"-ads", "60"}, {"-ads", "60"}, {"-if-empty", "-ads", "80"}} {
 		if err := seed(ctx, cfg, log, args); err != nil {
 			t.Fatalf("seed %v: %v", args, err)
@@ -32,4 +25,19 @@ func TestSeedTwiceAddsNothing(t *testing.T) {
 			t.Fatalf("after seed %v: %d ads (%v), want 60", args, n, err)
 		}
 	}
+}
+
+// commandEnv is a database of the test's own and the development
+// configuration that points the commands at it.
+func commandEnv(t *testing.T) (*storage.DB, Config, *slog.Logger) {
+	t.Helper()
+	db := testenv.DB(t)
+	cfg, err := loadConfig(envOf(map[string]string{
+		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": os.Getenv(testenv.EnvMongo), "PORTAL_MONGO_DB": db.Name(),
+		"PORTAL_S3_ENDPOINT": "127.0.0.1:9000", "PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))
 }

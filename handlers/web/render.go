@@ -47,13 +47,14 @@ func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
 	for k, v := range p.Data {
 		bind[k] = v
 	}
-	if r := realmOf(c); r != nil && r.Private {
+	r := realmOf(c)
+	if r != nil && r.Private {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	} else if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 	}
 	layout := "layouts/base"
-	if r := realmOf(c); r != nil && r.layout != "" {
+	if r != nil && r.layout != "" {
 		layout = r.layout
 	}
 	return c.Render(name, bind, layout)
