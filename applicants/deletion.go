@@ -14,9 +14,8 @@ type DraftRemover interface {
 
 // Logins ends the sessions of an account.
 type Logins interface {
-	// DeleteSessionsOf ends every session of the account but except; ""
-	// ends them all.
-	DeleteSessionsOf(ctx context.Context, account, except string) error
+	// EndAll ends every session of the account.
+	EndAll(ctx context.Context, account string) error
 }
 
 // Interest is the account's job-alert interest registration, kept by the
@@ -43,7 +42,7 @@ func (s *Accounts) deleteNow(ctx context.Context, id string) error {
 	if err := s.Drafts.RemoveDrafts(ctx, id); err != nil {
 		return err
 	}
-	if err := s.Sessions.DeleteSessionsOf(ctx, id, ""); err != nil {
+	if err := s.Sessions.EndAll(ctx, id); err != nil {
 		return err
 	}
 	if err := s.Store.DeleteEvents(ctx, id); err != nil {

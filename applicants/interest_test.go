@@ -78,7 +78,7 @@ func TestDeletionTakesWhatHangsOnTheAccount(t *testing.T) {
 	hasher := applicants.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 	interest := interestOf(db, clock.Now)
 	svc := &applicants.Accounts{Store: db.Accounts(), Counter: db.Counters(), Hasher: hasher, Limits: applicants.DefaultLimits,
-		Now: clock.Now, Sessions: db.Sessions(), Interest: interest,
+		Now: clock.Now, Sessions: &sessions.Manager{Store: db.Sessions()}, Interest: interest,
 		Drafts: &applications.Service{Apps: db.Applications(), Files: &applications.Files{Store: db.Attachments()}}}
 	hash, err := hasher.Hash("ett lösenord")
 	if err != nil {

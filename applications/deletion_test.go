@@ -12,6 +12,7 @@ import (
 	"portal/internal/fixtures"
 	"portal/internal/testenv"
 	"portal/mail"
+	"portal/sessions"
 	"portal/storage"
 )
 
@@ -37,7 +38,7 @@ func TestDeletionCutShortIsFinishedLater(t *testing.T) {
 	if err := down.Destroy(ctx); err != nil { // a bucket that is not there: every removal fails
 		t.Fatal(err)
 	}
-	svc := &applicants.Accounts{Store: db.Accounts(), Now: clock.Now, Sessions: db.Sessions(), Interest: &alerts.Service{Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now},
+	svc := &applicants.Accounts{Store: db.Accounts(), Now: clock.Now, Sessions: &sessions.Manager{Store: db.Sessions()}, Interest: &alerts.Service{Store: db.Subscriptions(), Ledger: db.Subscriptions(), Outbox: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now},
 		Drafts: &applications.Service{Apps: db.Applications(), Files: &applications.Files{Store: db.Attachments(), Blobs: down, Now: clock.Now}}}
 	if n, err := svc.DeleteDue(ctx); err == nil || n != 0 {
 		t.Fatalf("deleted %d with the object store down: %v", n, err)

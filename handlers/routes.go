@@ -18,6 +18,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/employees"
 	"portal/handlers/applicant"
 	"portal/handlers/public"
 	"portal/handlers/staff"
@@ -46,6 +47,7 @@ type Deps struct {
 	Outbox        *mail.Outbox
 	Sessions      *sessions.Manager // of applicants
 	StaffSessions *sessions.Manager
+	Directory     *employees.Directory
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check

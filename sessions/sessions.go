@@ -37,6 +37,19 @@ type Session struct {
 	ExpiresAt  time.Time     // ends at this moment whatever happens
 	Public     bool          // "public computer": shorter limits, nothing kept
 	Restricted bool          // logged in with a temporary password: may only choose a new one
+	// Stage is what the login still lacks before it is whole (a second
+	// factor, a new password); empty when nothing.
+	Stage string
+	// Outside: the login came from outside the trusted networks.
+	Outside bool
+}
+
+// Options are how a session starts.
+type Options struct {
+	Public     bool
+	Restricted bool
+	Stage      string
+	Outside    bool
 }
 
 // EndsAt is when the session ends if no request comes first.
@@ -54,15 +67,18 @@ type Store interface {
 	SessionByKey(ctx context.Context, key string) (Session, error) // ErrNoSession when missing
 	TouchSession(ctx context.Context, key string, at time.Time) error
 	DeleteSession(ctx context.Context, key string) error
-	// DeleteSessionsOf ends every session of an account but the one with
-	// key except (which may be empty).
-	DeleteSessionsOf(ctx context.Context, accountID, except string) error
+	// DeleteSessionsOf ends every session of the realm's account but the
+	// one with key except (which may be empty).
+	DeleteSessionsOf(ctx context.Context, realm Realm, accountID, except string) error
 }
 
 // Policy is how long sessions last.
 type Policy struct {
 	Idle, Absolute             time.Duration
 	PublicIdle, PublicAbsolute time.Duration
+	// OutsideIdle, when set, is the idle time of a login from outside
+	// the trusted networks.
+	OutsideIdle time.Duration
 	// TouchEvery bounds how often a request writes the last-seen time.
 	TouchEvery time.Duration
 }
@@ -74,8 +90,10 @@ var DefaultPolicy = Policy{Idle: 30 * time.Minute, Absolute: 12 * time.Hour,
 
 // StaffPolicy: staff sessions end after 15 minutes without activity and
 // 10 hours in all (a working day); there is no public-computer choice.
+// From outside the trusted networks the idle time is 15 minutes whatever
+// the idle time inside.
 var StaffPolicy = Policy{Idle: 15 * time.Minute, Absolute: 10 * time.Hour,
-	PublicIdle: 15 * time.Minute, PublicAbsolute: 10 * time.Hour, TouchEvery: 30 * time.Second}
+	PublicIdle: 15 * time.Minute, PublicAbsolute: 10 * time.Hour, OutsideIdle: 15 * time.Minute, TouchEvery: 30 * time.Second}
 
 // Manager starts, checks and ends the sessions of one realm.
 type Manager struct {
@@ -91,6 +109,11 @@ func Key(token string) string { return tokens.Hash(token) }
 // Start begins a session and returns the token for the cookie: 256 random
 // bits, new at every login and change of privilege.
 func (m *Manager) Start(ctx context.Context, accountID string, public, restricted bool) (string, Session, error) {
+	return m.Open(ctx, accountID, Options{Public: public, Restricted: restricted})
+}
+
+// Open begins a session as o says and returns the token for the cookie.
+func (m *Manager) Open(ctx context.Context, accountID string, o Options) (string, Session, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", Session{}, err
@@ -98,11 +121,14 @@ func (m *Manager) Start(ctx context.Context, accountID string, public, restricte
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := m.Now()
 	idle, absolute := m.Policy.Idle, m.Policy.Absolute
-	if public {
+	if o.Public {
 		idle, absolute = m.Policy.PublicIdle, m.Policy.PublicAbsolute
 	}
+	if o.Outside && m.Policy.OutsideIdle > 0 {
+		idle = min(idle, m.Policy.OutsideIdle)
+	}
 	s := Session{Key: Key(token), Realm: m.realm(), AccountID: accountID, CreatedAt: now, LastSeen: now,
-		Idle: idle, ExpiresAt: now.Add(absolute), Public: public, Restricted: restricted}
+		Idle: idle, ExpiresAt: now.Add(absolute), Public: o.Public, Restricted: o.Restricted, Stage: o.Stage, Outside: o.Outside}
 	if err := m.Store.CreateSession(ctx, s); err != nil {
 		return "", Session{}, err
 	}
@@ -166,5 +192,10 @@ func (m *Manager) EndOthers(ctx context.Context, s Session) error {
 	if s.Realm != m.realm() {
 		return ErrNoSession
 	}
-	return m.Store.DeleteSessionsOf(ctx, s.AccountID, s.Key)
+	return m.Store.DeleteSessionsOf(ctx, m.realm(), s.AccountID, s.Key)
+}
+
+// EndAll ends every session of the account in the realm.
+func (m *Manager) EndAll(ctx context.Context, accountID string) error {
+	return m.Store.DeleteSessionsOf(ctx, m.realm(), accountID, "")
 }

@@ -46,7 +46,7 @@ func TestAccountDeletionRules(t *testing.T) {
 	drafts := &applications.Service{Apps: d.Applications(), Files: &applications.Files{Store: d.Attachments()}}
 	nowFn := func() time.Time { return now }
 	interest := &alerts.Service{Store: d.Subscriptions(), Ledger: d.Subscriptions(), Outbox: mail.NewOutbox(d.Outbox(), nowFn), Now: nowFn}
-	svc := &applicants.Accounts{Store: s, Now: nowFn, Drafts: drafts, Sessions: d.Sessions(), Interest: interest}
+	svc := &applicants.Accounts{Store: s, Now: nowFn, Drafts: drafts, Sessions: &sessions.Manager{Store: d.Sessions()}, Interest: interest}
 	at, err := svc.EarliestDeletion(ctx, id)
 	if err != nil || !at.Equal(latest.Add(applicants.Retention)) {
 		t.Fatalf("earliest deletion %v %v", at, err)

@@ -84,6 +84,10 @@ const (
 	colSubscriptions = "subscriptions"
 	colDispatches    = "alert_dispatches"
 	colMatches       = "alert_matches"
+	// The staff directory.
+	colPeople      = "staff_people"
+	colEmployments = "staff_employments"
+	colUnits       = "staff_units"
 )
 
 // migration is one idempotent step of the schema.
@@ -203,6 +207,15 @@ var migrations = []migration{
 			return err
 		}
 		return d.attachmentSlots(ctx)
+	}},
+	{"staff directory", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colEmployments,
+			mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}}, Options: options.Index().SetName("person")},
+			mongo.IndexModel{Keys: bson.D{{Key: "manager", Value: 1}}, Options: options.Index().SetName("manager")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colUnits, mongo.IndexModel{Keys: bson.D{{Key: "parent", Value: 1}}, Options: options.Index().SetName("parent")})
 	}},
 }
 

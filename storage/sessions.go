@@ -28,12 +28,15 @@ type sessionDoc struct {
 	Public     bool      `bson:"public"`
 	Restricted bool      `bson:"restricted"`
 	Realm      string    `bson:"realm,omitempty"` // empty in sessions stored before realms: applicants
+	Stage      string    `bson:"stage,omitempty"`
+	Outside    bool      `bson:"outside,omitempty"`
 }
 
 // CreateSession stores a new session.
 func (s *Sessions) CreateSession(ctx context.Context, x sessions.Session) error {
 	_, err := s.db.c(colSessions).InsertOne(ctx, sessionDoc{Key: x.Key, Account: x.AccountID, CreatedAt: x.CreatedAt,
-		LastSeen: x.LastSeen, IdleMS: x.Idle.Milliseconds(), ExpiresAt: x.ExpiresAt, Public: x.Public, Restricted: x.Restricted, Realm: string(x.Realm)})
+		LastSeen: x.LastSeen, IdleMS: x.Idle.Milliseconds(), ExpiresAt: x.ExpiresAt, Public: x.Public, Restricted: x.Restricted, Realm: string(x.Realm),
+		Stage: x.Stage, Outside: x.Outside})
 	if err != nil {
 		return fmt.Errorf("storage: create session: %w", err)
 	}
@@ -51,7 +54,8 @@ func (s *Sessions) SessionByKey(ctx context.Context, key string) (sessions.Sessi
 		return sessions.Session{}, fmt.Errorf("storage: session: %w", err)
 	}
 	return sessions.Session{Key: d.Key, AccountID: d.Account, CreatedAt: d.CreatedAt, LastSeen: d.LastSeen,
-		Idle: time.Duration(d.IdleMS) * time.Millisecond, ExpiresAt: d.ExpiresAt, Public: d.Public, Restricted: d.Restricted, Realm: realmOf(d.Realm)}, nil
+		Idle: time.Duration(d.IdleMS) * time.Millisecond, ExpiresAt: d.ExpiresAt, Public: d.Public, Restricted: d.Restricted, Realm: realmOf(d.Realm),
+		Stage: d.Stage, Outside: d.Outside}, nil
 }
 
 // TouchSession records activity.
@@ -71,9 +75,14 @@ func (s *Sessions) DeleteSession(ctx context.Context, key string) error {
 	return nil
 }
 
-// DeleteSessionsOf ends every session of an account but except.
-func (s *Sessions) DeleteSessionsOf(ctx context.Context, account, except string) error {
-	_, err := s.db.c(colSessions).DeleteMany(ctx, bson.M{"account": account, "_id": bson.M{"$ne": except}})
+// DeleteSessionsOf ends every session of the realm's account but except.
+func (s *Sessions) DeleteSessionsOf(ctx context.Context, realm sessions.Realm, account, except string) error {
+	filter := bson.M{"account": account, "_id": bson.M{"$ne": except}, "realm": string(realm)}
+	if realm == sessions.Applicant { // sessions stored before realms have none
+		delete(filter, "realm")
+		filter["$or"] = bson.A{bson.M{"realm": string(realm)}, bson.M{"realm": bson.M{"$exists": false}}}
+	}
+	_, err := s.db.c(colSessions).DeleteMany(ctx, filter)
 	if err != nil {
 		return fmt.Errorf("storage: delete sessions: %w", err)
 	}

@@ -3,6 +3,7 @@ package views
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -26,13 +27,28 @@ type Locales struct {
 func LoadLocales() (*Locales, error) {
 	l := &Locales{byLang: map[string]*Localizer{}}
 	for _, lang := range Languages {
-		b, err := files.ReadFile(path.Join("locales", lang+".json"))
+		// The language's main file, and one file per area beside it
+		// (locales/sv/staff.json), so that each area keeps its own texts.
+		names, err := fs.Glob(files, path.Join("locales", lang, "*.json"))
 		if err != nil {
 			return nil, fmt.Errorf("views: locale %s: %w", lang, err)
 		}
 		msgs := map[string]string{}
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			return nil, fmt.Errorf("views: locale %s: %w", lang, err)
+		for _, name := range append([]string{path.Join("locales", lang+".json")}, names...) {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("views: locale %s: %w", lang, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("views: locale %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := msgs[k]; dup {
+					return nil, fmt.Errorf("views: locale %s: key %q is also in another file", name, k)
+				}
+				msgs[k] = v
+			}
 		}
 		l.byLang[lang] = &Localizer{Lang: lang, msgs: msgs}
 	}

@@ -16,6 +16,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/employees"
 	"portal/handlers"
 	"portal/jobs"
 	"portal/links"
@@ -68,6 +69,7 @@ type Services struct {
 	Alerts        *alerts.Service
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
+	Directory     *employees.Directory
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -122,17 +124,18 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Log: in.Log.With("component", "alerts"),
 	}
 	s.Publish = &jobs.Publishing{Board: s.Board, Announcer: s.Alerts}
+	s.Sessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Applicant, Policy: cfg.Sessions, Now: now}
+	s.StaffSessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Staff, Policy: cfg.StaffSessions, Now: now}
 	s.Accounts = &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: s.Outbox, Hasher: cfg.Hasher, Limits: applicants.DefaultLimits,
-		Now: now, Links: site, Render: mails, Sleep: in.Sleep, Sessions: db.Sessions(), Interest: s.Alerts,
+		Now: now, Links: site, Render: mails, Sleep: in.Sleep, Sessions: s.Sessions, Interest: s.Alerts,
 		Log: in.Log.With("component", "accounts"),
 	}
 	s.Files = &applications.Files{Store: db.Attachments(), Blobs: in.Blobs, Now: now}
 	s.Applying = &applications.Service{Apps: db.Applications(), Ads: s.Board, Accounts: db.Accounts(), Files: s.Files, Mailer: s.Outbox,
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
-	s.Sessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Applicant, Policy: cfg.Sessions, Now: now}
-	s.StaffSessions = &sessions.Manager{Store: db.Sessions(), Realm: sessions.Staff, Policy: cfg.StaffSessions, Now: now}
+	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
 	return s, nil
 }
 
@@ -153,7 +156,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		UploadDir: cfg.UploadDir,
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
-		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions,
+		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		Storage: db.KV("fiber", in.Now), Log: in.Log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})

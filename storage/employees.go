@@ -1,0 +1,191 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"portal/employees"
+)
+
+// Employees stores the staff directory: people, employments, units.
+type Employees struct{ db *DB }
+
+// Employees returns the staff directory's store.
+func (d *DB) Employees() *Employees { return &Employees{d} }
+
+type personDoc struct {
+	ID                string    `bson:"_id"`
+	FirstName         string    `bson:"first_name"`
+	LastName          string    `bson:"last_name"`
+	WorkEmail         string    `bson:"work_email"`
+	Active            bool      `bson:"active"`
+	DefaultEmployment string    `bson:"default_employment,omitempty"`
+	CreatedAt         time.Time `bson:"created_at"`
+	UpdatedAt         time.Time `bson:"updated_at"`
+	DeactivatedAt     time.Time `bson:"deactivated_at,omitempty"`
+}
+
+type employmentDoc struct {
+	ID      string    `bson:"_id"`
+	Person  string    `bson:"person"`
+	Unit    string    `bson:"unit"`
+	Title   string    `bson:"title"`
+	Manager string    `bson:"manager,omitempty"`
+	Active  bool      `bson:"active"`
+	Start   time.Time `bson:"start,omitempty"`
+	End     time.Time `bson:"end,omitempty"`
+}
+
+type unitDoc struct {
+	ID     string `bson:"_id"`
+	Name   string `bson:"name"`
+	Parent string `bson:"parent,omitempty"`
+	Active bool   `bson:"active"`
+}
+
+func (d personDoc) person() employees.Person {
+	return employees.Person{ID: d.ID, FirstName: d.FirstName, LastName: d.LastName, WorkEmail: d.WorkEmail, Active: d.Active,
+		DefaultEmployment: d.DefaultEmployment, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
+}
+
+func (d employmentDoc) employment() employees.Employment {
+	return employees.Employment{ID: d.ID, PersonID: d.Person, UnitID: d.Unit, Title: d.Title, ManagerID: d.Manager,
+		Active: d.Active, Start: d.Start, End: d.End}
+}
+
+func (d unitDoc) unit() employees.Unit {
+	return employees.Unit{ID: d.ID, Name: d.Name, ParentID: d.Parent, Active: d.Active}
+}
+
+// findAll decodes every document the filter matches, sorted by _id.
+func findAll[T any](ctx context.Context, col *mongo.Collection, filter any) ([]T, error) {
+	cur, err := col.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("storage: find in %s: %w", col.Name(), err)
+	}
+	var out []T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("storage: read %s: %w", col.Name(), err)
+	}
+	return out, nil
+}
+
+// findOne decodes the document with the id, or returns employees.ErrNotFound.
+func findOne[T any](ctx context.Context, col *mongo.Collection, id string) (T, error) {
+	var doc T
+	err := col.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return doc, employees.ErrNotFound
+	}
+	if err != nil {
+		return doc, fmt.Errorf("storage: read %s: %w", col.Name(), err)
+	}
+	return doc, nil
+}
+
+// replace stores doc under id, creating it when missing.
+func replace(ctx context.Context, col *mongo.Collection, id string, doc any) error {
+	_, err := col.ReplaceOne(ctx, bson.M{"_id": id}, doc, options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("storage: save in %s: %w", col.Name(), err)
+	}
+	return nil
+}
+
+func mapDocs[D, T any](docs []D, f func(D) T) []T {
+	out := make([]T, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, f(d))
+	}
+	return out
+}
+
+// PersonByID returns the person or employees.ErrNotFound.
+func (s *Employees) PersonByID(ctx context.Context, id string) (employees.Person, error) {
+	d, err := findOne[personDoc](ctx, s.db.c(colPeople), id)
+	return d.person(), err
+}
+
+// People returns the people with the ids.
+func (s *Employees) People(ctx context.Context, ids []string) ([]employees.Person, error) {
+	docs, err := findAll[personDoc](ctx, s.db.c(colPeople), bson.M{"_id": bson.M{"$in": ids}})
+	return mapDocs(docs, personDoc.person), err
+}
+
+// AllPeople returns every person.
+func (s *Employees) AllPeople(ctx context.Context) ([]employees.Person, error) {
+	docs, err := findAll[personDoc](ctx, s.db.c(colPeople), bson.M{})
+	return mapDocs(docs, personDoc.person), err
+}
+
+// SavePerson stores the person.
+func (s *Employees) SavePerson(ctx context.Context, p employees.Person) error {
+	return replace(ctx, s.db.c(colPeople), p.ID, personDoc{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName,
+		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, CreatedAt: p.CreatedAt,
+		UpdatedAt: p.UpdatedAt, DeactivatedAt: p.DeactivatedAt})
+}
+
+// SetDefaultEmployment records the employment the person's logins start in.
+func (s *Employees) SetDefaultEmployment(ctx context.Context, personID, employmentID string) error {
+	res, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": personID}, bson.M{"$set": bson.M{"default_employment": employmentID}})
+	if err != nil {
+		return fmt.Errorf("storage: default employment: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return employees.ErrNotFound
+	}
+	return nil
+}
+
+// EmploymentByID returns the employment or employees.ErrNotFound.
+func (s *Employees) EmploymentByID(ctx context.Context, id string) (employees.Employment, error) {
+	d, err := findOne[employmentDoc](ctx, s.db.c(colEmployments), id)
+	return d.employment(), err
+}
+
+// EmploymentsOf returns the person's employments.
+func (s *Employees) EmploymentsOf(ctx context.Context, personID string) ([]employees.Employment, error) {
+	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{"person": personID})
+	return mapDocs(docs, employmentDoc.employment), err
+}
+
+// Reports returns the employments the employment manages.
+func (s *Employees) Reports(ctx context.Context, managerID string) ([]employees.Employment, error) {
+	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{"manager": managerID})
+	return mapDocs(docs, employmentDoc.employment), err
+}
+
+// AllEmployments returns every employment.
+func (s *Employees) AllEmployments(ctx context.Context) ([]employees.Employment, error) {
+	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{})
+	return mapDocs(docs, employmentDoc.employment), err
+}
+
+// SaveEmployment stores the employment.
+func (s *Employees) SaveEmployment(ctx context.Context, e employees.Employment) error {
+	return replace(ctx, s.db.c(colEmployments), e.ID, employmentDoc{ID: e.ID, Person: e.PersonID, Unit: e.UnitID, Title: e.Title,
+		Manager: e.ManagerID, Active: e.Active, Start: e.Start, End: e.End})
+}
+
+// UnitByID returns the unit or employees.ErrNotFound.
+func (s *Employees) UnitByID(ctx context.Context, id string) (employees.Unit, error) {
+	d, err := findOne[unitDoc](ctx, s.db.c(colUnits), id)
+	return d.unit(), err
+}
+
+// AllUnits returns every unit.
+func (s *Employees) AllUnits(ctx context.Context) ([]employees.Unit, error) {
+	docs, err := findAll[unitDoc](ctx, s.db.c(colUnits), bson.M{})
+	return mapDocs(docs, unitDoc.unit), err
+}
+
+// SaveUnit stores the unit.
+func (s *Employees) SaveUnit(ctx context.Context, u employees.Unit) error {
+	return replace(ctx, s.db.c(colUnits), u.ID, unitDoc{ID: u.ID, Name: u.Name, Parent: u.ParentID, Active: u.Active})
+}
