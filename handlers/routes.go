@@ -95,17 +95,18 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffRealm.Private = true
 	entry := applicant.Entry{Realm: applicants, Sessions: deps.Sessions}
 	var (
-		board   = public.NewJobs(k, deps.Board)
-		pages   = &public.Pages{Kit: k, Checks: deps.Checks}
-		support = &public.Support{Kit: k, Mailer: deps.Outbox}
-		alert   = &public.Alerts{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Alerts: deps.Alerts}
-		devMail = &public.DevMail{Kit: k, Mail: deps.Outbox}
-		gate    = &applicant.Gate{Kit: k}
-		login   = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
-		profile = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
-		apply   = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
-		admin   = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
-		home    = &staff.Home{Kit: k, Realm: staffRealm, Sessions: deps.StaffSessions}
+		board      = public.NewJobs(k, deps.Board)
+		pages      = &public.Pages{Kit: k, Checks: deps.Checks}
+		support    = &public.Support{Kit: k, Mailer: deps.Outbox}
+		alert      = &public.Alerts{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Alerts: deps.Alerts}
+		devMail    = &public.DevMail{Kit: k, Mail: deps.Outbox}
+		gate       = &applicant.Gate{Kit: k}
+		login      = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
+		profile    = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
+		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
+		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
+		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
+		home       = &staff.Home{Kit: k, Entry: staffEntry}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))

@@ -6,25 +6,17 @@
 package staff
 
 import (
-	"context"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"portal/handlers/web"
-	"portal/sessions"
 )
-
-// Sessions ends staff logins.
-type Sessions interface {
-	End(ctx context.Context, s sessions.Session) error
-}
 
 // Home is the staff start page and logging out.
 type Home struct {
 	*web.Kit
-	Realm    *web.Realm
-	Sessions Sessions
+	Entry
 }
 
 // RequireLogin lets only logged-in staff through. Staff pages are never
@@ -35,6 +27,9 @@ func (h *Home) RequireLogin(c *fiber.Ctx) error {
 	s := web.SessionOf(c)
 	if s == nil {
 		return fiber.ErrNotFound
+	}
+	if s.Stage != "" || s.Restricted { // a login not yet whole
+		return c.Redirect(Onwards(s, ""), fiber.StatusSeeOther)
 	}
 	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
 	return c.Next()
