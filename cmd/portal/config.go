@@ -49,6 +49,9 @@ type Config struct {
 	AdsRefresh     time.Duration
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
+	// Staff logins: idle time inside the trusted networks, from outside,
+	// and the longest a staff login lasts.
+	StaffIdle, StaffOutsideIdle, StaffMax time.Duration
 	Argon2Memory   int // KiB
 	Argon2Passes   int
 	Argon2Lanes    int
@@ -222,6 +225,12 @@ func loadConfig(lookup env) (Config, error) {
 	c.SessionMax = duration("PORTAL_SESSION_MAX", 12*time.Hour)
 	if c.SessionIdle > c.SessionMax {
 		bad("PORTAL_SESSION_IDLE", "must not be longer than PORTAL_SESSION_MAX")
+	}
+	c.StaffIdle = duration("PORTAL_STAFF_SESSION_IDLE", 30*time.Minute)
+	c.StaffOutsideIdle = duration("PORTAL_STAFF_OUTSIDE_IDLE", 15*time.Minute)
+	c.StaffMax = duration("PORTAL_STAFF_SESSION_MAX", 10*time.Hour)
+	if c.StaffIdle > c.StaffMax || c.StaffOutsideIdle > c.StaffMax {
+		bad("PORTAL_STAFF_SESSION_IDLE", "and PORTAL_STAFF_OUTSIDE_IDLE must not be longer than PORTAL_STAFF_SESSION_MAX")
 	}
 	c.Argon2Memory = integer("PORTAL_ARGON2_MEMORY_KIB", 64*1024, 8*1024, 4*1024*1024)
 	c.Argon2Passes = integer("PORTAL_ARGON2_ITERATIONS", 2, 1, 20)

@@ -276,10 +276,13 @@ func appConfig(cfg Config) app.Config {
 	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
+	staff := sessions.StaffPolicy
+	staff.Idle, staff.OutsideIdle, staff.Absolute = cfg.StaffIdle, cfg.StaffOutsideIdle, cfg.StaffMax
+	staff.PublicIdle, staff.PublicAbsolute = staff.Idle, staff.Absolute
 	return app.Config{
 		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
-		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, Hasher: hasher,
+		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,
 	}
 }
