@@ -52,9 +52,9 @@ type Config struct {
 	// Staff logins: idle time inside the trusted networks, from outside,
 	// and the longest a staff login lasts.
 	StaffIdle, StaffOutsideIdle, StaffMax time.Duration
-	Argon2Memory   int // KiB
-	Argon2Passes   int
-	Argon2Lanes    int
+	Argon2Memory                          int // KiB
+	Argon2Passes                          int
+	Argon2Lanes                           int
 }
 
 // Dev reports whether the portal runs in development mode.
