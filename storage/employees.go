@@ -95,11 +95,24 @@ func findOne[T any](ctx context.Context, col *mongo.Collection, id string) (T, e
 
 // replace stores doc under id, creating it when missing.
 func replace(ctx context.Context, col *mongo.Collection, id string, doc any) error {
-	_, err := col.ReplaceOne(ctx, bson.M{"_id": id}, doc, options.Replace().SetUpsert(true))
+	err := upsert(func() error {
+		_, err := col.ReplaceOne(ctx, bson.M{"_id": id}, doc, options.Replace().SetUpsert(true))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storage: save in %s: %w", col.Name(), err)
 	}
 	return nil
+}
+
+// upsert runs an update that may insert once more when it lost the race
+// to insert: the document is there now, so the second try updates it.
+func upsert(write func() error) error {
+	err := write()
+	if isDuplicate(err) {
+		err = write()
+	}
+	return err
 }
 
 func mapDocs[D, T any](docs []D, f func(D) T) []T {
@@ -147,7 +160,10 @@ func (s *Employees) SyncPerson(ctx context.Context, p employees.Person) error {
 	} else {
 		set["deactivated_at"] = p.DeactivatedAt
 	}
-	_, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": p.ID}, update, options.UpdateOne().SetUpsert(true))
+	err := upsert(func() error {
+		_, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": p.ID}, update, options.UpdateOne().SetUpsert(true))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storage: sync person: %w", err)
 	}
