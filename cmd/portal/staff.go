@@ -62,6 +62,9 @@ func importFailed(file string, err error, errOut io.Writer) error {
 	for _, p := range ierr.Problems {
 		fmt.Fprintf(errOut, "  %s\n", p)
 	}
+	if len(ierr.Problems) == 1 {
+		return fmt.Errorf("%s: nothing was imported: 1 problem", file)
+	}
 	return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ierr.Problems))
 }
 
@@ -87,7 +90,7 @@ func seedOrganisation(ctx context.Context, dir *employees.Directory, ifEmpty boo
 	if err != nil {
 		return err
 	}
-	log.Info("demo organisation stored", "people added", sum.People.Added, "people changed", sum.People.Changed,
-		"employments added", sum.Employments.Added)
+	log.Info("demo organisation stored", "people_added", sum.People.Added, "people_changed", sum.People.Changed,
+		"people_deactivated", sum.People.Deactivated, "employments_added", sum.Employments.Added)
 	return nil
 }
