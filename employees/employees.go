@@ -22,6 +22,10 @@ type Unit struct {
 	Name     string
 	ParentID string // empty for the top of the tree
 	Active   bool
+	// UpdatedAt is when an import last changed the unit; DeactivatedAt
+	// when one last found it gone from the export.
+	UpdatedAt     time.Time
+	DeactivatedAt time.Time
 }
 
 // Person is one member of staff. The user name is the id.
@@ -53,6 +57,10 @@ type Employment struct {
 	Active    bool
 	Start     time.Time
 	End       time.Time // zero: until further notice
+	// UpdatedAt is when an import last changed the employment;
+	// DeactivatedAt when it last became inactive.
+	UpdatedAt     time.Time
+	DeactivatedAt time.Time
 }
 
 // NormalizeUser is how user names are compared: trimmed, in lower case.
@@ -68,6 +76,10 @@ type Store interface {
 	AllPeople(ctx context.Context) ([]Person, error)
 	// SavePerson stores the person under its id, replacing what was there.
 	SavePerson(ctx context.Context, p Person) error
+	// SyncPerson stores what the HR export says of the person (names,
+	// e-mail, active, the times), creating the person when missing and
+	// leaving what the person chose, such as the default employment, alone.
+	SyncPerson(ctx context.Context, p Person) error
 	// EmploymentByID returns the employment or ErrNotFound.
 	EmploymentByID(ctx context.Context, id string) (Employment, error)
 	// EmploymentsOf returns the person's employments by id.

@@ -2,6 +2,7 @@
 // serves it, `portal seed` fills an empty database with demo ads,
 // `portal ads import FILE` and `portal ads publish REF` publish ads,
 // `portal admin grant|revoke EMAIL` gives or takes the administrator role,
+// `portal staff import FILE` reads the staff directory from the HR export,
 // `portal migrate` brings the database schema up to date and
 // `portal healthcheck` asks a running portal whether it is up.
 package main
@@ -61,8 +62,10 @@ func main() {
 		err = adsCommand(ctx, cfg, log, args)
 	case "admin":
 		err = adminCommand(ctx, cfg, log, args)
+	case "staff":
+		err = staffCommand(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q: use serve, seed, ads, admin or migrate", cmd)
+		err = fmt.Errorf("unknown command %q: use serve, seed, ads, admin, staff or migrate", cmd)
 	}
 	if err != nil {
 		log.Error("portal stopped", "err", err)
@@ -124,12 +127,13 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
-// seed stores the demo ads. With -if-empty it does nothing when the
-// database already has ads; otherwise it replaces the demo ads by
-// reference number, so running it twice adds nothing.
+// seed stores the demo ads and the demo organisation. With -if-empty it
+// leaves the ads alone when the database has any, and the staff directory
+// when it has people; otherwise it replaces the demo ads by reference
+// number and imports the organisation, so running it twice adds nothing.
 func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	ifEmpty := fs.Bool("if-empty", false, "seed only when the database has no ads")
+	ifEmpty := fs.Bool("if-empty", false, "store demo ads only when there are no ads, the demo organisation only when there are no staff")
 	n := fs.Int("ads", 200, "number of demo ads")
 	open := fs.Bool("open", false, "make every demo ad open (for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -140,6 +144,13 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 		return err
 	}
 	defer db.Close(context.Background())
+	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		return err
+	}
+	if err := seedOrganisation(ctx, services.Directory, *ifEmpty, log); err != nil {
+		return err
+	}
 	if *ifEmpty {
 		count, err := db.Ads().CountAds(ctx)
 		if err != nil {
@@ -149,10 +160,6 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 			log.Info("database has ads; not seeding", "ads", count)
 			return nil
 		}
-	}
-	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
 	}
 	board := services.Board
 	ads := demo.Ads(time.Now(), *n)
