@@ -35,6 +35,9 @@ type Person struct {
 	LastName  string
 	WorkEmail string // where temporary passwords and codes go; never one typed in
 	Active    bool   // false once the person has left
+	// Local: made in the portal itself (the first administrator), not
+	// by the HR export; an import leaves it be until the export names it.
+	Local bool
 	// DefaultEmployment is the employment a login starts in ("Sätt vald
 	// anställning som standard"); empty: the first active one.
 	DefaultEmployment string

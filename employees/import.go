@@ -429,7 +429,7 @@ func (d *Directory) Import(ctx context.Context, b Batch) (Summary, error) {
 		}
 	}
 	for _, p := range oldPeople {
-		if !p.Active {
+		if !p.Active || p.Local {
 			continue
 		}
 		p.Active, p.UpdatedAt, p.DeactivatedAt = false, at, at

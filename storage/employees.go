@@ -26,6 +26,7 @@ type personDoc struct {
 	WorkEmail         string    `bson:"work_email"`
 	Active            bool      `bson:"active"`
 	DefaultEmployment string    `bson:"default_employment,omitempty"`
+	Local             bool      `bson:"local,omitempty"`
 	CreatedAt         time.Time `bson:"created_at"`
 	UpdatedAt         time.Time `bson:"updated_at"`
 	DeactivatedAt     time.Time `bson:"deactivated_at,omitempty"`
@@ -55,7 +56,7 @@ type unitDoc struct {
 
 func (d personDoc) person() employees.Person {
 	return employees.Person{ID: d.ID, FirstName: d.FirstName, LastName: d.LastName, WorkEmail: d.WorkEmail, Active: d.Active,
-		DefaultEmployment: d.DefaultEmployment, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
+		DefaultEmployment: d.DefaultEmployment, Local: d.Local, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
 }
 
 func (d employmentDoc) employment() employees.Employment {
@@ -144,7 +145,7 @@ func (s *Employees) AllPeople(ctx context.Context) ([]employees.Person, error) {
 // SavePerson stores the person.
 func (s *Employees) SavePerson(ctx context.Context, p employees.Person) error {
 	return replace(ctx, s.db.c(colPeople), p.ID, personDoc{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName,
-		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, CreatedAt: p.CreatedAt,
+		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, Local: p.Local, CreatedAt: p.CreatedAt,
 		UpdatedAt: p.UpdatedAt, DeactivatedAt: p.DeactivatedAt})
 }
 
@@ -153,7 +154,7 @@ func (s *Employees) SavePerson(ctx context.Context, p employees.Person) error {
 // else other parts of the portal keep on the person, stay as they are.
 func (s *Employees) SyncPerson(ctx context.Context, p employees.Person) error {
 	set := bson.M{"first_name": p.FirstName, "last_name": p.LastName, "work_email": p.WorkEmail,
-		"active": p.Active, "updated_at": p.UpdatedAt}
+		"active": p.Active, "updated_at": p.UpdatedAt, "local": false} // the export owns the person from now on
 	update := bson.M{"$set": set, "$setOnInsert": bson.M{"created_at": p.CreatedAt}}
 	if p.DeactivatedAt.IsZero() {
 		update["$unset"] = bson.M{"deactivated_at": ""}
