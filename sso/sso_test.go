@@ -3,6 +3,7 @@ package sso_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"sync/atomic"
@@ -157,6 +158,42 @@ func TestProviderDownAndBack(t *testing.T) {
 	down.Store(true)
 	if _, err := c.Finish(ctx, code, l); !errors.Is(err, sso.ErrUnavailable) {
 		t.Fatalf("exchange with the provider down: %v", err)
+	}
+}
+
+// A provider that takes the connection but never answers costs a login
+// the timeout, not more.
+func TestProviderHangs(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { _ = ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		var held []net.Conn // open, never answered
+		defer func() {
+			for _, c := range held {
+				_ = c.Close()
+			}
+		}()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, conn)
+		}
+	}()
+	c, err := sso.New(sso.Config{Issuer: "https://" + ln.Addr().String(), ClientID: "portal", RedirectURL: redirect, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if _, err := c.Begin(context.Background()); !errors.Is(err, sso.ErrUnavailable) || time.Since(began) > 2*time.Second {
+		t.Fatalf("hanging provider: %v after %v", err, time.Since(began))
 	}
 }
 

@@ -130,6 +130,7 @@ func (h *SSO) FinishSSO(c *fiber.Ctx) error {
 	}
 	code := utils.CopyString(c.Query("code"))
 	if code == "" {
+		h.Log.Info("single sign-on refused", "request_id", web.RequestIDOf(c), "reason", "no code")
 		return h.ssoPage(c, fiber.StatusBadRequest, "staff.sso.refused", "staff.sso.refused_text", "")
 	}
 	user, err := h.Provider.Finish(ctx, code, a.Login)
