@@ -43,7 +43,10 @@ type User struct {
 type Options struct {
 	ClientID, ClientSecret string   // default "portal", "portal-secret"
 	RedirectURIs           []string // the portal's callbacks
-	Users                  []User
+	// RedirectGlobs are callbacks as patterns, for a portal whose address
+	// is known only later ("https://127.0.0.1:*/personal/sso/klar").
+	RedirectGlobs []string
+	Users         []User
 	// UserInfoOnly leaves the profile claims out of the ID token, as some
 	// providers do; the portal must then ask the user info endpoint.
 	UserInfoOnly bool
@@ -79,10 +82,7 @@ func Start(t testing.TB, o Options) *Provider {
 	t.Cleanup(p.srv.Close)
 	p.Issuer = p.srv.URL
 
-	var st op.Storage = p.store
-	if !o.UserInfoOnly {
-		st = claimsInToken{p.store}
-	}
+	st := testStorage{Storage: p.store, claims: !o.UserInfoOnly, globs: o.RedirectGlobs}
 	provider, err := op.NewProvider(&op.Config{
 		CryptoKey: sha256.Sum256([]byte("oidctest")), CodeMethodS256: true, AuthMethodPost: true,
 		SupportedUILocales: []language.Tag{language.Swedish, language.English},
@@ -188,23 +188,37 @@ func (p *Provider) Authorize(t testing.TB, authURL, username string) *url.URL {
 
 var authRequestID = regexp.MustCompile(`name="id" value="([^"]+)"`)
 
-// claimsInToken makes the provider put the profile claims in the ID
-// token too, as most providers for staff logins do.
-type claimsInToken struct{ *storage.Storage }
+// testStorage is the example storage with the test's client options: the
+// profile claims in the ID token too (as most providers for staff logins
+// do), and redirect patterns.
+type testStorage struct {
+	*storage.Storage
+	claims bool
+	globs  []string
+}
 
-// GetClientByClientID returns the client, asserting the user info claims
-// in the ID token.
-func (s claimsInToken) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+// GetClientByClientID returns the client with the test's options.
+func (s testStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
 	c, err := s.Storage.GetClientByClientID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return assertingClient{c}, nil
+	return testClient{Client: c, claims: s.claims, globs: s.globs}, nil
 }
 
-type assertingClient struct{ op.Client }
+type testClient struct {
+	op.Client
+	claims bool
+	globs  []string
+}
 
-func (assertingClient) IDTokenUserinfoClaimsAssertion() bool { return true }
+func (c testClient) IDTokenUserinfoClaimsAssertion() bool { return c.claims }
+
+// RedirectURIGlobs makes the client an op.HasRedirectGlobs.
+func (c testClient) RedirectURIGlobs() []string { return c.globs }
+
+// PostLogoutRedirectURIGlobs makes the client an op.HasRedirectGlobs.
+func (c testClient) PostLogoutRedirectURIGlobs() []string { return nil }
 
 // userStore is the example storage's user store over the test's users.
 type userStore map[string]*storage.User
