@@ -32,6 +32,9 @@ import (
 // Config is the HTTP side's part of the configuration.
 type Config = web.Config
 
+// SingleSignOn is the staff's identity provider.
+type SingleSignOn = staff.SingleSignOn
+
 // Check is one dependency /readyz tries.
 type Check = public.Check
 
@@ -48,6 +51,8 @@ type Deps struct {
 	Sessions      *sessions.Manager // of applicants
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	SSO           staff.SingleSignOn // nil: no single sign-on
+	SingleUse     staff.Spender
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -107,6 +112,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
 		home       = &staff.Home{Kit: k, Entry: staffEntry}
+		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -201,6 +207,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/", staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", home.Logout)
 	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
+	staffPages.Get("/sso", k.Limit("sso", 300, 15*time.Minute), staffSSO.StartSSO)
+	staffPages.Get("/sso/klar", staffSSO.FinishSSO)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

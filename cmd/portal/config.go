@@ -55,6 +55,18 @@ type Config struct {
 	Argon2Memory                          int // KiB
 	Argon2Passes                          int
 	Argon2Lanes                           int
+	SSO                                   SSOConfig
+}
+
+// SSOConfig is the staff's single sign-on (OpenID Connect); off without
+// an issuer.
+type SSOConfig struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	UserClaim    string // the claim with the user name
+	Name         string // the text of the login button
+	StripDomain  string // taken off the end of the user name with its "@"
 }
 
 // Dev reports whether the portal runs in development mode.
@@ -235,6 +247,31 @@ func loadConfig(lookup env) (Config, error) {
 	c.Argon2Memory = integer("PORTAL_ARGON2_MEMORY_KIB", 64*1024, 8*1024, 4*1024*1024)
 	c.Argon2Passes = integer("PORTAL_ARGON2_ITERATIONS", 2, 1, 20)
 	c.Argon2Lanes = integer("PORTAL_ARGON2_PARALLELISM", 2, 1, 64)
+	c.SSO = SSOConfig{
+		Issuer: str("PORTAL_SSO_ISSUER", ""), ClientID: str("PORTAL_SSO_CLIENT_ID", ""),
+		ClientSecret: secret("PORTAL_SSO_CLIENT_SECRET", ""), UserClaim: str("PORTAL_SSO_USER_CLAIM", "preferred_username"),
+		Name: str("PORTAL_SSO_NAME", ""), StripDomain: strings.TrimPrefix(str("PORTAL_SSO_STRIP_DOMAIN", ""), "@"),
+	}
+	if s := c.SSO; s.Issuer != "" {
+		if u, err := url.Parse(s.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(c.Dev() && u.Scheme == "http")) {
+			bad("PORTAL_SSO_ISSUER", "want the provider's https address (as in its tokens), got %q", s.Issuer)
+		}
+		if s.ClientID == "" {
+			bad("PORTAL_SSO_CLIENT_ID", "required with PORTAL_SSO_ISSUER")
+		}
+		if s.ClientSecret == "" {
+			bad("PORTAL_SSO_CLIENT_SECRET", "required with PORTAL_SSO_ISSUER")
+		}
+		if strings.ContainsAny(s.StripDomain, "@ /") {
+			bad("PORTAL_SSO_STRIP_DOMAIN", "want a domain such as exempelkommunen.se, got %q", s.StripDomain)
+		}
+	} else {
+		for name, v := range map[string]string{"PORTAL_SSO_CLIENT_ID": s.ClientID, "PORTAL_SSO_CLIENT_SECRET": s.ClientSecret, "PORTAL_SSO_NAME": s.Name, "PORTAL_SSO_STRIP_DOMAIN": s.StripDomain} {
+			if v != "" {
+				bad(name, "set without PORTAL_SSO_ISSUER")
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

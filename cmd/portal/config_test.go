@@ -60,3 +60,48 @@ func TestConfigSecretsFromFiles(t *testing.T) {
 		t.Fatalf("missing secret file: %v", err)
 	}
 }
+
+// Single sign-on is off without an issuer; with one it needs its client,
+// an https issuer outside development, and nothing of it is set alone.
+func TestConfigSingleSignOn(t *testing.T) {
+	base := map[string]string{
+		"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": "mongodb://db/", "PORTAL_S3_ENDPOINT": "s3:9000",
+		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b",
+	}
+	with := func(more map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range more {
+			m[k] = v
+		}
+		return m
+	}
+	c, err := loadConfig(envOf(base))
+	if err != nil || ssoConfig(c) != nil {
+		t.Fatalf("single sign-on on by default: %v", err)
+	}
+	c, err = loadConfig(envOf(with(map[string]string{
+		"PORTAL_SSO_ISSUER": "https://login.exempelkommunen.se/realms/staff", "PORTAL_SSO_CLIENT_ID": "portal",
+		"PORTAL_SSO_CLIENT_SECRET": "s3cr3t", "PORTAL_SSO_NAME": "Exempelkommunens inloggning", "PORTAL_SSO_STRIP_DOMAIN": "@exempelkommunen.se",
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ssoConfig(c)
+	if s == nil || s.Issuer != "https://login.exempelkommunen.se/realms/staff" || s.UserClaim != "preferred_username" ||
+		s.StripDomain != "exempelkommunen.se" || appConfig(c).SSOName != "Exempelkommunens inloggning" {
+		t.Fatalf("%+v", s)
+	}
+	_, err = loadConfig(envOf(with(map[string]string{"PORTAL_ENV": "prod", "PORTAL_SSO_ISSUER": "http://login.example.se"})))
+	for _, want := range []string{"PORTAL_SSO_ISSUER: want the provider's https", "PORTAL_SSO_CLIENT_ID: required", "PORTAL_SSO_CLIENT_SECRET: required"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %q: %v", want, err)
+		}
+	}
+	_, err = loadConfig(envOf(with(map[string]string{"PORTAL_SSO_NAME": "Logga in"})))
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_SSO_NAME: set without PORTAL_SSO_ISSUER") {
+		t.Errorf("name without issuer: %v", err)
+	}
+}

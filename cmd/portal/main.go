@@ -30,6 +30,7 @@ import (
 	"portal/mail"
 	"portal/mail/smtp"
 	"portal/sessions"
+	"portal/sso"
 	"portal/storage"
 	"portal/tasks"
 )
@@ -291,5 +292,16 @@ func appConfig(cfg Config) app.Config {
 		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,
+		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
 	}
+}
+
+// ssoConfig is the staff's single sign-on, or nil without one.
+func ssoConfig(cfg Config) *sso.Config {
+	s := cfg.SSO
+	if s.Issuer == "" {
+		return nil
+	}
+	return &sso.Config{Issuer: s.Issuer, ClientID: s.ClientID, ClientSecret: s.ClientSecret, UserClaim: s.UserClaim,
+		StripDomain: s.StripDomain, AllowHTTP: cfg.Dev()}
 }

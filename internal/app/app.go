@@ -22,6 +22,7 @@ import (
 	"portal/links"
 	"portal/mail"
 	"portal/sessions"
+	"portal/sso"
 	"portal/storage"
 	"portal/views"
 )
@@ -45,6 +46,11 @@ type Config struct {
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
 	Hasher         applicants.Hasher
+	// SSO is the staff's single sign-on; nil: none. Its RedirectURL
+	// defaults to BaseURL + /personal/sso/klar.
+	SSO *sso.Config
+	// SSOName is the text of the single sign-on button.
+	SSOName string
 }
 
 // Infra is what the services run on.
@@ -70,6 +76,7 @@ type Services struct {
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	SSO           *sso.Client // nil: no single sign-on
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -136,6 +143,15 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
 	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
+	if cfg.SSO != nil {
+		c := *cfg.SSO
+		if c.RedirectURL == "" {
+			c.RedirectURL = cfg.BaseURL + "/personal/sso/klar"
+		}
+		if s.SSO, err = sso.New(c); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -149,15 +165,19 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		return nil, err
 	}
 	db := in.DB
+	var login handlers.SingleSignOn
+	if s.SSO != nil { // a nil *sso.Client would be no nil interface
+		login = s.SSO
+	}
 	web, err := handlers.New(handlers.Config{
 		Dev: cfg.Dev, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
 		UploadIdle: cfg.UploadIdle, IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey,
-		UploadDir: cfg.UploadDir,
+		UploadDir: cfg.UploadDir, SSOName: cfg.SSOName,
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
-		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
-		Storage: db.KV("fiber", in.Now), Log: in.Log,
+		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
+		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"),
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {

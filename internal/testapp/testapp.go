@@ -22,6 +22,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/sso"
 	"portal/storage"
 )
 
@@ -43,6 +44,8 @@ type Options struct {
 	RequestTimeout time.Duration   // zero: the portal's default
 	ReadTimeout    time.Duration   // zero: 10 s
 	UploadIdle     time.Duration   // zero: the portal's default
+	// SSO is the staff's single sign-on (see internal/oidctest); nil: none.
+	SSO *sso.Config
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -114,7 +117,7 @@ func New(t testing.TB, o Options) *Portal {
 		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
-		Sessions: o.Sessions, Hasher: FastHasher,
+		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO),
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
@@ -139,4 +142,12 @@ func (p *Portal) Serve(t testing.TB) string {
 	go func() { _ = p.App.Listener(ln) }()
 	t.Cleanup(func() { _ = p.App.Shutdown() })
 	return "http://" + ln.Addr().String()
+}
+
+// ssoName is the single sign-on button's text of a test portal.
+func ssoName(c *sso.Config) string {
+	if c == nil {
+		return ""
+	}
+	return "Exempelkommunens inloggning"
 }
