@@ -26,6 +26,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/staffauth"
 	"portal/views"
 )
 
@@ -48,6 +49,8 @@ type Deps struct {
 	Sessions      *sessions.Manager // of applicants
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	StaffAuth     *staffauth.Service // staff passwords
+	StaffLogin    staff.Settings     // how the staff login looks and what it offers
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -106,7 +109,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
 		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
-		home       = &staff.Home{Kit: k, Entry: staffEntry}
+		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
+		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead}
+		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
+		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -201,6 +207,17 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/", staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", home.Logout)
 	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
+	// Logging in with a password (seed 000), and Settings (seed 001).
+	passwordsOn := staffIn.PasswordsOn
+	staffPages.Get("/logga-in", staffIn.ShowLogin)
+	staffPages.Post("/logga-in", passwordsOn, k.Limit("staff-login", 60, 15*time.Minute), staffIn.LogIn)
+	staffPages.Get("/glomt-losenord", passwordsOn, staffIn.ShowForgot)
+	staffPages.Post("/glomt-losenord", passwordsOn, k.Limit("staff-reset", 30, time.Hour), staffIn.RequestReset)
+	staffPages.Get("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, staffIn.ShowNewPassword)
+	staffPages.Post("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, k.Limit("staff-new-password", 30, time.Hour), staffIn.SetNewPassword)
+	staffPages.Get("/installningar", staffLogin, staffAcct.ShowSettings)
+	staffPages.Post("/installningar/losenord", passwordsOn, staffLogin, k.Limit("staff-new-password", 30, time.Hour), staffAcct.ChangePassword)
+	staffPages.Post("/anstallning", staffLogin, staffAcct.SwitchEmployment)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -52,6 +52,12 @@ type Config struct {
 	Argon2Memory   int // KiB
 	Argon2Passes   int
 	Argon2Lanes    int
+	// The staff login.
+	StaffOrgName        string
+	StaffOrgCode        string
+	Environment         string // production, test, development or any text, shown on the staff login page
+	StaffPasswordsOff   bool
+	StaffPasswordMaxAge time.Duration // zero: passwords do not expire
 }
 
 // Dev reports whether the portal runs in development mode.
@@ -226,6 +232,27 @@ func loadConfig(lookup env) (Config, error) {
 	c.Argon2Memory = integer("PORTAL_ARGON2_MEMORY_KIB", 64*1024, 8*1024, 4*1024*1024)
 	c.Argon2Passes = integer("PORTAL_ARGON2_ITERATIONS", 2, 1, 20)
 	c.Argon2Lanes = integer("PORTAL_ARGON2_PARALLELISM", 2, 1, 64)
+	c.StaffOrgName = str("PORTAL_STAFF_ORG_NAME", c.SiteName)
+	c.StaffOrgCode = str("PORTAL_STAFF_ORG_CODE", "EXK_PP01")
+	def := "production"
+	if c.Dev() {
+		def = "development"
+	}
+	c.Environment = str("PORTAL_ENVIRONMENT", def)
+	switch v := strings.ToLower(str("PORTAL_STAFF_PASSWORDS", "on")); v {
+	case "on":
+	case "off":
+		c.StaffPasswordsOff = true
+	default:
+		bad("PORTAL_STAFF_PASSWORDS", "want on or off, got %q", v)
+	}
+	if v := str("PORTAL_STAFF_PASSWORD_MAX_AGE", "off"); v != "off" && v != "0" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			bad("PORTAL_STAFF_PASSWORD_MAX_AGE", "want off or a duration of at least 1h, such as 2160h (90 days), got %q", v)
+		}
+		c.StaffPasswordMaxAge = d
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

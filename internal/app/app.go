@@ -16,12 +16,15 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/employees"
 	"portal/handlers"
+	"portal/handlers/staff"
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
 	"portal/sessions"
+	"portal/staffauth"
 	"portal/storage"
 	"portal/views"
 )
@@ -44,7 +47,16 @@ type Config struct {
 	AdsRefresh     time.Duration
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
-	Hasher         applicants.Hasher
+	Hasher         credentials.Hasher
+	Staff          Staff
+}
+
+// Staff is the configuration of the staff login.
+type Staff struct {
+	OrgName, OrgCode, Environment string        // shown on the login page; empty: the site name, "", production
+	PasswordsOff                  bool          // only single sign-on
+	PasswordMaxAge                time.Duration // zero: passwords do not expire
+	SSOName                       string        // the identity provider's name on the login page; empty: none
 }
 
 // Infra is what the services run on.
@@ -70,6 +82,7 @@ type Services struct {
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	StaffAuth     *staffauth.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -101,11 +114,11 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Hasher == (applicants.Hasher{}) {
-		cfg.Hasher = applicants.DefaultHasher
+	if cfg.Hasher == (credentials.Hasher{}) {
+		cfg.Hasher = credentials.DefaultHasher
 	}
 	if in.Sleep == nil {
-		in.Sleep = applicants.SleepContext
+		in.Sleep = credentials.SleepContext
 	}
 	if cfg.Sessions == (sessions.Policy{}) {
 		cfg.Sessions = sessions.DefaultPolicy
@@ -136,6 +149,11 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
 	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
+	s.StaffAuth = &staffauth.Service{
+		Store: db.StaffCredentials(), People: db.Employees(), Counter: db.Counters(), Mailer: s.Outbox, Render: mails,
+		Hasher: cfg.Hasher, Limits: staffauth.DefaultLimits, MaxAge: cfg.Staff.PasswordMaxAge, Now: now,
+		LoginURL: cfg.BaseURL + staff.PathLogin, Sleep: in.Sleep, Log: in.Log.With("component", "staffauth"),
+	}
 	return s, nil
 }
 
@@ -157,6 +175,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
 		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
+		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg),
 		Storage: db.KV("fiber", in.Now), Log: in.Log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
@@ -164,6 +183,22 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{Services: s, App: web, Tasks: s.tasks(db, in)}, nil
+}
+
+// staffLogin is how the staff login page looks, with its defaults.
+func staffLogin(cfg Config) staff.Settings {
+	st := staff.Settings{OrgName: cfg.Staff.OrgName, OrgCode: cfg.Staff.OrgCode, Environment: cfg.Staff.Environment,
+		PasswordsOff: cfg.Staff.PasswordsOff, SSOName: cfg.Staff.SSOName}
+	if st.OrgName == "" {
+		st.OrgName = cfg.SiteName
+	}
+	if st.Environment == "" {
+		st.Environment = "production"
+		if cfg.Dev {
+			st.Environment = "development"
+		}
+	}
+	return st
 }
 
 // tasks is the scheduled work. Each logs at info what it did, and only

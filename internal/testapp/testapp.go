@@ -16,18 +16,20 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/demo"
 	"portal/internal/app"
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/staffauth"
 	"portal/storage"
 )
 
 // FastHasher is argon2id with small parameters, so tests do not wait on
 // hashing; the production parameters are measured by make bench.
-var FastHasher = applicants.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+var FastHasher = credentials.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 
 // Options shape a test portal.
 type Options struct {
@@ -43,6 +45,8 @@ type Options struct {
 	RequestTimeout time.Duration   // zero: the portal's default
 	ReadTimeout    time.Duration   // zero: 10 s
 	UploadIdle     time.Duration   // zero: the portal's default
+	// Staff configures the staff login.
+	Staff app.Staff
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -63,10 +67,12 @@ type Portal struct {
 	// StaffSessions are the logins of the staff realm.
 	StaffSessions *sessions.Manager
 	Alerts        *alerts.Service
-	Publish       *jobs.Publishing
-	Outbox        *mail.Outbox
-	Now           func() time.Time
-	Ads           []jobs.Ad
+	// StaffAuth is the staff's passwords.
+	StaffAuth *staffauth.Service
+	Publish   *jobs.Publishing
+	Outbox    *mail.Outbox
+	Now       func() time.Time
+	Ads       []jobs.Ad
 	// UploadDir is where uploads wait while they are checked.
 	UploadDir string
 }
@@ -114,13 +120,14 @@ func New(t testing.TB, o Options) *Portal {
 		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
-		Sessions: o.Sessions, Hasher: FastHasher,
+		Sessions: o.Sessions, Hasher: FastHasher, Staff: o.Staff,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
+	p.StaffAuth = portal.StaffAuth
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
 		t.Fatal(err)
