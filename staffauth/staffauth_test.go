@@ -17,7 +17,9 @@ import (
 // kindMails writes each staff e-mail as its kind.
 type kindMails struct{}
 
-func (kindMails) StaffMail(_ string, m staffauth.Mail) (string, string, error) { return m.Kind, m.Kind, nil }
+func (kindMails) StaffMail(_ string, m staffauth.Mail) (string, string, error) {
+	return m.Kind, m.Kind, nil
+}
 
 // An unknown user name takes the same time as a wrong password: both
 // verify one hash with the production parameters, which dwarfs the rest.
