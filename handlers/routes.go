@@ -26,6 +26,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/staffauth"
 	"portal/views"
 )
 
@@ -53,6 +54,8 @@ type Deps struct {
 	Directory     *employees.Directory
 	SSO           staff.SingleSignOn // nil: no single sign-on
 	SingleUse     staff.Spender
+	StaffAuth     *staffauth.Service // staff passwords
+	StaffLogin    staff.Settings     // how the staff login looks and what it offers
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -111,8 +114,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
 		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
-		home       = &staff.Home{Kit: k, Entry: staffEntry}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
+		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
+		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead}
+		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
+		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -209,6 +215,17 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
 	staffPages.Get("/sso", k.Limit("sso", 300, 15*time.Minute), staffSSO.StartSSO)
 	staffPages.Get("/sso/klar", staffSSO.FinishSSO)
+	// Logging in with a password (seed 000), and Settings (seed 001).
+	passwordsOn := staffIn.PasswordsOn
+	staffPages.Get("/logga-in", staffIn.ShowLogin)
+	staffPages.Post("/logga-in", passwordsOn, k.Limit("staff-login", 60, 15*time.Minute), staffIn.LogIn)
+	staffPages.Get("/glomt-losenord", passwordsOn, staffIn.ShowForgot)
+	staffPages.Post("/glomt-losenord", passwordsOn, k.Limit("staff-reset", 30, time.Hour), staffIn.RequestReset)
+	staffPages.Get("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, staffIn.ShowNewPassword)
+	staffPages.Post("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, k.Limit("staff-new-password", 30, time.Hour), staffIn.SetNewPassword)
+	staffPages.Get("/installningar", staffLogin, staffAcct.ShowSettings)
+	staffPages.Post("/installningar/losenord", passwordsOn, staffLogin, k.Limit("staff-new-password", 30, time.Hour), staffAcct.ChangePassword)
+	staffPages.Post("/anstallning", staffLogin, staffAcct.SwitchEmployment)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -55,7 +55,13 @@ type Config struct {
 	Argon2Memory                          int // KiB
 	Argon2Passes                          int
 	Argon2Lanes                           int
-	SSO                                   SSOConfig
+	// The staff login.
+	StaffOrgName        string
+	StaffOrgCode        string
+	Environment         string // production, test, development or any text, shown on the staff login page
+	StaffPasswordsOff   bool
+	StaffPasswordMaxAge time.Duration // zero: passwords do not expire
+	SSO                 SSOConfig
 }
 
 // SSOConfig is the staff's single sign-on (OpenID Connect); off without
@@ -271,6 +277,27 @@ func loadConfig(lookup env) (Config, error) {
 				bad(name, "set without PORTAL_SSO_ISSUER")
 			}
 		}
+	}
+	c.StaffOrgName = str("PORTAL_STAFF_ORG_NAME", c.SiteName)
+	c.StaffOrgCode = str("PORTAL_STAFF_ORG_CODE", "EXK_PP01")
+	def := "production"
+	if c.Dev() {
+		def = "development"
+	}
+	c.Environment = str("PORTAL_ENVIRONMENT", def)
+	switch v := strings.ToLower(str("PORTAL_STAFF_PASSWORDS", "on")); v {
+	case "on":
+	case "off":
+		c.StaffPasswordsOff = true
+	default:
+		bad("PORTAL_STAFF_PASSWORDS", "want on or off, got %q", v)
+	}
+	if v := str("PORTAL_STAFF_PASSWORD_MAX_AGE", "off"); v != "off" && v != "0" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			bad("PORTAL_STAFF_PASSWORD_MAX_AGE", "want off or a duration of at least 1h, such as 2160h (90 days), got %q", v)
+		}
+		c.StaffPasswordMaxAge = d
 	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))

@@ -23,7 +23,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"portal/applicants"
+	"portal/credentials"
 	"portal/demo"
 	"portal/internal/app"
 	"portal/jobs"
@@ -280,7 +280,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 // appConfig is the composition's part of the configuration.
 func appConfig(cfg Config) app.Config {
-	hasher := applicants.DefaultHasher
+	hasher := credentials.DefaultHasher
 	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
@@ -293,6 +293,8 @@ func appConfig(cfg Config) app.Config {
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,
 		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
+		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
+			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
 	}
 }
 

@@ -6,6 +6,7 @@
 package staff
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,19 +18,41 @@ import (
 type Home struct {
 	*web.Kit
 	Entry
+	// Header puts who is logged in into the layout; nil: nobody is shown.
+	Header *Header
 }
 
-// RequireLogin lets only logged-in staff through. Staff pages are never
-// stored by the browser. Until staff can log in, no page of the surface
-// is found by anyone else.
+// RequireLogin lets only logged-in staff through, and gives the layout
+// who they are; others go to the staff login page and come back here
+// afterwards. Staff pages are never stored by the browser.
 func (h *Home) RequireLogin(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	s := web.SessionOf(c)
 	if s == nil {
-		return fiber.ErrNotFound
+		next := string(c.Request().URI().RequestURI())
+		if c.Method() != fiber.MethodGet {
+			next = string(c.Request().URI().Path())
+		}
+		q := ""
+		if next = SafeNext(next); next != "" && next != PathHome && next != PathHome+"/" {
+			q = "?next=" + url.QueryEscape(next)
+		}
+		if web.SessionEnded(c) {
+			if q == "" {
+				q = "?expired=1"
+			} else {
+				q += "&expired=1"
+			}
+		}
+		return c.Redirect(PathLogin+q, fiber.StatusSeeOther)
 	}
 	if s.Stage != "" || s.Restricted { // a login not yet whole
 		return c.Redirect(Onwards(s, ""), fiber.StatusSeeOther)
+	}
+	if h.Header != nil {
+		if err := h.Header.Load(c, s); err != nil {
+			return err
+		}
 	}
 	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
 	return c.Next()
@@ -40,7 +63,8 @@ func (h *Home) ShowHome(c *fiber.Ctx) error {
 	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home"})
 }
 
-// Logout ends the staff session on the server.
+// Logout ends the staff session on the server and shows the staff login
+// page with "you are logged out".
 func (h *Home) Logout(c *fiber.Ctx) error {
 	if s := web.SessionOf(c); s != nil {
 		if err := h.Sessions.End(c.UserContext(), *s); err != nil {
@@ -49,5 +73,5 @@ func (h *Home) Logout(c *fiber.Ctx) error {
 	}
 	h.Realm.ClearCookie(c)
 	h.NewCSRFSecret(c)
-	return c.Redirect("/jobb", fiber.StatusSeeOther)
+	return c.Redirect(PathLogin+"?utloggad=1", fiber.StatusSeeOther)
 }

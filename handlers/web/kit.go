@@ -33,9 +33,6 @@ type Config struct {
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
 	TrustedProxies []string
-	// SSOName is the text of the single sign-on button on the staff login
-	// page (PORTAL_SSO_NAME); empty: no button.
-	SSOName string
 	// IsUpload tells the upload route by its path: only it takes a body
 	// over the form limit, read part by part.
 	IsUpload func(path string) bool

@@ -16,13 +16,16 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/employees"
 	"portal/handlers"
+	"portal/handlers/staff"
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
 	"portal/sessions"
 	"portal/sso"
+	"portal/staffauth"
 	"portal/storage"
 	"portal/views"
 )
@@ -45,12 +48,20 @@ type Config struct {
 	AdsRefresh     time.Duration
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
-	Hasher         applicants.Hasher
 	// SSO is the staff's single sign-on; nil: none. Its RedirectURL
 	// defaults to BaseURL + /personal/sso/klar.
 	SSO *sso.Config
 	// SSOName is the text of the single sign-on button.
 	SSOName string
+	Hasher  credentials.Hasher
+	Staff   Staff
+}
+
+// Staff is the configuration of the staff login.
+type Staff struct {
+	OrgName, OrgCode, Environment string        // shown on the login page; empty: the site name, "", production
+	PasswordsOff                  bool          // only single sign-on
+	PasswordMaxAge                time.Duration // zero: passwords do not expire
 }
 
 // Infra is what the services run on.
@@ -77,6 +88,7 @@ type Services struct {
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
 	SSO           *sso.Client // nil: no single sign-on
+	StaffAuth     *staffauth.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -108,11 +120,11 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Hasher == (applicants.Hasher{}) {
-		cfg.Hasher = applicants.DefaultHasher
+	if cfg.Hasher == (credentials.Hasher{}) {
+		cfg.Hasher = credentials.DefaultHasher
 	}
 	if in.Sleep == nil {
-		in.Sleep = applicants.SleepContext
+		in.Sleep = credentials.SleepContext
 	}
 	if cfg.Sessions == (sessions.Policy{}) {
 		cfg.Sessions = sessions.DefaultPolicy
@@ -152,6 +164,11 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 			return nil, err
 		}
 	}
+	s.StaffAuth = &staffauth.Service{
+		Store: db.StaffCredentials(), People: db.Employees(), Counter: db.Counters(), Mailer: s.Outbox, Render: mails,
+		Hasher: cfg.Hasher, Limits: staffauth.DefaultLimits, MaxAge: cfg.Staff.PasswordMaxAge, Now: now,
+		LoginURL: cfg.BaseURL + staff.PathLogin, Sleep: in.Sleep, Log: in.Log.With("component", "staffauth"),
+	}
 	return s, nil
 }
 
@@ -173,10 +190,11 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Dev: cfg.Dev, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
 		UploadIdle: cfg.UploadIdle, IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey,
-		UploadDir: cfg.UploadDir, SSOName: cfg.SSOName,
+		UploadDir: cfg.UploadDir,
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
+		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg),
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"),
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
@@ -184,6 +202,27 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{Services: s, App: web, Tasks: s.tasks(db, in)}, nil
+}
+
+// staffLogin is how the staff login page looks, with its defaults.
+func staffLogin(cfg Config) staff.Settings {
+	st := staff.Settings{OrgName: cfg.Staff.OrgName, OrgCode: cfg.Staff.OrgCode, Environment: cfg.Staff.Environment,
+		PasswordsOff: cfg.Staff.PasswordsOff, SSOName: cfg.SSOName}
+	if st.OrgName == "" {
+		st.OrgName = cfg.SiteName
+	}
+	if cfg.SSO == nil {
+		st.SSOName = ""
+	} else if st.SSOName == "" {
+		st.SSOName = st.OrgName
+	}
+	if st.Environment == "" {
+		st.Environment = "production"
+		if cfg.Dev {
+			st.Environment = "development"
+		}
+	}
+	return st
 }
 
 // tasks is the scheduled work. Each logs at info what it did, and only

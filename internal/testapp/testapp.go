@@ -16,6 +16,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/demo"
 	"portal/internal/app"
 	"portal/internal/testenv"
@@ -23,12 +24,13 @@ import (
 	"portal/mail"
 	"portal/sessions"
 	"portal/sso"
+	"portal/staffauth"
 	"portal/storage"
 )
 
 // FastHasher is argon2id with small parameters, so tests do not wait on
 // hashing; the production parameters are measured by make bench.
-var FastHasher = applicants.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+var FastHasher = credentials.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 
 // Options shape a test portal.
 type Options struct {
@@ -46,6 +48,8 @@ type Options struct {
 	UploadIdle     time.Duration   // zero: the portal's default
 	// SSO is the staff's single sign-on (see internal/oidctest); nil: none.
 	SSO *sso.Config
+	// Staff configures the staff login.
+	Staff app.Staff
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -66,10 +70,12 @@ type Portal struct {
 	// StaffSessions are the logins of the staff realm.
 	StaffSessions *sessions.Manager
 	Alerts        *alerts.Service
-	Publish       *jobs.Publishing
-	Outbox        *mail.Outbox
-	Now           func() time.Time
-	Ads           []jobs.Ad
+	// StaffAuth is the staff's passwords.
+	StaffAuth *staffauth.Service
+	Publish   *jobs.Publishing
+	Outbox    *mail.Outbox
+	Now       func() time.Time
+	Ads       []jobs.Ad
 	// UploadDir is where uploads wait while they are checked.
 	UploadDir string
 }
@@ -117,13 +123,14 @@ func New(t testing.TB, o Options) *Portal {
 		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
-		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO),
+		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO), Staff: o.Staff,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
+	p.StaffAuth = portal.StaffAuth
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
 		t.Fatal(err)
