@@ -12,13 +12,18 @@ import (
 	"portal/employees"
 	"portal/internal/app"
 	"portal/internal/testapp"
+	"portal/sso"
 )
 
 // newStaffApp is a test portal with a staff member, Eva Rylander
 // (evaryl01), with a password and two employments in two units.
-func newStaffApp(t *testing.T, staff app.Staff) *testApp {
+func newStaffApp(t *testing.T, staff app.Staff, login ...*sso.Config) *testApp {
 	t.Helper()
-	a := appOf(testapp.New(t, testapp.Options{Now: testNow, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}, Staff: staff}))
+	o := testapp.Options{Now: testNow, TrustedProxies: []string{"10.0.0.0/8", "127.0.0.1"}, Staff: staff}
+	if len(login) > 0 {
+		o.SSO = login[0]
+	}
+	a := appOf(testapp.New(t, o))
 	ctx := context.Background()
 	store := a.db.Employees()
 	for _, u := range []employees.Unit{{ID: "EXK-SOC", Name: "Socialförvaltningen", Active: true},
@@ -424,11 +429,12 @@ func TestStaffSwitchEmployment(t *testing.T) {
 // With local passwords off only single sign-on is offered.
 func TestStaffPasswordsOff(t *testing.T) {
 	t.Parallel()
-	a := newStaffApp(t, app.Staff{PasswordsOff: true, SSOName: "Exempel-ID"})
+	// The provider is asked only at the first single sign-on.
+	a := newStaffApp(t, app.Staff{PasswordsOff: true}, &sso.Config{Issuer: "https://idp.example.invalid", ClientID: "portal", ClientSecret: "s"})
 	v := a.visitor(t)
 	page := v.get("/personal/logga-in?next=%2Fpersonal%2Finstallningar")
 	if strings.Contains(page.body, `name="password"`) || strings.Contains(page.body, "glomt-losenord") ||
-		!strings.Contains(page.body, `href="/personal/sso?next=%2Fpersonal%2Finstallningar"`) || !strings.Contains(page.body, "Logga in med Exempel-ID") {
+		!strings.Contains(page.body, `href="/personal/sso?next=%2Fpersonal%2Finstallningar"`) || !strings.Contains(page.body, "Logga in med Exempelkommunens inloggning") {
 		t.Fatalf("login page with passwords off:\n%s", page.body)
 	}
 	if res := v.post("/support", "/personal/logga-in", url.Values{"user": {"evaryl01"}, "password": {goodPassword}}); res.StatusCode != 404 {
