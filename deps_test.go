@@ -26,6 +26,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/applicants":      with("portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/applications":    with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/employees":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
+		"portal/access":          with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/sessions":        with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/tasks"),
 		"portal/internal/tokens": with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/views":           {"mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/cmd"},
