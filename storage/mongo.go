@@ -244,6 +244,12 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("person_at")},
 		)
 	}},
+	{"the administrator role moves from applicant accounts to staff", func(ctx context.Context, d *DB) error {
+		if _, err := d.c(colAccounts).UpdateMany(ctx, bson.M{"admin": bson.M{"$exists": true}}, bson.M{"$unset": bson.M{"admin": ""}}); err != nil {
+			return fmt.Errorf("storage: drop the applicants' admin flag: %w", err)
+		}
+		return nil
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

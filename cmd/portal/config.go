@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"portal/access"
 )
 
 // Config is every setting of the portal, read from the environment.
@@ -52,6 +54,8 @@ type Config struct {
 	Argon2Memory   int // KiB
 	Argon2Passes   int
 	Argon2Lanes    int
+	RolesFile      string            // the role catalogue; empty: the shipped one
+	Roles          *access.Catalogue // read from RolesFile at start
 }
 
 // Dev reports whether the portal runs in development mode.
@@ -226,6 +230,13 @@ func loadConfig(lookup env) (Config, error) {
 	c.Argon2Memory = integer("PORTAL_ARGON2_MEMORY_KIB", 64*1024, 8*1024, 4*1024*1024)
 	c.Argon2Passes = integer("PORTAL_ARGON2_ITERATIONS", 2, 1, 20)
 	c.Argon2Lanes = integer("PORTAL_ARGON2_PARALLELISM", 2, 1, 64)
+	if c.RolesFile = str("PORTAL_ROLES_FILE", ""); c.RolesFile != "" {
+		if b, err := os.ReadFile(c.RolesFile); err != nil {
+			bad("PORTAL_ROLES_FILE", "cannot read the role catalogue: %v", err)
+		} else if c.Roles, err = access.ParseCatalogue(b); err != nil {
+			bad("PORTAL_ROLES_FILE", "%s: %v", c.RolesFile, err)
+		}
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

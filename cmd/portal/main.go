@@ -1,7 +1,8 @@
 // Command portal runs the recruitment portal: `portal serve` (the default)
 // serves it, `portal seed` fills an empty database with demo ads,
 // `portal ads import FILE` and `portal ads publish REF` publish ads,
-// `portal admin grant|revoke EMAIL` gives or takes the administrator role,
+// `portal staff courses FILE` records courses completed on the learning
+// platform,
 // `portal migrate` brings the database schema up to date and
 // `portal healthcheck` asks a running portal whether it is up.
 package main
@@ -59,10 +60,10 @@ func main() {
 		err = migrate(ctx, cfg, log)
 	case "ads":
 		err = adsCommand(ctx, cfg, log, args)
-	case "admin":
-		err = adminCommand(ctx, cfg, log, args)
+	case "staff":
+		err = staffCommand(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q: use serve, seed, ads, admin or migrate", cmd)
+		err = fmt.Errorf("unknown command %q: use serve, seed, ads, staff or migrate", cmd)
 	}
 	if err != nil {
 		log.Error("portal stopped", "err", err)
@@ -281,5 +282,6 @@ func appConfig(cfg Config) app.Config {
 		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, Hasher: hasher,
+		Roles: cfg.Roles,
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
@@ -45,6 +46,7 @@ type Config struct {
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
 	Hasher         applicants.Hasher
+	Roles          *access.Catalogue // nil: the shipped catalogue
 }
 
 // Infra is what the services run on.
@@ -70,6 +72,9 @@ type Services struct {
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	Access        *access.Service
+	Policy        *access.Policy
+	Roles         *access.Catalogue
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -136,6 +141,12 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
 	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
+	s.Roles = cfg.Roles
+	if s.Roles == nil {
+		s.Roles = access.DefaultCatalogue()
+	}
+	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
+	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now}
 	return s, nil
 }
 
@@ -157,6 +168,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
 		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
+		Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
