@@ -60,7 +60,6 @@ type Account struct {
 	EmailTokenHash    string // hash of the link that confirms it
 	EmailTokenExpires time.Time
 	DeleteAfter       time.Time // deletion scheduled for this moment
-	Admin             bool      // may see the administration pages
 }
 
 // Verified reports whether the e-mail address has been confirmed.

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
@@ -56,6 +57,9 @@ type Deps struct {
 	SingleUse     staff.Spender
 	StaffAuth     *staffauth.Service // staff passwords
 	StaffLogin    staff.Settings     // how the staff login looks and what it offers
+	Access        *access.Service
+	Policy        *access.Policy
+	Roles         *access.Catalogue
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -81,7 +85,9 @@ func mapErrors(k *web.Kit) {
 	k.MapError(alerts.ErrBadLink, fiber.StatusNotFound, "", "")
 	k.MapError(alerts.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(mail.ErrNotFailed, fiber.StatusNotFound, "", "")
-	k.MapError(applicant.ErrNotAdmin, fiber.StatusForbidden, "error.forbidden", "error.admin_text")
+	k.MapError(access.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(access.ErrForbidden, fiber.StatusForbidden, "error.forbidden", "access.forbidden_text")
+	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 }
 
 // New builds the Fiber app with every route.
@@ -112,13 +118,14 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		login      = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
 		profile    = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
-		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
 		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead}
 		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
+		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
+		outbox     = &staff.Outbox{Kit: k, Outbox: deps.Outbox}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -201,8 +208,6 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/intresseanmalan", csrf, needLogin, alert.ReviewInterest)
 	app.Post("/intresseanmalan/spara", csrf, needLogin, alert.SaveInterest)
 	app.Post("/intresseanmalan/avsluta", csrf, needLogin, alert.StopInterest)
-	app.Get("/admin/utskick", csrf, needLogin, admin.RequireAdmin, admin.ShowOutbox)
-	app.Post("/admin/utskick/:id/forsok-igen", csrf, needLogin, admin.RequireAdmin, admin.RetryMail)
 
 	// The staff surface: its own realm, layout and login.
 	// Every answer under it, error pages included, has a form token for the
@@ -226,6 +231,24 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/installningar", staffLogin, staffAcct.ShowSettings)
 	staffPages.Post("/installningar/losenord", passwordsOn, staffLogin, k.Limit("staff-new-password", 30, time.Hour), staffAcct.ChangePassword)
 	staffPages.Post("/anstallning", staffLogin, staffAcct.SwitchEmployment)
+	// Roles: one's own, the manager's signatures, the administrator's
+	// pages; each asks the access policy.
+	staffPages.Get("/behorigheter", staffLogin, roles.ShowRoles)
+	staffPages.Post("/behorigheter", staffLogin, k.Limit("role-request", 30, time.Hour), roles.SubmitRequest)
+	staffPages.Post("/behorigheter/:id/aterkalla", staffLogin, roles.WithdrawRequest)
+	staffPages.Get("/behorigheter/att-signera", staffLogin, roles.ShowSign)
+	staffPages.Post("/behorigheter/:id/signera", staffLogin, roles.SignRequest)
+	staffPages.Post("/behorigheter/:id/avsla", staffLogin, roles.DeclineRequest)
+	staffPages.Get("/admin/behorigheter", staffLogin, roles.RequireGranting, roles.ShowAdminRoles)
+	staffPages.Post("/admin/behorigheter/tilldela", staffLogin, roles.RequireGranting, roles.GrantDirect)
+	staffPages.Post("/admin/behorigheter/:id/bevilja", staffLogin, roles.RequireGranting, roles.GrantRequest)
+	staffPages.Post("/admin/behorigheter/:id/neka", staffLogin, roles.RequireGranting, roles.RefuseRequest)
+	staffPages.Post("/admin/tilldelning/:id/aterkalla", staffLogin, roles.RequireGranting, roles.RevokeGrant)
+	staffPages.Get("/admin/kurser", staffLogin, roles.RequireCourses, roles.ShowCourses)
+	staffPages.Post("/admin/kurser", staffLogin, roles.RequireCourses, roles.RecordCourse)
+	staffPages.Get("/admin/logg", staffLogin, roles.RequireAudit, roles.ShowAudit)
+	staffPages.Get("/admin/utskick", staffLogin, roles.RequireMail, outbox.ShowOutbox)
+	staffPages.Post("/admin/utskick/:id/forsok-igen", staffLogin, roles.RequireMail, outbox.RetryMail)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"portal/access"
 )
 
 // Config is every setting of the portal, read from the environment.
@@ -60,7 +62,9 @@ type Config struct {
 	StaffOrgCode        string
 	Environment         string // production, test, development or any text, shown on the staff login page
 	StaffPasswordsOff   bool
-	StaffPasswordMaxAge time.Duration // zero: passwords do not expire
+	StaffPasswordMaxAge time.Duration     // zero: passwords do not expire
+	RolesFile           string            // the role catalogue; empty: the shipped one
+	Roles               *access.Catalogue // read from RolesFile at start
 	SSO                 SSOConfig
 }
 
@@ -298,6 +302,13 @@ func loadConfig(lookup env) (Config, error) {
 			bad("PORTAL_STAFF_PASSWORD_MAX_AGE", "want off or a duration of at least 1h, such as 2160h (90 days), got %q", v)
 		}
 		c.StaffPasswordMaxAge = d
+	}
+	if c.RolesFile = str("PORTAL_ROLES_FILE", ""); c.RolesFile != "" {
+		if b, err := os.ReadFile(c.RolesFile); err != nil {
+			bad("PORTAL_ROLES_FILE", "cannot read the role catalogue: %v", err)
+		} else if c.Roles, err = access.ParseCatalogue(b); err != nil {
+			bad("PORTAL_ROLES_FILE", "%s: %v", c.RolesFile, err)
+		}
 	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))

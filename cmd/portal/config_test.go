@@ -107,3 +107,31 @@ func TestConfigSingleSignOn(t *testing.T) {
 		t.Errorf("name without issuer: %v", err)
 	}
 }
+
+// A role catalogue is read and checked at start; a bad one is named.
+func TestConfigRolesFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "roles.json")
+	if err := os.WriteFile(bad, []byte(`{"courses":[],"roles":[{"id":"system-admin","name":{"sv":"S","en":"S"},"permissions":["access.grant"],"courses":["kurs-x"]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]string{"PORTAL_ENV": "dev", "PORTAL_MONGO_URI": "mongodb://127.0.0.1:27017/", "PORTAL_S3_ENDPOINT": "127.0.0.1:9000",
+		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b"}
+	base["PORTAL_ROLES_FILE"] = bad
+	if _, err := loadConfig(envOf(base)); err == nil || !strings.Contains(err.Error(), `PORTAL_ROLES_FILE`) || !strings.Contains(err.Error(), `unknown course "kurs-x"`) {
+		t.Fatalf("bad catalogue: %v", err)
+	}
+	base["PORTAL_ROLES_FILE"] = filepath.Join(dir, "missing.json")
+	if _, err := loadConfig(envOf(base)); err == nil || !strings.Contains(err.Error(), "PORTAL_ROLES_FILE: cannot read") {
+		t.Fatalf("missing catalogue: %v", err)
+	}
+	good := filepath.Join(dir, "good.json")
+	if err := os.WriteFile(good, []byte(`{"courses":[],"roles":[{"id":"system-admin","name":{"sv":"S","en":"S"},"permissions":["access.grant"]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base["PORTAL_ROLES_FILE"] = good
+	c, err := loadConfig(envOf(base))
+	if err != nil || c.Roles == nil || len(c.Roles.Roles) != 1 {
+		t.Fatalf("good catalogue: %v", err)
+	}
+}

@@ -1,8 +1,9 @@
 // Command portal runs the recruitment portal: `portal serve` (the default)
 // serves it, `portal seed` fills an empty database with demo ads,
 // `portal ads import FILE` and `portal ads publish REF` publish ads,
-// `portal admin grant|revoke EMAIL` gives or takes the administrator role,
 // `portal staff import FILE` reads the staff directory from the HR export,
+// `portal staff courses FILE` records courses completed on the learning
+// platform,
 // `portal migrate` brings the database schema up to date and
 // `portal healthcheck` asks a running portal whether it is up.
 package main
@@ -61,12 +62,10 @@ func main() {
 		err = migrate(ctx, cfg, log)
 	case "ads":
 		err = adsCommand(ctx, cfg, log, args)
-	case "admin":
-		err = adminCommand(ctx, cfg, log, args)
 	case "staff":
 		err = staffCommand(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q: use serve, seed, ads, admin, staff or migrate", cmd)
+		err = fmt.Errorf("unknown command %q: use serve, seed, ads, staff or migrate", cmd)
 	}
 	if err != nil {
 		log.Error("portal stopped", "err", err)
@@ -295,6 +294,7 @@ func appConfig(cfg Config) app.Config {
 		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
+		Roles: cfg.Roles,
 	}
 }
 

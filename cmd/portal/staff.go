@@ -16,10 +16,13 @@ import (
 
 // staffCommand runs `portal staff import FILE`.
 func staffCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
-	if len(args) == 2 && args[0] == "import" {
+	switch {
+	case len(args) == 2 && args[0] == "import":
 		return staffImport(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
+	case len(args) == 2 && args[0] == "courses":
+		return coursesCommand(ctx, cfg, log, args[1])
 	}
-	return errors.New("usage: portal staff import FILE (.json or .csv)")
+	return errors.New("usage: portal staff import FILE (.json or .csv) | portal staff courses FILE")
 }
 
 // staffImport makes the staff directory what the export FILE says and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
@@ -55,6 +56,7 @@ type Config struct {
 	SSOName string
 	Hasher  credentials.Hasher
 	Staff   Staff
+	Roles   *access.Catalogue // nil: the shipped catalogue
 }
 
 // Staff is the configuration of the staff login.
@@ -89,6 +91,9 @@ type Services struct {
 	Directory     *employees.Directory
 	SSO           *sso.Client // nil: no single sign-on
 	StaffAuth     *staffauth.Service
+	Access        *access.Service
+	Policy        *access.Policy
+	Roles         *access.Catalogue
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -169,6 +174,12 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Hasher: cfg.Hasher, Limits: staffauth.DefaultLimits, MaxAge: cfg.Staff.PasswordMaxAge, Now: now,
 		LoginURL: cfg.BaseURL + staff.PathLogin, Sleep: in.Sleep, Log: in.Log.With("component", "staffauth"),
 	}
+	s.Roles = cfg.Roles
+	if s.Roles == nil {
+		s.Roles = access.DefaultCatalogue()
+	}
+	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
+	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now}
 	return s, nil
 }
 
@@ -194,7 +205,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
-		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg),
+		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"),
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
@@ -72,10 +73,12 @@ type Portal struct {
 	Alerts        *alerts.Service
 	// StaffAuth is the staff's passwords.
 	StaffAuth *staffauth.Service
-	Publish   *jobs.Publishing
-	Outbox    *mail.Outbox
-	Now       func() time.Time
-	Ads       []jobs.Ad
+	// Access is the staff's roles, requests and grants.
+	Access  *access.Service
+	Publish *jobs.Publishing
+	Outbox  *mail.Outbox
+	Now     func() time.Time
+	Ads     []jobs.Ad
 	// UploadDir is where uploads wait while they are checked.
 	UploadDir string
 }
@@ -131,6 +134,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
 	p.StaffAuth = portal.StaffAuth
+	p.Access = portal.Access
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
 		t.Fatal(err)
