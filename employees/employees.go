@@ -69,6 +69,11 @@ type Employment struct {
 // NormalizeUser is how user names are compared: trimmed, in lower case.
 func NormalizeUser(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// ValidUser reports whether a normalized user name keeps the rule: 2–32
+// letters a–z, digits, dots, dashes or underscores, starting with a letter
+// or digit.
+func ValidUser(s string) bool { return userPattern.MatchString(s) }
+
 // Store keeps the directory.
 type Store interface {
 	// PersonByID returns the person or ErrNotFound.

@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"portal/access"
+	"portal/internal/app"
 
 	"portal/demo"
 )
@@ -78,5 +82,58 @@ func TestStaffImport(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "people       added 28, changed 0, deactivated 0, unchanged 2") {
 		t.Fatalf("the demo organisation:\n%s", out.String())
+	}
+}
+
+// The first administrator: made in the portal when not in the directory,
+// granted the system administrator role for the whole organisation, with
+// a temporary password mailed to the work address; a person already in
+// the directory gets it only at the address on file.
+func TestStaffAddAdmin(t *testing.T) {
+	t.Parallel()
+	db, cfg, log := commandEnv(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	for _, bad := range [][2]string{{"Ev a", "eva@example.se"}, {"evaryl01", "eva.example.se"}} {
+		if err := addAdmin(ctx, cfg, log, bad[0], bad[1], "", &out); err == nil {
+			t.Errorf("add-admin %q %q: no error", bad[0], bad[1])
+		}
+	}
+	if err := addAdmin(ctx, cfg, log, "KomAdm01", "Kim.Admin@exempelkommunen.se", "Kim Admin", &out); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Employees().PersonByID(ctx, "komadm01")
+	if err != nil || !p.Local || !p.Active || p.Name() != "Kim Admin" || p.WorkEmail != "kim.admin@exempelkommunen.se" {
+		t.Fatalf("person %+v %v", p, err)
+	}
+	s, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, perm := range []access.Permission{access.PermReadAudit, access.PermGrantRoles} {
+		if ok, err := s.Policy.Can(ctx, "komadm01", perm, access.Everywhere); err != nil || !ok {
+			t.Errorf("administrator cannot %s: %v", perm, err)
+		}
+	}
+	mails, _ := s.Outbox.Recent(ctx, 10)
+	if len(mails) != 1 || mails[0].To != "kim.admin@exempelkommunen.se" || !strings.Contains(mails[0].Text, "KOMADM01") {
+		t.Fatalf("mails %+v", mails)
+	}
+	// Again: nothing new but a new temporary password; another address is refused.
+	if err := addAdmin(ctx, cfg, log, "komadm01", "kim.admin@exempelkommunen.se", "", &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := addAdmin(ctx, cfg, log, "komadm01", "someone@elsewhere.se", "", &out); err == nil || !strings.Contains(err.Error(), "address on file") {
+		t.Fatalf("another address: %v", err)
+	}
+	if mails, _ := s.Outbox.Recent(ctx, 10); len(mails) != 2 {
+		t.Fatalf("%d mails", len(mails))
+	}
+	// An import that leaves the local administrator out keeps them.
+	if err := seedOrganisation(ctx, s.Directory, false, log); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := db.Employees().PersonByID(ctx, "komadm01"); !p.Active {
+		t.Fatal("the administrator was deactivated by an import")
 	}
 }
