@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"portal/employees"
+
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -14,7 +16,10 @@ import (
 // login.
 func TestStaffSurfaceInTheBrowser(t *testing.T) {
 	p := startPortal(t)
-	token, _, err := p.StaffSessions.Start(context.Background(), "665f00000000000000000002", false, false)
+	if err := p.DB.Employees().SavePerson(context.Background(), employees.Person{ID: "kimpet01", FirstName: "Kim", LastName: "Petersson", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := p.StaffSessions.Start(context.Background(), "kimpet01", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}

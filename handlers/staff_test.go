@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"portal/employees"
 )
 
 // The staff surface has logins of its own: a staff session opens its
@@ -19,7 +21,8 @@ func TestStaffRealmIsApart(t *testing.T) {
 		t.Fatalf("staff start page without a login: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 
-	staffToken, _, err := a.StaffSessions.Start(ctx, "665f00000000000000000001", false, false)
+	addStaff(t, a, employees.Person{ID: "kimpet01", FirstName: "Kim", LastName: "Petersson", WorkEmail: "kim.petersson@example.se", Active: true})
+	staffToken, _, err := a.StaffSessions.Start(ctx, "kimpet01", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +93,7 @@ func TestStaffRealmIsApart(t *testing.T) {
 	if _, err := a.StaffSessions.Load(ctx, staffToken); err == nil {
 		t.Fatal("staff session lives on after the logout from an error page")
 	}
-	staffToken, _, err = a.StaffSessions.Start(ctx, "665f00000000000000000001", false, false)
+	staffToken, _, err = a.StaffSessions.Start(ctx, "kimpet01", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,4 +124,44 @@ func TestStaffRealmIsApart(t *testing.T) {
 func toStaffLogin(res response) bool {
 	return res.StatusCode == 303 && strings.HasPrefix(res.Header.Get("Location"), "/personal/logga-in") &&
 		!strings.Contains(res.body, `action="/personal/logga-ut"`)
+}
+
+// A login counts only while its person is in the directory and has not
+// left: a person the HR export deactivates is logged out at the next
+// request, and a session of an id the directory does not know opens
+// nothing.
+func TestStaffLoginEndsWhenThePersonLeaves(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	ctx := context.Background()
+	p := employees.Person{ID: "kimpet01", FirstName: "Kim", LastName: "Petersson", WorkEmail: "kim.petersson@example.se", Active: true}
+	addStaff(t, a, p)
+	token, _, err := a.StaffSessions.Start(ctx, p.ID, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := a.visitor(t)
+	v.cookies["__Host-staff"] = token
+	if res := v.get("/personal"); res.StatusCode != 200 {
+		t.Fatalf("before leaving: %d", res.StatusCode)
+	}
+	p.Active = false
+	if err := a.db.Employees().SavePerson(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if res := v.get("/personal"); !toStaffLogin(res) {
+		t.Fatalf("after leaving: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, err := a.StaffSessions.Load(ctx, token); err == nil {
+		t.Fatal("the session of a person who left lives on")
+	}
+	ghost, _, err := a.StaffSessions.Start(ctx, "ghost01", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := a.visitor(t)
+	g.cookies["__Host-staff"] = ghost
+	if res := g.get("/personal/behorigheter"); !toStaffLogin(res) {
+		t.Fatalf("unknown person: %d", res.StatusCode)
+	}
 }

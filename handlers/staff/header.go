@@ -127,12 +127,14 @@ func (h *Header) who(c *fiber.Ctx, s *sessions.Session) (Who, employees.Person, 
 	return w, p, true, nil
 }
 
-// Load gives the layout the header of a whole login.
-func (h *Header) Load(c *fiber.Ctx, s *sessions.Session) error {
-	w, _, ok, err := h.who(c, s)
-	if err != nil || !ok {
-		return err
+// Load gives the layout the header of a whole login. It reports false
+// when the session's person is no longer in the directory or has left:
+// such a login counts no more.
+func (h *Header) Load(c *fiber.Ctx, s *sessions.Session) (bool, error) {
+	w, p, ok, err := h.who(c, s)
+	if err != nil || !ok || !p.Active {
+		return false, err
 	}
 	web.SetLayout(c, "Staff", w)
-	return nil
+	return true, nil
 }

@@ -50,8 +50,16 @@ func (h *Home) RequireLogin(c *fiber.Ctx) error {
 		return c.Redirect(Onwards(s, ""), fiber.StatusSeeOther)
 	}
 	if h.Header != nil {
-		if err := h.Header.Load(c, s); err != nil {
+		ok, err := h.Header.Load(c, s)
+		if err != nil {
 			return err
+		}
+		if !ok { // the person has left since logging in
+			if err := h.Sessions.End(c.UserContext(), *s); err != nil {
+				return err
+			}
+			h.Realm.Leave(c)
+			return c.Redirect(PathLogin, fiber.StatusSeeOther)
 		}
 	}
 	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
