@@ -171,6 +171,7 @@ type Directory interface {
 	CurrentEmployment(ctx context.Context, p employees.Person) (employees.Employment, error)
 	ManagerOf(ctx context.Context, employmentID string) (employees.Person, employees.Employment, error)
 	Manages(ctx context.Context, personID, employmentID string) (bool, error)
+	Reports(ctx context.Context, personID string) ([]employees.Employment, error)
 	Employment(ctx context.Context, id string) (employees.Employment, error)
 	Within(ctx context.Context, unit, top string) (bool, error)
 	Unit(ctx context.Context, id string) (employees.Unit, error)

@@ -78,6 +78,16 @@ func (p *Policy) Manages(ctx context.Context, personID, employmentID string) (bo
 	return p.active(ctx, personID)
 }
 
+// ManagesAnyone reports whether the person manages some active
+// employment of someone else.
+func (p *Policy) ManagesAnyone(ctx context.Context, personID string) (bool, error) {
+	reports, err := p.Dir.Reports(ctx, personID)
+	if err != nil || len(reports) == 0 {
+		return false, err
+	}
+	return p.active(ctx, personID)
+}
+
 // Permitted returns every permission the person holds anywhere, for
 // showing the links to pages they may open.
 func (p *Policy) Permitted(ctx context.Context, personID string) (map[Permission]bool, error) {

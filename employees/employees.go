@@ -231,6 +231,31 @@ func (d *Directory) ManagerOf(ctx context.Context, employmentID string) (Person,
 	return p, m, nil
 }
 
+// Reports returns the active employments that the person's active
+// employments manage; another employment of the person's own is not one.
+func (d *Directory) Reports(ctx context.Context, personID string) ([]Employment, error) {
+	own, err := d.Store.EmploymentsOf(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Employment
+	for _, m := range own {
+		if !m.Active {
+			continue
+		}
+		reports, err := d.Store.Reports(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range reports {
+			if r.Active && r.PersonID != personID {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
 // Manages reports whether the person holds the employment that manages
 // the given employment.
 func (d *Directory) Manages(ctx context.Context, personID, employmentID string) (bool, error) {

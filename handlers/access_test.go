@@ -333,3 +333,29 @@ func TestGrantPageConcurrent(t *testing.T) {
 		t.Fatalf("%d grants answered, %d stored: %v", granted, len(gs), codes)
 	}
 }
+
+// The start page lists the pages a person may open: their own for
+// everyone, signing for managers, the administration pages by role.
+func TestStaffHomeListsWhatOneMayOpen(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	adminLinks := []string{`href="/personal/admin/behorigheter"`, `href="/personal/admin/kurser"`, `href="/personal/admin/logg"`, `href="/personal/admin/utskick"`}
+	for _, tc := range []struct {
+		who         string
+		sign, admin bool
+	}{{"evaryl01", false, false}, {"chefanna", true, false}, {"admin01", false, true}} {
+		page := staffVisitor(t, a, tc.who).get("/personal")
+		if page.StatusCode != 200 || !strings.Contains(page.body, `href="/personal/behorigheter"`) || !strings.Contains(page.body, `href="/personal/installningar"`) {
+			t.Fatalf("%s: %d\n%s", tc.who, page.StatusCode, page.body)
+		}
+		if got := strings.Contains(page.body, `href="/personal/behorigheter/att-signera"`); got != tc.sign {
+			t.Errorf("%s: signing link %v", tc.who, got)
+		}
+		for _, l := range adminLinks {
+			if got := strings.Contains(page.body, l); got != tc.admin {
+				t.Errorf("%s: %s %v", tc.who, l, got)
+			}
+		}
+	}
+}

@@ -121,7 +121,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
-		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead}
+		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy}
 		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}

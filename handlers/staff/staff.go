@@ -6,11 +6,13 @@
 package staff
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/handlers/web"
 )
 
@@ -20,7 +22,20 @@ type Home struct {
 	Entry
 	// Header puts who is logged in into the layout; nil: nobody is shown.
 	Header *Header
+	// Menu tells which pages the person may open; nil: only their own.
+	Menu Menu
 }
+
+// Menu is what the start page asks to list the pages a person may open.
+type Menu interface {
+	// Permitted returns the permissions of the person's active roles.
+	Permitted(ctx context.Context, personID string) (map[access.Permission]bool, error)
+	// ManagesAnyone reports whether the person manages any employment.
+	ManagesAnyone(ctx context.Context, personID string) (bool, error)
+}
+
+// Link is one page of the start page's list.
+type Link struct{ Href, Text string }
 
 // RequireLogin lets only logged-in staff through, and gives the layout
 // who they are; others go to the staff login page and come back here
@@ -66,9 +81,40 @@ func (h *Home) RequireLogin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// ShowHome is the start page of the staff surface.
+// ShowHome is the start page of the staff surface: the pages the person
+// may open, their own first, then those their roles give.
 func (h *Home) ShowHome(c *fiber.Ctx) error {
-	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home"})
+	links := []Link{{"/personal/behorigheter", "access.roles.title"}, {"/personal/installningar", "stafflogin.settings.title"}}
+	var admin []Link
+	if h.Menu != nil {
+		ctx, id := c.UserContext(), web.SessionOf(c).AccountID
+		manages, err := h.Menu.ManagesAnyone(ctx, id)
+		if err != nil {
+			return err
+		}
+		if manages {
+			links = append(links, Link{"/personal/behorigheter/att-signera", "access.sign.title"})
+		}
+		perms, err := h.Menu.Permitted(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, l := range []struct {
+			perm access.Permission
+			Link
+		}{
+			{access.PermGrantRoles, Link{"/personal/admin/behorigheter", "access.admin.title"}},
+			{access.PermRecordCourses, Link{"/personal/admin/kurser", "access.courses.title"}},
+			{access.PermReadAudit, Link{"/personal/admin/logg", "access.audit.title"}},
+			{access.PermManageMail, Link{"/personal/admin/utskick", "admin.outbox.title"}},
+		} {
+			if perms[l.perm] {
+				admin = append(admin, l.Link)
+			}
+		}
+	}
+	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home",
+		Data: fiber.Map{"Links": links, "Admin": admin}})
 }
 
 // Logout ends the staff session on the server and shows the staff login
