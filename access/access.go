@@ -109,6 +109,9 @@ const (
 	ActionRevoke       = "revoke"
 	ActionInterimEnded = "interim_ended"
 	ActionCourse       = "course"
+	// ActionViewLog: someone read the log (of Person, or of everyone);
+	// every view of others' data is itself on record.
+	ActionViewLog = "view_log"
 )
 
 // Event is one line of the audit log.

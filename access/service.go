@@ -475,10 +475,27 @@ func (s *Service) blocked(ctx context.Context, adminID, personID, roleID string,
 		kinds[i] = strings.TrimSpace(x.Kind + " " + x.Subject)
 	}
 	if lerr := s.log(ctx, Event{Actor: adminID, Action: ActionGrantBlocked, Person: personID, Role: roleID, Units: units,
-		Request: requestID, Detail: strings.Join(kinds, ", ")}); lerr != nil {
+		Request: requestID, Detail: strings.Join(kinds, reasonSep)}); lerr != nil {
 		return lerr
 	}
 	return err
+}
+
+// reasonSep parts the reasons of a blocked grant in its audit line.
+const reasonSep = ", "
+
+// BlockedReasons reads the reasons of a blocked grant back from the
+// Detail of its audit line.
+func BlockedReasons(e Event) []Reason {
+	if e.Action != ActionGrantBlocked || e.Detail == "" {
+		return nil
+	}
+	var out []Reason
+	for _, part := range strings.Split(e.Detail, reasonSep) {
+		kind, subject, _ := strings.Cut(part, " ")
+		out = append(out, Reason{Kind: kind, Subject: subject})
+	}
+	return out
 }
 
 // coveredBy reports whether unit lies under one of the tops.
@@ -655,5 +672,9 @@ func (s *Service) Log(ctx context.Context, viewerID, personID string, limit int)
 	if err := s.Policy.Require(ctx, viewerID, PermReadAudit, Everywhere); err != nil {
 		return nil, err
 	}
-	return s.Store.Events(ctx, employees.NormalizeUser(personID), limit)
+	personID = employees.NormalizeUser(personID)
+	if err := s.log(ctx, Event{Actor: viewerID, Action: ActionViewLog, Person: personID}); err != nil {
+		return nil, err
+	}
+	return s.Store.Events(ctx, personID, limit)
 }

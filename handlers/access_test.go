@@ -147,7 +147,9 @@ func TestRolePagesFlow(t *testing.T) {
 	want(t, "eva's roles", eva.get("/personal/behorigheter"), 200, "Beviljad", "Tilldelad av Ada Admin")
 	want(t, "admin's links", admin.get("/personal/behorigheter"), 200, `href="/personal/admin/logg"`, `href="/personal/admin/utskick"`)
 	want(t, "audit log", admin.get("/personal/admin/logg?person=evaryl01"), 200, "Ansökan", "Underskrift", "Tilldelning stoppad av krav",
-		"Kurs registrerad", "Roll tilldelad", "Av Anna Chef, gäller evaryl01")
+		"Personalöversikt saknas", "Kurs registrerad", "Roll tilldelad", "Av Anna Chef, gäller evaryl01")
+	// Reading the log is itself on record.
+	want(t, "audit log read again", admin.get("/personal/admin/logg"), 200, "Loggen visad", "Av Ada Admin, gäller evaryl01", "Av Ada Admin")
 	if res := anna.get("/personal/admin/logg"); res.StatusCode != 403 {
 		t.Errorf("a manager read the log: %d", res.StatusCode)
 	}
