@@ -673,8 +673,10 @@ func (s *Service) Log(ctx context.Context, viewerID, personID string, limit int)
 		return nil, err
 	}
 	personID = employees.NormalizeUser(personID)
-	if err := s.log(ctx, Event{Actor: viewerID, Action: ActionViewLog, Person: personID}); err != nil {
+	events, err := s.Store.Events(ctx, personID, limit)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Events(ctx, personID, limit)
+	// The view is on record from the next one on.
+	return events, s.log(ctx, Event{Actor: viewerID, Action: ActionViewLog, Person: personID})
 }
