@@ -19,6 +19,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/employees"
+	"portal/factors"
 	"portal/handlers/applicant"
 	"portal/handlers/public"
 	"portal/handlers/staff"
@@ -48,6 +49,7 @@ type Deps struct {
 	Sessions      *sessions.Manager // of applicants
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	Factors       *factors.Service
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -94,6 +96,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffRealm := k.NewRealm(sessions.Staff, "staff", "layouts/staff", deps.StaffSessions)
 	staffRealm.Private = true
 	entry := applicant.Entry{Realm: applicants, Sessions: deps.Sessions}
+	network, err := staff.NewNetworks(k, cfg.TrustedNetworks)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		board      = public.NewJobs(k, deps.Board)
 		pages      = &public.Pages{Kit: k, Checks: deps.Checks}
@@ -105,8 +111,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		profile    = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
 		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
-		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
+		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network}
 		home       = &staff.Home{Kit: k, Entry: staffEntry}
+		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
+		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS}
+		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -201,10 +210,27 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/", staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", home.Logout)
 	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
+	// The second step from outside, and its settings (seed 003).
+	atFactor := staff.RequireStage(staff.StageFactor)
+	staffPages.Get("/logga-in/steg-tva", atFactor, secondStep.ShowSecondStep)
+	staffPages.Post("/logga-in/steg-tva", atFactor, k.Limit("factor", 60, 15*time.Minute), secondStep.CheckCode)
+	staffPages.Post("/logga-in/steg-tva/skicka", atFactor, k.Limit("factor-send", 30, time.Hour), secondStep.SendCode)
+	staffPages.Get("/installningar/inloggning", staffLogin, factorSet.ShowFactorSettings)
+	staffPages.Post("/installningar/inloggning/mobil", staffLogin, k.Limit("factor-send", 30, time.Hour), factorSet.AddPhone)
+	staffPages.Post("/installningar/inloggning/mobil/bekrafta", staffLogin, factorSet.ConfirmPhone)
+	staffPages.Post("/installningar/inloggning/mobil/skicka", staffLogin, k.Limit("factor-send", 30, time.Hour), factorSet.ResendPhone)
+	staffPages.Post("/installningar/inloggning/mobil/ta-bort", staffLogin, factorSet.RemovePhone)
+	staffPages.Get("/installningar/inloggning/app", staffLogin, factorSet.ShowAppSetup)
+	staffPages.Post("/installningar/inloggning/app", staffLogin, factorSet.ConfirmApp)
+	staffPages.Post("/installningar/inloggning/app/ta-bort", staffLogin, factorSet.RemoveApp)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)
 		app.Get("/dev/mail.json", devMail.ShowDevMailJSON)
+		app.Get("/dev/sms", devMail.ShowDevSMS)
+		app.Get("/dev/sms.json", devMail.ShowDevSMSJSON)
+		app.Get("/dev/natverk", csrf, devNetwork.ShowDevNetwork)
+		app.Post("/dev/natverk", csrf, devNetwork.SetDevNetwork)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil

@@ -88,6 +88,9 @@ const (
 	colPeople      = "staff_people"
 	colEmployments = "staff_employments"
 	colUnits       = "staff_units"
+	// The second factor: what each person set up, and the codes sent.
+	colFactors     = "staff_factors"
+	colFactorCodes = "staff_factor_codes"
 )
 
 // migration is one idempotent step of the schema.
@@ -216,6 +219,12 @@ var migrations = []migration{
 			return err
 		}
 		return d.indexes(ctx, colUnits, mongo.IndexModel{Keys: bson.D{{Key: "parent", Value: 1}}, Options: options.Index().SetName("parent")})
+	}},
+	{"second factor codes", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colFactorCodes,
+			mongo.IndexModel{Keys: bson.D{{Key: "attempt", Value: 1}, {Key: "purpose", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("attempt_purpose_created")},
+			mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+		)
 	}},
 }
 

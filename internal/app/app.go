@@ -17,6 +17,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/employees"
+	"portal/factors"
 	"portal/handlers"
 	"portal/jobs"
 	"portal/links"
@@ -45,6 +46,13 @@ type Config struct {
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
 	Hasher         applicants.Hasher
+	// TrustedNetworks are the organisation's address ranges; from
+	// elsewhere staff logins need a second factor. Empty: every address is
+	// outside.
+	TrustedNetworks []string
+	// SMS: an SMS gateway is configured (in development the outbox at
+	// /dev/sms stands in for one).
+	SMS bool
 }
 
 // Infra is what the services run on.
@@ -70,6 +78,7 @@ type Services struct {
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	Factors       *factors.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -136,6 +145,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
 	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
+	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
+		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
 }
 
@@ -153,10 +164,11 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Dev: cfg.Dev, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
 		UploadIdle: cfg.UploadIdle, IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey,
-		UploadDir: cfg.UploadDir,
+		UploadDir: cfg.UploadDir, TrustedNetworks: cfg.TrustedNetworks,
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
 		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
+		Factors: s.Factors,
 		Storage: db.KV("fiber", in.Now), Log: in.Log,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
