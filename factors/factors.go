@@ -81,6 +81,8 @@ var (
 	ErrTooManySends = errors.New("factors: too many codes sent")
 	// ErrNoMethod: the chosen way is not one the person has.
 	ErrNoMethod = errors.New("factors: no such method")
+	// ErrTaken is returned by Store.SaveCode for a number taken already.
+	ErrTaken = errors.New("factors: taken")
 )
 
 // Phone is a registered mobile number, as typed: digits only.
@@ -128,11 +130,14 @@ func (s Settings) phone(number string) int {
 
 // Code is a one-time code as stored: its keyed hash, never the code.
 type Code struct {
-	ID        string
-	Attempt   string // the session key of the login attempt, or of the settings page
-	Purpose   string
-	PersonID  string
-	Kind      string // KindSMS or KindEmail
+	ID       string
+	Attempt  string // the session key of the login attempt, or of the settings page
+	Purpose  string
+	PersonID string
+	Kind     string // KindSMS or KindEmail
+	// Seq numbers the codes of an attempt and purpose: the highest is the
+	// current one.
+	Seq       int
 	Hash      string
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -153,7 +158,8 @@ type Store interface {
 	FactorSettings(ctx context.Context, personID string) (Settings, error)
 	// SaveFactorSettings stores the settings under the person's id.
 	SaveFactorSettings(ctx context.Context, s Settings) error
-	// SaveCode stores a new code.
+	// SaveCode stores a new code; ErrTaken when its attempt, purpose and
+	// number are taken already.
 	SaveCode(ctx context.Context, c Code) error
 	// CurrentCode returns the newest code of the attempt for the purpose,
 	// or ErrNotFound; a newer code voids the older ones.
@@ -304,8 +310,20 @@ func (s *Service) send(ctx context.Context, attempt, personID, purpose, kind, ta
 	c := Code{ID: id, Attempt: attempt, Purpose: purpose, PersonID: personID, Kind: kind,
 		CreatedAt: now, ExpiresAt: now.Add(CodeLife)}
 	c.Hash = s.hash(c.ID, code)
-	if err := s.Store.SaveCode(ctx, c); err != nil {
+	// The new code takes the next number, so it is the current one even
+	// when two are sent at the same moment.
+	cur, err := s.Store.CurrentCode(ctx, attempt, purpose)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
+	}
+	for c.Seq = cur.Seq + 1; ; c.Seq++ {
+		err := s.Store.SaveCode(ctx, c)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrTaken) {
+			return err
+		}
 	}
 	subject, text := compose(kind, code)
 	msg := mail.Message{To: target, Subject: subject, Text: text}

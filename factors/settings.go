@@ -65,7 +65,7 @@ func (s *Service) AddPhone(ctx context.Context, attempt, personID, number string
 	case st.phone(number) >= 0:
 		p.Add(FieldNumber, "factor.phone.taken")
 	case len(st.Phones) >= MaxPhones:
-		p.Add(FieldNumber, "factor.phone.max", MaxPhones)
+		p.Add(FieldNumber, "factor.phone.max")
 	}
 	if len(p) > 0 {
 		return p

@@ -41,6 +41,7 @@ type codeDoc struct {
 	Purpose   string    `bson:"purpose"`
 	Person    string    `bson:"person"`
 	Kind      string    `bson:"kind"`
+	Seq       int       `bson:"seq"`
 	Hash      string    `bson:"hash"`
 	CreatedAt time.Time `bson:"created_at"`
 	ExpiresAt time.Time `bson:"expires_at"`
@@ -79,25 +80,29 @@ func (f *Factors) SaveFactorSettings(ctx context.Context, s factors.Settings) er
 // SaveCode stores a new code.
 func (f *Factors) SaveCode(ctx context.Context, c factors.Code) error {
 	_, err := f.db.c(colFactorCodes).InsertOne(ctx, codeDoc{ID: c.ID, Attempt: c.Attempt, Purpose: c.Purpose, Person: c.PersonID,
-		Kind: c.Kind, Hash: c.Hash, CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt})
+		Kind: c.Kind, Seq: c.Seq, Hash: c.Hash, CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt})
+	if isDuplicate(err) {
+		return factors.ErrTaken
+	}
 	if err != nil {
 		return fmt.Errorf("storage: save code: %w", err)
 	}
 	return nil
 }
 
-// CurrentCode returns the newest code of the attempt for the purpose.
+// CurrentCode returns the code of the attempt for the purpose with the
+// highest number.
 func (f *Factors) CurrentCode(ctx context.Context, attempt, purpose string) (factors.Code, error) {
 	var d codeDoc
 	err := f.db.c(colFactorCodes).FindOne(ctx, bson.M{"attempt": attempt, "purpose": purpose},
-		options.FindOne().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}})).Decode(&d)
+		options.FindOne().SetSort(bson.D{{Key: "seq", Value: -1}})).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return factors.Code{}, factors.ErrNotFound
 	}
 	if err != nil {
 		return factors.Code{}, fmt.Errorf("storage: current code: %w", err)
 	}
-	return factors.Code{ID: d.ID, Attempt: d.Attempt, Purpose: d.Purpose, PersonID: d.Person, Kind: d.Kind, Hash: d.Hash,
+	return factors.Code{ID: d.ID, Attempt: d.Attempt, Purpose: d.Purpose, PersonID: d.Person, Kind: d.Kind, Seq: d.Seq, Hash: d.Hash,
 		CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt}, nil
 }
 

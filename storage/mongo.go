@@ -222,7 +222,7 @@ var migrations = []migration{
 	}},
 	{"second factor codes", func(ctx context.Context, d *DB) error {
 		return d.indexes(ctx, colFactorCodes,
-			mongo.IndexModel{Keys: bson.D{{Key: "attempt", Value: 1}, {Key: "purpose", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("attempt_purpose_created")},
+			mongo.IndexModel{Keys: bson.D{{Key: "attempt", Value: 1}, {Key: "purpose", Value: 1}, {Key: "seq", Value: -1}}, Options: options.Index().SetUnique(true).SetName("attempt_purpose_seq_unique")},
 			mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
 		)
 	}},

@@ -17,6 +17,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/demo"
+	"portal/factors"
 	"portal/internal/app"
 	"portal/internal/testenv"
 	"portal/jobs"
@@ -35,14 +36,17 @@ type Options struct {
 	Now            time.Time // a fixed, settable clock from this moment; zero: the real clock
 	Ads            int       // demo ads to store
 	TrustedProxies []string
-	BaseURL        string          // default https://jobb.example.se
-	Log            io.Writer       // default: nothing logged
-	LogRequests    bool            // log every request, not only warnings
-	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
-	BodyLimit      int             // zero: room for five 5 MiB attachments
-	RequestTimeout time.Duration   // zero: the portal's default
-	ReadTimeout    time.Duration   // zero: 10 s
-	UploadIdle     time.Duration   // zero: the portal's default
+	// TrustedNetworks are the staff's inside ranges; nil: the address
+	// app.Test requests come from (0.0.0.0) and loopback; "none": none.
+	TrustedNetworks []string
+	BaseURL         string          // default https://jobb.example.se
+	Log             io.Writer       // default: nothing logged
+	LogRequests     bool            // log every request, not only warnings
+	Sessions        sessions.Policy // zero: sessions.DefaultPolicy
+	BodyLimit       int             // zero: room for five 5 MiB attachments
+	RequestTimeout  time.Duration   // zero: the portal's default
+	ReadTimeout     time.Duration   // zero: 10 s
+	UploadIdle      time.Duration   // zero: the portal's default
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -62,11 +66,13 @@ type Portal struct {
 	Sessions *sessions.Manager
 	// StaffSessions are the logins of the staff realm.
 	StaffSessions *sessions.Manager
-	Alerts        *alerts.Service
-	Publish       *jobs.Publishing
-	Outbox        *mail.Outbox
-	Now           func() time.Time
-	Ads           []jobs.Ad
+	// Factors is the second step of staff logins from outside.
+	Factors *factors.Service
+	Alerts  *alerts.Service
+	Publish *jobs.Publishing
+	Outbox  *mail.Outbox
+	Now     func() time.Time
+	Ads     []jobs.Ad
 	// UploadDir is where uploads wait while they are checked.
 	UploadDir string
 }
@@ -103,6 +109,9 @@ func New(t testing.TB, o Options) *Portal {
 	if p.Blobs == nil {
 		p.Blobs = testenv.Blobs(t)
 	}
+	if o.TrustedNetworks == nil {
+		o.TrustedNetworks = []string{"0.0.0.0/32", "127.0.0.0/8", "::1/128"}
+	}
 	level := slog.LevelWarn
 	if o.LogRequests {
 		level = slog.LevelInfo
@@ -114,13 +123,14 @@ func New(t testing.TB, o Options) *Portal {
 		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
-		Sessions: o.Sessions, Hasher: FastHasher,
+		Sessions: o.Sessions, Hasher: FastHasher, TrustedNetworks: o.TrustedNetworks, SMS: true,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
+	p.Factors = portal.Factors
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
 		t.Fatal(err)
