@@ -58,6 +58,10 @@ const (
 	// Resending: per login attempt and per person.
 	sendsPerAttempt = 3
 	sendsPerHour    = 10
+	// triesPerHour bounds the tries at one person's logins, over all
+	// attempts: someone with the password cannot go on guessing by
+	// logging in again and again.
+	triesPerHour = 30
 )
 
 // Purposes of a code.
@@ -343,15 +347,20 @@ func (s *Service) hash(id, code string) string {
 
 // CheckLogin judges a code typed at the second step of the attempt, by
 // the chosen method: the app's current code, or the code sent. Every try
-// counts, right or wrong; the attempt is void (ErrTooManyTries) after the
-// last wrong one. A right code works once.
+// counts, right or wrong, before it is judged; the attempt is void
+// (ErrTooManyTries) after the last wrong one, and so is every attempt of
+// a person past triesPerHour tries in an hour. A right code works once.
 func (s *Service) CheckLogin(ctx context.Context, attempt, personID, choice, input string) error {
 	now := s.Now()
+	all, _, err := s.Counter.Hit(ctx, "factor-try-person:"+personID, time.Hour, now)
+	if err != nil {
+		return err
+	}
 	n, err := s.try(ctx, "factor-try:"+attempt, now.Add(24*time.Hour))
 	if err != nil {
 		return err
 	}
-	if n > MaxTries {
+	if n > MaxTries || all > triesPerHour {
 		return ErrTooManyTries
 	}
 	if choice == KindApp {

@@ -1,8 +1,7 @@
 package staff
 
 import (
-	"fmt"
-	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,32 +20,18 @@ const DevOutsideCookie = "dev_outside"
 // trusted proxy.
 type Networks struct {
 	Kit     *web.Kit
-	Trusted []netip.Prefix
+	Trusted web.Ranges
 }
 
 // NewNetworks reads the ranges: addresses or CIDR ranges; "none" or no
 // range at all means that every request comes from outside.
 func NewNetworks(k *web.Kit, ranges []string) (*Networks, error) {
-	n := &Networks{Kit: k}
-	for _, s := range ranges {
-		s = strings.TrimSpace(s)
-		if s == "" || s == "none" {
-			continue
-		}
-		if !strings.Contains(s, "/") {
-			a, err := netip.ParseAddr(s)
-			if err != nil {
-				return nil, fmt.Errorf("handlers: trusted network %q is not an address or range", s)
-			}
-			s = netip.PrefixFrom(a, a.BitLen()).String()
-		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return nil, fmt.Errorf("handlers: trusted network %q is not an address or range", s)
-		}
-		n.Trusted = append(n.Trusted, p.Masked())
+	ranges = slices.DeleteFunc(slices.Clone(ranges), func(s string) bool { return strings.TrimSpace(s) == "none" })
+	trusted, err := web.ParseRanges(ranges, "trusted network")
+	if err != nil {
+		return nil, err
 	}
-	return n, nil
+	return &Networks{Kit: k, Trusted: trusted}, nil
 }
 
 // Outside reports whether the request comes from outside every trusted
@@ -55,17 +40,7 @@ func (n *Networks) Outside(c *fiber.Ctx) bool {
 	if n.Kit.Cfg.Dev && c.Cookies(DevOutsideCookie) == "1" {
 		return true
 	}
-	a, err := netip.ParseAddr(n.Kit.ClientIP(c))
-	if err != nil {
-		return true
-	}
-	a = a.Unmap()
-	for _, p := range n.Trusted {
-		if p.Contains(a) {
-			return false
-		}
-	}
-	return true
+	return !n.Trusted.Contains(n.Kit.ClientIP(c))
 }
 
 // DevNetwork is the development page that switches the browser between
