@@ -84,9 +84,11 @@ func TestSecondFactorInTheBrowser(t *testing.T) {
 		step := stepper(t, outside, lang)
 		step("second step", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal/logga-in/steg-tva"), chromedp.WaitVisible("#method-0", chromedp.ByID))
 		notSideways(t, outside, lang+" second step")
+		step("code field", chromedp.Navigate(p.URL+"/personal/logga-in/steg-tva?metod=sms:0"), chromedp.WaitVisible("#code", chromedp.ByID))
+		notSideways(t, outside, lang+" code field")
 	}
 	step = stepper(t, outside, "sv")
-	step("code sent", chromedp.Click("#method-0", chromedp.ByID), chromedp.Click(`main form button[type="submit"]`, chromedp.ByQuery),
+	step("code sent", chromedp.Navigate(p.URL+"/personal/logga-in/steg-tva"), chromedp.WaitVisible("#method-0", chromedp.ByID), chromedp.Click("#method-0", chromedp.ByID), chromedp.Click(`main form button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#code", chromedp.ByID))
 	notSideways(t, outside, "code field")
 	step("wrong code", chromedp.SendKeys("#code", "aaaaaaaa", chromedp.ByID),
@@ -99,5 +101,22 @@ func TestSecondFactorInTheBrowser(t *testing.T) {
 	var loc string
 	if err := chromedp.Run(outside, chromedp.Location(&loc)); err != nil || loc != p.URL+"/personal" {
 		t.Fatalf("after the second step at %s (%v)", loc, err)
+	}
+}
+
+// The development pages of the second factor: the switch to count as
+// outside (TestDevNetwork presses it), and the SMS outbox.
+func TestSecondFactorDevPagesInTheBrowser(t *testing.T) {
+	p := startDevPortal(t)
+	if err := p.Outbox.Send(context.Background(), mail.Message{Channel: mail.ChannelSMS, To: "+46701234567", Text: "Din kod: ACDE3479."}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	for _, lang := range []string{"sv", "en"} {
+		step := stepper(t, ctx, lang)
+		step("dev network", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/dev/natverk"), chromedp.WaitVisible("main form button", chromedp.ByQuery))
+		notSideways(t, ctx, lang+" dev network")
+		step("dev sms", chromedp.Navigate(p.URL+"/dev/sms"), chromedp.WaitVisible("main .mail", chromedp.ByQuery))
+		notSideways(t, ctx, lang+" dev sms")
 	}
 }
