@@ -27,7 +27,11 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/applications":    with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/employees":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/factors":         with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks"),
+		"portal/credentials":     with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/employees", "portal/staffauth"),
+		"portal/staffauth":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks"),
+		"portal/access":          with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/sessions":        with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/tasks"),
+		"portal/sso":             with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/internal/tokens": with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/views":           {"mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/cmd"},
 		"portal/storage":         {"gofiber", "fasthttp", "go-mail", "portal/handlers", "portal/views", "portal/cmd"},
@@ -44,7 +48,7 @@ func TestDependencyDirection(t *testing.T) {
 	leaves := []string{"portal/valid", "portal/links"}
 	// Commands, test kits, demo data and the SMTP adapter may use anything.
 	free := []string{"portal", "portal/cmd/...", "portal/scripts/...", "portal/demo", "portal/e2e", "portal/mail/smtp", "portal/mail/elks",
-		"portal/internal/app", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/smtptest", "portal/internal/fixtures"}
+		"portal/internal/app", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/smtptest", "portal/internal/fixtures", "portal/internal/oidctest"}
 
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...").CombinedOutput()
 	if err != nil {

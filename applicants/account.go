@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"portal/credentials"
 	"portal/valid"
 )
 
@@ -19,7 +20,7 @@ var (
 	ErrEmailTaken = errors.New("applicants: e-mail address already registered")
 	// ErrBadCredentials is the one answer to every failed login, whatever
 	// failed: the address, the password, or a limit.
-	ErrBadCredentials = errors.New("applicants: wrong e-mail address or password")
+	ErrBadCredentials = credentials.ErrBadCredentials
 	ErrBadToken       = errors.New("applicants: link is invalid or expired")
 )
 
@@ -39,11 +40,7 @@ type Profile struct {
 }
 
 // TempPassword is a one-time numeric password sent by e-mail.
-type TempPassword struct {
-	Hash      string
-	IssuedAt  time.Time
-	ExpiresAt time.Time
-}
+type TempPassword = credentials.Temp
 
 // Account is a job seeker's account; the e-mail address is the user id.
 type Account struct {
@@ -63,7 +60,6 @@ type Account struct {
 	EmailTokenHash    string // hash of the link that confirms it
 	EmailTokenExpires time.Time
 	DeleteAfter       time.Time // deletion scheduled for this moment
-	Admin             bool      // may see the administration pages
 }
 
 // Verified reports whether the e-mail address has been confirmed.

@@ -12,6 +12,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/internal/testenv"
 	"portal/internal/tokens"
 	"portal/jobs"
@@ -75,7 +76,7 @@ func TestDeletionTakesWhatHangsOnTheAccount(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.DB(t)
 	clock := testenv.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	hasher := applicants.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+	hasher := credentials.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 	interest := interestOf(db, clock.Now)
 	svc := &applicants.Accounts{Store: db.Accounts(), Counter: db.Counters(), Hasher: hasher, Limits: applicants.DefaultLimits,
 		Now: clock.Now, Sessions: &sessions.Manager{Store: db.Sessions()}, Interest: interest,

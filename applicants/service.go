@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"portal/applications"
+	"portal/credentials"
 	"portal/internal/tokens"
 	"portal/links"
 	"portal/mail"
@@ -124,7 +124,7 @@ type Accounts struct {
 	Store   Store
 	Counter Counter
 	Mailer  Mailer
-	Hasher  Hasher
+	Hasher  credentials.Hasher
 	Limits  Limits
 	Now     func() time.Time
 	Links   links.Links
@@ -152,16 +152,6 @@ func (s *Accounts) log() *slog.Logger {
 	return s.Log
 }
 
-// SleepContext waits for d or until ctx ends.
-func SleepContext(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
-}
-
 // Registration is what the registration form sends.
 type Registration struct {
 	Email    string
@@ -182,7 +172,7 @@ func (s *Accounts) Register(ctx context.Context, r Registration) error {
 	if !valid.Email(email) {
 		errs.Add("email", "account.error.email")
 	}
-	if key := CheckPassword(r.Password, email); key != "" {
+	if key := credentials.CheckPassword(r.Password, email); key != "" {
 		errs.Add("password", key)
 	}
 	if !r.Consent {
@@ -270,104 +260,61 @@ func (s *Accounts) Verify(ctx context.Context, token string) (Account, error) {
 // Login checks an address and a password. With the temporary password it
 // succeeds once and reports temp, and the caller must allow nothing but
 // choosing a new password. Every failure is ErrBadCredentials, also when a
-// limit holds, so that nothing tells which part was wrong.
-//
-// Every try is counted before it is judged, and a try that succeeds is
-// taken back: requests sent at once each see the others, so no number of
-// them gets past a limit.
+// limit holds, so that nothing tells which part was wrong. The rules are
+// the shared ones of credentials.Guard.
 func (s *Accounts) Login(ctx context.Context, email, password, ip string) (a Account, temp bool, err error) {
 	email = NormalizeEmail(email)
-	now := s.Now()
-	keys := []string{"login-fail:ip:" + ip, "login-fail:acct:" + email, "login-fail:pair:" + email + "|" + ip}
-	var fails [3]int64
-	for i, k := range keys {
-		if fails[i], _, err = s.Counter.Hit(ctx, k, time.Hour, now); err != nil {
-			return Account{}, false, err
-		}
-	}
-	ipFails, acctFails, pairFails := fails[0], fails[1], fails[2]
-	fail := func(id string) (Account, bool, error) {
-		if id != "" {
-			s.event(ctx, id, EventLoginFailed, ip)
-		}
-		// Growing delays: a few mistakes cost nothing, many cost seconds.
-		if n := max(acctFails-1, ipFails/10); n >= 3 {
-			s.Sleep(ctx, min(100*time.Millisecond<<min(n-3, 10), 5*time.Second))
+	secrets := &loginSecrets{store: s.Store}
+	r, failed, err := s.guard().Login(ctx, secrets, email, password, ip)
+	if errors.Is(err, credentials.ErrBadCredentials) {
+		if failed != "" {
+			s.event(ctx, failed, EventLoginFailed, ip)
 		}
 		return Account{}, false, ErrBadCredentials
-	}
-	// An address that failed too often is refused outright. Failures on
-	// the account alone never shut its owner out: past the limit, only the
-	// addresses that have failed on it themselves are refused.
-	if ipFails > s.Limits.FailsPerAddress || (acctFails > s.Limits.FailsPerAccount && pairFails > s.Limits.FailsPerPair) {
-		return fail("")
-	}
-	a, err = s.Store.AccountByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
-		s.Hasher.Verify(password, dummyHash(s.Hasher)) // the same work as for a real account
-		return fail("")
 	}
 	if err != nil {
 		return Account{}, false, err
 	}
-	succeed := func() {
-		for _, k := range keys {
-			// A try not given back leaves the limits only stricter, never
-			// looser, and the login has succeeded (a temporary password is
-			// spent by now): the failure is logged, not returned.
-			if err := s.Counter.Undo(ctx, k, time.Hour, now); err != nil {
-				s.log().Warn("a successful login stays counted as failed", "err", err)
-			}
-		}
+	if r.Temp {
+		s.event(ctx, r.ID, EventResetUsed, ip)
+	} else {
+		s.event(ctx, r.ID, EventLogin, ip)
 	}
-	if s.Hasher.Verify(password, a.PasswordHash) {
-		succeed()
-		s.event(ctx, a.ID, EventLogin, ip)
-		return a, false, nil
-	}
-	if tp := a.Temp; tp != nil && now.Before(tp.ExpiresAt) {
-		tries, _, err := s.Counter.Hit(ctx, tempKey(a, tp), s.Limits.TempValidity*2, tp.IssuedAt)
-		if err != nil {
-			return Account{}, false, err
-		}
-		if tries <= s.Limits.TempTries && s.Hasher.Verify(password, tp.Hash) {
-			// Used once, by whichever request claims it first.
-			won, err := s.Store.ClaimTempPassword(ctx, a.ID, tp.IssuedAt, tp.IssuedAt.Add(s.Limits.TempValidity*2))
-			if err != nil {
-				return Account{}, false, err
-			}
-			if !won {
-				return fail(a.ID)
-			}
-			// What remains is only for refusing it as the new password.
-			used := *tp
-			used.ExpiresAt = now
-			if err := s.Store.SetTempPassword(ctx, a.ID, &used); err != nil {
-				return Account{}, false, err
-			}
-			succeed()
-			s.event(ctx, a.ID, EventResetUsed, ip)
-			return a, true, nil
-		}
-	}
-	return fail(a.ID)
+	return secrets.account, r.Temp, nil
 }
 
-// tempKey counts wrong tries of one temporary password; its window starts
-// when the password was issued, so it outlasts the password.
-func tempKey(a Account, tp *TempPassword) string {
-	return fmt.Sprintf("temp-tries:%s:%d", a.ID, tp.IssuedAt.UnixNano())
+// guard is the shared login check under the applicants' limits.
+func (s *Accounts) guard() credentials.Guard {
+	return credentials.Guard{Prefix: "login-fail", Counter: s.Counter, Hasher: s.Hasher, Now: s.Now, Sleep: s.Sleep, Log: s.log(),
+		Limits: credentials.Limits{FailsPerAccount: s.Limits.FailsPerAccount, FailsPerAddress: s.Limits.FailsPerAddress,
+			FailsPerPair: s.Limits.FailsPerPair, TempTries: s.Limits.TempTries, TempValidity: s.Limits.TempValidity}}
 }
 
-var dummy struct {
-	once sync.Once
-	hash string
+// loginSecrets shows the guard the account of an address, and keeps it
+// for the caller.
+type loginSecrets struct {
+	store   Store
+	account Account
 }
 
-// dummyHash is a hash of nothing anyone types, made once.
-func dummyHash(h Hasher) string {
-	dummy.once.Do(func() { dummy.hash, _ = h.Hash(tokens.New(32)) })
-	return dummy.hash
+func (l *loginSecrets) Secret(ctx context.Context, email string) (credentials.Secret, bool, error) {
+	a, err := l.store.AccountByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return credentials.Secret{}, false, nil
+	}
+	if err != nil {
+		return credentials.Secret{}, false, err
+	}
+	l.account = a
+	return credentials.Secret{ID: a.ID, Hash: a.PasswordHash, Temp: a.Temp}, true, nil
+}
+
+func (l *loginSecrets) ClaimTemp(ctx context.Context, id string, issued, keepUntil time.Time) (bool, error) {
+	return l.store.ClaimTempPassword(ctx, id, issued, keepUntil)
+}
+
+func (l *loginSecrets) SpendTemp(ctx context.Context, id string, t credentials.Temp) error {
+	return l.store.SetTempPassword(ctx, id, &t)
 }
 
 // RequestReset e-mails a temporary password when the address has an
@@ -392,19 +339,17 @@ func (s *Accounts) RequestReset(ctx context.Context, email, ip, lang string) err
 	}
 	a, err := s.Store.AccountByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		_, _ = s.Hasher.Hash(tokens.New(32)) // the same work as for a real account
+		s.Hasher.DummyWork() // the same work as for a real account
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	code := NewTempCode()
-	hash, err := s.Hasher.Hash(code)
+	code, tp, err := s.guard().NewTemp(s.Limits.TempValidity)
 	if err != nil {
 		return err
 	}
-	tp := &TempPassword{Hash: hash, IssuedAt: now, ExpiresAt: now.Add(s.Limits.TempValidity)}
-	if err := s.Store.SetTempPassword(ctx, a.ID, tp); err != nil {
+	if err := s.Store.SetTempPassword(ctx, a.ID, &tp); err != nil {
 		return err
 	}
 	s.event(ctx, a.ID, EventResetRequested, ip)
@@ -418,7 +363,7 @@ func (s *Accounts) SetNewPassword(ctx context.Context, id, password, ip, lang st
 	if err != nil {
 		return err
 	}
-	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
+	if key := credentials.CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
 		return valid.Problems{{Field: "password", Key: key}}
 	}
 	if a.Temp != nil && s.Hasher.Verify(password, a.Temp.Hash) {
@@ -439,7 +384,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, id, current, password, ip
 	} else if key != "" {
 		errs.Add("current", key)
 	}
-	if key := CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
+	if key := credentials.CheckPassword(password, a.Email, a.Profile.FirstName, a.Profile.LastName); key != "" {
 		errs.Add("password", key)
 	}
 	if err := errs.Err(); err != nil {
@@ -453,18 +398,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, id, current, password, ip
 // before they are judged, so requests sent at once cannot beat the limit;
 // the right password gives its try back.
 func (s *Accounts) checkPassword(ctx context.Context, a Account, password string) (string, error) {
-	key, now := "password-check:"+a.ID, s.Now()
-	n, _, err := s.Counter.Hit(ctx, key, time.Hour, now)
-	if err != nil {
-		return "", err
-	}
-	if n > s.Limits.PasswordChecks {
-		return "password.error.too_many", nil
-	}
-	if !s.Hasher.Verify(password, a.PasswordHash) {
-		return "password.error.current", nil
-	}
-	return "", s.Counter.Undo(ctx, key, time.Hour, now)
+	return s.guard().CheckCurrent(ctx, "password-check:"+a.ID, password, s.Limits.PasswordChecks, a.PasswordHash)
 }
 
 func (s *Accounts) setPassword(ctx context.Context, a Account, password, ip, lang string) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/credentials"
 	"portal/internal/testenv"
 	"portal/links"
 	"portal/mail"
@@ -20,7 +21,7 @@ func TestResetTimingDoesNotTellWhetherAnAccountExists(t *testing.T) {
 	db := testenv.DB(t)
 	s := &applicants.Accounts{
 		Store: db.Accounts(), Counter: db.Counters(), Mailer: mail.NewOutbox(db.Outbox(), time.Now),
-		Hasher: applicants.DefaultHasher, Limits: applicants.DefaultLimits, Now: time.Now, Links: links.Table{Base: "https://x"},
+		Hasher: credentials.DefaultHasher, Limits: applicants.DefaultLimits, Now: time.Now, Links: links.Table{Base: "https://x"},
 		Render: keyMails{}, Sleep: func(context.Context, time.Duration) {},
 	}
 	s.Limits.ResetsPerEmail, s.Limits.ResetsPerIP = 1000, 1000

@@ -13,8 +13,8 @@ import (
 	"portal/mail"
 )
 
-// The administrator's page of failed e-mail, and the renewal page a
-// reminder links to, in both languages with axe.
+// The administrator's page of failed e-mail (on the staff side), and the
+// renewal page a reminder links to, in both languages with axe.
 func TestAdminOutboxAndRenewPages(t *testing.T) {
 	t.Parallel()
 	p := startPortal(t)
@@ -35,22 +35,21 @@ func TestAdminOutboxAndRenewPages(t *testing.T) {
 	if err := p.DB.Subscriptions().InsertSubscription(bg, sub, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	staffOrg(t, p)
 	ctx := browser(t)
-	loginAs(t, ctx, p, "admin@example.se", "en lång mening om administration")
-	if err := p.DB.Accounts().SetAdmin(bg, "admin@example.se", true); err != nil {
-		t.Fatal(err)
-	}
+	staffLogin(t, ctx, p, "admin01")
 	renew := p.Alerts.LinksOf(sub).Renew
 	for _, lang := range []string{"sv", "en"} {
 		step := stepper(t, ctx, lang)
-		step("admin page", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/admin/utskick"), chromedp.WaitVisible("table.failed", chromedp.ByQuery))
+		step("admin page", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal/admin/utskick"), chromedp.WaitVisible("table.failed", chromedp.ByQuery))
 		if got := text(t, ctx, "table.failed"); !strings.Contains(got, "trasig@example.se") || !strings.Contains(got, "550 mailbox unavailable") {
 			t.Fatalf("%s: failed mail shows %q", lang, got)
 		}
+		notSideways(t, ctx, lang+" outbox")
 		step("renew page", chromedp.Navigate(p.URL+renew), chromedp.WaitVisible("main form button", chromedp.ByQuery))
 	}
 	step := stepper(t, ctx, "en")
-	step("retried", chromedp.Navigate(p.URL+"/admin/utskick"), chromedp.WaitVisible("table.failed", chromedp.ByQuery),
+	step("retried", chromedp.Navigate(p.URL+"/personal/admin/utskick"), chromedp.WaitVisible("table.failed", chromedp.ByQuery),
 		chromedp.Click("table.failed button", chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
 	if got := text(t, ctx, "main"); !strings.Contains(got, "No messages have failed") {
 		t.Fatalf("after retrying: %q", got)

@@ -22,6 +22,10 @@ type Unit struct {
 	Name     string
 	ParentID string // empty for the top of the tree
 	Active   bool
+	// UpdatedAt is when an import last changed the unit; DeactivatedAt
+	// when one last found it gone from the export.
+	UpdatedAt     time.Time
+	DeactivatedAt time.Time
 }
 
 // Person is one member of staff. The user name is the id.
@@ -31,6 +35,9 @@ type Person struct {
 	LastName  string
 	WorkEmail string // where temporary passwords and codes go; never one typed in
 	Active    bool   // false once the person has left
+	// Local: made in the portal itself (the first administrator), not
+	// by the HR export; an import leaves it be until the export names it.
+	Local bool
 	// DefaultEmployment is the employment a login starts in ("Sätt vald
 	// anställning som standard"); empty: the first active one.
 	DefaultEmployment string
@@ -53,10 +60,19 @@ type Employment struct {
 	Active    bool
 	Start     time.Time
 	End       time.Time // zero: until further notice
+	// UpdatedAt is when an import last changed the employment;
+	// DeactivatedAt when it last became inactive.
+	UpdatedAt     time.Time
+	DeactivatedAt time.Time
 }
 
 // NormalizeUser is how user names are compared: trimmed, in lower case.
 func NormalizeUser(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidUser reports whether a normalized user name keeps the rule: 2–32
+// letters a–z, digits, dots, dashes or underscores, starting with a letter
+// or digit.
+func ValidUser(s string) bool { return userPattern.MatchString(s) }
 
 // Store keeps the directory.
 type Store interface {
@@ -68,6 +84,10 @@ type Store interface {
 	AllPeople(ctx context.Context) ([]Person, error)
 	// SavePerson stores the person under its id, replacing what was there.
 	SavePerson(ctx context.Context, p Person) error
+	// SyncPerson stores what the HR export says of the person (names,
+	// e-mail, active, the times), creating the person when missing and
+	// leaving what the person chose, such as the default employment, alone.
+	SyncPerson(ctx context.Context, p Person) error
 	// EmploymentByID returns the employment or ErrNotFound.
 	EmploymentByID(ctx context.Context, id string) (Employment, error)
 	// EmploymentsOf returns the person's employments by id.
@@ -209,6 +229,31 @@ func (d *Directory) ManagerOf(ctx context.Context, employmentID string) (Person,
 		return Person{}, Employment{}, err
 	}
 	return p, m, nil
+}
+
+// Reports returns the active employments that the person's active
+// employments manage; another employment of the person's own is not one.
+func (d *Directory) Reports(ctx context.Context, personID string) ([]Employment, error) {
+	own, err := d.Store.EmploymentsOf(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Employment
+	for _, m := range own {
+		if !m.Active {
+			continue
+		}
+		reports, err := d.Store.Reports(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range reports {
+			if r.Active && r.PersonID != personID {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Manages reports whether the person holds the employment that manages

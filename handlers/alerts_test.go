@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"context"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -13,7 +11,6 @@ import (
 
 	"portal/alerts"
 	"portal/jobs"
-	"portal/mail"
 )
 
 var (
@@ -183,50 +180,5 @@ func TestInterestRegistrationPages(t *testing.T) {
 	stopped := v.post("/mina-uppgifter", "/intresseanmalan/avsluta", url.Values{})
 	if stopped.StatusCode != 303 || !strings.Contains(v.get("/mina-uppgifter").body, "Du har ingen intresseanmälan") {
 		t.Fatalf("stop: %d", stopped.StatusCode)
-	}
-}
-
-func TestOutboxAdminPage(t *testing.T) {
-	t.Parallel()
-	a := newTestApp(t, false)
-	ctx := context.Background()
-	if err := a.Outbox.Send(ctx, mail.Message{To: "trasig@example.se", Subject: "Nytt jobb: Kock", Text: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := a.db.Outbox().Claim(ctx, "w", testNow, testNow.Add(1e9))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.db.Outbox().Fail(ctx, rec.ID, "w", "550 mailbox unavailable"); err != nil {
-		t.Fatal(err)
-	}
-
-	v := verifiedApplicant(t, a, "vanlig@example.se")
-	if res := v.get("/admin/utskick"); res.StatusCode != 403 || !strings.Contains(res.body, "bara för administratörer") {
-		t.Fatalf("an applicant on the admin page: %d", res.StatusCode)
-	}
-	admin := verifiedApplicant(t, a, "admin@example.se")
-	if err := a.db.Accounts().SetAdmin(ctx, "admin@example.se", true); err != nil {
-		t.Fatal(err)
-	}
-	page := admin.get("/admin/utskick")
-	if page.StatusCode != 200 || !strings.Contains(page.body, "trasig@example.se") || !strings.Contains(page.body, "550 mailbox unavailable") {
-		t.Fatalf("admin page: %d", page.StatusCode)
-	}
-	retry := admin.post("/admin/utskick", "/admin/utskick/"+rec.ID+"/forsok-igen", url.Values{})
-	if retry.StatusCode != 303 {
-		t.Fatalf("retry: %d", retry.StatusCode)
-	}
-	again, err := a.db.Outbox().Claim(ctx, "w2", testNow, testNow.Add(1e9))
-	if err != nil || again.ID != rec.ID || again.Attempts != 1 {
-		t.Fatalf("requeued message: %+v %v", again, err)
-	}
-	if res := admin.post("/mina-uppgifter", "/admin/utskick/"+rec.ID+"/forsok-igen", url.Values{}); res.StatusCode != 404 {
-		t.Fatalf("retrying a message that has not failed: %d", res.StatusCode)
-	}
-	// Without a token the form is refused.
-	req := httptest.NewRequest(http.MethodPost, "/admin/utskick/"+rec.ID+"/forsok-igen", nil)
-	if res := admin.send(req); res.StatusCode != 403 {
-		t.Fatalf("retry without CSRF token: %d", res.StatusCode)
 	}
 }

@@ -42,8 +42,8 @@ func staffPerson(t *testing.T, a *testApp, id, email string) {
 	}
 }
 
-// staffVisitor is a browser with a staff session opened as o says.
-func staffVisitor(t *testing.T, a *testApp, personID string, o sessions.Options) *visitor {
+// sessionVisitor is a browser with a staff session opened as o says.
+func sessionVisitor(t *testing.T, a *testApp, personID string, o sessions.Options) *visitor {
 	t.Helper()
 	token, _, err := a.StaffSessions.Open(context.Background(), personID, o)
 	if err != nil {
@@ -56,7 +56,7 @@ func staffVisitor(t *testing.T, a *testApp, personID string, o sessions.Options)
 
 // atFactor is a browser whose login from outside lacks its second step.
 func atFactor(t *testing.T, a *testApp, personID string) *visitor {
-	return staffVisitor(t, a, personID, sessions.Options{Stage: "factor", Outside: true})
+	return sessionVisitor(t, a, personID, sessions.Options{Stage: "factor", Outside: true})
 }
 
 const stepPath = "/personal/logga-in/steg-tva"
@@ -277,7 +277,7 @@ func TestSecondStepWithApp(t *testing.T) {
 	t.Parallel()
 	a := factorApp(t, nil)
 	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
-	inside := staffVisitor(t, a, "evaryl01", sessions.Options{})
+	inside := sessionVisitor(t, a, "evaryl01", sessions.Options{})
 	page := inside.get("/personal/installningar/inloggning/app")
 	m := secretOnPage.FindStringSubmatch(page.body)
 	if page.StatusCode != 200 || m == nil || !strings.Contains(page.body, `src="data:image/png;base64,`) {
@@ -376,7 +376,7 @@ func TestSecondStepBySMS(t *testing.T) {
 	a := factorApp(t, nil)
 	gw := startElks(t)
 	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
-	inside := staffVisitor(t, a, "evaryl01", sessions.Options{})
+	inside := sessionVisitor(t, a, "evaryl01", sessions.Options{})
 	const settings = "/personal/installningar/inloggning"
 	if res := inside.post(settings, settings+"/mobil", url.Values{"number": {"0701234567"}}); res.StatusCode != 303 {
 		t.Fatalf("add number: %d\n%s", res.StatusCode, res.body)
@@ -431,7 +431,7 @@ func TestFactorSettingsNumbers(t *testing.T) {
 	t.Parallel()
 	a := factorApp(t, nil)
 	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
-	v := staffVisitor(t, a, "evaryl01", sessions.Options{})
+	v := sessionVisitor(t, a, "evaryl01", sessions.Options{})
 	const settings = "/personal/installningar/inloggning"
 	res := v.post(settings, settings+"/mobil", url.Values{"number": {"070-123 45 67"}})
 	if res.StatusCode != 422 || !strings.Contains(res.body, "Endast siffror är tillåtna. T.ex: 0701234567") ||
@@ -495,13 +495,13 @@ func TestFactorSettingsOnlyFromInside(t *testing.T) {
 		t.Parallel()
 		a := factorApp(t, nil)
 		staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
-		check(t, a, staffVisitor(t, a, "evaryl01", sessions.Options{Outside: true}))
+		check(t, a, sessionVisitor(t, a, "evaryl01", sessions.Options{Outside: true}))
 	})
 	t.Run("request from outside", func(t *testing.T) {
 		t.Parallel()
 		a := factorApp(t, []string{"none"})
 		staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
-		check(t, a, staffVisitor(t, a, "evaryl01", sessions.Options{}))
+		check(t, a, sessionVisitor(t, a, "evaryl01", sessions.Options{}))
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
@@ -27,11 +28,15 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/staffauth"
 	"portal/views"
 )
 
 // Config is the HTTP side's part of the configuration.
 type Config = web.Config
+
+// SingleSignOn is the staff's identity provider.
+type SingleSignOn = staff.SingleSignOn
 
 // Check is one dependency /readyz tries.
 type Check = public.Check
@@ -49,6 +54,13 @@ type Deps struct {
 	Sessions      *sessions.Manager // of applicants
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	SSO           staff.SingleSignOn // nil: no single sign-on
+	SingleUse     staff.Spender
+	StaffAuth     *staffauth.Service // staff passwords
+	StaffLogin    staff.Settings     // how the staff login looks and what it offers
+	Access        *access.Service
+	Policy        *access.Policy
+	Roles         *access.Catalogue
 	Factors       *factors.Service
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
@@ -75,7 +87,9 @@ func mapErrors(k *web.Kit) {
 	k.MapError(alerts.ErrBadLink, fiber.StatusNotFound, "", "")
 	k.MapError(alerts.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(mail.ErrNotFailed, fiber.StatusNotFound, "", "")
-	k.MapError(applicant.ErrNotAdmin, fiber.StatusForbidden, "error.forbidden", "error.admin_text")
+	k.MapError(access.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(access.ErrForbidden, fiber.StatusForbidden, "error.forbidden", "access.forbidden_text")
+	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 }
 
 // New builds the Fiber app with every route.
@@ -110,9 +124,14 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		login      = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
 		profile    = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
-		admin      = &applicant.Admin{Kit: k, Accounts: deps.Accounts, Outbox: deps.Outbox}
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network}
-		home       = &staff.Home{Kit: k, Entry: staffEntry}
+		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
+		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
+		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy}
+		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
+		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
+		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
+		outbox     = &staff.Outbox{Kit: k, Outbox: deps.Outbox}
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
@@ -198,8 +217,6 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/intresseanmalan", csrf, needLogin, alert.ReviewInterest)
 	app.Post("/intresseanmalan/spara", csrf, needLogin, alert.SaveInterest)
 	app.Post("/intresseanmalan/avsluta", csrf, needLogin, alert.StopInterest)
-	app.Get("/admin/utskick", csrf, needLogin, admin.RequireAdmin, admin.ShowOutbox)
-	app.Post("/admin/utskick/:id/forsok-igen", csrf, needLogin, admin.RequireAdmin, admin.RetryMail)
 
 	// The staff surface: its own realm, layout and login.
 	// Every answer under it, error pages included, has a form token for the
@@ -210,6 +227,37 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/", staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", home.Logout)
 	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
+	staffPages.Get("/sso", k.Limit("sso", 300, 15*time.Minute), staffSSO.StartSSO)
+	staffPages.Get("/sso/klar", staffSSO.FinishSSO)
+	// Logging in with a password (seed 000), and Settings (seed 001).
+	passwordsOn := staffIn.PasswordsOn
+	staffPages.Get("/logga-in", staffIn.ShowLogin)
+	staffPages.Post("/logga-in", passwordsOn, k.Limit("staff-login", 60, 15*time.Minute), staffIn.LogIn)
+	staffPages.Get("/glomt-losenord", passwordsOn, staffIn.ShowForgot)
+	staffPages.Post("/glomt-losenord", passwordsOn, k.Limit("staff-reset", 30, time.Hour), staffIn.RequestReset)
+	staffPages.Get("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, staffIn.ShowNewPassword)
+	staffPages.Post("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, k.Limit("staff-new-password", 30, time.Hour), staffIn.SetNewPassword)
+	staffPages.Get("/installningar", staffLogin, staffAcct.ShowSettings)
+	staffPages.Post("/installningar/losenord", passwordsOn, staffLogin, k.Limit("staff-new-password", 30, time.Hour), staffAcct.ChangePassword)
+	staffPages.Post("/anstallning", staffLogin, staffAcct.SwitchEmployment)
+	// Roles: one's own, the manager's signatures, the administrator's
+	// pages; each asks the access policy.
+	staffPages.Get("/behorigheter", staffLogin, roles.ShowRoles)
+	staffPages.Post("/behorigheter", staffLogin, k.Limit("role-request", 30, time.Hour), roles.SubmitRequest)
+	staffPages.Post("/behorigheter/:id/aterkalla", staffLogin, roles.WithdrawRequest)
+	staffPages.Get("/behorigheter/att-signera", staffLogin, roles.ShowSign)
+	staffPages.Post("/behorigheter/:id/signera", staffLogin, roles.SignRequest)
+	staffPages.Post("/behorigheter/:id/avsla", staffLogin, roles.DeclineRequest)
+	staffPages.Get("/admin/behorigheter", staffLogin, roles.RequireGranting, roles.ShowAdminRoles)
+	staffPages.Post("/admin/behorigheter/tilldela", staffLogin, roles.RequireGranting, roles.GrantDirect)
+	staffPages.Post("/admin/behorigheter/:id/bevilja", staffLogin, roles.RequireGranting, roles.GrantRequest)
+	staffPages.Post("/admin/behorigheter/:id/neka", staffLogin, roles.RequireGranting, roles.RefuseRequest)
+	staffPages.Post("/admin/tilldelning/:id/aterkalla", staffLogin, roles.RequireGranting, roles.RevokeGrant)
+	staffPages.Get("/admin/kurser", staffLogin, roles.RequireCourses, roles.ShowCourses)
+	staffPages.Post("/admin/kurser", staffLogin, roles.RequireCourses, roles.RecordCourse)
+	staffPages.Get("/admin/logg", staffLogin, roles.RequireAudit, roles.ShowAudit)
+	staffPages.Get("/admin/utskick", staffLogin, roles.RequireMail, outbox.ShowOutbox)
+	staffPages.Post("/admin/utskick/:id/forsok-igen", staffLogin, roles.RequireMail, outbox.RetryMail)
 	// The second step from outside, and its settings (seed 003).
 	atFactor := staff.RequireStage(staff.StageFactor)
 	staffPages.Get("/logga-in/steg-tva", atFactor, secondStep.ShowSecondStep)

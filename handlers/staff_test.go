@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"portal/employees"
 )
 
 // The staff surface has logins of its own: a staff session opens its
@@ -15,11 +17,12 @@ func TestStaffRealmIsApart(t *testing.T) {
 	a := newTestApp(t, false)
 	ctx := context.Background()
 
-	if res := a.get(t, "/personal"); res.StatusCode != 404 {
-		t.Fatalf("staff start page without a login: %d", res.StatusCode)
+	if res := a.get(t, "/personal"); !toStaffLogin(res) {
+		t.Fatalf("staff start page without a login: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 
-	staffToken, _, err := a.StaffSessions.Start(ctx, "665f00000000000000000001", false, false)
+	addStaff(t, a, employees.Person{ID: "kimpet01", FirstName: "Kim", LastName: "Petersson", WorkEmail: "kim.petersson@example.se", Active: true})
+	staffToken, _, err := a.StaffSessions.Start(ctx, "kimpet01", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +45,7 @@ func TestStaffRealmIsApart(t *testing.T) {
 	}
 	v := a.visitor(t)
 	v.cookies["__Host-sid"] = staffToken
-	if res := v.get("/personal"); res.StatusCode != 404 {
+	if res := v.get("/personal"); !toStaffLogin(res) {
 		t.Errorf("staff token in the applicant cookie opened the staff page: %d", res.StatusCode)
 	}
 
@@ -53,7 +56,7 @@ func TestStaffRealmIsApart(t *testing.T) {
 	for _, name := range []string{"__Host-staff", "__Host-sid"} {
 		v := a.visitor(t)
 		v.cookies[name] = appToken
-		if res := v.get("/personal"); res.StatusCode != 404 {
+		if res := v.get("/personal"); !toStaffLogin(res) {
 			t.Errorf("applicant token in %s opened the staff page: %d", name, res.StatusCode)
 		}
 	}
@@ -64,7 +67,7 @@ func TestStaffRealmIsApart(t *testing.T) {
 	// those too, and no applicant login counts there.
 	for _, path := range []string{"/PERSONAL", "/Personal/", "/personalx", "/PERSONAL/x"} {
 		res := applicant.get(path)
-		if res.StatusCode != 404 || strings.Contains(res.body, `action="/personal/logga-ut"`) {
+		if (res.StatusCode != 404 && !toStaffLogin(res)) || strings.Contains(res.body, `action="/personal/logga-ut"`) {
 			t.Errorf("applicant on %s: %d, logged in: %v", path, res.StatusCode, strings.Contains(res.body, "logga-ut"))
 		}
 	}
@@ -90,7 +93,7 @@ func TestStaffRealmIsApart(t *testing.T) {
 	if _, err := a.StaffSessions.Load(ctx, staffToken); err == nil {
 		t.Fatal("staff session lives on after the logout from an error page")
 	}
-	staffToken, _, err = a.StaffSessions.Start(ctx, "665f00000000000000000001", false, false)
+	staffToken, _, err = a.StaffSessions.Start(ctx, "kimpet01", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,16 +105,63 @@ func TestStaffRealmIsApart(t *testing.T) {
 	if res := staff.send(req); res.StatusCode != 200 || !strings.Contains(res.body, "remaining_ms") {
 		t.Fatalf("staff extend: %d %s", res.StatusCode, res.body)
 	}
-	if res := staff.post("/personal", "/personal/logga-ut", nil); res.StatusCode != 303 {
-		t.Fatalf("staff logout: %d", res.StatusCode)
+	if res := staff.post("/personal", "/personal/logga-ut", nil); res.StatusCode != 303 || res.Header.Get("Location") != "/personal/logga-in?utloggad=1" {
+		t.Fatalf("staff logout: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	if _, err := a.StaffSessions.Load(ctx, staffToken); err == nil {
 		t.Error("staff session lives on after logout")
 	}
-	if res := staff.get("/personal"); res.StatusCode != 404 {
+	if res := staff.get("/personal"); !toStaffLogin(res) {
 		t.Errorf("staff page after logout: %d", res.StatusCode)
 	}
 	if res := applicant.get("/mina-uppgifter"); res.StatusCode != 200 {
 		t.Errorf("the staff logout ended the applicant's login: %d", res.StatusCode)
+	}
+}
+
+// toStaffLogin reports whether the answer sends the browser to the staff
+// login page, revealing nothing of the page asked for.
+func toStaffLogin(res response) bool {
+	return res.StatusCode == 303 && strings.HasPrefix(res.Header.Get("Location"), "/personal/logga-in") &&
+		!strings.Contains(res.body, `action="/personal/logga-ut"`)
+}
+
+// A login counts only while its person is in the directory and has not
+// left: a person the HR export deactivates is logged out at the next
+// request, and a session of an id the directory does not know opens
+// nothing.
+func TestStaffLoginEndsWhenThePersonLeaves(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	ctx := context.Background()
+	p := employees.Person{ID: "kimpet01", FirstName: "Kim", LastName: "Petersson", WorkEmail: "kim.petersson@example.se", Active: true}
+	addStaff(t, a, p)
+	token, _, err := a.StaffSessions.Start(ctx, p.ID, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := a.visitor(t)
+	v.cookies["__Host-staff"] = token
+	if res := v.get("/personal"); res.StatusCode != 200 {
+		t.Fatalf("before leaving: %d", res.StatusCode)
+	}
+	p.Active = false
+	if err := a.db.Employees().SavePerson(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if res := v.get("/personal"); !toStaffLogin(res) {
+		t.Fatalf("after leaving: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, err := a.StaffSessions.Load(ctx, token); err == nil {
+		t.Fatal("the session of a person who left lives on")
+	}
+	ghost, _, err := a.StaffSessions.Start(ctx, "ghost01", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := a.visitor(t)
+	g.cookies["__Host-staff"] = ghost
+	if res := g.get("/personal/behorigheter"); !toStaffLogin(res) {
+		t.Fatalf("unknown person: %d", res.StatusCode)
 	}
 }

@@ -64,4 +64,4 @@ printf '\nA search the page cache has not seen (Go benchmark, 1,000 open ads):\n
 go test -run '^$' -bench 'BenchmarkSearch$' -benchtime 2s ./jobs | grep Benchmark
 
 printf '\nOne login (argon2id verification with the production parameters):\n'
-go test -run '^$' -bench 'BenchmarkLogin$' -benchtime 20x ./applicants | grep Benchmark
+go test -run '^$' -bench 'BenchmarkLogin$' -benchtime 20x ./credentials | grep Benchmark

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 start_test_stack
 
-for pkg in ${PKGS:-./applicants ./applications ./alerts ./sessions ./jobs}; do
+for pkg in ${PKGS:-./applicants ./credentials ./applications ./alerts ./sessions ./jobs}; do
   echo "== $pkg"
   go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0 unleash --timeout-coefficient 5 "$pkg"
 done

@@ -2,7 +2,7 @@
 # Runs a portal command against the stack that `make run` started, e.g.
 #   scripts/portal.sh ads import demo/new-ads.json
 #   scripts/portal.sh ads publish NY-2026-0001
-#   scripts/portal.sh admin grant anna@example.se
+#   scripts/portal.sh staff courses courses.csv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x ./bin/portal ] || { echo "build the portal first: make run (or make build)" >&2; exit 1; }

@@ -28,4 +28,6 @@ export PORTAL_UPLOAD_DIR=${PORTAL_UPLOAD_DIR:-$(cd "$DATA" && pwd)/uploads}
 ./bin/portal serve &
 PORTAL_PID=$!
 echo "The portal runs on http://127.0.0.1:$PORT (e-mail: http://127.0.0.1:$PORT/dev/mail). Ctrl-C stops it."
+echo "Demo staff (demo/organisation.json, Exempelkommunen): erisan01 (Systemförvaltare, the demo's administrator),"
+echo "  evaryl01 (Enhetschef with reports), fatali01 (Undersköterska under evaryl01), sofand01 (two employments)."
 wait "$PORTAL_PID"

@@ -88,12 +88,12 @@ type Policy struct {
 var DefaultPolicy = Policy{Idle: 30 * time.Minute, Absolute: 12 * time.Hour,
 	PublicIdle: 15 * time.Minute, PublicAbsolute: 60 * time.Minute, TouchEvery: 30 * time.Second}
 
-// StaffPolicy: staff sessions end after 15 minutes without activity and
-// 10 hours in all (a working day); there is no public-computer choice.
-// From outside the trusted networks the idle time is 15 minutes whatever
-// the idle time inside.
-var StaffPolicy = Policy{Idle: 15 * time.Minute, Absolute: 10 * time.Hour,
-	PublicIdle: 15 * time.Minute, PublicAbsolute: 10 * time.Hour, OutsideIdle: 15 * time.Minute, TouchEvery: 30 * time.Second}
+// StaffPolicy: staff sessions end after 30 minutes without activity and
+// 10 hours in all (a working day); a login from outside the trusted
+// networks ends after 15 minutes without activity. There is no
+// public-computer choice.
+var StaffPolicy = Policy{Idle: 30 * time.Minute, Absolute: 10 * time.Hour,
+	PublicIdle: 30 * time.Minute, PublicAbsolute: 10 * time.Hour, OutsideIdle: 15 * time.Minute, TouchEvery: 30 * time.Second}
 
 // Manager starts, checks and ends the sessions of one realm.
 type Manager struct {

@@ -54,7 +54,6 @@ type accountDoc struct {
 	EmailTokenHash    string        `bson:"email_token_hash,omitempty"`
 	EmailTokenExpires time.Time     `bson:"email_token_expires,omitempty"`
 	DeleteAfter       time.Time     `bson:"delete_after,omitempty"`
-	Admin             bool          `bson:"admin,omitempty"`
 }
 
 func (d accountDoc) account() applicants.Account {
@@ -64,7 +63,7 @@ func (d accountDoc) account() applicants.Account {
 		ConsentVersion: d.ConsentVersion, ConsentAt: d.ConsentAt, Profile: applicants.Profile(d.Profile),
 		CreatedAt: d.CreatedAt, PasswordChangedAt: d.PasswordChangedAt,
 		PendingEmail: d.PendingEmail, EmailTokenHash: d.EmailTokenHash, EmailTokenExpires: d.EmailTokenExpires,
-		DeleteAfter: d.DeleteAfter, Admin: d.Admin,
+		DeleteAfter: d.DeleteAfter,
 	}
 	if d.Temp != nil {
 		a.Temp = &applicants.TempPassword{Hash: d.Temp.Hash, IssuedAt: d.Temp.IssuedAt, ExpiresAt: d.Temp.ExpiresAt}
@@ -303,19 +302,6 @@ func (s *Accounts) DeleteAccount(ctx context.Context, id string) error {
 	}
 	if _, err := s.db.c(colAccounts).DeleteOne(ctx, bson.M{"_id": oid}); err != nil {
 		return fmt.Errorf("storage: delete account: %w", err)
-	}
-	return nil
-}
-
-// SetAdmin gives or takes the administrator role of the account with the
-// address.
-func (s *Accounts) SetAdmin(ctx context.Context, email string, admin bool) error {
-	res, err := s.db.c(colAccounts).UpdateOne(ctx, bson.M{"email": email}, bson.M{"$set": bson.M{"admin": admin}})
-	if err != nil {
-		return fmt.Errorf("storage: set admin: %w", err)
-	}
-	if res.MatchedCount == 0 {
-		return applicants.ErrNotFound
 	}
 	return nil
 }

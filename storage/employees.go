@@ -26,6 +26,7 @@ type personDoc struct {
 	WorkEmail         string    `bson:"work_email"`
 	Active            bool      `bson:"active"`
 	DefaultEmployment string    `bson:"default_employment,omitempty"`
+	Local             bool      `bson:"local,omitempty"`
 	CreatedAt         time.Time `bson:"created_at"`
 	UpdatedAt         time.Time `bson:"updated_at"`
 	DeactivatedAt     time.Time `bson:"deactivated_at,omitempty"`
@@ -40,27 +41,31 @@ type employmentDoc struct {
 	Active  bool      `bson:"active"`
 	Start   time.Time `bson:"start,omitempty"`
 	End     time.Time `bson:"end,omitempty"`
+	Updated time.Time `bson:"updated_at,omitempty"`
+	Ended   time.Time `bson:"deactivated_at,omitempty"`
 }
 
 type unitDoc struct {
-	ID     string `bson:"_id"`
-	Name   string `bson:"name"`
-	Parent string `bson:"parent,omitempty"`
-	Active bool   `bson:"active"`
+	ID      string    `bson:"_id"`
+	Name    string    `bson:"name"`
+	Parent  string    `bson:"parent,omitempty"`
+	Active  bool      `bson:"active"`
+	Updated time.Time `bson:"updated_at,omitempty"`
+	Ended   time.Time `bson:"deactivated_at,omitempty"`
 }
 
 func (d personDoc) person() employees.Person {
 	return employees.Person{ID: d.ID, FirstName: d.FirstName, LastName: d.LastName, WorkEmail: d.WorkEmail, Active: d.Active,
-		DefaultEmployment: d.DefaultEmployment, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
+		DefaultEmployment: d.DefaultEmployment, Local: d.Local, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
 }
 
 func (d employmentDoc) employment() employees.Employment {
 	return employees.Employment{ID: d.ID, PersonID: d.Person, UnitID: d.Unit, Title: d.Title, ManagerID: d.Manager,
-		Active: d.Active, Start: d.Start, End: d.End}
+		Active: d.Active, Start: d.Start, End: d.End, UpdatedAt: d.Updated, DeactivatedAt: d.Ended}
 }
 
 func (d unitDoc) unit() employees.Unit {
-	return employees.Unit{ID: d.ID, Name: d.Name, ParentID: d.Parent, Active: d.Active}
+	return employees.Unit{ID: d.ID, Name: d.Name, ParentID: d.Parent, Active: d.Active, UpdatedAt: d.Updated, DeactivatedAt: d.Ended}
 }
 
 // findAll decodes every document the filter matches, sorted by _id.
@@ -91,11 +96,24 @@ func findOne[T any](ctx context.Context, col *mongo.Collection, id string) (T, e
 
 // replace stores doc under id, creating it when missing.
 func replace(ctx context.Context, col *mongo.Collection, id string, doc any) error {
-	_, err := col.ReplaceOne(ctx, bson.M{"_id": id}, doc, options.Replace().SetUpsert(true))
+	err := upsert(func() error {
+		_, err := col.ReplaceOne(ctx, bson.M{"_id": id}, doc, options.Replace().SetUpsert(true))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storage: save in %s: %w", col.Name(), err)
 	}
 	return nil
+}
+
+// upsert runs an update that may insert once more when it lost the race
+// to insert: the document is there now, so the second try updates it.
+func upsert(write func() error) error {
+	err := write()
+	if isDuplicate(err) {
+		err = write()
+	}
+	return err
 }
 
 func mapDocs[D, T any](docs []D, f func(D) T) []T {
@@ -127,8 +145,30 @@ func (s *Employees) AllPeople(ctx context.Context) ([]employees.Person, error) {
 // SavePerson stores the person.
 func (s *Employees) SavePerson(ctx context.Context, p employees.Person) error {
 	return replace(ctx, s.db.c(colPeople), p.ID, personDoc{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName,
-		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, CreatedAt: p.CreatedAt,
+		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, Local: p.Local, CreatedAt: p.CreatedAt,
 		UpdatedAt: p.UpdatedAt, DeactivatedAt: p.DeactivatedAt})
+}
+
+// SyncPerson stores the fields of the person that the HR export owns,
+// creating the person when missing; the default employment, and whatever
+// else other parts of the portal keep on the person, stay as they are.
+func (s *Employees) SyncPerson(ctx context.Context, p employees.Person) error {
+	set := bson.M{"first_name": p.FirstName, "last_name": p.LastName, "work_email": p.WorkEmail,
+		"active": p.Active, "updated_at": p.UpdatedAt, "local": false} // the export owns the person from now on
+	update := bson.M{"$set": set, "$setOnInsert": bson.M{"created_at": p.CreatedAt}}
+	if p.DeactivatedAt.IsZero() {
+		update["$unset"] = bson.M{"deactivated_at": ""}
+	} else {
+		set["deactivated_at"] = p.DeactivatedAt
+	}
+	err := upsert(func() error {
+		_, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": p.ID}, update, options.UpdateOne().SetUpsert(true))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("storage: sync person: %w", err)
+	}
+	return nil
 }
 
 // SetDefaultEmployment records the employment the person's logins start in.
@@ -170,7 +210,7 @@ func (s *Employees) AllEmployments(ctx context.Context) ([]employees.Employment,
 // SaveEmployment stores the employment.
 func (s *Employees) SaveEmployment(ctx context.Context, e employees.Employment) error {
 	return replace(ctx, s.db.c(colEmployments), e.ID, employmentDoc{ID: e.ID, Person: e.PersonID, Unit: e.UnitID, Title: e.Title,
-		Manager: e.ManagerID, Active: e.Active, Start: e.Start, End: e.End})
+		Manager: e.ManagerID, Active: e.Active, Start: e.Start, End: e.End, Updated: e.UpdatedAt, Ended: e.DeactivatedAt})
 }
 
 // UnitByID returns the unit or employees.ErrNotFound.
@@ -187,5 +227,6 @@ func (s *Employees) AllUnits(ctx context.Context) ([]employees.Unit, error) {
 
 // SaveUnit stores the unit.
 func (s *Employees) SaveUnit(ctx context.Context, u employees.Unit) error {
-	return replace(ctx, s.db.c(colUnits), u.ID, unitDoc{ID: u.ID, Name: u.Name, Parent: u.ParentID, Active: u.Active})
+	return replace(ctx, s.db.c(colUnits), u.ID, unitDoc{ID: u.ID, Name: u.Name, Parent: u.ParentID, Active: u.Active,
+		Updated: u.UpdatedAt, Ended: u.DeactivatedAt})
 }

@@ -88,6 +88,12 @@ const (
 	colPeople      = "staff_people"
 	colEmployments = "staff_employments"
 	colUnits       = "staff_units"
+	// Staff access: role requests, grants, courses, steps, the audit log.
+	colRoleRequests = "staff_roles_requests"
+	colRoleGrants   = "staff_roles_grants"
+	colRoleCourses  = "staff_roles_courses"
+	colRoleSteps    = "staff_roles_steps"
+	colRoleAudit    = "staff_roles_audit"
 	// The second factor: what each person set up, and the codes sent.
 	colFactors     = "staff_factors"
 	colFactorCodes = "staff_factor_codes"
@@ -219,6 +225,33 @@ var migrations = []migration{
 			return err
 		}
 		return d.indexes(ctx, colUnits, mongo.IndexModel{Keys: bson.D{{Key: "parent", Value: 1}}, Options: options.Index().SetName("parent")})
+	}},
+	{"staff roles", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colRoleRequests,
+			mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("person_created")},
+			mongo.IndexModel{Keys: bson.D{{Key: "state", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("state_created")},
+		); err != nil {
+			return err
+		}
+		if err := d.indexes(ctx, colRoleGrants,
+			mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}}, Options: options.Index().SetName("person")},
+			mongo.IndexModel{Keys: bson.D{{Key: "active", Value: 1}, {Key: "person", Value: 1}}, Options: options.Index().SetName("active_person")},
+		); err != nil {
+			return err
+		}
+		if err := d.indexes(ctx, colRoleCourses, mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}}, Options: options.Index().SetName("person")}); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colRoleAudit,
+			mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("person_at")},
+		)
+	}},
+	{"the administrator role moves from applicant accounts to staff", func(ctx context.Context, d *DB) error {
+		if _, err := d.c(colAccounts).UpdateMany(ctx, bson.M{"admin": bson.M{"$exists": true}}, bson.M{"$unset": bson.M{"admin": ""}}); err != nil {
+			return fmt.Errorf("storage: drop the applicants' admin flag: %w", err)
+		}
+		return nil
 	}},
 	{"second factor codes", func(ctx context.Context, d *DB) error {
 		return d.indexes(ctx, colFactorCodes,

@@ -11,6 +11,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/jobs"
+	"portal/staffauth"
 )
 
 // Mails renders every e-mail of the portal from the templates in mail/:
@@ -23,7 +24,11 @@ type Mails struct {
 	text    map[string]*texttemplate.Template
 	account map[string]*texttemplate.Template
 	receipt *texttemplate.Template
+	staff   map[string]*texttemplate.Template
 }
+
+// staffMails are the kinds of staff e-mail, each its own template.
+var staffMails = []string{staffauth.MailReset, staffauth.MailPasswordChanged}
 
 // accountMails are the kinds of account e-mail, each its own template.
 var accountMails = []string{applicants.MailRegisterTaken, applicants.MailVerify, applicants.MailReset,
@@ -41,7 +46,7 @@ var mailTemplates = map[string]string{
 // NewMails parses the mail templates; an error here stops the start.
 func NewMails(locales *Locales, site string) (*Mails, error) {
 	m := &Mails{Site: site, locales: locales, html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{},
-		account: map[string]*texttemplate.Template{}}
+		account: map[string]*texttemplate.Template{}, staff: map[string]*texttemplate.Template{}}
 	for kind, name := range mailTemplates {
 		h, err := htmltemplate.ParseFS(files, "mail/layout.html", "mail/"+name+".html")
 		if err != nil {
@@ -59,6 +64,13 @@ func NewMails(locales *Locales, site string) (*Mails, error) {
 			return nil, fmt.Errorf("views: mail %s: %w", kind, err)
 		}
 		m.account[kind] = t
+	}
+	for _, kind := range staffMails {
+		t, err := texttemplate.ParseFS(files, "mail/"+kind+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("views: mail %s: %w", kind, err)
+		}
+		m.staff[kind] = t
 	}
 	t, err := texttemplate.ParseFS(files, "mail/receipt.txt")
 	if err != nil {
@@ -83,6 +95,24 @@ func (m *Mails) AccountMail(lang string, d applicants.Mail) (subject, text strin
 		return "", "", fmt.Errorf("views: mail %s: %w", d.Kind, err)
 	}
 	return l.T("mail." + d.Kind + ".subject"), b.String(), nil
+}
+
+// StaffMail writes one staff e-mail: subject and plain text.
+func (m *Mails) StaffMail(lang string, d staffauth.Mail) (subject, text string, err error) {
+	t, ok := m.staff[d.Kind]
+	if !ok {
+		return "", "", fmt.Errorf("views: no staff mail of kind %q", d.Kind)
+	}
+	l := m.locales.Get(lang)
+	var b bytes.Buffer
+	if err := t.Execute(&b, struct {
+		L    *Localizer
+		M    staffauth.Mail
+		Site string
+	}{l, d, m.Site}); err != nil {
+		return "", "", fmt.Errorf("views: mail %s: %w", d.Kind, err)
+	}
+	return l.T("stafflogin.mail." + d.Kind + ".subject"), b.String(), nil
 }
 
 // receiptAnswer is one question of a receipt with its answer as shown.

@@ -9,6 +9,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/jobs"
+	"portal/staffauth"
 )
 
 func testMails(t *testing.T) (*Locales, *Mails) {
@@ -119,4 +120,34 @@ func receiptText(l *Locales, lang string, r applications.Receipt) string {
 	}
 	b.WriteString("\n" + t("mail.receipt.outro", r.ApplicationsURL, r.Ad.LastDay.String()) + "\n")
 	return b.String()
+}
+
+// Staff e-mail says what its text in the locale says, with the user name,
+// code and links in their places.
+func TestStaffMails(t *testing.T) {
+	l, m := testMails(t)
+	d := staffauth.Mail{User: "EVARYL01", Code: "12345678", Hours: 24, Login: "https://jobb.example.se/personal/logga-in"}
+	for _, lang := range Languages {
+		portal := l.Translate(lang, "staff.name")
+		for kind, a := range map[string][]any{
+			staffauth.MailReset:           {portal, d.Code, d.User, d.Hours, d.Login, "Exempelkommunen"},
+			staffauth.MailPasswordChanged: {portal, d.User, d.Login, "Exempelkommunen"},
+		} {
+			d.Kind = kind
+			subject, text, err := m.StaffMail(lang, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := map[string]string{staffauth.MailReset: "reset", staffauth.MailPasswordChanged: "password_changed"}[kind]
+			if want := l.Translate(lang, "stafflogin.mail."+body+".body", a...); text != want || strings.Contains(text, "%!") {
+				t.Errorf("%s %s:\n%q\nwant\n%q", lang, kind, text, want)
+			}
+			if subject != l.Translate(lang, "stafflogin.mail."+kind+".subject") || strings.HasPrefix(subject, "stafflogin.") {
+				t.Errorf("%s %s: subject %q", lang, kind, subject)
+			}
+		}
+	}
+	if _, sv, _ := m.StaffMail("sv", staffauth.Mail{Kind: staffauth.MailReset, User: "EVARYL01", Code: "12345678", Hours: 24}); !strings.Contains(sv, "Du har fått ett nytt lösenord i Personalwebben: 12345678 användarnamn: EVARYL01.") {
+		t.Errorf("the seed's words are missing:\n%s", sv)
+	}
 }

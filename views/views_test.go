@@ -107,6 +107,14 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"alert.ended.heading", "alert.ended.text", "alert.unsubscribed.heading", "alert.unsubscribed.text",
 		"alert.confirm.done", "alert.manage.saved", "interest.saved", "interest.stopped", "admin.outbox.requeued",
 		"alert.feed.title", "alert.to_jobs", "alert.subscribe.again")
+	for _, k := range []string{"state.awaiting", "state.signed", "state.granted", "state.refused", "state.declined", "state.withdrawn",
+		"action.request", "action.sign", "action.decline", "action.withdraw", "action.grant", "action.grant_blocked", "action.refuse",
+		"action.revoke", "action.interim_ended", "action.course", "reason.held", "reason.self", "reason.inactive", "source.import",
+		"source.admin", "done.requested", "done.withdrawn", "done.signed", "done.declined", "done.granted", "done.refused",
+		"done.revoked", "done.course", "error.role", "error.units", "error.units_many", "error.unit", "error.reason",
+		"error.reason_long", "error.no_manager", "error.person", "error.course", "error.date", "error.date_future"} {
+		used = append(used, "access."+k)
+	}
 	sort.Strings(used)
 	for _, k := range used {
 		if !keys[k] {

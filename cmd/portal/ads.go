@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"portal/applicants"
 	"portal/internal/app"
 	"portal/jobs"
 	"portal/valid"
@@ -107,26 +106,4 @@ func importProblems(locales *views.Locales, file string, err error) error {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	return fmt.Errorf("%s: nothing was imported:%s", file, b.String())
-}
-
-// adminCommand runs `portal admin grant EMAIL` and `portal admin revoke EMAIL`.
-func adminCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
-	if len(args) != 2 || (args[0] != "grant" && args[0] != "revoke") {
-		return errors.New("usage: portal admin grant EMAIL | portal admin revoke EMAIL")
-	}
-	db, err := openDB(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close(context.Background())
-	email := applicants.NormalizeEmail(args[1])
-	err = db.Accounts().SetAdmin(ctx, email, args[0] == "grant")
-	if errors.Is(err, applicants.ErrNotFound) {
-		return fmt.Errorf("no account with the address %s: register it first", email)
-	}
-	if err != nil {
-		return err
-	}
-	log.Info("administrator role changed", "grant", args[0] == "grant")
-	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"portal/access"
 )
 
 // Config is every setting of the portal, read from the environment.
@@ -59,9 +61,32 @@ type Config struct {
 	AdsRefresh      time.Duration
 	SessionIdle     time.Duration
 	SessionMax      time.Duration
-	Argon2Memory    int // KiB
-	Argon2Passes    int
-	Argon2Lanes     int
+	// Staff logins: idle time inside the trusted networks, from outside,
+	// and the longest a staff login lasts.
+	StaffIdle, StaffOutsideIdle, StaffMax time.Duration
+	Argon2Memory                          int // KiB
+	Argon2Passes                          int
+	Argon2Lanes                           int
+	// The staff login.
+	StaffOrgName        string
+	StaffOrgCode        string
+	Environment         string // production, test, development or any text, shown on the staff login page
+	StaffPasswordsOff   bool
+	StaffPasswordMaxAge time.Duration     // zero: passwords do not expire
+	RolesFile           string            // the role catalogue; empty: the shipped one
+	Roles               *access.Catalogue // read from RolesFile at start
+	SSO                 SSOConfig
+}
+
+// SSOConfig is the staff's single sign-on (OpenID Connect); off without
+// an issuer.
+type SSOConfig struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	UserClaim    string // the claim with the user name
+	Name         string // the text of the login button
+	StripDomain  string // taken off the end of the user name with its "@"
 }
 
 // Dev reports whether the portal runs in development mode.
@@ -271,9 +296,68 @@ func loadConfig(lookup env) (Config, error) {
 	if c.SessionIdle > c.SessionMax {
 		bad("PORTAL_SESSION_IDLE", "must not be longer than PORTAL_SESSION_MAX")
 	}
+	c.StaffIdle = duration("PORTAL_STAFF_SESSION_IDLE", 30*time.Minute)
+	c.StaffOutsideIdle = duration("PORTAL_STAFF_OUTSIDE_IDLE", 15*time.Minute)
+	c.StaffMax = duration("PORTAL_STAFF_SESSION_MAX", 10*time.Hour)
+	if c.StaffIdle > c.StaffMax || c.StaffOutsideIdle > c.StaffMax {
+		bad("PORTAL_STAFF_SESSION_IDLE", "and PORTAL_STAFF_OUTSIDE_IDLE must not be longer than PORTAL_STAFF_SESSION_MAX")
+	}
 	c.Argon2Memory = integer("PORTAL_ARGON2_MEMORY_KIB", 64*1024, 8*1024, 4*1024*1024)
 	c.Argon2Passes = integer("PORTAL_ARGON2_ITERATIONS", 2, 1, 20)
 	c.Argon2Lanes = integer("PORTAL_ARGON2_PARALLELISM", 2, 1, 64)
+	c.SSO = SSOConfig{
+		Issuer: str("PORTAL_SSO_ISSUER", ""), ClientID: str("PORTAL_SSO_CLIENT_ID", ""),
+		ClientSecret: secret("PORTAL_SSO_CLIENT_SECRET", ""), UserClaim: str("PORTAL_SSO_USER_CLAIM", "preferred_username"),
+		Name: str("PORTAL_SSO_NAME", ""), StripDomain: strings.TrimPrefix(str("PORTAL_SSO_STRIP_DOMAIN", ""), "@"),
+	}
+	if s := c.SSO; s.Issuer != "" {
+		if u, err := url.Parse(s.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(c.Dev() && u.Scheme == "http")) {
+			bad("PORTAL_SSO_ISSUER", "want the provider's https address (as in its tokens), got %q", s.Issuer)
+		}
+		if s.ClientID == "" {
+			bad("PORTAL_SSO_CLIENT_ID", "required with PORTAL_SSO_ISSUER")
+		}
+		if s.ClientSecret == "" {
+			bad("PORTAL_SSO_CLIENT_SECRET", "required with PORTAL_SSO_ISSUER")
+		}
+		if strings.ContainsAny(s.StripDomain, "@ /") {
+			bad("PORTAL_SSO_STRIP_DOMAIN", "want a domain such as exempelkommunen.se, got %q", s.StripDomain)
+		}
+	} else {
+		for name, v := range map[string]string{"PORTAL_SSO_CLIENT_ID": s.ClientID, "PORTAL_SSO_CLIENT_SECRET": s.ClientSecret, "PORTAL_SSO_NAME": s.Name, "PORTAL_SSO_STRIP_DOMAIN": s.StripDomain} {
+			if v != "" {
+				bad(name, "set without PORTAL_SSO_ISSUER")
+			}
+		}
+	}
+	c.StaffOrgName = str("PORTAL_STAFF_ORG_NAME", c.SiteName)
+	c.StaffOrgCode = str("PORTAL_STAFF_ORG_CODE", "EXK_PP01")
+	def := "production"
+	if c.Dev() {
+		def = "development"
+	}
+	c.Environment = str("PORTAL_ENVIRONMENT", def)
+	switch v := strings.ToLower(str("PORTAL_STAFF_PASSWORDS", "on")); v {
+	case "on":
+	case "off":
+		c.StaffPasswordsOff = true
+	default:
+		bad("PORTAL_STAFF_PASSWORDS", "want on or off, got %q", v)
+	}
+	if v := str("PORTAL_STAFF_PASSWORD_MAX_AGE", "off"); v != "off" && v != "0" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			bad("PORTAL_STAFF_PASSWORD_MAX_AGE", "want off or a duration of at least 1h, such as 2160h (90 days), got %q", v)
+		}
+		c.StaffPasswordMaxAge = d
+	}
+	if c.RolesFile = str("PORTAL_ROLES_FILE", ""); c.RolesFile != "" {
+		if b, err := os.ReadFile(c.RolesFile); err != nil {
+			bad("PORTAL_ROLES_FILE", "cannot read the role catalogue: %v", err)
+		} else if c.Roles, err = access.ParseCatalogue(b); err != nil {
+			bad("PORTAL_ROLES_FILE", "%s: %v", c.RolesFile, err)
+		}
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

@@ -1,7 +1,9 @@
 // Command portal runs the recruitment portal: `portal serve` (the default)
 // serves it, `portal seed` fills an empty database with demo ads,
 // `portal ads import FILE` and `portal ads publish REF` publish ads,
-// `portal admin grant|revoke EMAIL` gives or takes the administrator role,
+// `portal staff import FILE` reads the staff directory from the HR export,
+// `portal staff courses FILE` records courses completed on the learning
+// platform,
 // `portal migrate` brings the database schema up to date and
 // `portal healthcheck` asks a running portal whether it is up.
 package main
@@ -22,7 +24,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"portal/applicants"
+	"portal/credentials"
 	"portal/demo"
 	"portal/internal/app"
 	"portal/jobs"
@@ -30,6 +32,7 @@ import (
 	"portal/mail/elks"
 	"portal/mail/smtp"
 	"portal/sessions"
+	"portal/sso"
 	"portal/storage"
 	"portal/tasks"
 )
@@ -60,10 +63,10 @@ func main() {
 		err = migrate(ctx, cfg, log)
 	case "ads":
 		err = adsCommand(ctx, cfg, log, args)
-	case "admin":
-		err = adminCommand(ctx, cfg, log, args)
+	case "staff":
+		err = staffCommand(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q: use serve, seed, ads, admin or migrate", cmd)
+		err = fmt.Errorf("unknown command %q: use serve, seed, ads, staff or migrate", cmd)
 	}
 	if err != nil {
 		log.Error("portal stopped", "err", err)
@@ -125,12 +128,13 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
-// seed stores the demo ads. With -if-empty it does nothing when the
-// database already has ads; otherwise it replaces the demo ads by
-// reference number, so running it twice adds nothing.
+// seed stores the demo ads and the demo organisation. With -if-empty it
+// leaves the ads alone when the database has any, and the staff directory
+// when it has people; otherwise it replaces the demo ads by reference
+// number and imports the organisation, so running it twice adds nothing.
 func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	ifEmpty := fs.Bool("if-empty", false, "seed only when the database has no ads")
+	ifEmpty := fs.Bool("if-empty", false, "store demo ads only when there are no ads, the demo organisation only when there are no staff")
 	n := fs.Int("ads", 200, "number of demo ads")
 	open := fs.Bool("open", false, "make every demo ad open (for benchmarks)")
 	if err := fs.Parse(args); err != nil {
@@ -141,6 +145,13 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 		return err
 	}
 	defer db.Close(context.Background())
+	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		return err
+	}
+	if err := seedOrganisation(ctx, services.Directory, *ifEmpty, log); err != nil {
+		return err
+	}
 	if *ifEmpty {
 		count, err := db.Ads().CountAds(ctx)
 		if err != nil {
@@ -150,10 +161,6 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 			log.Info("database has ads; not seeding", "ads", count)
 			return nil
 		}
-	}
-	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
 	}
 	board := services.Board
 	ads := demo.Ads(time.Now(), *n)
@@ -271,17 +278,33 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 // appConfig is the composition's part of the configuration.
 func appConfig(cfg Config) app.Config {
-	hasher := applicants.DefaultHasher
+	hasher := credentials.DefaultHasher
 	hasher.Params.Memory, hasher.Params.Iterations, hasher.Params.Parallelism = uint32(cfg.Argon2Memory), uint32(cfg.Argon2Passes), uint8(cfg.Argon2Lanes)
 	policy := sessions.DefaultPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionMax
+	staff := sessions.StaffPolicy
+	staff.Idle, staff.OutsideIdle, staff.Absolute = cfg.StaffIdle, cfg.StaffOutsideIdle, cfg.StaffMax
+	staff.PublicIdle, staff.PublicAbsolute = staff.Idle, staff.Absolute
 	return app.Config{
 		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
-		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, Hasher: hasher,
-		TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "",
+		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,
+		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
+		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
+			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
+		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "",
 	}
+}
+
+// ssoConfig is the staff's single sign-on, or nil without one.
+func ssoConfig(cfg Config) *sso.Config {
+	s := cfg.SSO
+	if s.Issuer == "" {
+		return nil
+	}
+	return &sso.Config{Issuer: s.Issuer, ClientID: s.ClientID, ClientSecret: s.ClientSecret, UserClaim: s.UserClaim,
+		StripDomain: s.StripDomain, AllowHTTP: cfg.Dev()}
 }
 
 // outboxSenders are the senders of the outbox's channels: SMTP for e-mail,

@@ -11,8 +11,9 @@ import (
 	"portal/storage"
 )
 
-// Seeding stores the demo ads in one write; a second run replaces them by
-// reference number and adds nothing, and -if-empty leaves a board alone.
+// Seeding stores the demo ads in one write and the demo organisation; a
+// second run replaces the ads by reference number and adds nothing, and
+// -if-empty leaves a board and a staff directory alone.
 func TestSeedTwiceAddsNothing(t *testing.T) {
 	t.Parallel()
 	db, cfg, log := commandEnv(t)
@@ -23,6 +24,9 @@ func TestSeedTwiceAddsNothing(t *testing.T) {
 		}
 		if n, err := db.Ads().CountAds(ctx); err != nil || n != 60 {
 			t.Fatalf("after seed %v: %d ads (%v), want 60", args, n, err)
+		}
+		if people, err := db.Employees().AllPeople(ctx); err != nil || len(people) != 30 {
+			t.Fatalf("after seed %v: %d staff (%v), want the demo organisation's 30", args, len(people), err)
 		}
 	}
 }

@@ -44,6 +44,11 @@ func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
 		"CSRF":             CSRFToken(c), // for the forms of the layout
 		"LangSwitch":       "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
 	}
+	if extra, ok := c.Locals(localLayout).(fiber.Map); ok {
+		for k, v := range extra {
+			bind[k] = v
+		}
+	}
 	for k, v := range p.Data {
 		bind[k] = v
 	}
@@ -58,6 +63,20 @@ func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
 		layout = r.layout
 	}
 	return c.Render(name, bind, layout)
+}
+
+// localLayout keeps what middleware gives the layout of the request's page.
+const localLayout = "layout_data"
+
+// SetLayout gives the layout of the request's page v under key, for what
+// a realm's layout shows on every page (the staff header's person).
+func SetLayout(c *fiber.Ctx, key string, v any) {
+	m, ok := c.Locals(localLayout).(fiber.Map)
+	if !ok {
+		m = fiber.Map{}
+		c.Locals(localLayout, m)
+	}
+	m[key] = v
 }
 
 // sessionRemaining is how many milliseconds the login has left.

@@ -13,16 +13,21 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/employees"
 	"portal/factors"
 	"portal/handlers"
+	"portal/handlers/staff"
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
 	"portal/sessions"
+	"portal/sso"
+	"portal/staffauth"
 	"portal/storage"
 	"portal/views"
 )
@@ -45,7 +50,14 @@ type Config struct {
 	AdsRefresh     time.Duration
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
-	Hasher         applicants.Hasher
+	// SSO is the staff's single sign-on; nil: none. Its RedirectURL
+	// defaults to BaseURL + /personal/sso/klar.
+	SSO *sso.Config
+	// SSOName is the text of the single sign-on button.
+	SSOName string
+	Hasher  credentials.Hasher
+	Staff   Staff
+	Roles   *access.Catalogue // nil: the shipped catalogue
 	// TrustedNetworks are the organisation's address ranges; from
 	// elsewhere staff logins need a second factor. Empty: every address is
 	// outside.
@@ -53,6 +65,13 @@ type Config struct {
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
+}
+
+// Staff is the configuration of the staff login.
+type Staff struct {
+	OrgName, OrgCode, Environment string        // shown on the login page; empty: the site name, "", production
+	PasswordsOff                  bool          // only single sign-on
+	PasswordMaxAge                time.Duration // zero: passwords do not expire
 }
 
 // Infra is what the services run on.
@@ -78,6 +97,11 @@ type Services struct {
 	Sessions      *sessions.Manager
 	StaffSessions *sessions.Manager
 	Directory     *employees.Directory
+	SSO           *sso.Client // nil: no single sign-on
+	StaffAuth     *staffauth.Service
+	Access        *access.Service
+	Policy        *access.Policy
+	Roles         *access.Catalogue
 	Factors       *factors.Service
 }
 
@@ -110,11 +134,11 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Hasher == (applicants.Hasher{}) {
-		cfg.Hasher = applicants.DefaultHasher
+	if cfg.Hasher == (credentials.Hasher{}) {
+		cfg.Hasher = credentials.DefaultHasher
 	}
 	if in.Sleep == nil {
-		in.Sleep = applicants.SleepContext
+		in.Sleep = credentials.SleepContext
 	}
 	if cfg.Sessions == (sessions.Policy{}) {
 		cfg.Sessions = sessions.DefaultPolicy
@@ -145,6 +169,26 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
 	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
+	if cfg.SSO != nil {
+		c := *cfg.SSO
+		if c.RedirectURL == "" {
+			c.RedirectURL = cfg.BaseURL + "/personal/sso/klar"
+		}
+		if s.SSO, err = sso.New(c); err != nil {
+			return nil, err
+		}
+	}
+	s.StaffAuth = &staffauth.Service{
+		Store: db.StaffCredentials(), People: db.Employees(), Counter: db.Counters(), Mailer: s.Outbox, Render: mails,
+		Hasher: cfg.Hasher, Limits: staffauth.DefaultLimits, MaxAge: cfg.Staff.PasswordMaxAge, Now: now,
+		LoginURL: cfg.BaseURL + staff.PathLogin, Sleep: in.Sleep, Log: in.Log.With("component", "staffauth"),
+	}
+	s.Roles = cfg.Roles
+	if s.Roles == nil {
+		s.Roles = access.DefaultCatalogue()
+	}
+	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
+	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -160,6 +204,10 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		return nil, err
 	}
 	db := in.DB
+	var login handlers.SingleSignOn
+	if s.SSO != nil { // a nil *sso.Client would be no nil interface
+		login = s.SSO
+	}
 	web, err := handlers.New(handlers.Config{
 		Dev: cfg.Dev, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
@@ -167,15 +215,36 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		UploadDir: cfg.UploadDir, TrustedNetworks: cfg.TrustedNetworks,
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
-		Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
-		Factors: s.Factors,
-		Storage: db.KV("fiber", in.Now), Log: in.Log,
+		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
+		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
+		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Portal{Services: s, App: web, Tasks: s.tasks(db, in)}, nil
+}
+
+// staffLogin is how the staff login page looks, with its defaults.
+func staffLogin(cfg Config) staff.Settings {
+	st := staff.Settings{OrgName: cfg.Staff.OrgName, OrgCode: cfg.Staff.OrgCode, Environment: cfg.Staff.Environment,
+		PasswordsOff: cfg.Staff.PasswordsOff, SSOName: cfg.SSOName}
+	if st.OrgName == "" {
+		st.OrgName = cfg.SiteName
+	}
+	if cfg.SSO == nil {
+		st.SSOName = ""
+	} else if st.SSOName == "" {
+		st.SSOName = st.OrgName
+	}
+	if st.Environment == "" {
+		st.Environment = "production"
+		if cfg.Dev {
+			st.Environment = "development"
+		}
+	}
+	return st
 }
 
 // tasks is the scheduled work. Each logs at info what it did, and only

@@ -13,9 +13,11 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/demo"
 	"portal/factors"
 	"portal/internal/app"
@@ -23,12 +25,14 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/sessions"
+	"portal/sso"
+	"portal/staffauth"
 	"portal/storage"
 )
 
 // FastHasher is argon2id with small parameters, so tests do not wait on
 // hashing; the production parameters are measured by make bench.
-var FastHasher = applicants.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+var FastHasher = credentials.Hasher{Params: argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 
 // Options shape a test portal.
 type Options struct {
@@ -47,6 +51,10 @@ type Options struct {
 	RequestTimeout  time.Duration   // zero: the portal's default
 	ReadTimeout     time.Duration   // zero: 10 s
 	UploadIdle      time.Duration   // zero: the portal's default
+	// SSO is the staff's single sign-on (see internal/oidctest); nil: none.
+	SSO *sso.Config
+	// Staff configures the staff login.
+	Staff app.Staff
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -66,9 +74,13 @@ type Portal struct {
 	Sessions *sessions.Manager
 	// StaffSessions are the logins of the staff realm.
 	StaffSessions *sessions.Manager
+	Alerts        *alerts.Service
+	// StaffAuth is the staff's passwords.
+	StaffAuth *staffauth.Service
+	// Access is the staff's roles, requests and grants.
+	Access *access.Service
 	// Factors is the second step of staff logins from outside.
 	Factors *factors.Service
-	Alerts  *alerts.Service
 	Publish *jobs.Publishing
 	Outbox  *mail.Outbox
 	Now     func() time.Time
@@ -123,13 +135,16 @@ func New(t testing.TB, o Options) *Portal {
 		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
-		Sessions: o.Sessions, Hasher: FastHasher, TrustedNetworks: o.TrustedNetworks, SMS: true,
+		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO), Staff: o.Staff,
+		TrustedNetworks: o.TrustedNetworks, SMS: true,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
+	p.StaffAuth = portal.StaffAuth
+	p.Access = portal.Access
 	p.Factors = portal.Factors
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
@@ -149,4 +164,12 @@ func (p *Portal) Serve(t testing.TB) string {
 	go func() { _ = p.App.Listener(ln) }()
 	t.Cleanup(func() { _ = p.App.Shutdown() })
 	return "http://" + ln.Addr().String()
+}
+
+// ssoName is the single sign-on button's text of a test portal.
+func ssoName(c *sso.Config) string {
+	if c == nil {
+		return ""
+	}
+	return "Exempelkommunens inloggning"
 }

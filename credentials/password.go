@@ -1,4 +1,9 @@
-package applicants
+// Package credentials is what every login with a password shares, staff
+// and applicants alike: hashing with argon2id under a bound on how many
+// hashes run at once, the rule for a strong password, temporary passwords,
+// and the throttled check of a login whose tries are counted before they
+// are judged. It is a leaf of the domain: it knows no account type.
+package credentials
 
 import (
 	"crypto/rand"
@@ -8,6 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"portal/internal/tokens"
+
 	"github.com/alexedwards/argon2id"
 	"github.com/ccojocar/zxcvbn-go"
 )
@@ -15,8 +22,8 @@ import (
 // MinPasswordLength is the shortest password accepted, in characters.
 const MinPasswordLength = 12
 
-// maxPasswordLength keeps hashing cheap for absurd input.
-const maxPasswordLength = 256
+// MaxPasswordLength keeps hashing cheap for absurd input, in bytes.
+const MaxPasswordLength = 256
 
 // CheckPassword returns the translation key of what is wrong with a new
 // password, or "". Length counts characters; no composition rules; common,
@@ -27,7 +34,7 @@ func CheckPassword(pw string, userInputs ...string) string {
 	switch {
 	case n < MinPasswordLength:
 		return "password.error.short"
-	case len(pw) > maxPasswordLength:
+	case len(pw) > MaxPasswordLength:
 		return "password.error.long"
 	}
 	var inputs []string
@@ -63,7 +70,7 @@ func (h Hasher) Hash(pw string) (string, error) {
 	defer func() { <-hashing }()
 	s, err := argon2id.CreateHash(pw, &h.Params)
 	if err != nil {
-		return "", fmt.Errorf("applicants: hash: %w", err)
+		return "", fmt.Errorf("credentials: hash: %w", err)
 	}
 	return s, nil
 }
@@ -71,7 +78,7 @@ func (h Hasher) Hash(pw string) (string, error) {
 // Verify reports whether pw matches the encoded hash. An empty or broken
 // hash matches nothing.
 func (h Hasher) Verify(pw, hash string) bool {
-	if hash == "" || len(pw) > maxPasswordLength {
+	if hash == "" || len(pw) > MaxPasswordLength {
 		return false
 	}
 	hashing <- struct{}{}
@@ -79,6 +86,10 @@ func (h Hasher) Verify(pw, hash string) bool {
 	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
 	return err == nil && ok
 }
+
+// DummyWork hashes something nobody typed: the same work as a real hash,
+// for answers that must take the same time whether an account exists.
+func (h Hasher) DummyWork() { _, _ = h.Hash(tokens.New(32)) }
 
 // NewTempCode returns 8 random digits.
 func NewTempCode() string {

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"portal/demo"
+	"portal/employees"
+	"portal/internal/app"
+	"portal/valid"
+)
+
+// staffCommand runs `portal staff import FILE`.
+func staffCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
+	switch {
+	case len(args) == 2 && args[0] == "import":
+		return staffImport(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
+	case len(args) == 2 && args[0] == "courses":
+		return coursesCommand(ctx, cfg, log, args[1])
+	case (len(args) == 3 || len(args) == 4) && args[0] == "add-admin":
+		name := ""
+		if len(args) == 4 {
+			name = args[3]
+		}
+		return addAdmin(ctx, cfg, log, args[1], args[2], name, os.Stdout)
+	}
+	return errors.New("usage: portal staff import FILE (.json or .csv) | portal staff courses FILE | portal staff add-admin USER EMAIL [NAME]")
+}
+
+// staffImport makes the staff directory what the export FILE says and
+// prints what changed; a bad file gets every problem printed to errOut
+// and stores nothing.
+func staffImport(ctx context.Context, cfg Config, log *slog.Logger, file string, out, errOut io.Writer) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	batch, err := employees.Read(file, f)
+	f.Close()
+	if err != nil {
+		return importFailed(file, err, errOut)
+	}
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		return err
+	}
+	sum, err := services.Directory.Import(ctx, batch)
+	if err != nil {
+		return importFailed(file, err, errOut)
+	}
+	fmt.Fprintln(out, sum)
+	return nil
+}
+
+// importFailed prints each problem of an export on a line of its own.
+func importFailed(file string, err error, errOut io.Writer) error {
+	var ierr *employees.ImportError
+	if !errors.As(err, &ierr) {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
+	for _, p := range ierr.Problems {
+		fmt.Fprintf(errOut, "  %s\n", p)
+	}
+	if len(ierr.Problems) == 1 {
+		return fmt.Errorf("%s: nothing was imported: 1 problem", file)
+	}
+	return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ierr.Problems))
+}
+
+// seedOrganisation imports the demo organisation; with ifEmpty only into
+// a directory that has no people yet. It is a full export, so people it
+// does not name are deactivated.
+func seedOrganisation(ctx context.Context, dir *employees.Directory, ifEmpty bool, log *slog.Logger) error {
+	if ifEmpty {
+		people, err := dir.Store.AllPeople(ctx)
+		if err != nil {
+			return err
+		}
+		if len(people) > 0 {
+			log.Info("staff directory has people; not seeding the demo organisation", "people", len(people))
+			return nil
+		}
+	}
+	batch, err := demo.Organisation()
+	if err != nil {
+		return err
+	}
+	sum, err := dir.Import(ctx, batch)
+	if err != nil {
+		return err
+	}
+	log.Info("demo organisation stored", "people_added", sum.People.Added, "people_changed", sum.People.Changed,
+		"people_deactivated", sum.People.Deactivated, "employments_added", sum.Employments.Added)
+	return nil
+}
+
+// addAdmin makes the person USER a system administrator for the whole
+// organisation and mails a temporary password to the work address. A
+// person not yet in the directory is made in the portal itself (kept by
+// later imports until the HR export names them); one already there must
+// have EMAIL as the work address on file, so the command never sends a
+// password to another address than the directory's.
+func addAdmin(ctx context.Context, cfg Config, log *slog.Logger, user, email, name string, out io.Writer) error {
+	user, email = employees.NormalizeUser(user), strings.ToLower(strings.TrimSpace(email))
+	if !employees.ValidUser(user) {
+		return fmt.Errorf("user name %q: use 2–32 letters a–z, digits, dots, dashes or underscores", user)
+	}
+	if !valid.Email(email) {
+		return fmt.Errorf("e-mail address %q is not valid", email)
+	}
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	s, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		return err
+	}
+	p, err := s.Directory.Person(ctx, user)
+	switch {
+	case errors.Is(err, employees.ErrNotFound):
+		first, last, _ := strings.Cut(strings.TrimSpace(name), " ")
+		if first == "" {
+			first = "Administratör"
+		}
+		now := time.Now()
+		p = employees.Person{ID: user, FirstName: first, LastName: strings.TrimSpace(last), WorkEmail: email, Active: true, Local: true,
+			CreatedAt: now, UpdatedAt: now}
+		if err := s.Directory.Store.SavePerson(ctx, p); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: added to the staff directory\n", user)
+	case err != nil:
+		return err
+	case !p.Active:
+		return fmt.Errorf("%s has left (deactivated by the HR export)", user)
+	case !strings.EqualFold(p.WorkEmail, email):
+		return fmt.Errorf("%s is in the staff directory with another work e-mail address; the temporary password goes only to the address on file", user)
+	}
+	if _, err := s.Access.AddAdmin(ctx, p.ID); err != nil {
+		return err
+	}
+	if err := s.StaffAuth.IssueTemporaryPassword(ctx, p.ID, "sv"); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s is system administrator for the whole organisation; a temporary password (valid 24 hours) is on its way to %s\n", user, email)
+	return nil
+}
