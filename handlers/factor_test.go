@@ -545,3 +545,47 @@ func TestDevNetwork(t *testing.T) {
 		t.Errorf("/dev/natverk outside development: %d", res.StatusCode)
 	}
 }
+
+// The password login ends in the one entry: from inside it is whole at
+// once, from outside it goes on to the second step, which keeps the page
+// asked for.
+func TestPasswordLoginFromOutsideNeedsSecondStep(t *testing.T) {
+	t.Parallel()
+	eva := employees.Person{ID: "evaryl01", FirstName: "Eva", LastName: "Rydberg", WorkEmail: "eva.rydberg@exempel.se", Active: true,
+		CreatedAt: testNow, UpdatedAt: testNow}
+	inside := factorApp(t, nil)
+	addStaff(t, inside, eva)
+	if res := staffLogin(inside.visitor(t), "evaryl01", goodPassword); res.StatusCode != 303 || res.Header.Get("Location") != "/personal" {
+		t.Fatalf("login from inside: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	outside := factorApp(t, []string{"10.20.0.0/16"})
+	addStaff(t, outside, eva)
+	v := outside.visitor(t)
+	res := v.post("/personal/logga-in?next=/personal/installningar", "/personal/logga-in?next=/personal/installningar",
+		url.Values{"user": {"evaryl01"}, "password": {goodPassword}, "next": {"/personal/installningar"}})
+	if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), stepPath) {
+		t.Fatalf("login from outside: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := v.get("/personal"); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), stepPath) {
+		t.Fatalf("a page before the second step: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	next := ""
+	if u, err := url.Parse(res.Header.Get("Location")); err == nil {
+		next = u.Query().Get("next")
+	}
+	send := v.post(res.Header.Get("Location"), stepPath+"/skicka", url.Values{"method": {"email"}, "next": {next}})
+	if send.StatusCode != 303 {
+		t.Fatalf("send: %d", send.StatusCode)
+	}
+	code := lastCode(t, outside, mail.ChannelEmail, "eva.rydberg@exempel.se")
+	done := v.post(send.Header.Get("Location"), stepPath, url.Values{"method": {"email"}, "code": {code}, "next": {next}})
+	want := "/personal"
+	if next != "" {
+		want = next
+	}
+	if done.StatusCode != 303 || done.Header.Get("Location") != want {
+		t.Fatalf("second step: %d %s, want %s", done.StatusCode, done.Header.Get("Location"), want)
+	}
+	loggedInWhole(t, outside, v)
+}
