@@ -13,7 +13,7 @@ func TestDependencyDirection(t *testing.T) {
 	// What no domain package may use: the web, the database, S3, SMTP, the
 	// pages, the adapters and the composition above them.
 	domain := []string{"gofiber", "fasthttp", "mongo-driver", "minio", "go-mail", "go-smtp",
-		"portal/storage", "portal/handlers", "portal/views", "portal/mail/smtp", "portal/cmd", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/fixtures", "portal/internal/app"}
+		"portal/storage", "portal/handlers", "portal/views", "portal/mail/smtp", "portal/mail/elks", "portal/cmd", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/fixtures", "portal/internal/app"}
 	with := func(more ...string) []string { return append(append([]string(nil), domain...), more...) }
 	// A rule names a package, or with "/..." a package and every package
 	// under it. A bad dependency of ours matches by path (portal/handlers
@@ -26,6 +26,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/applicants":      with("portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/applications":    with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/employees":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
+		"portal/factors":         with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/credentials":     with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/employees", "portal/staffauth"),
 		"portal/staffauth":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/access":          with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
@@ -35,7 +36,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/views":           {"mongo-driver", "minio", "go-mail", "portal/storage", "portal/handlers", "portal/cmd"},
 		"portal/storage":         {"gofiber", "fasthttp", "go-mail", "portal/handlers", "portal/views", "portal/cmd"},
 		// The route table, the web kit and every surface under it.
-		"portal/handlers/...": {"mongo-driver", "minio", "go-mail", "portal/storage", "portal/mail/smtp", "portal/cmd", "portal/internal/app"},
+		"portal/handlers/...": {"mongo-driver", "minio", "go-mail", "portal/storage", "portal/mail/smtp", "portal/mail/elks", "portal/cmd", "portal/internal/app"},
 		// The kit knows no surface, and no surface another.
 		"portal/handlers/web":       {"portal/handlers/public", "portal/handlers/applicant", "portal/handlers/staff"},
 		"portal/handlers/public":    {"portal/handlers/applicant", "portal/handlers/staff"},
@@ -46,7 +47,7 @@ func TestDependencyDirection(t *testing.T) {
 	// standard library, so that any package may use them.
 	leaves := []string{"portal/valid", "portal/links"}
 	// Commands, test kits, demo data and the SMTP adapter may use anything.
-	free := []string{"portal", "portal/cmd/...", "portal/scripts/...", "portal/demo", "portal/e2e", "portal/mail/smtp",
+	free := []string{"portal", "portal/cmd/...", "portal/scripts/...", "portal/demo", "portal/e2e", "portal/mail/smtp", "portal/mail/elks",
 		"portal/internal/app", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/smtptest", "portal/internal/fixtures", "portal/internal/oidctest"}
 
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...").CombinedOutput()

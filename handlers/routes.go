@@ -20,6 +20,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/employees"
+	"portal/factors"
 	"portal/handlers/applicant"
 	"portal/handlers/public"
 	"portal/handlers/staff"
@@ -60,6 +61,7 @@ type Deps struct {
 	Access        *access.Service
 	Policy        *access.Policy
 	Roles         *access.Catalogue
+	Factors       *factors.Service
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -108,6 +110,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffRealm := k.NewRealm(sessions.Staff, "staff", "layouts/staff", deps.StaffSessions)
 	staffRealm.Private = true
 	entry := applicant.Entry{Realm: applicants, Sessions: deps.Sessions}
+	network, err := staff.NewNetworks(k, cfg.TrustedNetworks)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		board      = public.NewJobs(k, deps.Board)
 		pages      = &public.Pages{Kit: k, Checks: deps.Checks}
@@ -118,7 +124,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		login      = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
 		profile    = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
-		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: staff.Inside{}}
+		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
 		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy}
@@ -126,6 +132,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
 		outbox     = &staff.Outbox{Kit: k, Outbox: deps.Outbox}
+		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
+		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS}
+		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -249,10 +258,27 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/admin/logg", staffLogin, roles.RequireAudit, roles.ShowAudit)
 	staffPages.Get("/admin/utskick", staffLogin, roles.RequireMail, outbox.ShowOutbox)
 	staffPages.Post("/admin/utskick/:id/forsok-igen", staffLogin, roles.RequireMail, outbox.RetryMail)
+	// The second step from outside, and its settings (seed 003).
+	atFactor := staff.RequireStage(staff.StageFactor)
+	staffPages.Get("/logga-in/steg-tva", atFactor, secondStep.ShowSecondStep)
+	staffPages.Post("/logga-in/steg-tva", atFactor, k.Limit("factor", 60, 15*time.Minute), secondStep.CheckCode)
+	staffPages.Post("/logga-in/steg-tva/skicka", atFactor, k.Limit("factor-send", 30, time.Hour), secondStep.SendCode)
+	staffPages.Get("/installningar/inloggning", staffLogin, factorSet.ShowFactorSettings)
+	staffPages.Post("/installningar/inloggning/mobil", staffLogin, k.Limit("factor-send", 30, time.Hour), factorSet.AddPhone)
+	staffPages.Post("/installningar/inloggning/mobil/bekrafta", staffLogin, factorSet.ConfirmPhone)
+	staffPages.Post("/installningar/inloggning/mobil/skicka", staffLogin, k.Limit("factor-send", 30, time.Hour), factorSet.ResendPhone)
+	staffPages.Post("/installningar/inloggning/mobil/ta-bort", staffLogin, factorSet.RemovePhone)
+	staffPages.Get("/installningar/inloggning/app", staffLogin, factorSet.ShowAppSetup)
+	staffPages.Post("/installningar/inloggning/app", staffLogin, factorSet.ConfirmApp)
+	staffPages.Post("/installningar/inloggning/app/ta-bort", staffLogin, factorSet.RemoveApp)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)
 		app.Get("/dev/mail.json", devMail.ShowDevMailJSON)
+		app.Get("/dev/sms", devMail.ShowDevSMS)
+		app.Get("/dev/sms.json", devMail.ShowDevSMSJSON)
+		app.Get("/dev/natverk", csrf, devNetwork.ShowDevNetwork)
+		app.Post("/dev/natverk", csrf, devNetwork.SetDevNetwork)
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil

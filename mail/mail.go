@@ -1,5 +1,6 @@
-// Package mail sends e-mail through a durable outbox: messages are stored
-// first and a worker delivers them, retrying with back-off.
+// Package mail sends e-mail, and text messages (SMS), through a durable
+// outbox: messages are stored first and a worker delivers them, each by
+// the sender of its channel, retrying with back-off.
 package mail
 
 import (
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -31,8 +33,20 @@ const (
 	StatusCancelled = "cancelled"
 )
 
-// Message is one e-mail.
+// Channels a message goes out on.
+const (
+	// ChannelEmail is e-mail; messages stored before there were channels
+	// have it too.
+	ChannelEmail = ""
+	// ChannelSMS is a text message to a mobile number in E.164 form
+	// (+46701234567); it has a text and no subject.
+	ChannelSMS = "sms"
+)
+
+// Message is one e-mail or, on ChannelSMS, one text message.
 type Message struct {
+	// Channel is how the message goes out: ChannelEmail or ChannelSMS.
+	Channel string
 	To      string
 	ReplyTo string
 	Subject string
@@ -59,8 +73,28 @@ func address(s string) bool {
 	return err == nil && valid.Email(a.Address)
 }
 
-// Validate checks the addresses and the subject of a message.
+// smsTo is a mobile number in E.164 form.
+var smsTo = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// maxSMS is the longest text message accepted: ten parts.
+const maxSMS = 1530
+
+// Validate checks the addresses and the subject of a message, or the
+// number and the text of a text message.
 func (m Message) Validate() error {
+	switch m.Channel {
+	case ChannelEmail:
+	case ChannelSMS:
+		if !smsTo.MatchString(m.To) {
+			return errors.New("mail: text message to a number not in E.164 form")
+		}
+		if strings.TrimSpace(m.Text) == "" || len(m.Text) > maxSMS {
+			return errors.New("mail: text message empty or too long")
+		}
+		return nil
+	default:
+		return fmt.Errorf("mail: unknown channel %q", m.Channel)
+	}
 	if !address(m.To) {
 		return fmt.Errorf("mail: bad recipient %q", m.To)
 	}
@@ -102,6 +136,8 @@ type Store interface {
 	Fail(ctx context.Context, id, owner string, reason string) error
 	// Recent returns the newest records first.
 	Recent(ctx context.Context, limit int) ([]Record, error)
+	// RecentOn returns the newest records of one channel first.
+	RecentOn(ctx context.Context, channel string, limit int) ([]Record, error)
 	// EnqueueKeyed stores pending messages under their keys, skipping keys
 	// already in the outbox, and returns how many it added.
 	EnqueueKeyed(ctx context.Context, msgs []Keyed, now time.Time) (int, error)
@@ -133,6 +169,27 @@ var ErrNotFailed = errors.New("mail: message has not failed")
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
+
+// Channels is the Sender of a worker that delivers several channels: it
+// hands each message to the sender of its channel. A message of a channel
+// without a sender fails its try, and is retried like any other failure.
+type Channels map[string]Sender
+
+// Send delivers m through the sender of its channel.
+func (c Channels) Send(ctx context.Context, m Message) error {
+	s, ok := c[m.Channel]
+	if !ok || s == nil {
+		return fmt.Errorf("mail: no sender for channel %q", m.Channel)
+	}
+	return s.Send(ctx, m)
+}
+
+// Keep is the sender of a channel whose messages are only kept in the
+// outbox, for development: they count as sent and stay visible there.
+type Keep struct{}
+
+// Send does nothing.
+func (Keep) Send(context.Context, Message) error { return nil }
 
 // Outbox is the Mailer the rest of the portal uses: sending means storing.
 type Outbox struct {
@@ -275,6 +332,11 @@ func (w *Worker) delay(attempts int) time.Duration {
 // Recent returns the newest messages first.
 func (o *Outbox) Recent(ctx context.Context, limit int) ([]Record, error) {
 	return o.store.Recent(ctx, limit)
+}
+
+// RecentOn returns the newest messages of one channel first.
+func (o *Outbox) RecentOn(ctx context.Context, channel string, limit int) ([]Record, error) {
+	return o.store.RecentOn(ctx, channel, limit)
 }
 
 // Failed returns the messages given up on, newest first.

@@ -86,7 +86,7 @@ func kind(key string) string {
 // chose.
 func (d *DB) RemoveExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	for _, col := range []string{colCounters, colKV, colClaims, colSessions} {
+	for _, col := range []string{colCounters, colKV, colClaims, colSessions, colFactorCodes} {
 		res, err := d.c(col).DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lt": now, "$gt": time.Time{}}})
 		if err != nil {
 			return total, fmt.Errorf("storage: remove expired %s: %w", col, err)

@@ -94,6 +94,9 @@ const (
 	colRoleCourses  = "staff_roles_courses"
 	colRoleSteps    = "staff_roles_steps"
 	colRoleAudit    = "staff_roles_audit"
+	// The second factor: what each person set up, and the codes sent.
+	colFactors     = "staff_factors"
+	colFactorCodes = "staff_factor_codes"
 )
 
 // migration is one idempotent step of the schema.
@@ -249,6 +252,12 @@ var migrations = []migration{
 			return fmt.Errorf("storage: drop the applicants' admin flag: %w", err)
 		}
 		return nil
+	}},
+	{"second factor codes", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colFactorCodes,
+			mongo.IndexModel{Keys: bson.D{{Key: "attempt", Value: 1}, {Key: "purpose", Value: 1}, {Key: "seq", Value: -1}}, Options: options.Index().SetUnique(true).SetName("attempt_purpose_seq_unique")},
+			mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+		)
 	}},
 }
 

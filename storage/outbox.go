@@ -25,6 +25,7 @@ func (d *DB) Outbox() *Outbox { return &Outbox{d} }
 // messages the key, a string.
 type outboxDoc struct {
 	ID         any               `bson:"_id"`
+	Channel    string            `bson:"channel,omitempty"` // empty: e-mail
 	To         string            `bson:"to"`
 	ReplyTo    string            `bson:"reply_to,omitempty"`
 	Subject    string            `bson:"subject"`
@@ -65,14 +66,14 @@ func outboxFilterID(id string) (any, error) {
 }
 
 func newOutboxDoc(id any, m mail.Message, now time.Time) outboxDoc {
-	return outboxDoc{ID: id, To: m.To, ReplyTo: m.ReplyTo, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
+	return outboxDoc{ID: id, Channel: m.Channel, To: m.To, ReplyTo: m.ReplyTo, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
 		Headers: m.Headers, Tag: m.Tag, Status: mail.StatusPending, CreatedAt: now, NextAt: now}
 }
 
 func (d outboxDoc) record() mail.Record {
 	return mail.Record{
 		ID: outboxID(d.ID),
-		Message: mail.Message{To: d.To, ReplyTo: d.ReplyTo, Subject: d.Subject, Text: d.Text,
+		Message: mail.Message{Channel: d.Channel, To: d.To, ReplyTo: d.ReplyTo, Subject: d.Subject, Text: d.Text,
 			HTML: d.HTML, Headers: d.Headers, Tag: d.Tag},
 		Status: d.Status, Attempts: d.Attempts, LastError: d.LastError,
 		CreatedAt: d.CreatedAt, NextAt: d.NextAt, SentAt: d.SentAt,
@@ -287,6 +288,15 @@ func (o *Outbox) Fail(ctx context.Context, id, owner string, reason string) erro
 // Recent returns the newest messages first.
 func (o *Outbox) Recent(ctx context.Context, limit int) ([]mail.Record, error) {
 	return o.find(ctx, bson.M{}, limit)
+}
+
+// RecentOn returns the newest messages of one channel first; e-mail is
+// stored without a channel.
+func (o *Outbox) RecentOn(ctx context.Context, channel string, limit int) ([]mail.Record, error) {
+	if channel == mail.ChannelEmail {
+		return o.find(ctx, bson.M{"channel": bson.M{"$exists": false}}, limit)
+	}
+	return o.find(ctx, bson.M{"channel": channel}, limit)
 }
 
 func (o *Outbox) find(ctx context.Context, filter bson.M, limit int) ([]mail.Record, error) {

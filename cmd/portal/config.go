@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -41,16 +43,24 @@ type Config struct {
 	SigningKey     []byte  // signs the links in alert e-mail
 	SupportEmail   string
 	TrustedProxies []string
-	BodyLimit      int
-	UploadDir      string // where uploads in progress are spooled; emptied at start
-	ReadTimeout    time.Duration
-	RequestTimeout time.Duration
-	WriteTimeout   time.Duration
-	IdleTimeout    time.Duration
-	ShutdownGrace  time.Duration
-	AdsRefresh     time.Duration
-	SessionIdle    time.Duration
-	SessionMax     time.Duration
+	// TrustedNetworks are the organisation's address ranges: staff logging
+	// in from elsewhere need a second factor.
+	TrustedNetworks []string
+	SMSProvider     string // "" (none) or 46elks
+	SMSBaseURL      string
+	SMSUser         string
+	SMSPassword     string
+	SMSFrom         string
+	BodyLimit       int
+	UploadDir       string // where uploads in progress are spooled; emptied at start
+	ReadTimeout     time.Duration
+	RequestTimeout  time.Duration
+	WriteTimeout    time.Duration
+	IdleTimeout     time.Duration
+	ShutdownGrace   time.Duration
+	AdsRefresh      time.Duration
+	SessionIdle     time.Duration
+	SessionMax      time.Duration
 	// Staff logins: idle time inside the trusted networks, from outside,
 	// and the longest a staff login lasts.
 	StaffIdle, StaffOutsideIdle, StaffMax time.Duration
@@ -231,6 +241,44 @@ func loadConfig(lookup env) (Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	defNetworks := "none"
+	if c.Dev() {
+		defNetworks = "127.0.0.0/8,::1/128"
+	}
+	for _, n := range strings.Split(str("PORTAL_TRUSTED_NETWORKS", defNetworks), ",") {
+		if n = strings.TrimSpace(n); n == "" || n == "none" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(n); err != nil {
+			if _, err := netip.ParseAddr(n); err != nil {
+				bad("PORTAL_TRUSTED_NETWORKS", "want address ranges such as 10.0.0.0/8, or none, got %q", n)
+				continue
+			}
+		}
+		c.TrustedNetworks = append(c.TrustedNetworks, n)
+	}
+	c.SMSProvider = str("PORTAL_SMS_PROVIDER", "")
+	if c.SMSProvider != "" && c.SMSProvider != "46elks" {
+		bad("PORTAL_SMS_PROVIDER", "want 46elks or nothing, got %q", c.SMSProvider)
+	}
+	c.SMSBaseURL = strings.TrimRight(str("PORTAL_SMS_BASE_URL", "https://api.46elks.com/a1"), "/")
+	if u, err := url.Parse(c.SMSBaseURL); err != nil || (u.Scheme != "https" && !(c.Dev() && u.Scheme == "http")) || u.Host == "" {
+		bad("PORTAL_SMS_BASE_URL", "want an https address, got %q", c.SMSBaseURL)
+	}
+	c.SMSUser = str("PORTAL_SMS_USER", "")
+	c.SMSPassword = secret("PORTAL_SMS_PASSWORD", "")
+	c.SMSFrom = str("PORTAL_SMS_FROM", "")
+	if c.SMSProvider != "" {
+		if c.SMSUser == "" {
+			bad("PORTAL_SMS_USER", "required with PORTAL_SMS_PROVIDER")
+		}
+		if c.SMSPassword == "" {
+			bad("PORTAL_SMS_PASSWORD", "required with PORTAL_SMS_PROVIDER")
+		}
+		if !smsSender.MatchString(c.SMSFrom) {
+			bad("PORTAL_SMS_FROM", "want up to 11 letters and digits starting with a letter, or a number such as +46701234567, got %q", c.SMSFrom)
+		}
+	}
 	// Five attachments of 5 MiB and the form around them.
 	c.BodyLimit = integer("PORTAL_BODY_LIMIT", 27<<20, 1024, 1<<30)
 	c.UploadDir = filepath.Clean(str("PORTAL_UPLOAD_DIR", filepath.Join(os.TempDir(), "portal-uploads")))
@@ -315,6 +363,10 @@ func loadConfig(lookup env) (Config, error) {
 	}
 	return c, nil
 }
+
+// smsSender is what the gateway shows as the sender: a name of up to 11
+// letters and digits, or a number in E.164 form.
+var smsSender = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]{2,10}|\+[1-9][0-9]{6,14})$`)
 
 func contains(list []string, s string) bool {
 	for _, v := range list {

@@ -29,6 +29,7 @@ import (
 	"portal/internal/app"
 	"portal/jobs"
 	"portal/mail"
+	"portal/mail/elks"
 	"portal/mail/smtp"
 	"portal/sessions"
 	"portal/sso"
@@ -217,11 +218,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	workerDone := make(chan struct{})
-	if cfg.SMTPHost != "" {
+	if senders := outboxSenders(cfg); len(senders) > 0 {
 		w := &mail.Worker{
-			Store: db.Outbox(), Owner: owner, MaxAttempts: cfg.MailAttempts,
-			Sender: smtp.New(smtp.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
-				Password: cfg.SMTPPassword, Security: cfg.SMTPSecurity, From: cfg.MailFrom}),
+			Store: db.Outbox(), Owner: owner, MaxAttempts: cfg.MailAttempts, Sender: senders,
 			Lease: 2 * time.Minute, Poll: 2 * time.Second, BaseDelay: 30 * time.Second, MaxDelay: time.Hour,
 			Now: time.Now, Log: log.With("component", "outbox"),
 			Limiter: rate.NewLimiter(rate.Limit(cfg.MailRate), max(1, int(cfg.MailRate))),
@@ -229,7 +228,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		go func() { defer close(workerDone); w.Run(work) }()
 	} else {
 		close(workerDone)
-		log.Warn("no SMTP server configured: e-mail stays in the outbox (see /dev/mail)")
+		log.Warn("no SMTP server configured: e-mail stays in the outbox (see /dev/mail, and /dev/sms for text messages)")
 	}
 
 	go func() { // the first dispatch then finds the subscriptions in memory
@@ -294,7 +293,7 @@ func appConfig(cfg Config) app.Config {
 		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
-		Roles: cfg.Roles,
+		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "",
 	}
 }
 
@@ -306,4 +305,28 @@ func ssoConfig(cfg Config) *sso.Config {
 	}
 	return &sso.Config{Issuer: s.Issuer, ClientID: s.ClientID, ClientSecret: s.ClientSecret, UserClaim: s.UserClaim,
 		StripDomain: s.StripDomain, AllowHTTP: cfg.Dev()}
+}
+
+// outboxSenders are the senders of the outbox's channels: SMTP for e-mail,
+// the SMS gateway for text messages. In development a channel without one
+// keeps its messages in the outbox (/dev/mail, /dev/sms); with neither
+// configured no worker runs and everything stays pending there.
+func outboxSenders(cfg Config) mail.Channels {
+	senders := mail.Channels{}
+	if cfg.SMTPHost != "" {
+		senders[mail.ChannelEmail] = smtp.New(smtp.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser,
+			Password: cfg.SMTPPassword, Security: cfg.SMTPSecurity, From: cfg.MailFrom})
+	}
+	if cfg.SMSProvider == "46elks" {
+		senders[mail.ChannelSMS] = elks.New(elks.Config{BaseURL: cfg.SMSBaseURL, User: cfg.SMSUser, Password: cfg.SMSPassword,
+			From: cfg.SMSFrom, Timeout: 10 * time.Second})
+	}
+	if len(senders) > 0 && cfg.Dev() {
+		for _, ch := range []string{mail.ChannelEmail, mail.ChannelSMS} {
+			if senders[ch] == nil {
+				senders[ch] = mail.Keep{}
+			}
+		}
+	}
+	return senders
 }

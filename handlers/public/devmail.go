@@ -11,11 +11,12 @@ import (
 	"portal/handlers/web"
 )
 
-// DevMail lists the outbox, in development only.
+// DevMail lists the outbox, e-mail and text messages apart, in
+// development only.
 type DevMail struct {
 	*web.Kit
 	Mail interface {
-		Recent(ctx context.Context, limit int) ([]mail.Record, error)
+		RecentOn(ctx context.Context, channel string, limit int) ([]mail.Record, error)
 	}
 }
 
@@ -33,7 +34,7 @@ type mailJSON struct {
 
 // ShowDevMail lists the latest outgoing messages, in development only.
 func (h *DevMail) ShowDevMail(c *fiber.Ctx) error {
-	recs, err := h.Mail.Recent(c.UserContext(), 100)
+	recs, err := h.Mail.RecentOn(c.UserContext(), mail.ChannelEmail, 100)
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (h *DevMail) ShowDevMail(c *fiber.Ctx) error {
 
 // ShowDevMailJSON gives the latest outgoing messages as JSON, newest first, in development only.
 func (h *DevMail) ShowDevMailJSON(c *fiber.Ctx) error {
-	recs, err := h.Mail.Recent(c.UserContext(), 100)
+	recs, err := h.Mail.RecentOn(c.UserContext(), mail.ChannelEmail, 100)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
 	TrustedProxies []string
+	// TrustedNetworks are the organisation's address ranges (staff from
+	// elsewhere need a second factor); empty: every address is outside.
+	TrustedNetworks []string
 	// IsUpload tells the upload route by its path: only it takes a body
 	// over the form limit, read part by part.
 	IsUpload func(path string) bool

@@ -200,10 +200,22 @@ func (k *Kit) Limit(name string, max int64, window time.Duration) fiber.Handler 
 }
 
 // proxies are the configured reverse proxies.
-type proxies struct{ prefixes []netip.Prefix }
+type proxies struct{ Ranges }
 
 func parseProxies(list []string) (*proxies, error) {
-	p := &proxies{}
+	r, err := ParseRanges(list, "trusted proxy")
+	return &proxies{r}, err
+}
+
+func (p *proxies) trusted(s string) bool { return p.Contains(s) }
+
+// Ranges are address ranges, such as the trusted proxies or networks.
+type Ranges []netip.Prefix
+
+// ParseRanges reads addresses and CIDR ranges; blank entries are left
+// out. An error names the entry as what (e.g. "trusted proxy").
+func ParseRanges(list []string, what string) (Ranges, error) {
+	var out Ranges
 	for _, s := range list {
 		s = strings.TrimSpace(s)
 		if s == "" {
@@ -212,26 +224,28 @@ func parseProxies(list []string) (*proxies, error) {
 		if !strings.Contains(s, "/") {
 			addr, err := netip.ParseAddr(s)
 			if err != nil {
-				return nil, fmt.Errorf("handlers: trusted proxy %q is not an address or range", s)
+				return nil, fmt.Errorf("handlers: %s %q is not an address or range", what, s)
 			}
 			s = netip.PrefixFrom(addr, addr.BitLen()).String()
 		}
 		prefix, err := netip.ParsePrefix(s)
 		if err != nil {
-			return nil, fmt.Errorf("handlers: trusted proxy %q is not an address or range", s)
+			return nil, fmt.Errorf("handlers: %s %q is not an address or range", what, s)
 		}
-		p.prefixes = append(p.prefixes, prefix.Masked())
+		out = append(out, prefix.Masked())
 	}
-	return p, nil
+	return out, nil
 }
 
-func (p *proxies) trusted(s string) bool {
+// Contains reports whether the address s (IPv4 also as IPv4-mapped IPv6)
+// is in one of the ranges.
+func (r Ranges) Contains(s string) bool {
 	addr, err := netip.ParseAddr(strings.TrimSpace(s))
 	if err != nil {
 		return false
 	}
 	addr = addr.Unmap()
-	for _, pr := range p.prefixes {
+	for _, pr := range r {
 		if pr.Contains(addr) {
 			return true
 		}

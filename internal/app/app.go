@@ -19,6 +19,7 @@ import (
 	"portal/applications"
 	"portal/credentials"
 	"portal/employees"
+	"portal/factors"
 	"portal/handlers"
 	"portal/handlers/staff"
 	"portal/jobs"
@@ -57,6 +58,13 @@ type Config struct {
 	Hasher  credentials.Hasher
 	Staff   Staff
 	Roles   *access.Catalogue // nil: the shipped catalogue
+	// TrustedNetworks are the organisation's address ranges; from
+	// elsewhere staff logins need a second factor. Empty: every address is
+	// outside.
+	TrustedNetworks []string
+	// SMS: an SMS gateway is configured (in development the outbox at
+	// /dev/sms stands in for one).
+	SMS bool
 }
 
 // Staff is the configuration of the staff login.
@@ -94,6 +102,7 @@ type Services struct {
 	Access        *access.Service
 	Policy        *access.Policy
 	Roles         *access.Catalogue
+	Factors       *factors.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -180,6 +189,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	}
 	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
 	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now}
+	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
+		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
 }
 
@@ -201,12 +212,12 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Dev: cfg.Dev, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, RequestTimeout: cfg.RequestTimeout,
 		UploadIdle: cfg.UploadIdle, IdleTimeout: cfg.IdleTimeout, TrustedProxies: cfg.TrustedProxies, SigningKey: cfg.SigningKey,
-		UploadDir: cfg.UploadDir,
+		UploadDir: cfg.UploadDir, TrustedNetworks: cfg.TrustedNetworks,
 	}, handlers.Deps{
 		Now: in.Now, Locales: s.Locales, Board: s.Board, Outbox: s.Outbox, Counter: db.Counters(),
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
-		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"),
+		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"portal/applications"
 	"portal/credentials"
 	"portal/demo"
+	"portal/factors"
 	"portal/internal/app"
 	"portal/internal/testenv"
 	"portal/jobs"
@@ -39,14 +40,17 @@ type Options struct {
 	Now            time.Time // a fixed, settable clock from this moment; zero: the real clock
 	Ads            int       // demo ads to store
 	TrustedProxies []string
-	BaseURL        string          // default https://jobb.example.se
-	Log            io.Writer       // default: nothing logged
-	LogRequests    bool            // log every request, not only warnings
-	Sessions       sessions.Policy // zero: sessions.DefaultPolicy
-	BodyLimit      int             // zero: room for five 5 MiB attachments
-	RequestTimeout time.Duration   // zero: the portal's default
-	ReadTimeout    time.Duration   // zero: 10 s
-	UploadIdle     time.Duration   // zero: the portal's default
+	// TrustedNetworks are the staff's inside ranges; nil: the address
+	// app.Test requests come from (0.0.0.0) and loopback; "none": none.
+	TrustedNetworks []string
+	BaseURL         string          // default https://jobb.example.se
+	Log             io.Writer       // default: nothing logged
+	LogRequests     bool            // log every request, not only warnings
+	Sessions        sessions.Policy // zero: sessions.DefaultPolicy
+	BodyLimit       int             // zero: room for five 5 MiB attachments
+	RequestTimeout  time.Duration   // zero: the portal's default
+	ReadTimeout     time.Duration   // zero: 10 s
+	UploadIdle      time.Duration   // zero: the portal's default
 	// SSO is the staff's single sign-on (see internal/oidctest); nil: none.
 	SSO *sso.Config
 	// Staff configures the staff login.
@@ -74,7 +78,9 @@ type Portal struct {
 	// StaffAuth is the staff's passwords.
 	StaffAuth *staffauth.Service
 	// Access is the staff's roles, requests and grants.
-	Access  *access.Service
+	Access *access.Service
+	// Factors is the second step of staff logins from outside.
+	Factors *factors.Service
 	Publish *jobs.Publishing
 	Outbox  *mail.Outbox
 	Now     func() time.Time
@@ -115,6 +121,9 @@ func New(t testing.TB, o Options) *Portal {
 	if p.Blobs == nil {
 		p.Blobs = testenv.Blobs(t)
 	}
+	if o.TrustedNetworks == nil {
+		o.TrustedNetworks = []string{"0.0.0.0/32", "127.0.0.0/8", "::1/128"}
+	}
 	level := slog.LevelWarn
 	if o.LogRequests {
 		level = slog.LevelInfo
@@ -127,6 +136,7 @@ func New(t testing.TB, o Options) *Portal {
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
 		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO), Staff: o.Staff,
+		TrustedNetworks: o.TrustedNetworks, SMS: true,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
@@ -135,6 +145,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
 	p.StaffAuth = portal.StaffAuth
 	p.Access = portal.Access
+	p.Factors = portal.Factors
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,283 @@
+package staff
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"portal/employees"
+	"portal/factors"
+	"portal/handlers/web"
+	"portal/valid"
+)
+
+// FactorSettings is the settings page of the second factor: mobile
+// numbers for codes by text message and the authenticator app. Both can
+// be set up only from inside the trusted networks, by a login that began
+// there (seed 003); from outside the page says where and how instead.
+type FactorSettings struct {
+	*web.Kit
+	Entry
+	Factors interface {
+		Settings(ctx context.Context, personID string) (factors.Settings, error)
+		AddPhone(ctx context.Context, attempt, personID, number string, compose factors.Compose) error
+		ResendPhone(ctx context.Context, attempt, personID, number string, compose factors.Compose) error
+		ConfirmPhone(ctx context.Context, attempt, personID, number, input string) error
+		RemovePhone(ctx context.Context, personID, number string) error
+		StartApp(ctx context.Context, personID string) (factors.AppSetup, error)
+		ConfirmApp(ctx context.Context, attempt, personID, input string) error
+		RemoveApp(ctx context.Context, personID string) error
+	}
+	People interface {
+		Person(ctx context.Context, user string) (employees.Person, error)
+	}
+	// SMS: text messages can be sent; without, numbers cannot be added.
+	SMS bool
+}
+
+// inside reports whether the request may change the settings: it comes
+// from inside, and so did its login.
+func (h *FactorSettings) inside(c *fiber.Ctx) bool {
+	s := web.SessionOf(c)
+	return s != nil && !s.Outside && !h.Network.Outside(c)
+}
+
+// notices are the outcomes shown after a change, by the query's "klart".
+var notices = map[string]string{
+	"sent": "factor.settings.done.sent", "confirmed": "factor.settings.done.confirmed", "removed": "factor.settings.done.removed",
+	"app": "factor.settings.done.app", "app-removed": "factor.settings.done.app_removed",
+}
+
+// ShowFactorSettings shows what is set up and the forms to change it.
+func (h *FactorSettings) ShowFactorSettings(c *fiber.Ctx) error {
+	return h.page(c, nil, nil)
+}
+
+func (h *FactorSettings) page(c *fiber.Ctx, form map[string]string, errs valid.Problems) error {
+	s := web.SessionOf(c)
+	st, err := h.Factors.Settings(c.UserContext(), s.AccountID)
+	if err != nil {
+		return err
+	}
+	email := ""
+	if p, err := h.People.Person(c.UserContext(), s.AccountID); err == nil && valid.Email(p.WorkEmail) {
+		email = p.WorkEmail
+	} else if err != nil && !errors.Is(err, employees.ErrNotFound) {
+		return err
+	}
+	if form == nil {
+		form = map[string]string{}
+	}
+	return h.FormPageIn(c, "staff/factor_settings", "factor.settings.title", "staff-settings", fiber.Map{
+		"Inside": h.inside(c), "Settings": st, "WorkEmail": email, "Form": form, "Errors": errs,
+		"CanAdd": len(st.Phones) < factors.MaxPhones && h.SMS, "SMS": h.SMS, "Notice": notices[c.Query("klart")],
+	})
+}
+
+// refuseOutside answers a change asked for from outside.
+func (h *FactorSettings) refuseOutside(c *fiber.Ctx) error {
+	return h.Message(c, fiber.StatusForbidden, "staff-settings", "factor.settings.outside.heading",
+		"factor.settings.outside.text", false, PathFactorSettings, "factor.settings.back")
+}
+
+func (h *FactorSettings) done(c *fiber.Ctx, what string) error {
+	return c.Redirect(PathFactorSettings+"?klart="+what, fiber.StatusSeeOther)
+}
+
+// AddPhone registers a number and sends a code to it.
+func (h *FactorSettings) AddPhone(c *fiber.Ctx) error {
+	if !h.inside(c) {
+		return h.refuseOutside(c)
+	}
+	s := web.SessionOf(c)
+	f := web.Form(c, "number")
+	err := h.Factors.AddPhone(c.UserContext(), s.Key, s.AccountID, f["number"], compose(web.L(c), h.Cfg.SiteName))
+	if errs, ok := web.FieldErrors(err); ok {
+		return h.page(c, f, errs)
+	}
+	if errors.Is(err, factors.ErrTooManySends) {
+		var errs valid.Problems
+		errs.Add(factors.FieldNumber, "factor.code.too_many_sends")
+		c.Status(fiber.StatusTooManyRequests)
+		return h.page(c, f, errs)
+	}
+	if errors.Is(err, factors.ErrNoMethod) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, "sent")
+}
+
+// codeField is the id of the code field of the number at index i.
+func codeField(st factors.Settings, number string) string {
+	for i, p := range st.Phones {
+		if p.Number == number {
+			return "code-" + string(rune('0'+i))
+		}
+	}
+	return "code-0"
+}
+
+// ConfirmPhone takes the code sent to a number waiting for it.
+func (h *FactorSettings) ConfirmPhone(c *fiber.Ctx) error {
+	if !h.inside(c) {
+		return h.refuseOutside(c)
+	}
+	s := web.SessionOf(c)
+	f := web.Form(c, "number", "code")
+	st, err := h.Factors.Settings(c.UserContext(), s.AccountID)
+	if err != nil {
+		return err
+	}
+	field := codeField(st, f["number"])
+	var errs valid.Problems
+	if f["code"] == "" {
+		errs.Add(field, "factor.code.required")
+		return h.page(c, nil, errs)
+	}
+	err = h.Factors.ConfirmPhone(c.UserContext(), s.Key, s.AccountID, f["number"], f["code"])
+	switch {
+	case err == nil:
+		return h.done(c, "confirmed")
+	case errors.Is(err, factors.ErrNotFound):
+		return fiber.ErrNotFound
+	case errors.Is(err, factors.ErrWrongCode):
+		errs.Add(field, "factor.code.wrong")
+	case errors.Is(err, factors.ErrExpired):
+		errs.Add(field, "factor.code.expired_send")
+	case errors.Is(err, factors.ErrNoCode):
+		errs.Add(field, "factor.code.none_send")
+	case errors.Is(err, factors.ErrTooManyTries):
+		errs.Add(field, "factor.code.too_many_send")
+	default:
+		return err
+	}
+	return h.page(c, nil, errs)
+}
+
+// ResendPhone sends a new code to a number waiting for one.
+func (h *FactorSettings) ResendPhone(c *fiber.Ctx) error {
+	if !h.inside(c) {
+		return h.refuseOutside(c)
+	}
+	s := web.SessionOf(c)
+	f := web.Form(c, "number")
+	err := h.Factors.ResendPhone(c.UserContext(), s.Key, s.AccountID, f["number"], compose(web.L(c), h.Cfg.SiteName))
+	switch {
+	case errors.Is(err, factors.ErrNotFound):
+		return fiber.ErrNotFound
+	case errors.Is(err, factors.ErrTooManySends):
+		st, err := h.Factors.Settings(c.UserContext(), s.AccountID)
+		if err != nil {
+			return err
+		}
+		var errs valid.Problems
+		errs.Add(codeField(st, f["number"]), "factor.code.too_many_sends")
+		c.Status(fiber.StatusTooManyRequests)
+		return h.page(c, nil, errs)
+	case err != nil:
+		return err
+	}
+	return h.done(c, "sent")
+}
+
+// RemovePhone takes a number away.
+func (h *FactorSettings) RemovePhone(c *fiber.Ctx) error {
+	if !h.inside(c) {
+		return h.refuseOutside(c)
+	}
+	s := web.SessionOf(c)
+	err := h.Factors.RemovePhone(c.UserContext(), s.AccountID, strings.TrimSpace(c.FormValue("number")))
+	if errors.Is(err, factors.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, "removed")
+}
+
+// ShowAppSetup shows the secret to register in the authenticator app, as
+// a QR code and as text, and the field for the app's first code.
+func (h *FactorSettings) ShowAppSetup(c *fiber.Ctx) error {
+	return h.appPage(c, nil)
+}
+
+func (h *FactorSettings) appPage(c *fiber.Ctx, errs valid.Problems) error {
+	if !h.inside(c) {
+		return h.page(c, nil, nil) // says where and how instead
+	}
+	s := web.SessionOf(c)
+	setup, err := h.Factors.StartApp(c.UserContext(), s.AccountID)
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(setup.URL, qrcode.Medium, 256)
+	if err != nil {
+		return err
+	}
+	return h.FormPageIn(c, "staff/factor_app", "factor.app.title", "staff-settings", fiber.Map{
+		"Secret": groups(setup.Secret), "Errors": errs,
+		// A data: address made here from bytes of our own: safe as a URL.
+		"QR": template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
+	})
+}
+
+// groups writes a secret in groups of four, easier to type.
+func groups(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ConfirmApp takes the app's first code; a right one registers the app.
+func (h *FactorSettings) ConfirmApp(c *fiber.Ctx) error {
+	if !h.inside(c) {
+		return h.refuseOutside(c)
+	}
+	s := web.SessionOf(c)
+	code := strings.TrimSpace(c.FormValue("code"))
+	var errs valid.Problems
+	if code == "" {
+		errs.Add(factors.FieldCode, "factor.code.required")
+		return h.appPage(c, errs)
+	}
+	err := h.Factors.ConfirmApp(c.UserContext(), s.Key, s.AccountID, code)
+	switch {
+	case err == nil:
+		return h.done(c, "app")
+	case errors.Is(err, factors.ErrWrongCode):
+		errs.Add(factors.FieldCode, "factor.app.wrong")
+	case errors.Is(err, factors.ErrExpired):
+		errs.Add(factors.FieldCode, "factor.app.expired")
+	case errors.Is(err, factors.ErrTooManyTries):
+		errs.Add(factors.FieldCode, "factor.app.too_many")
+	default:
+		return err
+	}
+	return h.appPage(c, errs)
+}
+
+// RemoveApp takes the authenticator app away.
+func (h *FactorSettings) RemoveApp(c *fiber.Ctx) error {
+	if !h.inside(c) {
+		return h.refuseOutside(c)
+	}
+	s := web.SessionOf(c)
+	if err := h.Factors.RemoveApp(c.UserContext(), s.AccountID); err != nil {
+		return err
+	}
+	return h.done(c, "app-removed")
+}
