@@ -84,7 +84,10 @@ func TestStaffLoginInTheBrowser(t *testing.T) {
 		}
 		step("staff switcher open", chromedp.Click(".staff-switch summary", chromedp.ByQuery), chromedp.WaitVisible("#hdr-employment", chromedp.ByID))
 		step("staff switched", chromedp.SetValue("#hdr-employment", person.ID[:3]+map[string]string{"sv": "1", "en": "2"}[lang]+"2", chromedp.ByID),
-			chromedp.Click(".staff-switch-form button", chromedp.ByQuery), chromedp.WaitVisible(".staff-who-name", chromedp.ByQuery))
+			// The page left is marked, so that the wait is for the next one.
+			chromedp.Evaluate(`document.body.dataset.left = "1"`, nil),
+			chromedp.Click(".staff-switch-form button", chromedp.ByQuery), chromedp.WaitNotPresent("body[data-left]", chromedp.ByQuery),
+			chromedp.WaitVisible(".staff-who-name", chromedp.ByQuery))
 		var got string
 		if err := chromedp.Run(b, chromedp.Evaluate(`document.querySelector("#staff-who-info").textContent`, &got)); err != nil {
 			t.Fatal(err)

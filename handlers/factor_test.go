@@ -127,6 +127,12 @@ func TestSecondStepByEmail(t *testing.T) {
 	if res := v.get("/personal"); res.StatusCode != 303 || res.Header.Get("Location") != stepPath {
 		t.Fatalf("start page at the factor stage: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
+	// "Continue" in the time-out warning works at this stage too.
+	ext := httptest.NewRequest(http.MethodPost, "/personal/session/forlang", nil)
+	ext.Header.Set("X-Requested-With", "fetch")
+	if res := v.send(ext); res.StatusCode != 200 || !strings.Contains(res.body, "remaining_ms") {
+		t.Fatalf("continue at the factor stage: %d %s", res.StatusCode, res.body)
+	}
 	page := v.get(stepPath)
 	if page.StatusCode != 200 || !strings.Contains(page.body, "E-post till e…@exempel.se") || strings.Contains(page.body, "eva.rydberg@") {
 		t.Fatalf("second step: %d\n%s", page.StatusCode, page.body)

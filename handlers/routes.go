@@ -226,7 +226,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffLogin := home.RequireLogin
 	staffPages.Get("/", staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", home.Logout)
-	staffPages.Post("/session/forlang", staffLogin, k.ExtendSession(deps.StaffSessions))
+	staffPages.Post("/session/forlang", staff.RequireSession, k.ExtendSession(deps.StaffSessions))
 	staffPages.Get("/sso", k.Limit("sso", 300, 15*time.Minute), staffSSO.StartSSO)
 	staffPages.Get("/sso/klar", staffSSO.FinishSSO)
 	// Logging in with a password (seed 000), and Settings (seed 001).

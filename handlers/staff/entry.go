@@ -107,6 +107,17 @@ func withNext(path, next string) string {
 	return path + "?next=" + url.QueryEscape(next)
 }
 
+// RequireSession lets through any staff session, at whatever stage: for
+// "continue" in the time-out warning, which every page with a session
+// shows, the pages of the second step included.
+func RequireSession(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if web.SessionOf(c) == nil {
+		return fiber.ErrUnauthorized
+	}
+	return c.Next()
+}
+
 // RequireStage lets through only a session that is at the stage (for
 // the pages of that step); others go where they belong.
 func RequireStage(stage string) fiber.Handler {
