@@ -63,6 +63,9 @@ func servePortal(t *testing.T, o testapp.Options) *portal {
 	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(backend)
 		r.Out.Host = r.In.Host
+		// The addresses forwarded to this proxy go on, as behind a load
+		// balancer: a test sets X-Forwarded-For to come from outside.
+		r.Out.Header["X-Forwarded-For"] = r.In.Header["X-Forwarded-For"]
 		r.SetXForwarded()
 	}}
 	srv := httptest.NewUnstartedServer(proxy)

@@ -50,16 +50,22 @@ func TestStaffSurfaceInTheBrowser(t *testing.T) {
 // sideways, and leaves the browser as wide as before.
 func notSideways(t *testing.T, ctx context.Context, page string) {
 	t.Helper()
-	var wide bool
-	// Measured once the page and its style sheet have loaded.
+	var wide []string
+	// Measured once the page and its style sheet have loaded; the
+	// elements that reach past the right edge are named.
 	err := chromedp.Run(ctx, chromedp.EmulateViewport(320, 640), chromedp.Reload(), chromedp.WaitReady("body"),
 		chromedp.Poll(`document.readyState === "complete"`, nil),
-		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &wide),
+		chromedp.Evaluate(`(() => {
+			const d = document.documentElement;
+			if (d.scrollWidth <= d.clientWidth) return [];
+			return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > d.clientWidth + 0.5)
+				.slice(-5).map(e => e.outerHTML.slice(0, 160));
+		})()`, &wide),
 		chromedp.EmulateViewport(1280, 900))
 	if err != nil {
 		t.Fatalf("%s at 320 px: %v", page, err)
 	}
-	if wide {
-		t.Errorf("%s scrolls sideways at 320 px", page)
+	if len(wide) > 0 {
+		t.Errorf("%s scrolls sideways at 320 px:\n  %s", page, strings.Join(wide, "\n  "))
 	}
 }

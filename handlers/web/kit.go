@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"portal/views"
 )
@@ -115,5 +116,11 @@ func (k *Kit) App() (*fiber.App, error) {
 		AppName:                      "portal",
 	})
 	app.Server().HeaderReceived = k.HeaderReceived
+	// Fiber lists the mounted apps at the first render, unguarded: first
+	// renders at once race over the list. One render here makes it before
+	// any request; its own outcome does not matter.
+	c := app.AcquireCtx(&fasthttp.RequestCtx{})
+	_ = c.Render("errors/error", fiber.Map{})
+	app.ReleaseCtx(c)
 	return app, nil
 }
