@@ -44,13 +44,7 @@ func (s *Service) RecordCourse(ctx context.Context, adminID, personID, courseID,
 	if err := p.Err(); err != nil {
 		return Completion{}, err
 	}
-	unit := Everywhere
-	if emp, err := s.Dir.CurrentEmployment(ctx, person); err == nil {
-		unit = emp.UnitID
-	} else if !errors.Is(err, employees.ErrNotFound) {
-		return Completion{}, err
-	}
-	if err := s.Policy.Require(ctx, adminID, PermRecordCourses, unit); err != nil {
+	if err := s.mayRecordFor(ctx, adminID, person); err != nil {
 		return Completion{}, err
 	}
 	c := Completion{PersonID: person.ID, Course: course.ID, CompletedOn: on, Source: SourceAdmin, RecordedBy: adminID, RecordedAt: s.Now()}
@@ -65,9 +59,41 @@ func (s *Service) saveCompletion(ctx context.Context, c Completion) error {
 		Detail: c.Source + " " + c.CompletedOn.Format(time.DateOnly)})
 }
 
+// mayRecordFor is ErrForbidden unless the administrator may record
+// courses in the person's unit (that of the current employment; with
+// none, the whole organisation).
+func (s *Service) mayRecordFor(ctx context.Context, adminID string, person employees.Person) error {
+	unit := Everywhere
+	if emp, err := s.Dir.CurrentEmployment(ctx, person); err == nil {
+		unit = emp.UnitID
+	} else if !errors.Is(err, employees.ErrNotFound) {
+		return err
+	}
+	return s.Policy.Require(ctx, adminID, PermRecordCourses, unit)
+}
+
 // CompletionsOf returns the courses the person has completed.
 func (s *Service) CompletionsOf(ctx context.Context, personID string) ([]Completion, error) {
 	return s.Store.CompletionsOf(ctx, personID)
+}
+
+// CompletionsFor returns the courses the person has completed, to an
+// administrator who may record courses in the person's unit. To anyone
+// else a person is ErrNotFound, as one who does not exist is.
+func (s *Service) CompletionsFor(ctx context.Context, adminID, personID string) ([]Completion, error) {
+	person, err := s.Dir.Person(ctx, personID)
+	if errors.Is(err, employees.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayRecordFor(ctx, adminID, person); errors.Is(err, ErrForbidden) {
+		return nil, ErrNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	return s.Store.CompletionsOf(ctx, person.ID)
 }
 
 // CourseRow is one row of the learning platform's export: who completed

@@ -116,47 +116,67 @@ func (g Guard) Login(ctx context.Context, accts Accounts, user, password, ip str
 	if err != nil {
 		return Result{}, "", err
 	}
+	// Every failure hashes as much as any other, so that the time tells
+	// nothing of the account: one hash for the password (a dummy one for
+	// an unknown user or one with no password yet), and one more for what
+	// has the shape of a temporary password (a dummy one when there is
+	// none waiting, or its tries are used up).
 	if !ok {
-		g.Hasher.Verify(password, DummyHash(g.Hasher)) // the same work as for a real account
-		return fail("")
+		sec = Secret{}
 	}
-	succeed := func(temp bool) (Result, string, error) {
-		for _, k := range keys {
-			// A try not given back leaves the limits only stricter, never
-			// looser, and the login has succeeded (a temporary password is
-			// spent by now): the failure is logged, not returned.
-			if err := g.Counter.Undo(ctx, k, time.Hour, now); err != nil {
-				g.log().Warn("a successful login stays counted as failed", "err", err)
-			}
+	hash := sec.Hash
+	if hash == "" {
+		hash = DummyHash(g.Hasher)
+	}
+	if g.Hasher.Verify(password, hash) && sec.Hash != "" {
+		return g.succeed(ctx, keys, now, sec.ID, false)
+	}
+	if !IsTempCode(password) {
+		return fail(sec.ID)
+	}
+	tp := sec.Temp
+	if tp == nil || !now.Before(tp.ExpiresAt) {
+		g.Hasher.Verify(password, DummyHash(g.Hasher))
+		return fail(sec.ID)
+	}
+	tries, _, err := g.Counter.Hit(ctx, g.tempKey(sec.ID, tp), g.Limits.TempValidity*2, tp.IssuedAt)
+	if err != nil {
+		return Result{}, "", err
+	}
+	if tries > g.Limits.TempTries {
+		g.Hasher.Verify(password, DummyHash(g.Hasher))
+		return fail(sec.ID)
+	}
+	if !g.Hasher.Verify(password, tp.Hash) {
+		return fail(sec.ID)
+	}
+	// Used once, by whichever request claims it first.
+	won, err := accts.ClaimTemp(ctx, sec.ID, tp.IssuedAt, tp.IssuedAt.Add(g.Limits.TempValidity*2))
+	if err != nil {
+		return Result{}, "", err
+	}
+	if !won {
+		return fail(sec.ID)
+	}
+	used := *tp
+	used.ExpiresAt = now
+	if err := accts.SpendTemp(ctx, sec.ID, used); err != nil {
+		return Result{}, "", err
+	}
+	return g.succeed(ctx, keys, now, sec.ID, true)
+}
+
+// succeed gives back the tries a login that passed counted.
+func (g Guard) succeed(ctx context.Context, keys []string, now time.Time, id string, temp bool) (Result, string, error) {
+	for _, k := range keys {
+		// A try not given back leaves the limits only stricter, never
+		// looser, and the login has succeeded (a temporary password is
+		// spent by now): the failure is logged, not returned.
+		if err := g.Counter.Undo(ctx, k, time.Hour, now); err != nil {
+			g.log().Warn("a successful login stays counted as failed", "err", err)
 		}
-		return Result{ID: sec.ID, Temp: temp}, "", nil
 	}
-	if g.Hasher.Verify(password, sec.Hash) {
-		return succeed(false)
-	}
-	if tp := sec.Temp; tp != nil && now.Before(tp.ExpiresAt) {
-		tries, _, err := g.Counter.Hit(ctx, g.tempKey(sec.ID, tp), g.Limits.TempValidity*2, tp.IssuedAt)
-		if err != nil {
-			return Result{}, "", err
-		}
-		if tries <= g.Limits.TempTries && g.Hasher.Verify(password, tp.Hash) {
-			// Used once, by whichever request claims it first.
-			won, err := accts.ClaimTemp(ctx, sec.ID, tp.IssuedAt, tp.IssuedAt.Add(g.Limits.TempValidity*2))
-			if err != nil {
-				return Result{}, "", err
-			}
-			if !won {
-				return fail(sec.ID)
-			}
-			used := *tp
-			used.ExpiresAt = now
-			if err := accts.SpendTemp(ctx, sec.ID, used); err != nil {
-				return Result{}, "", err
-			}
-			return succeed(true)
-		}
-	}
-	return fail(sec.ID)
+	return Result{ID: id, Temp: temp}, "", nil
 }
 
 // tempKey counts wrong tries of one temporary password; its window starts

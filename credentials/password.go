@@ -91,7 +91,25 @@ func (h Hasher) Verify(pw, hash string) bool {
 // for answers that must take the same time whether an account exists.
 func (h Hasher) DummyWork() { _, _ = h.Hash(tokens.New(32)) }
 
-// NewTempCode returns 8 random digits.
+// tempCodeLen is how many digits a temporary password has.
+const tempCodeLen = 8
+
+// IsTempCode reports whether s has the shape of a temporary password:
+// tempCodeLen digits. No password can (they are longer), so a login
+// checks a temporary password only for input of this shape.
+func IsTempCode(s string) bool {
+	if len(s) != tempCodeLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NewTempCode returns tempCodeLen random digits.
 func NewTempCode() string {
 	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
 	if err != nil {

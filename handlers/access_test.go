@@ -361,3 +361,30 @@ func TestStaffHomeListsWhatOneMayOpen(t *testing.T) {
 		}
 	}
 }
+
+// The courses a person has completed are shown only to someone who may
+// record courses in the person's unit; for anyone else the person is as
+// unknown as one who does not exist.
+func TestCoursesPageOnlyInOnesUnits(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	if _, err := a.Access.RecordCourse(ctx, "admin01", "evaryl01", "introduktion", "2026-10-01"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Access.GrantDirect(ctx, "admin01", "otto", access.RoleSystemAdmin, []string{"UTB"}); err != nil {
+		t.Fatal(err)
+	}
+	admin := staffVisitor(t, a, "admin01")
+	seen := admin.get("/personal/admin/kurser?person=evaryl01")
+	want(t, "admin", seen, 200, "Godkända kurser för evaryl01", "<strong>Introduktion</strong>")
+	otto := staffVisitor(t, a, "otto")
+	outside := otto.get("/personal/admin/kurser?person=evaryl01")
+	unknown := otto.get("/personal/admin/kurser?person=ghost")
+	want(t, "outside", outside, 422, "Det finns ingen sådan person")
+	want(t, "unknown", unknown, 422, "Det finns ingen sådan person")
+	if strings.Contains(outside.body, "Godkända kurser för") || strings.Contains(outside.body, "<strong>Introduktion</strong>") {
+		t.Errorf("the courses of a person outside one's units are shown:\n%s", outside.body)
+	}
+}

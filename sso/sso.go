@@ -208,15 +208,28 @@ func (c *Client) Finish(ctx context.Context, code string, l Login) (string, erro
 }
 
 // UserName maps the claim's value to a user name of the directory: the
-// configured domain taken off, trimmed and in lower case.
+// configured domain taken off, trimmed and in lower case; "" when it is no
+// user name. Only ASCII is compared: Unicode's case rules would make
+// other signs into letters of a user name (the Kelvin sign lowers to "k",
+// "ſ" folds to "s"), so that a name chosen at the provider could pass for
+// someone else's.
 func (c *Client) UserName(claim string) string {
 	claim = strings.TrimSpace(claim)
+	for i := 0; i < len(claim); i++ {
+		if claim[i] >= 0x80 {
+			return ""
+		}
+	}
 	if d := c.cfg.StripDomain; d != "" {
 		if at := strings.LastIndexByte(claim, '@'); at >= 0 && strings.EqualFold(claim[at+1:], d) {
 			claim = claim[:at]
 		}
 	}
-	return employees.NormalizeUser(claim)
+	user := employees.NormalizeUser(claim)
+	if !employees.ValidUser(user) {
+		return ""
+	}
+	return user
 }
 
 // provider is the discovered provider: found once, looked for again

@@ -202,7 +202,8 @@ type roundTrip func(*http.Request) (*http.Response, error)
 func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // The claim's value maps to a directory user name: the configured domain
-// off, in lower case; another domain stays, and so matches no one.
+// off, in lower case; another domain, or any sign outside a user name's
+// (such as the Kelvin sign, which Unicode lowers to "k"), matches no one.
 func TestUserName(t *testing.T) {
 	t.Parallel()
 	c, err := sso.New(sso.Config{Issuer: "https://login.example.se", ClientID: "portal", RedirectURL: redirect, StripDomain: "@Exempelkommunen.se"})
@@ -211,7 +212,9 @@ func TestUserName(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"evaryl01@exempelkommunen.se": "evaryl01", " EVARYL01@EXEMPELKOMMUNEN.SE ": "evaryl01", "evaryl01": "evaryl01",
-		"evaryl01@annan.se": "evaryl01@annan.se", "": "",
+		"evaryl01@annan.se": "", "": "",
+		"\u212Aalle01": "", "\u212Aalle01@exempelkommunen.se": "", "evaryl01@exempelkommunen.\u017Fe": "",
+		"ｅvaryl01": "", "evaryl01\x00": "", "evaryl01 ": "evaryl01", "eva ryl01": "",
 	} {
 		if got := c.UserName(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)

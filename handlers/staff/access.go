@@ -46,7 +46,7 @@ type Access struct {
 		GrantsOf(ctx context.Context, personID string) ([]access.Grant, error)
 		ActiveGrants(ctx context.Context, adminID string) ([]access.Grant, error)
 		RecordCourse(ctx context.Context, adminID, personID, courseID, date string) (access.Completion, error)
-		CompletionsOf(ctx context.Context, personID string) ([]access.Completion, error)
+		CompletionsFor(ctx context.Context, adminID, personID string) ([]access.Completion, error)
 		Log(ctx context.Context, viewerID, personID string, limit int) ([]access.Event, error)
 	}
 	Policy interface {
@@ -579,8 +579,10 @@ func (h *Access) coursesPage(c *fiber.Ctx, form map[string]string, errs valid.Pr
 	var done []CourseView
 	person := employees.NormalizeUser(form["person"])
 	if person != "" && len(errs) == 0 {
-		list, err := h.Service.CompletionsOf(c.UserContext(), person)
-		if err != nil {
+		list, err := h.Service.CompletionsFor(c.UserContext(), web.SessionOf(c).AccountID, person)
+		if errors.Is(err, access.ErrNotFound) { // unknown, or outside one's units: said alike
+			errs, person = valid.Problems{{Field: "person", Key: "access.error.person"}}, ""
+		} else if err != nil {
 			return err
 		}
 		for _, d := range list {

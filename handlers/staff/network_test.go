@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,10 +58,17 @@ func TestFirstFactorInsideAndOutside(t *testing.T) {
 		{"not an address", true},
 		// The client's own address is the last one the proxy added.
 		{"10.20.3.4, 198.51.100.1", true},
+		// A proxy that adds a header line of its own instead of
+		// appending to the client's: the lines are one list (RFC 9110),
+		// and the last is the proxy's.
+		{"10.20.3.4\n198.51.100.1", true},
+		{"198.51.100.1\n10.20.3.4", false},
 	} {
 		req := httptest.NewRequest("GET", "/login", nil)
-		if tc.forwarded != "" {
-			req.Header.Set("X-Forwarded-For", tc.forwarded)
+		for _, line := range strings.Split(tc.forwarded, "\n") {
+			if line != "" {
+				req.Header.Add("X-Forwarded-For", line)
+			}
 		}
 		res, err := app.Test(req, 5000)
 		if err != nil {

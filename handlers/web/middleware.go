@@ -256,13 +256,18 @@ func (r Ranges) Contains(s string) bool {
 // ClientIP is the address of the client. X-Forwarded-For counts only when
 // the connection comes from a trusted proxy, and is read from the right:
 // the first address not of a trusted proxy is the client, since anything
-// to its left the client could have written itself.
+// to its left the client could have written itself. Several header lines
+// are one list (a proxy may add a line of its own instead of appending to
+// the client's), so every line is read, the last one last.
 func (k *Kit) ClientIP(c *fiber.Ctx) string {
 	remote := c.Context().RemoteIP().String()
 	if !k.proxies.trusted(remote) {
 		return remote
 	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	var hops []string
+	for _, line := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
+		hops = append(hops, strings.Split(string(line), ",")...)
+	}
 	for i := len(hops) - 1; i >= 0; i-- {
 		hop := strings.TrimSpace(hops[i])
 		if hop == "" {
