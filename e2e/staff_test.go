@@ -36,6 +36,15 @@ func TestStaffSurfaceInTheBrowser(t *testing.T) {
 		}
 		notSideways(t, ctx, lang+" staff home")
 	}
+	// The logout button stands out from the header it sits in.
+	var colours []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`[getComputedStyle(document.querySelector('form[action="/personal/logga-ut"] button')).color,
+		getComputedStyle(document.querySelector(".site-header")).backgroundColor]`, &colours)); err != nil {
+		t.Fatal(err)
+	}
+	if len(colours) != 2 || colours[0] == colours[1] {
+		t.Errorf("logout button in the colour of the header: %v", colours)
+	}
 	step := stepper(t, ctx, "en")
 	step("staff logout", chromedp.Click(`form[action="/personal/logga-ut"] button`, chromedp.ByQuery), chromedp.WaitVisible("main", chromedp.ByQuery))
 	if got := text(t, ctx, "main"); !strings.Contains(got, "You are logged out") {

@@ -109,6 +109,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	applicants := k.NewRealm(sessions.Applicant, "sid", "layouts/base", deps.Sessions)
 	staffRealm := k.NewRealm(sessions.Staff, "staff", "layouts/staff", deps.StaffSessions)
 	staffRealm.Private = true
+	staffRealm.Home, staffRealm.HomeText, staffRealm.NotFoundText = staff.PathHome, "staff.error.to_home", "staff.error.not_found_text"
 	entry := applicant.Entry{Realm: applicants, Sessions: deps.Sessions}
 	network, err := staff.NewNetworks(k, cfg.TrustedNetworks)
 	if err != nil {

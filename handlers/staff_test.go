@@ -165,3 +165,24 @@ func TestStaffLoginEndsWhenThePersonLeaves(t *testing.T) {
 		t.Fatalf("unknown person: %d", res.StatusCode)
 	}
 }
+
+// A page the staff surface does not have says so without speaking of ads,
+// and leads back to the staff start page, not to the job board.
+func TestStaffNotFoundPage(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	addStaff(t, a, employees.Person{ID: "kimpet01", FirstName: "Kim", LastName: "Petersson", WorkEmail: "kim.petersson@example.se", Active: true})
+	token, _, err := a.StaffSessions.Start(context.Background(), "kimpet01", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := a.visitor(t)
+	v.cookies["__Host-staff"] = token
+	res := v.get("/personal/finns-inte")
+	if res.StatusCode != 404 || strings.Contains(res.body, "Annonser") || !strings.Contains(res.body, `href="/personal">Till personalwebbens startsida`) {
+		t.Fatalf("staff 404: %d\n%s", res.StatusCode, res.body)
+	}
+	if res := a.get(t, "/jobb/finns-inte"); res.StatusCode != 404 || !strings.Contains(res.body, `href="/jobb">Till lediga jobb`) {
+		t.Fatalf("public 404: %d", res.StatusCode)
+	}
+}

@@ -28,6 +28,9 @@ export PORTAL_UPLOAD_DIR=${PORTAL_UPLOAD_DIR:-$(cd "$DATA" && pwd)/uploads}
 ./bin/portal serve &
 PORTAL_PID=$!
 echo "The portal runs on http://127.0.0.1:$PORT (e-mail: http://127.0.0.1:$PORT/dev/mail). Ctrl-C stops it."
+echo "Staff side: http://127.0.0.1:$PORT/personal/logga-in (text messages: http://127.0.0.1:$PORT/dev/sms)."
 echo "Demo staff (demo/organisation.json, Exempelkommunen): erisan01 (Systemförvaltare, the demo's administrator),"
 echo "  evaryl01 (Enhetschef with reports), fatali01 (Undersköterska under evaryl01), sofand01 (two employments)."
+echo "First password: \"Glömt ditt lösenord?\" on the login page, then /dev/mail. Make the administrator, in another terminal:"
+echo "  scripts/portal.sh staff add-admin erisan01 erik.sandberg@exempelkommunen.se"
 wait "$PORTAL_PID"

@@ -46,6 +46,10 @@ func main() {
 	if cmd == "healthcheck" { // for container health checks: needs only PORT
 		os.Exit(healthcheck())
 	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Print(usage)
+		return
+	}
 	cfg, err := loadConfig(os.LookupEnv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -66,13 +70,35 @@ func main() {
 	case "staff":
 		err = staffCommand(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q: use serve, seed, ads, staff or migrate", cmd)
+		err = fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 	}
 	if err != nil {
-		log.Error("portal stopped", "err", err)
+		if cmd == "serve" {
+			log.Error("portal stopped", "err", err)
+		} else { // a command's failure is for the person who typed it
+			fmt.Fprintf(os.Stderr, "portal %s: %v\n", cmd, err)
+		}
 		os.Exit(1)
 	}
 }
+
+// usage is what `portal help` prints.
+const usage = `Usage: portal COMMAND [ARGUMENTS]
+
+  serve                          run the portal (the default)
+  seed [-if-empty]               store the demo ads and the demo organisation
+  migrate                        bring the database schema up to date
+  ads import FILE                store ads from a JSON file (all or nothing)
+  ads publish REF                publish a draft now
+  staff import FILE              make the staff directory what the HR export (.json or .csv) says
+  staff courses FILE             record courses completed on the learning platform
+  staff add-admin USER EMAIL [NAME]
+                                 make USER system administrator and mail a temporary password
+  healthcheck                    exit 0 when the portal on PORT answers
+  help                           this text
+
+The configuration is read from the environment (PORTAL_*); see README.md.
+`
 
 // healthcheck asks the running portal's /healthz and returns the exit code.
 func healthcheck() int {

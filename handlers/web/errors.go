@@ -91,8 +91,15 @@ func (k *Kit) HandleError(c *fiber.Ctx, err error) error {
 	if code >= 500 {
 		rid = RequestIDOf(c)
 	}
+	home, homeText := "/jobb", "error.to_jobs"
+	if r := realmOf(c); r != nil && r.Home != "" {
+		home, homeText = r.Home, r.HomeText
+		if message == "error.not_found_text" && r.NotFoundText != "" {
+			message = r.NotFoundText
+		}
+	}
 	rerr := k.Render(c, "errors/error", Page{Title: L(c).T(heading), Data: fiber.Map{
-		"Heading": heading, "Message": message, "RequestID": rid,
+		"Heading": heading, "Message": message, "RequestID": rid, "Home": home, "HomeText": homeText,
 	}})
 	if rerr != nil {
 		k.Log.Error("error Page failed", "request_id", RequestIDOf(c), "err", rerr)

@@ -29,12 +29,18 @@ type SessionLoader interface {
 // its own layout.
 type Realm struct {
 	// Private pages are never kept by the browser, error pages included.
-	Private  bool
-	kit      *Kit
-	name     sessions.Realm
-	cookie   string
-	layout   string
-	sessions SessionLoader
+	Private bool
+	// Home and HomeText are the way back an error page offers; empty:
+	// the job board.
+	Home, HomeText string
+	// NotFoundText replaces the text of the page for what is not found;
+	// empty: the public site's (which speaks of ads).
+	NotFoundText string
+	kit          *Kit
+	name         sessions.Realm
+	cookie       string
+	layout       string
+	sessions     SessionLoader
 }
 
 // NewRealm makes the realm whose session cookie is called cookie (with
