@@ -175,8 +175,10 @@ func permLinks(c *fiber.Ctx, policy interface {
 
 // people names people by their user names, each looked up once.
 type people struct {
-	ctx  context.Context
-	dir  interface{ Person(context.Context, string) (employees.Person, error) }
+	ctx context.Context
+	dir interface {
+		Person(context.Context, string) (employees.Person, error)
+	}
 	seen map[string]string
 }
 
