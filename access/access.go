@@ -82,6 +82,9 @@ type Grant struct {
 	RevokedByName string
 	RevokedAt     time.Time
 	RevokeReason  string
+	// Replaced: an interim grant ended because the full role was
+	// granted, not revoked by anyone.
+	Replaced bool
 }
 
 // Active reports whether the grant is not revoked.
@@ -109,6 +112,8 @@ const (
 	ActionRevoke       = "revoke"
 	ActionInterimEnded = "interim_ended"
 	ActionCourse       = "course"
+	// ActionCourseRemoved: a course entered by mistake was removed.
+	ActionCourseRemoved = "course_removed"
 	// ActionViewLog: someone read the log (of Person, or of everyone);
 	// every view of others' data is itself on record.
 	ActionViewLog = "view_log"
@@ -148,6 +153,12 @@ type Store interface {
 	ClaimStep(ctx context.Context, key string, at time.Time) error
 	// StepTaken reports whether the step with the key was claimed.
 	StepTaken(ctx context.Context, key string) (bool, error)
+	// Lock takes the lock with the key under the token, or answers
+	// ErrTaken while another holds it; a lock taken before stale is
+	// broken (its holder is taken to have died).
+	Lock(ctx context.Context, key, token string, at, stale time.Time) error
+	// Unlock gives up the lock with the key if the token still holds it.
+	Unlock(ctx context.Context, key, token string) error
 	// InsertGrant stores a new grant.
 	InsertGrant(ctx context.Context, g Grant) error
 	// GrantByID returns the grant or ErrNotFound.
@@ -162,10 +173,14 @@ type Store interface {
 	SaveCompletion(ctx context.Context, c Completion) error
 	// CompletionsOf returns the person's completed courses.
 	CompletionsOf(ctx context.Context, personID string) ([]Completion, error)
+	// DeleteCompletion removes the person's completion of the course, or
+	// answers ErrNotFound.
+	DeleteCompletion(ctx context.Context, personID, course string) error
 	// AppendEvent adds a line to the audit log.
 	AppendEvent(ctx context.Context, e Event) error
-	// Events returns the newest lines of the log, of one person if given.
-	Events(ctx context.Context, personID string, limit int) ([]Event, error)
+	// Events returns the newest lines of the log, of one person if given;
+	// the lines of views of the log only when withViews.
+	Events(ctx context.Context, personID string, withViews bool, limit int) ([]Event, error)
 }
 
 // Directory is what access asks of the staff directory.
@@ -178,6 +193,33 @@ type Directory interface {
 	Employment(ctx context.Context, id string) (employees.Employment, error)
 	Within(ctx context.Context, unit, top string) (bool, error)
 	Unit(ctx context.Context, id string) (employees.Unit, error)
+}
+
+// Kinds of the e-mail about requests.
+const (
+	MailToSign   = "access_to_sign"  // to the manager: a request awaits the signature
+	MailSigned   = "access_signed"   // to the requester: the manager signed
+	MailDeclined = "access_declined" // to the requester: the manager said no
+	MailGranted  = "access_granted"  // to the requester: the role is granted
+	MailRefused  = "access_refused"  // to the requester: the administrator said no
+)
+
+// Notice is one e-mail about a request, for the Notifier to write and
+// put in the outbox.
+type Notice struct {
+	Kind      string
+	To        string // the recipient's work e-mail address
+	Lang      string // "sv" or "en"
+	Requester string // the requester's name
+	Role      string // the role's name in Lang
+	Units     string // the units' names
+	Reason    string // the reason of a no
+	Link      string // the page to act or read on
+}
+
+// Notifier sends the e-mail of a Notice.
+type Notifier interface {
+	Notify(ctx context.Context, n Notice) error
 }
 
 // Kinds of the reasons a grant is refused.

@@ -188,7 +188,7 @@ func TestRequestSignedAndGranted(t *testing.T) {
 	if _, err := o.svc.Grant(ctx, "admin01", r.ID); !errors.Is(err, access.ErrStale) {
 		t.Fatalf("granted twice: %v", err)
 	}
-	events, err := o.svc.Log(ctx, "admin01", "evaryl01", 100)
+	events, err := o.svc.Log(ctx, "admin01", "evaryl01", true, 100)
 	must(t, err)
 	var actions []string
 	for _, e := range events {
@@ -199,7 +199,7 @@ func TestRequestSignedAndGranted(t *testing.T) {
 	if !slices.Equal(actions, want) {
 		t.Fatalf("log %v, want %v", actions, want)
 	}
-	if _, err := o.svc.Log(ctx, "chefanna", "", 10); !errors.Is(err, access.ErrForbidden) {
+	if _, err := o.svc.Log(ctx, "chefanna", "", true, 10); !errors.Is(err, access.ErrForbidden) {
 		t.Fatalf("a manager read the log: %v", err)
 	}
 }
@@ -327,7 +327,7 @@ func TestInterimRole(t *testing.T) {
 	_, err = o.svc.GrantDirect(ctx, "admin01", "evaryl01", "manager", []string{"SOC"})
 	must(t, err)
 	g, _ := o.db.Access().GrantByID(ctx, web[0].ID)
-	if g.Active() || g.RevokedByName != "Ada Admin" {
+	if g.Active() || g.RevokedByName != "Ada Admin" || !g.Replaced {
 		t.Fatalf("the interim role lives on: %+v", g)
 	}
 	// With the full role the interim one is needless.
@@ -335,7 +335,7 @@ func TestInterimRole(t *testing.T) {
 	if got := reasons(err); !slices.Equal(got, []string{"has_full manager"}) {
 		t.Fatalf("interim beside full: %v", got)
 	}
-	events, _ := o.svc.Log(ctx, "admin01", "evaryl01", 1)
+	events, _ := o.svc.Log(ctx, "admin01", "evaryl01", true, 1)
 	if len(events) != 1 || events[0].Action != access.ActionGrantBlocked {
 		t.Fatalf("latest %+v", events)
 	}
@@ -448,15 +448,18 @@ func TestImportCourses(t *testing.T) {
 	o := newOrg(t)
 	ctx := context.Background()
 	rows, err := access.ReadCourseRows(strings.NewReader("user,course,date\nevaryl01,Introduktion,2026-09-01\nnobody,Introduktion,2026-09-01\n" +
-		"otto,Astrologi,2026-09-01\notto,personaloversikt,1 sept\nEVARYL01,introduktion,2026-09-02\notto,chef-webb,2027-01-01\n"))
+		"otto,Astrologi,2026-09-01\notto,personaloversikt,1 sept\nEVARYL01,introduktion,2026-09-02\notto,chef-webb,2027-01-01\n" +
+		"otto,introduktion,1900-01-01\n"))
 	must(t, err)
 	_, err = o.svc.ImportCourses(ctx, rows)
 	var ie *access.ImportError
 	if !errors.As(err, &ie) {
 		t.Fatalf("bad rows: %v", err)
 	}
-	for _, want := range []string{"row 2 (nobody), field user: no such person", `row 3 (otto), field course: no such course "Astrologi"`,
-		"row 4 (otto), field date", "row 5 (EVARYL01), field course: the same as row 1", "row 6 (otto), field date: in the future"} {
+	// Rows count as `portal staff import` counts them: the header is row 1.
+	for _, want := range []string{"row 3 (nobody), field user: no such person", `row 4 (otto), field course: no such course "Astrologi"`,
+		"row 5 (otto), field date", "row 6 (EVARYL01), field course: the same as row 2", "row 7 (otto), field date: in the future",
+		"row 8 (otto), field date: before 1990-01-01"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -467,8 +470,16 @@ func TestImportCourses(t *testing.T) {
 	rows, err = access.ReadCourseRows(strings.NewReader(`[{"user":"evaryl01","course":"Introduction","date":"2026-09-01"},{"user":"otto","course":"chef-webb","date":"2026-09-03"}]`))
 	must(t, err)
 	n, err := o.svc.ImportCourses(ctx, rows)
-	if err != nil || n != 2 {
-		t.Fatalf("import: %d %v", n, err)
+	if err != nil || n != (access.ImportSummary{New: 2}) {
+		t.Fatalf("import: %+v %v", n, err)
+	}
+	// The same file again changes nothing, and says so; a new day is a change.
+	if n, err := o.svc.ImportCourses(ctx, rows); err != nil || n != (access.ImportSummary{Unchanged: 2}) || n.String() != "courses recorded: 0 new, 0 changed, 2 already there" {
+		t.Fatalf("import again: %+v %v", n, err)
+	}
+	rows[1].Date = "2026-09-04"
+	if n, err := o.svc.ImportCourses(ctx, rows); err != nil || n != (access.ImportSummary{Changed: 1, Unchanged: 1}) {
+		t.Fatalf("import changed: %+v %v", n, err)
 	}
 	got, _ := o.svc.CompletionsOf(ctx, "evaryl01")
 	if len(got) != 1 || got[0].Course != "introduktion" || got[0].Source != access.SourceImport {
@@ -478,7 +489,13 @@ func TestImportCourses(t *testing.T) {
 	if _, err := o.svc.RecordCourse(ctx, "otto", "evaryl01", "chef-webb", "2026-09-01"); !errors.Is(err, access.ErrForbidden) {
 		t.Fatalf("a non-administrator recorded a course: %v", err)
 	}
-	if _, err := o.svc.RecordCourse(ctx, "admin01", "evaryl01", "chef-webb", "2030-01-01"); err == nil {
-		t.Fatal("a course in the future")
+	for date, key := range map[string]string{"2030-01-01": "access.error.date_future", "1900-01-01": "access.error.date_past", "": "access.error.date_missing"} {
+		_, err := o.svc.RecordCourse(ctx, "admin01", "evaryl01", "chef-webb", date)
+		if p, _ := err.(valid.Problems).Field("date"); p.Key != key {
+			t.Errorf("date %q: %v", date, err)
+		}
+	}
+	if _, err := o.svc.RecordCourse(ctx, "admin01", " ", "chef-webb", "2026-01-01"); err == nil || !strings.Contains(err.Error(), "person: access.error.person_missing") {
+		t.Errorf("no user name: %v", err)
 	}
 }

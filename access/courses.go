@@ -1,12 +1,14 @@
 package access
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,25 +22,85 @@ const (
 	SourceAdmin  = "admin"  // entered by an administrator
 )
 
+// EarliestCourse is the earliest day a course may be recorded as
+// completed on: anything before it is a typing mistake.
+var EarliestCourse = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// RemoveCourse removes a course recorded by mistake, for an administrator
+// who may record courses in the person's unit; the removal is on record
+// with the day it had. A person one may not handle is ErrNotFound.
+func (s *Service) RemoveCourse(ctx context.Context, adminID, personID, courseID string) error {
+	person, err := s.Dir.Person(ctx, personID)
+	if errors.Is(err, employees.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.mayRecordFor(ctx, adminID, person); errors.Is(err, ErrForbidden) {
+		return ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	done, err := s.Store.CompletionsOf(ctx, person.ID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(done, func(c Completion) bool { return c.Course == courseID })
+	if i < 0 {
+		return ErrStale
+	}
+	if err := s.Store.DeleteCompletion(ctx, person.ID, courseID); errors.Is(err, ErrNotFound) {
+		return ErrStale
+	} else if err != nil {
+		return err
+	}
+	c := done[i]
+	return s.log(ctx, Event{Actor: adminID, Action: ActionCourseRemoved, Person: person.ID, Course: courseID,
+		Detail: c.Source + " " + c.CompletedOn.Format(time.DateOnly)})
+}
+
+// CourseDetail reads the source and day of a course's audit line back.
+func CourseDetail(e Event) (source string, on time.Time, ok bool) {
+	if e.Action != ActionCourse && e.Action != ActionCourseRemoved {
+		return "", time.Time{}, false
+	}
+	src, d, found := strings.Cut(e.Detail, " ")
+	t, err := time.Parse(time.DateOnly, d)
+	if !found || err != nil {
+		return "", time.Time{}, false
+	}
+	return src, t, true
+}
+
 // RecordCourse records, for an administrator who may in the person's
 // unit, that the person completed the course on the day (written
 // yyyy-mm-dd). The form's problems name "person", "course" and "date".
 func (s *Service) RecordCourse(ctx context.Context, adminID, personID, courseID, date string) (Completion, error) {
 	var p valid.Problems
-	person, err := s.Dir.Person(ctx, personID)
-	if errors.Is(err, employees.ErrNotFound) || strings.TrimSpace(personID) == "" {
+	var person employees.Person
+	if strings.TrimSpace(personID) == "" {
+		p.Add("person", "access.error.person_missing")
+	} else if found, err := s.Dir.Person(ctx, personID); errors.Is(err, employees.ErrNotFound) {
 		p.Add("person", "access.error.person")
 	} else if err != nil {
 		return Completion{}, err
+	} else {
+		person = found
 	}
 	course, ok := s.Roles.Course(courseID)
 	if !ok {
 		p.Add("course", "access.error.course")
 	}
 	on, err := time.Parse(time.DateOnly, strings.TrimSpace(date))
-	if err != nil {
+	switch {
+	case strings.TrimSpace(date) == "":
+		p.Add("date", "access.error.date_missing")
+	case err != nil:
 		p.Add("date", "access.error.date")
-	} else if on.After(day(s.Now())) {
+	case on.Before(EarliestCourse):
+		p.Add("date", "access.error.date_past")
+	case on.After(day(s.Now())):
 		p.Add("date", "access.error.date_future")
 	}
 	if err := p.Err(); err != nil {
@@ -102,11 +164,14 @@ type CourseRow struct {
 	User   string `json:"user"`
 	Course string `json:"course"`
 	Date   string `json:"date"`
+	// Row is where the row is in its file, counted as `portal staff
+	// import` counts: the CSV header is row 1, a JSON array's first row 1.
+	Row int `json:"-"`
 }
 
 // RowProblem is what is wrong with one row of an import.
 type RowProblem struct {
-	Row   int // from 1, the header not counted
+	Row   int // as CourseRow.Row
 	User  string
 	Field string
 	What  string
@@ -118,9 +183,25 @@ type ImportError struct{ Problems []RowProblem }
 func (e *ImportError) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		lines[i] = fmt.Sprintf("row %d (%s), field %s: %s", p.Row, p.User, p.Field, p.What)
+		lines[i] = p.String()
 	}
 	return "courses: nothing imported:\n  " + strings.Join(lines, "\n  ")
+}
+
+// String is the problem as one line: "row 3 (evaryl01), field date: …".
+func (p RowProblem) String() string {
+	return fmt.Sprintf("row %d (%s), field %s: %s", p.Row, p.User, p.Field, p.What)
+}
+
+// ImportSummary is what an import of courses changed.
+type ImportSummary struct {
+	New       int // courses not recorded before
+	Changed   int // recorded before on another day
+	Unchanged int // recorded before on the same day: left be
+}
+
+func (s ImportSummary) String() string {
+	return fmt.Sprintf("courses recorded: %d new, %d changed, %d already there", s.New, s.Changed, s.Unchanged)
 }
 
 // ReadCourseRows reads an export as JSON (an array of rows) or CSV with
@@ -162,8 +243,8 @@ func ReadCourseRows(r io.Reader) ([]CourseRow, error) {
 		return ""
 	}
 	rows := make([]CourseRow, 0, len(recs)-1)
-	for _, rec := range recs[1:] {
-		rows = append(rows, CourseRow{User: get(rec, "user"), Course: get(rec, "course"), Date: get(rec, "date")})
+	for i, rec := range recs[1:] {
+		rows = append(rows, CourseRow{User: get(rec, "user"), Course: get(rec, "course"), Date: get(rec, "date"), Row: i + 2})
 	}
 	return rows, nil
 }
@@ -171,13 +252,14 @@ func ReadCourseRows(r io.Reader) ([]CourseRow, error) {
 // ImportCourses checks every row and, only when all are right, records
 // them as completed from the learning platform, by the command line. A
 // row repeated from an earlier import replaces it. It returns how many
-// rows were stored.
-func (s *Service) ImportCourses(ctx context.Context, rows []CourseRow) (int, error) {
+// rows were new, changed and already there; those already there on the
+// same day are left be.
+func (s *Service) ImportCourses(ctx context.Context, rows []CourseRow) (ImportSummary, error) {
 	var problems []RowProblem
 	var out []Completion
 	seen := map[string]int{}
 	for i, row := range rows {
-		n := i + 1
+		n := cmp.Or(row.Row, i+1)
 		bad := func(field, what string) {
 			problems = append(problems, RowProblem{Row: n, User: row.User, Field: field, What: what})
 		}
@@ -188,7 +270,7 @@ func (s *Service) ImportCourses(ctx context.Context, rows []CourseRow) (int, err
 		} else if _, err := s.Dir.Person(ctx, user); errors.Is(err, employees.ErrNotFound) {
 			bad("user", "no such person")
 		} else if err != nil {
-			return 0, err
+			return ImportSummary{}, err
 		}
 		if course, ok := s.Roles.FindCourse(row.Course); !ok {
 			bad("course", fmt.Sprintf("no such course %q", row.Course))
@@ -199,6 +281,8 @@ func (s *Service) ImportCourses(ctx context.Context, rows []CourseRow) (int, err
 		switch {
 		case err != nil:
 			bad("date", fmt.Sprintf("want yyyy-mm-dd, got %q", row.Date))
+		case on.Before(EarliestCourse):
+			bad("date", "before "+EarliestCourse.Format(time.DateOnly))
 		case on.After(day(s.Now())):
 			bad("date", "in the future")
 		}
@@ -211,13 +295,27 @@ func (s *Service) ImportCourses(ctx context.Context, rows []CourseRow) (int, err
 		}
 		out = append(out, c)
 	}
+	var sum ImportSummary
 	if len(problems) > 0 {
-		return 0, &ImportError{Problems: problems}
+		return sum, &ImportError{Problems: problems}
 	}
-	for i, c := range out {
+	for _, c := range out {
+		done, err := s.Store.CompletionsOf(ctx, c.PersonID)
+		if err != nil {
+			return sum, err
+		}
+		switch i := slices.IndexFunc(done, func(d Completion) bool { return d.Course == c.Course }); {
+		case i < 0:
+			sum.New++
+		case done[i].CompletedOn.Equal(c.CompletedOn):
+			sum.Unchanged++
+			continue
+		default:
+			sum.Changed++
+		}
 		if err := s.saveCompletion(ctx, c); err != nil {
-			return i, err
+			return sum, err
 		}
 	}
-	return len(out), nil
+	return sum, nil
 }

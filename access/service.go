@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -31,6 +32,91 @@ type Service struct {
 	Roles  *Catalogue
 	Policy *Policy
 	Now    func() time.Time
+	// Notify sends the e-mail about requests; nil sends none.
+	Notify Notifier
+	// BaseURL is the portal's address, for the links in e-mail.
+	BaseURL string
+	// Logger notes e-mail that could not be sent; nil notes nothing.
+	Logger *slog.Logger
+	// LockWait is how long a grant waits for another one to the same
+	// person to finish; zero is five seconds.
+	LockWait time.Duration
+}
+
+// Pages the e-mail link to.
+const (
+	linkSign  = "/personal/behorigheter/att-signera"
+	linkRoles = "/personal/behorigheter"
+)
+
+// notify sends the notice to the person, in Swedish (staff have no
+// language on record yet); a failure is noted, never the action's.
+func (s *Service) notify(ctx context.Context, to employees.Person, n Notice) {
+	if s.Notify == nil || to.WorkEmail == "" || !to.Active {
+		return
+	}
+	n.To, n.Link = to.WorkEmail, s.BaseURL+n.Link
+	if n.Lang == "" {
+		n.Lang = "sv"
+	}
+	if err := s.Notify.Notify(ctx, n); err != nil && s.Logger != nil {
+		s.Logger.Warn("access: e-mail not sent", "kind", n.Kind, "err", err)
+	}
+}
+
+// notifyRequester tells the requester what became of the request.
+func (s *Service) notifyRequester(ctx context.Context, r Request, kind, reason string) {
+	p, err := s.Dir.Person(ctx, r.PersonID)
+	if err != nil {
+		return
+	}
+	s.notify(ctx, p, s.notice(ctx, r, kind, reason, linkRoles))
+}
+
+func (s *Service) notice(ctx context.Context, r Request, kind, reason, link string) Notice {
+	const lang = "sv"
+	n := Notice{Kind: kind, Lang: lang, Requester: r.PersonName, Reason: reason, Link: link, Role: r.Role}
+	if role, ok := s.Roles.Role(r.Role); ok {
+		n.Role = role.Name.In(lang)
+	}
+	names := make([]string, 0, len(r.Units))
+	for _, u := range r.Units {
+		if unit, err := s.Dir.Unit(ctx, u); err == nil {
+			names = append(names, unit.Name)
+		} else {
+			names = append(names, u)
+		}
+	}
+	n.Units = strings.Join(names, ", ")
+	return n
+}
+
+// lock holds the person's grants still while a grant is checked and
+// stored: of two grants at once to one person, the second is checked
+// only when the first is stored. It answers ErrStale when the other takes
+// too long.
+func (s *Service) lock(ctx context.Context, key string) (func(), error) {
+	token := newID()
+	wait := cmp.Or(s.LockWait, 5*time.Second)
+	deadline := time.Now().Add(wait)
+	for {
+		now := s.Now()
+		err := s.Store.Lock(ctx, "lock:"+key, token, now, now.Add(-time.Minute))
+		if err == nil {
+			return func() { _ = s.Store.Unlock(context.WithoutCancel(ctx), "lock:"+key, token) }, nil
+		}
+		if !errors.Is(err, ErrTaken) {
+			return nil, err
+		}
+		if time.Now().After(deadline) {
+			return nil, ErrStale
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(15 * time.Millisecond):
+		}
+	}
 }
 
 func newID() string {
@@ -94,14 +180,16 @@ func (s *Service) checkForm(ctx context.Context, roleID string, units []string, 
 		}
 	}
 	if needReason {
-		p = checkReason(p, reason)
+		p = checkReason(p, reason, "access.error.reason")
 	}
 	return p, units, nil
 }
 
-func checkReason(p valid.Problems, reason string) valid.Problems {
+// checkReason checks a reason; missing is the message of an empty one,
+// which names what the field asks for.
+func checkReason(p valid.Problems, reason, missing string) valid.Problems {
 	if strings.TrimSpace(reason) == "" {
-		p.Add("reason", "access.error.reason")
+		p.Add("reason", missing)
 	} else if utf8.RuneCountInString(reason) > MaxReason {
 		p.Add("reason", "access.error.reason_long")
 	}
@@ -151,7 +239,13 @@ func (s *Service) Submit(ctx context.Context, personID, roleID string, units []s
 	if err := s.Store.InsertRequest(ctx, r); err != nil {
 		return Request{}, err
 	}
-	return r, s.log(ctx, Event{Actor: personID, Action: ActionRequest, Person: personID, Role: roleID, Units: units, Request: r.ID, Detail: r.Reason})
+	if err := s.log(ctx, Event{Actor: personID, Action: ActionRequest, Person: personID, Role: roleID, Units: units, Request: r.ID, Detail: r.Reason}); err != nil {
+		return r, err
+	}
+	if manager, _, err := s.Dir.ManagerOf(ctx, emp.ID); err == nil {
+		s.notify(ctx, manager, s.notice(ctx, r, MailToSign, "", linkSign))
+	}
+	return r, nil
 }
 
 // RequestsOf returns the person's own requests.
@@ -226,7 +320,11 @@ func (s *Service) Sign(ctx context.Context, signerID, requestID string) (Request
 	if err := s.Store.SaveRequest(ctx, r); err != nil {
 		return Request{}, err
 	}
-	return r, s.log(ctx, Event{Actor: signerID, ActorName: r.SignedByName, Action: ActionSign, Person: r.PersonID, Role: r.Role, Units: r.Units, Request: r.ID})
+	if err := s.log(ctx, Event{Actor: signerID, ActorName: r.SignedByName, Action: ActionSign, Person: r.PersonID, Role: r.Role, Units: r.Units, Request: r.ID}); err != nil {
+		return r, err
+	}
+	s.notifyRequester(ctx, r, MailSigned, "")
+	return r, nil
 }
 
 // Decline is the manager's no to a report's request, with a reason.
@@ -235,10 +333,14 @@ func (s *Service) Decline(ctx context.Context, signerID, requestID, reason strin
 	if err != nil {
 		return Request{}, err
 	}
-	if err := checkReason(nil, reason).Err(); err != nil {
+	if err := checkReason(nil, reason, "access.error.reason_decline").Err(); err != nil {
 		return Request{}, err
 	}
-	return s.close(ctx, r, signerID, StateDeclined, ActionDecline, reason)
+	r, err = s.close(ctx, r, signerID, StateDeclined, ActionDecline, reason)
+	if err == nil {
+		s.notifyRequester(ctx, r, MailDeclined, r.CloseReason)
+	}
+	return r, err
 }
 
 // Withdraw takes back the person's own request before it is decided.
@@ -324,6 +426,11 @@ func (s *Service) Grant(ctx context.Context, adminID, requestID string) ([]Grant
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := s.lock(ctx, "grants:"+r.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := s.prerequisites(ctx, adminID, r.PersonID, r.Role, r.Units, r.ID); err != nil {
 		// Another administrator's grant of this very request may be
 		// what now stands in the way: then it is simply done.
@@ -340,7 +447,11 @@ func (s *Service) Grant(ctx context.Context, adminID, requestID string) ([]Grant
 		return nil, err
 	}
 	r.State, r.ClosedBy, r.ClosedByName, r.ClosedAt = StateGranted, adminID, s.name(ctx, adminID), s.Now()
-	return grants, s.Store.SaveRequest(ctx, r)
+	if err := s.Store.SaveRequest(ctx, r); err != nil {
+		return grants, err
+	}
+	s.notifyRequester(ctx, r, MailGranted, "")
+	return grants, nil
 }
 
 // Refuse is the administrator's no to a signed request, with a reason.
@@ -349,25 +460,36 @@ func (s *Service) Refuse(ctx context.Context, adminID, requestID, reason string)
 	if err != nil {
 		return Request{}, err
 	}
-	if err := checkReason(nil, reason).Err(); err != nil {
+	if err := checkReason(nil, reason, "access.error.reason_refuse").Err(); err != nil {
 		return Request{}, err
 	}
-	return s.close(ctx, r, adminID, StateRefused, ActionRefuse, reason)
+	r, err = s.close(ctx, r, adminID, StateRefused, ActionRefuse, reason)
+	if err == nil {
+		s.notifyRequester(ctx, r, MailRefused, r.CloseReason)
+	}
+	return r, err
 }
 
 // GrantDirect grants a role without a request, under the same
 // prerequisites; the form's problems name "person", "role" and "units".
 func (s *Service) GrantDirect(ctx context.Context, adminID, personID, roleID string, units []string) ([]Grant, error) {
-	p, units, err := s.checkForm(ctx, roleID, units, "", false)
-	if err != nil {
-		return nil, err
-	}
-	person, err := s.Dir.Person(ctx, personID)
-	if errors.Is(err, employees.ErrNotFound) || personID == "" {
+	// The problems in the order of the form's fields: person, role, units.
+	var p valid.Problems
+	var person employees.Person
+	if strings.TrimSpace(personID) == "" {
+		p.Add("person", "access.error.person_missing")
+	} else if found, err := s.Dir.Person(ctx, personID); errors.Is(err, employees.ErrNotFound) {
 		p.Add("person", "access.error.person")
 	} else if err != nil {
 		return nil, err
+	} else {
+		person = found
 	}
+	rest, units, err := s.checkForm(ctx, roleID, units, "", false)
+	if err != nil {
+		return nil, err
+	}
+	p = append(p, rest...)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -378,10 +500,48 @@ func (s *Service) GrantDirect(ctx context.Context, adminID, personID, roleID str
 	if !ok {
 		return nil, ErrForbidden
 	}
+	unlock, err := s.lock(ctx, "grants:"+person.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := s.prerequisites(ctx, adminID, person.ID, roleID, units, ""); err != nil {
 		return nil, s.blocked(ctx, adminID, person.ID, roleID, units, "", err)
 	}
 	return s.grant(ctx, adminID, person.ID, roleID, units, "")
+}
+
+// CourseStatus is a course a role requires, and whether the person has
+// completed it.
+type CourseStatus struct {
+	Course Course
+	Done   bool
+	On     time.Time // the day it was completed
+}
+
+// RequiredCourses lists the courses the role requires, each with whether
+// the person has completed it.
+func (s *Service) RequiredCourses(ctx context.Context, personID, roleID string) ([]CourseStatus, error) {
+	role, ok := s.Roles.Role(roleID)
+	if !ok || len(role.Courses) == 0 {
+		return nil, nil
+	}
+	done, err := s.Store.CompletionsOf(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CourseStatus, 0, len(role.Courses))
+	for _, id := range role.Courses {
+		co, _ := s.Roles.Course(id)
+		st := CourseStatus{Course: co}
+		for _, d := range done {
+			if d.Course == id {
+				st.Done, st.On = true, d.CompletedOn
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
 
 // Check lists what keeps the person from being granted the role for the
@@ -584,10 +744,48 @@ func (s *Service) Revoke(ctx context.Context, adminID, grantID, reason string) e
 	if !g.Active() {
 		return ErrStale
 	}
-	if err := checkReason(nil, reason).Err(); err != nil {
+	if err := checkReason(nil, reason, "access.error.reason_revoke").Err(); err != nil {
 		return err
 	}
+	if g.Role != RoleSystemAdmin || g.Unit != Everywhere {
+		return s.revoke(ctx, adminID, g, reason, ActionRevoke)
+	}
+	// Never the last administrator of the whole organisation: two at
+	// once revoking each other's grant take turns.
+	unlock, err := s.lock(ctx, "system-admins")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	others, err := s.otherAdmins(ctx, g)
+	if err != nil {
+		return err
+	}
+	if others == 0 {
+		return valid.Problems{{Field: "reason", Key: "access.error.last_admin"}}
+	}
 	return s.revoke(ctx, adminID, g, reason, ActionRevoke)
+}
+
+// otherAdmins counts the active people other than the grant's holder
+// who hold the system administrator role for the whole organisation.
+func (s *Service) otherAdmins(ctx context.Context, g Grant) (int, error) {
+	all, err := s.Store.ActiveGrants(ctx)
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	for _, o := range all {
+		if o.Role != RoleSystemAdmin || o.Unit != Everywhere || o.PersonID == g.PersonID || seen[o.PersonID] {
+			continue
+		}
+		if ok, err := s.Policy.active(ctx, o.PersonID); err != nil {
+			return 0, err
+		} else if ok {
+			seen[o.PersonID] = true
+		}
+	}
+	return len(seen), nil
 }
 
 func (s *Service) revoke(ctx context.Context, actor string, g Grant, reason, action string) error {
@@ -599,6 +797,7 @@ func (s *Service) revoke(ctx context.Context, actor string, g Grant, reason, act
 		return err
 	}
 	g.RevokedBy, g.RevokedByName, g.RevokedAt, g.RevokeReason = actor, s.name(ctx, actor), s.Now(), strings.TrimSpace(reason)
+	g.Replaced = action == ActionInterimEnded
 	if err := s.Store.SaveGrant(ctx, g); err != nil {
 		return err
 	}
@@ -650,6 +849,11 @@ func (s *Service) AddAdmin(ctx context.Context, personID string) (Grant, error) 
 	if _, err := s.Dir.Person(ctx, personID); err != nil {
 		return Grant{}, err
 	}
+	unlock, err := s.lock(ctx, "grants:"+personID)
+	if err != nil {
+		return Grant{}, err
+	}
+	defer unlock()
 	held, err := s.activeGrants(ctx, personID)
 	if err != nil {
 		return Grant{}, err
@@ -667,13 +871,19 @@ func (s *Service) AddAdmin(ctx context.Context, personID string) (Grant, error) 
 }
 
 // Log returns the newest lines of the audit log, of one person if given,
-// to an administrator who may read it for the whole organisation.
-func (s *Service) Log(ctx context.Context, viewerID, personID string, limit int) ([]Event, error) {
+// to an administrator who may read it for the whole organisation; the
+// lines of earlier views of the log only when withViews. A person that is
+// no user name is the problem of the field "person", and nothing is read
+// or recorded.
+func (s *Service) Log(ctx context.Context, viewerID, personID string, withViews bool, limit int) ([]Event, error) {
 	if err := s.Policy.Require(ctx, viewerID, PermReadAudit, Everywhere); err != nil {
 		return nil, err
 	}
 	personID = employees.NormalizeUser(personID)
-	events, err := s.Store.Events(ctx, personID, limit)
+	if personID != "" && !employees.ValidUser(personID) {
+		return nil, valid.Problems{{Field: "person", Key: "access.error.person_filter"}}
+	}
+	events, err := s.Store.Events(ctx, personID, withViews, limit)
 	if err != nil {
 		return nil, err
 	}

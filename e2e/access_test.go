@@ -93,7 +93,7 @@ func TestRolePagesInTheBrowser(t *testing.T) {
 		step("admin roles", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal/admin/behorigheter"), chromedp.WaitVisible(`form[action$="/bevilja"]`, chromedp.ByQuery))
 		notSideways(t, admin, lang+" admin roles")
 		step("refused grant", chromedp.Click(`form[action$="/bevilja"] button`, chromedp.ByQuery), chromedp.WaitVisible(".error-summary", chromedp.ByQuery))
-		want := map[string]string{"sv": "Personalöversikt saknas", "en": "Staff overview is missing"}[lang]
+		want := map[string]string{"sv": "Kursen Personalöversikt saknas", "en": "The course Staff overview is missing"}[lang]
 		if got := text(t, admin, ".error-summary"); !strings.Contains(got, want) {
 			t.Fatalf("%s: refusal %q", lang, got)
 		}
@@ -110,7 +110,7 @@ func TestRolePagesInTheBrowser(t *testing.T) {
 	}
 	stepper(t, admin, "sv")("grant", chromedp.Navigate(p.URL+"/sprak/sv?next=/personal/admin/behorigheter"), chromedp.WaitVisible(`form[action$="/bevilja"]`, chromedp.ByQuery),
 		chromedp.Click(`form[action$="/bevilja"] button`, chromedp.ByQuery), chromedp.WaitVisible(".notice.success", chromedp.ByQuery))
-	if got := text(t, admin, "main"); !strings.Contains(got, "Rollen är tilldelad") || !strings.Contains(got, "evaryl01: Chef") {
+	if got := text(t, admin, "main"); !strings.Contains(got, "Rollen är tilldelad") || !strings.Contains(got, "Eva Rydberg (evaryl01): Chef") {
 		t.Fatalf("after the grant: %q", got)
 	}
 }

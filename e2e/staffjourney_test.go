@@ -208,7 +208,7 @@ func TestStaffJourneyInTheBrowser(t *testing.T) {
 	erik.firstLogin("erisan01", "erik.sandberg@exempelkommunen.se", pw)
 	erik.open("/personal/admin/behorigheter", "grant roles")
 	erik.submit("grant refused", `form[action$="/bevilja"] button`)
-	erik.sees("grant refused", "Introduktion saknas", "Chef webb saknas", "Personalöversikt saknas")
+	erik.sees("grant refused", "Kursen Introduktion saknas", "Kursen Chef webb saknas", "Kursen Personalöversikt saknas")
 	for _, course := range []string{"introduktion", "chef-webb", "personaloversikt"} {
 		erik.open("/personal/admin/kurser", "record a course")
 		if err := chromedp.Run(erik.ctx, chromedp.SetValue("#course", course, chromedp.ByID)); err != nil {

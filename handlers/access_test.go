@@ -109,7 +109,7 @@ func TestRolePagesFlow(t *testing.T) {
 	}
 	want(t, "to sign", anna.get("/personal/behorigheter/att-signera"), 200, "Eva Rydberg: Chef", "Ny enhetschef")
 	want(t, "decline without reason", anna.post("/personal/behorigheter/att-signera", "/personal/behorigheter/"+id+"/avsla", nil),
-		422, "Skriv en motivering.", `href="#reason-`+id+`"`)
+		422, "Skriv skälet till avslaget.", `href="#reason-`+id+`"`)
 	if res := anna.post("/personal/behorigheter/att-signera", "/personal/behorigheter/"+id+"/signera", nil); res.StatusCode != 303 {
 		t.Fatalf("sign: %d", res.StatusCode)
 	}
@@ -126,11 +126,11 @@ func TestRolePagesFlow(t *testing.T) {
 	}
 	want(t, "admin page", admin.get("/personal/admin/behorigheter"), 200, "Eva Rydberg (evaryl01): Chef", "Underskriven av Anna Chef")
 	want(t, "refused grant", admin.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/"+id+"/bevilja", nil), 422,
-		"Behörigheten kan inte tilldelas", "Introduktion saknas", "Chef webb saknas", "Personalöversikt saknas")
+		"Behörigheten kan inte tilldelas", "Kursen Introduktion saknas", "Kursen Chef webb saknas", "Kursen Personalöversikt saknas")
 	en := staffVisitor(t, a, "admin01")
 	en.lang = "en"
 	want(t, "refused grant in English", en.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/"+id+"/bevilja", nil), 422,
-		"Staff overview is missing")
+		"The course Staff overview is missing")
 	for _, course := range []string{"introduktion", "chef-webb", "personaloversikt"} {
 		res := admin.post("/personal/admin/kurser", "/personal/admin/kurser", url.Values{"person": {"EVARYL01"}, "course": {course}, "date": {"2026-10-01"}})
 		if res.StatusCode != 303 {
@@ -147,9 +147,13 @@ func TestRolePagesFlow(t *testing.T) {
 	want(t, "eva's roles", eva.get("/personal/behorigheter"), 200, "Beviljad", "Tilldelad av Ada Admin")
 	want(t, "admin's links", admin.get("/personal/behorigheter"), 200, `href="/personal/admin/logg"`, `href="/personal/admin/utskick"`)
 	want(t, "audit log", admin.get("/personal/admin/logg?person=evaryl01"), 200, "Ansökan", "Underskrift", "Tilldelning stoppad av krav",
-		"Personalöversikt saknas", "Kurs registrerad", "Roll tilldelad", "Av Anna Chef, gäller evaryl01")
-	// Reading the log is itself on record.
-	want(t, "audit log read again", admin.get("/personal/admin/logg"), 200, "Loggen visad", "Av Ada Admin, gäller evaryl01", "Av Ada Admin")
+		"Kursen Personalöversikt saknas", "Kurs registrerad", "Roll tilldelad", "Av Anna Chef, gäller Eva Rydberg (evaryl01)",
+		"Registrerad av en administratör · godkänd 1 oktober 2026")
+	// Reading the log is itself on record, shown when asked for.
+	want(t, "audit log read again", admin.get("/personal/admin/logg?visningar=1"), 200, "Loggen visad", "Av Ada Admin, gäller Eva Rydberg (evaryl01)", "Av Ada Admin")
+	if res := admin.get("/personal/admin/logg"); strings.Contains(res.body, "Loggen visad") {
+		t.Error("views of the log shown by default")
+	}
 	if res := anna.get("/personal/admin/logg"); res.StatusCode != 403 {
 		t.Errorf("a manager read the log: %d", res.StatusCode)
 	}
@@ -378,7 +382,7 @@ func TestCoursesPageOnlyInOnesUnits(t *testing.T) {
 	}
 	admin := staffVisitor(t, a, "admin01")
 	seen := admin.get("/personal/admin/kurser?person=evaryl01")
-	want(t, "admin", seen, 200, "Godkända kurser för evaryl01", "<strong>Introduktion</strong>")
+	want(t, "admin", seen, 200, "Godkända kurser för Eva Rydberg (evaryl01)", "<strong>Introduktion</strong>")
 	otto := staffVisitor(t, a, "otto")
 	outside := otto.get("/personal/admin/kurser?person=evaryl01")
 	unknown := otto.get("/personal/admin/kurser?person=ghost")
@@ -386,5 +390,217 @@ func TestCoursesPageOnlyInOnesUnits(t *testing.T) {
 	want(t, "unknown", unknown, 422, "Det finns ingen sådan person")
 	if strings.Contains(outside.body, "Godkända kurser för") || strings.Contains(outside.body, "<strong>Introduktion</strong>") {
 		t.Errorf("the courses of a person outside one's units are shown:\n%s", outside.body)
+	}
+}
+
+// The only system administrator of the whole organisation cannot revoke
+// the role, and is told so at the form.
+func TestRolePagesLastAdmin(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	gs, _ := a.Access.GrantsOf(context.Background(), "admin01")
+	admin := staffVisitor(t, a, "admin01")
+	res := admin.post("/personal/admin/behorigheter", "/personal/admin/tilldelning/"+gs[0].ID+"/aterkalla", url.Values{"reason": {"Slutar"}})
+	want(t, "last admin", res, 422, "ingen annan systemadministratör", `href="#reason-`+gs[0].ID+`"`, `id="reason-`+gs[0].ID+`-error"`, "Slutar")
+	if ok, _ := a.Access.Policy.Can(context.Background(), "admin01", access.PermGrantRoles, access.Everywhere); !ok {
+		t.Fatal("the last administrator lost the role")
+	}
+	want(t, "revoke without reason", admin.post("/personal/admin/behorigheter", "/personal/admin/tilldelning/"+gs[0].ID+"/aterkalla", nil),
+		422, "Skriv skälet till att rollen återkallas.")
+}
+
+// The direct grant: problems in the order of the fields, an empty user
+// name said as such, and refusals at the field they concern.
+func TestGrantDirectFieldErrors(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	admin := staffVisitor(t, a, "admin01")
+	page := admin.get("/personal/admin/behorigheter")
+	want(t, "admin page", page, 200, "Kurser som rollerna kräver", `href="/personal/admin/kurser"`, `href="/personal/admin/logg"`, `href="/personal/admin/utskick"`,
+		"Ada Admin (admin01): Systemadministratör")
+	res := admin.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/tilldela", url.Values{"person": {""}})
+	want(t, "empty", res, 422, "Skriv användarnamnet.", "Välj en roll.", "Välj minst en enhet.")
+	p, r, u := strings.Index(res.body, `href="#person"`), strings.Index(res.body, `href="#role"`), strings.Index(res.body, `href="#units"`)
+	if !(p >= 0 && p < r && r < u) {
+		t.Errorf("summary order person %d, role %d, units %d", p, r, u)
+	}
+	res = admin.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/tilldela", url.Values{"person": {"evaryl01"}, "role": {"manager"}, "units": {"SOC-HEM"}})
+	want(t, "courses missing", res, 422, `<ul class="field-error" id="person-error"><li>Kursen Introduktion saknas</li>`)
+	if _, err := a.Access.GrantDirect(context.Background(), "admin01", "evaryl01", "recruiter", []string{"SOC"}); err != nil {
+		t.Fatal(err)
+	}
+	res = admin.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/tilldela", url.Values{"person": {"evaryl01"}, "role": {"schedule-admin"}, "units": {"SOC-HEM"}})
+	want(t, "conflict", res, 422, `<ul class="field-error" id="role-error"><li>Kan inte kombineras med Rekryterare</li>`, `href="#role">Kan inte kombineras`)
+}
+
+// Grants at once of roles that cannot be combined store at most one.
+func TestGrantDirectParallelConflicting(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	var reqs []*http.Request
+	var vs []*visitor
+	for i := range 6 {
+		v := staffVisitor(t, a, "admin01")
+		vs = append(vs, v)
+		role := []string{"schedule-admin", "registrar", "schedule-admin"}[i%3]
+		reqs = append(reqs, v.formRequest("/personal/admin/behorigheter", "/personal/admin/behorigheter/tilldela",
+			url.Values{"person": {"otto"}, "role": {role}, "units": {"UTB"}}))
+	}
+	codes := make([]int, len(reqs))
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes[i] = vs[i].send(reqs[i]).StatusCode }()
+	}
+	wg.Wait()
+	gs, _ := a.Access.GrantsOf(context.Background(), "otto")
+	ok := 0
+	for _, c := range codes {
+		if c == 303 {
+			ok++
+		} else if c != 422 {
+			t.Errorf("status %d", c)
+		}
+	}
+	if len(gs) != 1 || ok != 1 {
+		t.Fatalf("%d stored, %d answered granted: %v", len(gs), ok, codes)
+	}
+}
+
+// "Mina behörigheter": active roles apart from ended ones, an interim
+// role that ended said as such; the request form marks what is required
+// and names the courses of the roles.
+func TestRolePagesEndedRoles(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	for _, co := range []string{"introduktion", "chef-webb", "personaloversikt"} {
+		if _, err := a.Access.RecordCourse(ctx, "admin01", "evaryl01", co, "2026-10-01"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Access.GrantDirect(ctx, "admin01", "evaryl01", "manager-web", []string{"SOC-HEM"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Access.GrantDirect(ctx, "admin01", "evaryl01", "manager", []string{"SOC-HEM"}); err != nil {
+		t.Fatal(err)
+	}
+	page := staffVisitor(t, a, "evaryl01").get("/personal/behorigheter")
+	want(t, "roles", page, 200, "Tidigare roller", "när den ordinarie rollen tilldelades", "Kurser som rollerna kräver",
+		"<strong>Chef webb</strong>: Introduktion, Chef webb", `Motivering <span aria-hidden="true">*</span>`)
+	mine := page.body[strings.Index(page.body, `id="grants-heading"`):strings.Index(page.body, `id="ended-heading"`)]
+	if strings.Contains(mine, "Chef webb") || strings.Contains(page.body, "Återkallad 2") {
+		t.Errorf("the ended interim role is among the active ones or said revoked:\n%s", page.body)
+	}
+}
+
+// The audit log: the filter is a user name or a message, garbage is not
+// recorded.
+func TestAuditFilter(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	admin := staffVisitor(t, a, "admin01")
+	res := admin.get("/personal/admin/logg?person=" + url.QueryEscape("<script>"+strings.Repeat("a", 300)))
+	want(t, "garbage", res, 422, "Skriv ett användarnamn, till exempel evaryl01.", `href="#person"`)
+	events, _ := a.db.Access().Events(context.Background(), "", true, 100)
+	for _, e := range events {
+		if e.Action == access.ActionViewLog {
+			t.Fatalf("a bad filter was recorded: %+v", e)
+		}
+	}
+	want(t, "log", admin.get("/personal/admin/logg"), 200, `href="/personal/admin/behorigheter"`, "Visa även när loggen lästs")
+}
+
+// Courses: an empty user name said so, an old date refused, the success
+// message names the course and the person, and a mistake can be removed.
+func TestCoursesPageFixes(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	admin := staffVisitor(t, a, "admin01")
+	want(t, "empty lookup", admin.get("/personal/admin/kurser?person="), 422, "Skriv användarnamnet.")
+	want(t, "empty", admin.post("/personal/admin/kurser", "/personal/admin/kurser", url.Values{"course": {"introduktion"}, "date": {"2026-10-01"}}),
+		422, "Skriv användarnamnet.")
+	want(t, "1900", admin.post("/personal/admin/kurser", "/personal/admin/kurser", url.Values{"person": {"evaryl01"}, "course": {"introduktion"}, "date": {"1900-01-01"}}),
+		422, "före 1990-01-01")
+	res := admin.post("/personal/admin/kurser", "/personal/admin/kurser", url.Values{"person": {"evaryl01"}, "course": {"introduktion"}, "date": {"2026-10-01"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("record: %d", res.StatusCode)
+	}
+	want(t, "recorded", admin.get(res.Header.Get("Location")), 200, "Kursen Introduktion är registrerad för Eva Rydberg (evaryl01).", "/personal/admin/kurser/ta-bort")
+	res = admin.post("/personal/admin/kurser?person=evaryl01", "/personal/admin/kurser/ta-bort", url.Values{"person": {"evaryl01"}, "course": {"introduktion"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("remove: %d %s", res.StatusCode, res.body)
+	}
+	want(t, "removed", admin.get(res.Header.Get("Location")), 200, "Kursen Introduktion är borttagen för Eva Rydberg (evaryl01).", "Inga godkända kurser.")
+	want(t, "log", admin.get("/personal/admin/logg?person=evaryl01"), 200, "Kurs borttagen")
+	otto := staffVisitor(t, a, "otto")
+	if res := otto.post("/personal", "/personal/admin/kurser/ta-bort", url.Values{"person": {"evaryl01"}, "course": {"introduktion"}}); res.StatusCode != 403 {
+		t.Errorf("removed without the permission: %d", res.StatusCode)
+	}
+}
+
+// The manager is mailed when a request awaits the signature, the
+// requester when it is signed and granted, each with a link.
+func TestRoleRequestMails(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	for _, id := range []string{"evaryl01", "chefanna"} {
+		p, _ := a.db.Employees().PersonByID(ctx, id)
+		p.WorkEmail = id + "@kommunen.se"
+		if err := a.db.Employees().SavePerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eva := staffVisitor(t, a, "evaryl01")
+	if res := eva.post("/personal/behorigheter", "/personal/behorigheter", url.Values{"role": {"recruiter"}, "units": {"SOC-HEM"}, "reason": {"Rekryterar"}}); res.StatusCode != 303 {
+		t.Fatalf("request: %d", res.StatusCode)
+	}
+	reqs, _ := a.db.Access().RequestsOf(ctx, "evaryl01")
+	if res := staffVisitor(t, a, "chefanna").post("/personal/behorigheter/att-signera", "/personal/behorigheter/"+reqs[0].ID+"/signera", nil); res.StatusCode != 303 {
+		t.Fatalf("sign: %d", res.StatusCode)
+	}
+	if res := staffVisitor(t, a, "admin01").post("/personal/admin/behorigheter", "/personal/admin/behorigheter/"+reqs[0].ID+"/bevilja", nil); res.StatusCode != 303 {
+		t.Fatalf("grant: %d", res.StatusCode)
+	}
+	mails, _ := a.Outbox.Recent(ctx, 10)
+	got := map[string]mail.Record{}
+	for _, m := range mails {
+		got[m.To+" "+m.Subject] = m
+	}
+	for key, texts := range map[string][]string{
+		"chefanna@kommunen.se En ansökan om behörighet väntar på din underskrift": {"Eva Rydberg har ansökt om rollen Rekryterare för Hemtjänsten", "/personal/behorigheter/att-signera"},
+		"evaryl01@kommunen.se Din ansökan om behörighet är underskriven":          {"rollen Rekryterare för Hemtjänsten", "/personal/behorigheter"},
+		"evaryl01@kommunen.se Du har fått en ny behörighet":                       {"är beviljad", "/personal/behorigheter"},
+	} {
+		m, ok := got[key]
+		if !ok {
+			t.Errorf("no mail %q among %d", key, len(mails))
+			continue
+		}
+		for _, s := range texts {
+			if !strings.Contains(m.Text, s) {
+				t.Errorf("%q lacks %q:\n%s", key, s, m.Text)
+			}
+		}
+	}
+}
+
+// Every page of roles links to the others one may open; the outbox too.
+func TestAdminPagesLinked(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	admin := staffVisitor(t, a, "admin01")
+	for _, path := range []string{"/personal/behorigheter/att-signera", "/personal/admin/behorigheter", "/personal/admin/kurser", "/personal/admin/logg", "/personal/admin/utskick"} {
+		want(t, path, admin.get(path), 200, `href="/personal/behorigheter"`, `href="/personal/admin/behorigheter"`, `href="/personal/admin/kurser"`,
+			`href="/personal/admin/logg"`, `href="/personal/admin/utskick"`)
 	}
 }

@@ -132,7 +132,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
-		outbox     = &staff.Outbox{Kit: k, Outbox: deps.Outbox}
+		outbox     = &staff.Outbox{Kit: k, Outbox: deps.Outbox, Policy: deps.Policy}
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
@@ -256,6 +256,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/admin/tilldelning/:id/aterkalla", staffLogin, roles.RequireGranting, roles.RevokeGrant)
 	staffPages.Get("/admin/kurser", staffLogin, roles.RequireCourses, roles.ShowCourses)
 	staffPages.Post("/admin/kurser", staffLogin, roles.RequireCourses, roles.RecordCourse)
+	staffPages.Post("/admin/kurser/ta-bort", staffLogin, roles.RequireCourses, roles.RemoveCourse)
 	staffPages.Get("/admin/logg", staffLogin, roles.RequireAudit, roles.ShowAudit)
 	staffPages.Get("/admin/utskick", staffLogin, roles.RequireMail, outbox.ShowOutbox)
 	staffPages.Post("/admin/utskick/:id/forsok-igen", staffLogin, roles.RequireMail, outbox.RetryMail)

@@ -65,18 +65,19 @@ type grantDoc struct {
 	RevokedByName string    `bson:"revoked_by_name,omitempty"`
 	RevokedAt     time.Time `bson:"revoked_at,omitempty"`
 	RevokeReason  string    `bson:"revoke_reason,omitempty"`
+	Replaced      bool      `bson:"replaced,omitempty"`
 }
 
 func toGrantDoc(g access.Grant) grantDoc {
 	return grantDoc{ID: g.ID, Person: g.PersonID, Role: g.Role, Unit: g.Unit, Request: g.RequestID, GrantedBy: g.GrantedBy,
 		GrantedByName: g.GrantedByName, GrantedAt: g.GrantedAt, Active: g.Active(), RevokedBy: g.RevokedBy,
-		RevokedByName: g.RevokedByName, RevokedAt: g.RevokedAt, RevokeReason: g.RevokeReason}
+		RevokedByName: g.RevokedByName, RevokedAt: g.RevokedAt, RevokeReason: g.RevokeReason, Replaced: g.Replaced}
 }
 
 func (d grantDoc) grant() access.Grant {
 	return access.Grant{ID: d.ID, PersonID: d.Person, Role: d.Role, Unit: d.Unit, RequestID: d.Request, GrantedBy: d.GrantedBy,
 		GrantedByName: d.GrantedByName, GrantedAt: d.GrantedAt, RevokedBy: d.RevokedBy, RevokedByName: d.RevokedByName,
-		RevokedAt: d.RevokedAt, RevokeReason: d.RevokeReason}
+		RevokedAt: d.RevokedAt, RevokeReason: d.RevokeReason, Replaced: d.Replaced}
 }
 
 type completionDoc struct {
@@ -195,6 +196,40 @@ func (s *Access) StepTaken(ctx context.Context, key string) (bool, error) {
 	return n > 0, nil
 }
 
+// Lock inserts the lock's key with the token; while another holds it,
+// it answers access.ErrTaken. A lock taken before stale is first removed
+// (only that one: a fresh lock of another stays).
+func (s *Access) Lock(ctx context.Context, key, token string, at, stale time.Time) error {
+	col := s.db.c(colRoleSteps)
+	for try := 0; ; try++ {
+		_, err := col.InsertOne(ctx, bson.M{"_id": key, "token": token, "at": at})
+		if err == nil {
+			return nil
+		}
+		if !isDuplicate(err) {
+			return fmt.Errorf("storage: take a lock: %w", err)
+		}
+		if try > 0 {
+			return access.ErrTaken
+		}
+		res, err := col.DeleteOne(ctx, bson.M{"_id": key, "at": bson.M{"$lt": stale}})
+		if err != nil {
+			return fmt.Errorf("storage: break a stale lock: %w", err)
+		}
+		if res.DeletedCount == 0 {
+			return access.ErrTaken
+		}
+	}
+}
+
+// Unlock removes the lock's key if the token holds it.
+func (s *Access) Unlock(ctx context.Context, key, token string) error {
+	if _, err := s.db.c(colRoleSteps).DeleteOne(ctx, bson.M{"_id": key, "token": token}); err != nil {
+		return fmt.Errorf("storage: give up a lock: %w", err)
+	}
+	return nil
+}
+
 // InsertGrant stores a new grant.
 func (s *Access) InsertGrant(ctx context.Context, g access.Grant) error {
 	return accessInsert(ctx, s.db.c(colRoleGrants), toGrantDoc(g))
@@ -239,17 +274,33 @@ func (s *Access) CompletionsOf(ctx context.Context, personID string) ([]access.C
 	}), err
 }
 
+// DeleteCompletion removes the person's completion of the course.
+func (s *Access) DeleteCompletion(ctx context.Context, personID, course string) error {
+	res, err := s.db.c(colRoleCourses).DeleteOne(ctx, bson.M{"_id": personID + "|" + course})
+	if err != nil {
+		return fmt.Errorf("storage: remove a course: %w", err)
+	}
+	if res.DeletedCount == 0 {
+		return access.ErrNotFound
+	}
+	return nil
+}
+
 // AppendEvent adds a line to the audit log.
 func (s *Access) AppendEvent(ctx context.Context, e access.Event) error {
 	return accessInsert(ctx, s.db.c(colRoleAudit), auditDoc{ID: e.ID, At: e.At, Actor: e.Actor, ActorName: e.ActorName, Action: e.Action,
 		Person: e.Person, Role: e.Role, Units: e.Units, Request: e.Request, Grant: e.Grant, Course: e.Course, Detail: e.Detail})
 }
 
-// Events returns the newest lines of the log, of the person if given.
-func (s *Access) Events(ctx context.Context, personID string, limit int) ([]access.Event, error) {
+// Events returns the newest lines of the log, of the person if given,
+// those of views of the log only when withViews.
+func (s *Access) Events(ctx context.Context, personID string, withViews bool, limit int) ([]access.Event, error) {
 	filter := bson.M{}
 	if personID != "" {
 		filter["person"] = personID
+	}
+	if !withViews {
+		filter["action"] = bson.M{"$ne": access.ActionViewLog}
 	}
 	docs, err := accessFind[auditDoc](ctx, s.db.c(colRoleAudit), filter, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, int64(limit))
 	return mapDocs(docs, func(d auditDoc) access.Event {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"portal/access"
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
@@ -25,7 +26,11 @@ type Mails struct {
 	account map[string]*texttemplate.Template
 	receipt *texttemplate.Template
 	staff   map[string]*texttemplate.Template
+	access  map[string]*texttemplate.Template
 }
+
+// accessMails are the kinds of e-mail about role requests.
+var accessMails = []string{access.MailToSign, access.MailSigned, access.MailDeclined, access.MailGranted, access.MailRefused}
 
 // staffMails are the kinds of staff e-mail, each its own template.
 var staffMails = []string{staffauth.MailReset, staffauth.MailPasswordChanged}
@@ -46,7 +51,8 @@ var mailTemplates = map[string]string{
 // NewMails parses the mail templates; an error here stops the start.
 func NewMails(locales *Locales, site string) (*Mails, error) {
 	m := &Mails{Site: site, locales: locales, html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{},
-		account: map[string]*texttemplate.Template{}, staff: map[string]*texttemplate.Template{}}
+		account: map[string]*texttemplate.Template{}, staff: map[string]*texttemplate.Template{},
+		access: map[string]*texttemplate.Template{}}
 	for kind, name := range mailTemplates {
 		h, err := htmltemplate.ParseFS(files, "mail/layout.html", "mail/"+name+".html")
 		if err != nil {
@@ -71,6 +77,13 @@ func NewMails(locales *Locales, site string) (*Mails, error) {
 			return nil, fmt.Errorf("views: mail %s: %w", kind, err)
 		}
 		m.staff[kind] = t
+	}
+	for _, kind := range accessMails {
+		t, err := texttemplate.ParseFS(files, "mail/"+kind+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("views: mail %s: %w", kind, err)
+		}
+		m.access[kind] = t
 	}
 	t, err := texttemplate.ParseFS(files, "mail/receipt.txt")
 	if err != nil {
@@ -113,6 +126,24 @@ func (m *Mails) StaffMail(lang string, d staffauth.Mail) (subject, text string, 
 		return "", "", fmt.Errorf("views: mail %s: %w", d.Kind, err)
 	}
 	return l.T("stafflogin.mail." + d.Kind + ".subject"), b.String(), nil
+}
+
+// AccessMail writes one e-mail about a role request: subject and plain
+// text.
+func (m *Mails) AccessMail(n access.Notice) (subject, text string, err error) {
+	t, ok := m.access[n.Kind]
+	if !ok {
+		return "", "", fmt.Errorf("views: no access mail of kind %q", n.Kind)
+	}
+	l := m.locales.Get(n.Lang)
+	var b bytes.Buffer
+	if err := t.Execute(&b, struct {
+		L *Localizer
+		N access.Notice
+	}{l, n}); err != nil {
+		return "", "", fmt.Errorf("views: mail %s: %w", n.Kind, err)
+	}
+	return l.T("access.mail." + n.Kind + ".subject"), b.String(), nil
 }
 
 // receiptAnswer is one question of a receipt with its answer as shown.

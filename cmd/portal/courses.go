@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -12,7 +14,9 @@ import (
 )
 
 // coursesCommand imports completed courses from file.
-func coursesCommand(ctx context.Context, cfg Config, log *slog.Logger, file string) error {
+// It prints what changed to out, and a bad file's problems to errOut,
+// each on a line of its own.
+func coursesCommand(ctx context.Context, cfg Config, log *slog.Logger, file string, out, errOut io.Writer) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -31,10 +35,21 @@ func coursesCommand(ctx context.Context, cfg Config, log *slog.Logger, file stri
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	n, err := services.Access.ImportCourses(ctx, rows)
+	sum, err := services.Access.ImportCourses(ctx, rows)
+	var ierr *access.ImportError
+	if errors.As(err, &ierr) {
+		fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
+		for _, p := range ierr.Problems {
+			fmt.Fprintf(errOut, "  %s\n", p)
+		}
+		if len(ierr.Problems) == 1 {
+			return fmt.Errorf("%s: nothing was imported: 1 problem", file)
+		}
+		return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ierr.Problems))
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	log.Info("courses recorded", "rows", n)
+	fmt.Fprintln(out, sum)
 	return nil
 }

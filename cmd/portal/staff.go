@@ -22,7 +22,7 @@ func staffCommand(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 	case len(args) == 2 && args[0] == "import":
 		return staffImport(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
 	case len(args) == 2 && args[0] == "courses":
-		return coursesCommand(ctx, cfg, log, args[1])
+		return coursesCommand(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
 	case (len(args) == 3 || len(args) == 4) && args[0] == "add-admin":
 		name := ""
 		if len(args) == 4 {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -46,8 +47,10 @@ type Access struct {
 		GrantsOf(ctx context.Context, personID string) ([]access.Grant, error)
 		ActiveGrants(ctx context.Context, adminID string) ([]access.Grant, error)
 		RecordCourse(ctx context.Context, adminID, personID, courseID, date string) (access.Completion, error)
+		RemoveCourse(ctx context.Context, adminID, personID, courseID string) error
 		CompletionsFor(ctx context.Context, adminID, personID string) ([]access.Completion, error)
-		Log(ctx context.Context, viewerID, personID string, limit int) ([]access.Event, error)
+		RequiredCourses(ctx context.Context, personID, roleID string) ([]access.CourseStatus, error)
+		Log(ctx context.Context, viewerID, personID string, withViews bool, limit int) ([]access.Event, error)
 	}
 	Policy interface {
 		Require(ctx context.Context, personID string, perm access.Permission, unit string) error
@@ -108,13 +111,96 @@ type RequestView struct {
 	RoleName  string
 	UnitNames string
 	Reasons   []string // why a grant was just refused
+	// Courses are the courses the role requires, with whether the
+	// requester has them (on the administrator's page).
+	Courses []CourseStatusView
+}
+
+// CourseStatusView is a required course as the pages show it.
+type CourseStatusView struct {
+	Name string
+	Done bool
+	On   time.Time
 }
 
 // GrantView is a grant as the pages show it.
 type GrantView struct {
 	access.Grant
-	RoleName string
-	UnitName string
+	RoleName   string
+	UnitName   string
+	PersonName string
+}
+
+// RoleCourses is a role with the names of the courses it requires.
+type RoleCourses struct {
+	Name    string
+	Courses []string
+}
+
+// roleCourses lists the roles that require courses, with the courses.
+func (n names) roleCourses() []RoleCourses {
+	var out []RoleCourses
+	for _, r := range n.roles.Roles {
+		if len(r.Courses) == 0 {
+			continue
+		}
+		rc := RoleCourses{Name: r.Name.In(n.lang)}
+		for _, co := range r.Courses {
+			rc.Courses = append(rc.Courses, n.course(co))
+		}
+		out = append(out, rc)
+	}
+	return out
+}
+
+// perms is the permissions of the person logged in, by name, for the
+// links between the pages of roles.
+func (h *Access) perms(c *fiber.Ctx) (map[string]bool, error) {
+	return permLinks(c, h.Policy)
+}
+
+func permLinks(c *fiber.Ctx, policy interface {
+	Permitted(ctx context.Context, personID string) (map[access.Permission]bool, error)
+}) (map[string]bool, error) {
+	perms, err := policy.Permitted(c.UserContext(), web.SessionOf(c).AccountID)
+	if err != nil {
+		return nil, err
+	}
+	links := map[string]bool{}
+	for p, ok := range perms {
+		links[string(p)] = ok
+	}
+	return links, nil
+}
+
+// people names people by their user names, each looked up once.
+type people struct {
+	ctx context.Context
+	dir interface {
+		Person(context.Context, string) (employees.Person, error)
+	}
+	seen map[string]string
+}
+
+// name is "Fatima Ali (fatali01)", or the user name alone for someone
+// not in the directory.
+func (p *people) name(id string) string {
+	if id == "" || id == access.CommandLine {
+		return id
+	}
+	if n, ok := p.seen[id]; ok {
+		return n
+	}
+	n := id
+	if person, err := p.dir.Person(p.ctx, id); err == nil && person.Name() != "" {
+		n = person.Name() + " (" + id + ")"
+	}
+	p.seen[id] = n
+	return n
+}
+
+func (h *Access) people(c *fiber.Ctx) *people {
+	return &people{ctx: c.UserContext(), dir: h.People, seen: map[string]string{}}
 }
 
 // names is the localized names of roles, courses and units.
@@ -183,6 +269,26 @@ func (n names) grants(gs []access.Grant) []GrantView {
 		out[i] = GrantView{Grant: g, RoleName: n.role(g.Role), UnitName: n.unit(g.Unit)}
 	}
 	return out
+}
+
+// refusalFields puts each reason a grant cannot be made at the field it
+// is about: the person (courses, self, left) or the role (the rest).
+func (n names) refusalFields(err error) (map[string][]string, bool) {
+	var r *access.Refusal
+	if !errors.As(err, &r) {
+		return nil, false
+	}
+	out := map[string][]string{}
+	for _, x := range r.Reasons {
+		text, _ := n.reasons(&access.Refusal{Reasons: []access.Reason{x}})
+		field := "role"
+		switch x.Kind {
+		case access.ReasonCourse, access.ReasonSelf, access.ReasonInactive:
+			field = "person"
+		}
+		out[field] = append(out[field], text...)
+	}
+	return out, true
 }
 
 // reasons says in the user's language why a grant cannot be made.
@@ -291,9 +397,17 @@ func (h *Access) rolesPage(c *fiber.Ctx, form map[string]string, units []string,
 	if err != nil {
 		return err
 	}
-	perms, err := h.Policy.Permitted(ctx, me.ID)
+	links, err := h.perms(c)
 	if err != nil {
 		return err
+	}
+	var active, ended []access.Grant
+	for _, g := range grants {
+		if g.Active() {
+			active = append(active, g)
+		} else {
+			ended = append(ended, g)
+		}
 	}
 	var roles []RoleOption
 	for _, r := range h.Roles.Roles {
@@ -302,13 +416,9 @@ func (h *Access) rolesPage(c *fiber.Ctx, form map[string]string, units []string,
 	if form == nil {
 		form = map[string]string{}
 	}
-	links := map[string]bool{}
-	for p, ok := range perms {
-		links[string(p)] = ok
-	}
 	return h.FormPageIn(c, "staff/roles", "access.roles.title", "staff-roles", fiber.Map{
-		"Grants": n.grants(grants), "Requests": n.requests(reqs), "RoleOptions": roles, "UnitOptions": opts,
-		"Form": form, "Errors": errs, "Notice": notice(c), "Perms": links,
+		"Grants": n.grants(active), "Ended": n.grants(ended), "Requests": n.requests(reqs), "RoleOptions": roles, "UnitOptions": opts,
+		"Form": form, "Errors": errs, "Notice": notice(c), "Perms": links, "RoleCourses": n.roleCourses(),
 	})
 }
 
@@ -376,8 +486,12 @@ func (h *Access) signPage(c *fiber.Ctx, failedID string, errs valid.Problems, re
 	if err != nil {
 		return err
 	}
+	links, err := h.perms(c)
+	if err != nil {
+		return err
+	}
 	return h.FormPageIn(c, "staff/sign", "access.sign.title", "staff-sign", fiber.Map{
-		"Requests": n.requests(reqs), "Failed": failedID, "Errors": errs, "Reason": reason, "Notice": notice(c),
+		"Requests": n.requests(reqs), "Failed": failedID, "Errors": errs, "Reason": reason, "Notice": notice(c), "Perms": links,
 	})
 }
 
@@ -428,7 +542,8 @@ type adminState struct {
 	errs    valid.Problems
 	form    map[string]string
 	units   []string
-	refusal []string // why the direct grant was refused
+	refusal map[string][]string // why the direct grant was refused, by field
+	reason  string              // the reason typed in the failed form
 }
 
 // ShowAdminRoles is the administrator's page: signed requests to decide,
@@ -456,11 +571,28 @@ func (h *Access) adminPage(c *fiber.Ctx, st adminState) error {
 		if views[i].ID == st.failed {
 			views[i].Reasons = st.reasons
 		}
+		courses, err := h.Service.RequiredCourses(ctx, views[i].PersonID, views[i].Role)
+		if err != nil {
+			return err
+		}
+		for _, co := range courses {
+			views[i].Courses = append(views[i].Courses, CourseStatusView{Name: co.Course.Name.In(n.lang), Done: co.Done, On: co.On})
+		}
 	}
 	grants, err := h.Service.ActiveGrants(ctx, me.ID)
 	if err != nil {
 		return err
 	}
+	gviews := n.grants(grants)
+	who := h.people(c)
+	for i := range gviews {
+		gviews[i].PersonName = who.name(gviews[i].PersonID)
+	}
+	links, err := h.perms(c)
+	if err != nil {
+		return err
+	}
+
 	if st.form == nil {
 		st.form = map[string]string{}
 	}
@@ -475,11 +607,22 @@ func (h *Access) adminPage(c *fiber.Ctx, st adminState) error {
 	if len(st.reasons) > 0 || len(st.refusal) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
+	var summary []RefusalLine
+	for _, f := range []string{"person", "role"} {
+		for _, text := range st.refusal[f] {
+			summary = append(summary, RefusalLine{Field: f, Text: text})
+		}
+	}
 	return h.FormPageIn(c, "staff/admin_roles", "access.admin.title", "staff-admin", fiber.Map{
-		"Requests": views, "Grants": n.grants(grants), "Failed": st.failed, "Errors": st.errs, "Form": st.form,
-		"RoleOptions": roles, "UnitOptions": opts, "Refusal": st.refusal, "Notice": notice(c), "Reasons": st.reasons,
+		"Requests": views, "Grants": gviews, "Failed": st.failed, "Errors": st.errs, "Form": st.form,
+		"RoleOptions": roles, "UnitOptions": opts, "Refusal": summary, "RefusalAt": st.refusal, "Notice": notice(c), "Reasons": st.reasons,
+		"Perms": links, "RoleCourses": n.roleCourses(), "Reason": st.reason,
 	})
 }
+
+// RefusalLine is one reason a direct grant was refused, with the field
+// it is about.
+type RefusalLine struct{ Field, Text string }
 
 // GrantRequest grants a signed request, or shows why it cannot be.
 func (h *Access) GrantRequest(c *fiber.Ctx) error {
@@ -512,7 +655,7 @@ func (h *Access) RefuseRequest(c *fiber.Ctx) error {
 	reason := web.Form(c, "reason")["reason"]
 	_, err = h.Service.Refuse(c.UserContext(), me.ID, id, reason)
 	if errs, ok := web.FieldErrors(err); ok {
-		return h.adminPage(c, adminState{failed: id, errs: fieldsFor(errs, id)})
+		return h.adminPage(c, adminState{failed: id, errs: fieldsFor(errs, id), reason: reason})
 	}
 	if err != nil {
 		return err
@@ -540,8 +683,8 @@ func (h *Access) GrantDirect(c *fiber.Ctx) error {
 		if nerr != nil {
 			return nerr
 		}
-		if reasons, ok := n.reasons(err); ok {
-			return h.adminPage(c, adminState{refusal: reasons, form: form, units: units})
+		if at, ok := n.refusalFields(err); ok {
+			return h.adminPage(c, adminState{refusal: at, form: form, units: units})
 		}
 		return err
 	}
@@ -555,9 +698,10 @@ func (h *Access) RevokeGrant(c *fiber.Ctx) error {
 		return err
 	}
 	id := strings.Clone(c.Params("id"))
-	err = h.Service.Revoke(c.UserContext(), me.ID, id, web.Form(c, "reason")["reason"])
+	reason := web.Form(c, "reason")["reason"]
+	err = h.Service.Revoke(c.UserContext(), me.ID, id, reason)
 	if errs, ok := web.FieldErrors(err); ok {
-		return h.adminPage(c, adminState{failed: id, errs: fieldsFor(errs, id)})
+		return h.adminPage(c, adminState{failed: id, errs: fieldsFor(errs, id), reason: reason})
 	}
 	if err != nil {
 		return err
@@ -568,16 +712,23 @@ func (h *Access) RevokeGrant(c *fiber.Ctx) error {
 // ShowCourses is the form to record a completed course, and the courses
 // of a person looked up.
 func (h *Access) ShowCourses(c *fiber.Ctx) error {
-	return h.coursesPage(c, map[string]string{"person": strings.Clone(c.Query("person"))}, nil)
+	_, asked := c.Queries()["person"]
+	return h.coursesPage(c, map[string]string{"person": strings.Clone(c.Query("person"))}, nil, asked)
 }
 
-func (h *Access) coursesPage(c *fiber.Ctx, form map[string]string, errs valid.Problems) error {
+// coursesPage shows the form and, for a person named, the courses on
+// record; lookup: the person was asked for (an empty name is a problem).
+func (h *Access) coursesPage(c *fiber.Ctx, form map[string]string, errs valid.Problems, lookup bool) error {
 	n, err := h.names(c)
 	if err != nil {
 		return err
 	}
 	var done []CourseView
 	person := employees.NormalizeUser(form["person"])
+	var lookupErr string
+	if person == "" && lookup {
+		lookupErr = "access.error.person_missing"
+	}
 	if person != "" && len(errs) == 0 {
 		list, err := h.Service.CompletionsFor(c.UserContext(), web.SessionOf(c).AccountID, person)
 		if errors.Is(err, access.ErrNotFound) { // unknown, or outside one's units: said alike
@@ -589,12 +740,30 @@ func (h *Access) coursesPage(c *fiber.Ctx, form map[string]string, errs valid.Pr
 			done = append(done, CourseView{Completion: d, Name: n.course(d.Course)})
 		}
 	}
+	if lookupErr != "" {
+		errs = valid.Problems{{Field: "person", Key: lookupErr}}
+	}
+	links, err := h.perms(c)
+	if err != nil {
+		return err
+	}
+	personName := ""
+	if person != "" {
+		personName = h.people(c).name(person)
+	}
+	noticeText := ""
+	if c.Query("klart") == "course" || c.Query("klart") == "course_removed" {
+		if co, ok := h.Roles.Course(c.Query("kurs")); ok && personName != "" {
+			noticeText = web.L(c).T("access.done."+c.Query("klart"), co.Name.In(n.lang), personName)
+		}
+	}
 	var courses []RoleOption
 	for _, co := range h.Roles.Courses {
 		courses = append(courses, RoleOption{ID: co.ID, Name: co.Name.In(n.lang), Selected: form["course"] == co.ID})
 	}
 	return h.FormPageIn(c, "staff/courses", "access.courses.title", "staff-admin", fiber.Map{
-		"Form": form, "Errors": errs, "Courses": courses, "Done": done, "Person": person, "Notice": notice(c),
+		"Form": form, "Errors": errs, "Courses": courses, "Done": done, "Person": person, "PersonName": personName,
+		"NoticeText": noticeText, "Perms": links,
 	})
 }
 
@@ -613,15 +782,30 @@ func (h *Access) RecordCourse(c *fiber.Ctx) error {
 	form := web.Form(c, "person", "course", "date")
 	_, err = h.Service.RecordCourse(c.UserContext(), me.ID, employees.NormalizeUser(form["person"]), form["course"], form["date"])
 	if errs, ok := web.FieldErrors(err); ok {
-		return h.coursesPage(c, form, errs)
+		return h.coursesPage(c, form, errs, false)
 	}
 	if errors.Is(err, access.ErrForbidden) { // a person outside one's units: said as not found
-		return h.coursesPage(c, form, valid.Problems{{Field: "person", Key: "access.error.person"}})
+		return h.coursesPage(c, form, valid.Problems{{Field: "person", Key: "access.error.person"}}, false)
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(PathCourses+"?klart=course&person="+url.QueryEscape(employees.NormalizeUser(form["person"])), fiber.StatusSeeOther)
+	return c.Redirect(PathCourses+"?klart=course&kurs="+url.QueryEscape(form["course"])+"&person="+
+		url.QueryEscape(employees.NormalizeUser(form["person"])), fiber.StatusSeeOther)
+}
+
+// RemoveCourse removes a course recorded by mistake.
+func (h *Access) RemoveCourse(c *fiber.Ctx) error {
+	me, err := h.me(c)
+	if err != nil {
+		return err
+	}
+	form := web.Form(c, "person", "course")
+	person := employees.NormalizeUser(form["person"])
+	if err := h.Service.RemoveCourse(c.UserContext(), me.ID, person, form["course"]); err != nil {
+		return err
+	}
+	return c.Redirect(PathCourses+"?klart=course_removed&kurs="+url.QueryEscape(form["course"])+"&person="+url.QueryEscape(person), fiber.StatusSeeOther)
 }
 
 // EventView is a line of the audit log as the page shows it.
@@ -630,6 +814,7 @@ type EventView struct {
 	RoleName   string
 	UnitNames  string
 	CourseName string
+	PersonName string // "Fatima Ali (fatali01)"
 }
 
 // ShowAudit is the audit log, filtered by person.
@@ -643,17 +828,33 @@ func (h *Access) ShowAudit(c *fiber.Ctx) error {
 		return err
 	}
 	person := strings.Clone(strings.TrimSpace(c.Query("person")))
-	events, err := h.Service.Log(c.UserContext(), me.ID, person, 500)
+	withViews := c.Query("visningar") == "1"
+	events, err := h.Service.Log(c.UserContext(), me.ID, person, withViews, 500)
+	errs, bad := web.FieldErrors(err)
+	if err != nil && !bad {
+		return err
+	}
+	links, err := h.perms(c)
 	if err != nil {
 		return err
 	}
+	if bad { // nothing read, nothing recorded
+		return h.FormPageIn(c, "staff/audit", "access.audit.title", "staff-admin", fiber.Map{
+			"Errors": errs, "Person": person, "WithViews": withViews, "Perms": links,
+		})
+	}
+	who := h.people(c)
+	l := web.L(c)
 	views := make([]EventView, len(events))
 	for i, e := range events {
 		us := make([]string, len(e.Units))
 		for j, u := range e.Units {
 			us[j] = n.unit(u)
 		}
-		views[i] = EventView{Event: e, UnitNames: strings.Join(us, ", ")}
+		views[i] = EventView{Event: e, UnitNames: strings.Join(us, ", "), PersonName: who.name(e.Person)}
+		if src, on, ok := access.CourseDetail(e); ok {
+			views[i].Detail = l.T("access.source."+src) + " · " + l.T("access.audit.completed_on", l.Date(on))
+		}
 		if e.Role != "" {
 			views[i].RoleName = n.role(e.Role)
 		}
@@ -666,6 +867,6 @@ func (h *Access) ShowAudit(c *fiber.Ctx) error {
 		}
 	}
 	return h.FormPageIn(c, "staff/audit", "access.audit.title", "staff-admin", fiber.Map{
-		"Events": views, "Person": person, "CommandLine": access.CommandLine,
+		"Events": views, "Person": person, "CommandLine": access.CommandLine, "WithViews": withViews, "Perms": links,
 	})
 }

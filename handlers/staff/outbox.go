@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"portal/access"
 	"portal/handlers/web"
 	"portal/mail"
 )
@@ -18,6 +19,10 @@ type Outbox struct {
 		Counts(ctx context.Context) (map[string]int64, error)
 		Failed(ctx context.Context, limit int) ([]mail.Record, error)
 		Requeue(ctx context.Context, id string) error
+	}
+	// Policy gives the links to the other administration pages.
+	Policy interface {
+		Permitted(ctx context.Context, personID string) (map[access.Permission]bool, error)
 	}
 }
 
@@ -38,9 +43,13 @@ func (h *Outbox) ShowOutbox(c *fiber.Ctx) error {
 	if c.Query("igen") == "1" {
 		notice = "admin.outbox.requeued"
 	}
+	links, err := permLinks(c, h.Policy)
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return h.Render(c, "staff/outbox", web.Page{Title: web.L(c).T("admin.outbox.title"), Section: "staff-admin", Data: fiber.Map{
-		"Counts": counts, "Statuses": outboxStatuses, "Failed": failed, "Notice": notice,
+		"Counts": counts, "Statuses": outboxStatuses, "Failed": failed, "Notice": notice, "Perms": links,
 	}})
 }
 

@@ -188,7 +188,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		s.Roles = access.DefaultCatalogue()
 	}
 	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
-	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now}
+	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now,
+		Notify: accessMailer{mails, s.Outbox}, BaseURL: cfg.BaseURL, Logger: in.Log.With("component", "access")}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
