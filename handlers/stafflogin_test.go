@@ -169,7 +169,7 @@ func TestStaffLoginEmptyFields(t *testing.T) {
 			t.Fatalf("%q %q: %d\n%s", tc.user, tc.password, res.StatusCode, res.body)
 		}
 		for field, want := range map[string]string{"user": tc.userErr, "password": tc.passwordErr} {
-			got := regexp.MustCompile(`id="`+field+`-error">([^<]*)<`).FindStringSubmatch(res.body)
+			got := regexp.MustCompile(`id="` + field + `-error">([^<]*)<`).FindStringSubmatch(res.body)
 			if (want == "") != (got == nil) || (got != nil && got[1] != want) {
 				t.Errorf("%q %q: field %s says %v, want %q", tc.user, tc.password, field, got, want)
 			}
@@ -452,6 +452,16 @@ func TestStaffSwitchEmployment(t *testing.T) {
 	staffLogin(one, "annand01", goodPassword)
 	if page := one.get("/personal"); strings.Contains(page.body, "Byt anställning") || !strings.Contains(page.body, "ID-nummer 200301") {
 		t.Error("header of a person with one employment")
+	}
+	// Settings too: the one employment is named, with no list to choose
+	// from; with two, the box sits inside its label, which wraps beside it.
+	if page := one.get("/personal/installningar"); strings.Contains(page.body, `name="employment"`) || strings.Contains(page.body, "som standard") ||
+		!strings.Contains(page.body, "Du arbetar i anställningen 200301") {
+		t.Errorf("settings with one employment:\n%s", page.body)
+	}
+	if page := v.get("/personal/installningar"); !strings.Contains(page.body, `id="employment" name="employment"`) ||
+		!strings.Contains(page.body, `<label><input type="checkbox" id="default" name="default" value="1"> Sätt vald anställning som standard</label>`) {
+		t.Errorf("settings with two employments:\n%s", page.body)
 	}
 }
 
