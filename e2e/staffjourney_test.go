@@ -78,7 +78,7 @@ func (b *staffBrowser) path() string {
 	return loc
 }
 
-var tempPassword = regexp.MustCompile(`: ([0-9A-Za-z]{6,}) `)
+var tempPassword = regexp.MustCompile(`(?:lösenord|password): ([0-9A-Za-z]{6,})\n`)
 
 // logIn logs in with a temporary password asked for on the page, and
 // chooses a new password.

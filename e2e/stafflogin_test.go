@@ -13,7 +13,7 @@ import (
 	"portal/internal/testapp"
 )
 
-var staffCodeInMail = regexp.MustCompile(`: (\d{8}) `)
+var staffCodeInMail = regexp.MustCompile(`(?:lösenord|password): (\d{8})\n`)
 
 // A member of staff forgets the password, logs in with the temporary one
 // from the mail, chooses a new one, finds Settings and the header with

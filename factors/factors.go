@@ -87,7 +87,56 @@ var (
 	ErrNoMethod = errors.New("factors: no such method")
 	// ErrTaken is returned by Store.SaveCode for a number taken already.
 	ErrTaken = errors.New("factors: taken")
+	// ErrAppFormat: what was typed as the app's code is not six digits;
+	// no try is spent on it.
+	ErrAppFormat = errors.New("factors: an app code is six digits")
 )
+
+// WrongCode is ErrWrongCode that knows how many tries are left.
+type WrongCode struct{ Left int }
+
+// Error says the code is wrong.
+func (e *WrongCode) Error() string {
+	return ErrWrongCode.Error() + " (" + strconv.Itoa(e.Left) + " tries left)"
+}
+
+// Is makes a WrongCode count as ErrWrongCode.
+func (e *WrongCode) Is(target error) bool { return target == ErrWrongCode }
+
+// TriesLeft returns how many tries are left after a wrong code, when the
+// error says.
+func TriesLeft(err error) (int, bool) {
+	var w *WrongCode
+	if errors.As(err, &w) {
+		return w.Left, true
+	}
+	return 0, false
+}
+
+// wrong is the answer to the n:th try, a wrong one, of left in all.
+func wrong(err error, n, of int) error {
+	if errors.Is(err, ErrWrongCode) && of-n > 0 {
+		return &WrongCode{Left: of - n}
+	}
+	return err
+}
+
+// AppCode reports whether input has the shape of an app's code: six
+// digits, spaces and dashes aside.
+func AppCode(input string) bool {
+	input = appInput(input)
+	return len(input) == 6 && strings.IndexFunc(input, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// appInput is an app code as typed without its spaces and dashes.
+func appInput(input string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(input))
+}
 
 // Phone is a registered mobile number, as typed: digits only.
 type Phone struct {
@@ -351,6 +400,9 @@ func (s *Service) hash(id, code string) string {
 // (ErrTooManyTries) after the last wrong one, and so is every attempt of
 // a person past triesPerHour tries in an hour. A right code works once.
 func (s *Service) CheckLogin(ctx context.Context, attempt, personID, choice, input string) error {
+	if choice == KindApp && !AppCode(input) {
+		return ErrAppFormat
+	}
 	now := s.Now()
 	all, _, err := s.Counter.Hit(ctx, "factor-try-person:"+personID, time.Hour, now)
 	if err != nil {
@@ -371,7 +423,9 @@ func (s *Service) CheckLogin(ctx context.Context, attempt, personID, choice, inp
 	if errors.Is(err, ErrWrongCode) && n >= MaxTries {
 		return ErrTooManyTries
 	}
-	return err
+	// The tries left are the attempt's, or fewer when the person's hour
+	// has fewer.
+	return wrong(err, max(n, int(all)-triesPerHour+MaxTries), MaxTries)
 }
 
 // try claims the next numbered place of key and returns it; past MaxTries
@@ -438,12 +492,7 @@ var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: o
 // before or after (clocks differ), once: a step used is claimed, so the
 // same code cannot be used again.
 func (s *Service) checkTOTP(ctx context.Context, personID, secret, input string, now time.Time) error {
-	input = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, input)
+	input = appInput(input)
 	for _, d := range []int64{0, -1, 1} {
 		at := now.Add(time.Duration(d) * 30 * time.Second)
 		want, err := totp.GenerateCodeCustom(secret, at, totpOpts)

@@ -1,22 +1,31 @@
 package factors
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
 
 func TestCheckNumber(t *testing.T) {
 	for number, want := range map[string]string{
-		"0701234567":       "",
-		"004799999999":     "",
-		"":                 "factor.phone.required",
-		"070-1234567":      "factor.phone.digits",
-		"070 123 45 67":    "factor.phone.digits",
-		"+46701234567":     "factor.phone.digits",
-		"０７０１２３４５６７":       "factor.phone.digits", // full-width digits are not digits here
-		"701234567":        "factor.phone.format",
-		"0701":             "factor.phone.format",
-		"0701234567890123": "factor.phone.format",
+		"0701234567":         "",
+		"004799999999":       "",
+		"":                   "factor.phone.required",
+		"070-1234567":        "factor.phone.digits",
+		"070 123 45 67":      "factor.phone.digits",
+		"+46701234567":       "factor.phone.digits",
+		"０７０１２３４５６７":         "factor.phone.digits", // full-width digits are not digits here
+		"701234567":          "factor.phone.format",
+		"0701":               "factor.phone.format",
+		"0701234567890123":   "factor.phone.format",
+		"0123456789":         "factor.phone.format", // a landline's shape
+		"08123456":           "factor.phone.format",
+		"070123456":          "factor.phone.format",
+		"07012345678":        "factor.phone.format",
+		"0046701234567":      "",
+		"0046812345678":      "factor.phone.format",
+		"000123456789":       "factor.phone.format",
+		"004712345678901234": "factor.phone.format",
 	} {
 		got := ""
 		if p := CheckNumber(number); len(p) > 0 {
@@ -63,5 +72,26 @@ func TestCodes(t *testing.T) {
 	}
 	if got := Normalize(" acd-e 3479\t"); got != "ACDE3479" {
 		t.Errorf("normalized %q", got)
+	}
+}
+
+func TestAppCode(t *testing.T) {
+	for in, want := range map[string]bool{"123456": true, " 123 456 ": true, "123-456": true,
+		"12ab56": false, "1234567890123": false, "12345": false, "": false, "１２３４５６": false} {
+		if got := AppCode(in); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestTriesLeft(t *testing.T) {
+	if n, ok := TriesLeft(wrong(ErrWrongCode, 1, MaxTries)); !ok || n != 4 {
+		t.Errorf("after the first try: %d %v", n, ok)
+	}
+	if !errors.Is(wrong(ErrWrongCode, 2, MaxTries), ErrWrongCode) {
+		t.Error("a WrongCode is not ErrWrongCode")
+	}
+	if _, ok := TriesLeft(wrong(ErrExpired, 1, MaxTries)); ok {
+		t.Error("tries left on an expired code")
 	}
 }

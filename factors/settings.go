@@ -19,8 +19,9 @@ const (
 )
 
 // CheckNumber says what is wrong with a mobile number as typed: digits
-// only, a leading 0 (an area code, or 00 and a country code), 8 to 15
-// digits in all.
+// only; a Swedish mobile number, 10 digits beginning with 07; or a
+// number abroad, 00 and the country code first, at most 15 digits after
+// the 00 (a Swedish one so written, 0046, is a mobile number too).
 func CheckNumber(number string) valid.Problems {
 	var p valid.Problems
 	switch {
@@ -28,10 +29,23 @@ func CheckNumber(number string) valid.Problems {
 		p.Add(FieldNumber, "factor.phone.required")
 	case strings.IndexFunc(number, func(r rune) bool { return r < '0' || r > '9' }) >= 0:
 		p.Add(FieldNumber, "factor.phone.digits")
-	case number[0] != '0' || len(number) < 8 || len(number) > 15:
+	case !mobile(number):
 		p.Add(FieldNumber, "factor.phone.format")
 	}
 	return p
+}
+
+// mobile reports whether a number of digits has the shape of a mobile
+// number: 07 and eight digits at home, else 00, a country code and the
+// number.
+func mobile(number string) bool {
+	if rest, ok := strings.CutPrefix(number, "0046"); ok {
+		return len(rest) == 9 && rest[0] == '7'
+	}
+	if rest, ok := strings.CutPrefix(number, "00"); ok {
+		return len(rest) >= 7 && len(rest) <= 15 && rest[0] != '0'
+	}
+	return len(number) == 10 && strings.HasPrefix(number, "07")
 }
 
 // E164 writes a number typed the Swedish way in international form:
@@ -120,7 +134,7 @@ func (s *Service) ConfirmPhone(ctx context.Context, attempt, personID, number, i
 		if errors.Is(err, ErrWrongCode) && n >= MaxTries {
 			return ErrTooManyTries
 		}
-		return err
+		return wrong(err, n, MaxTries)
 	}
 	st.Phones[i].Confirmed = true
 	return s.Store.SaveFactorSettings(ctx, st)
@@ -188,6 +202,9 @@ func (s *Service) setup(personID, secret string) (AppSetup, error) {
 // right, the app is the person's from then on, replacing any earlier one.
 // The attempt (the page's session) has MaxTries tries per secret.
 func (s *Service) ConfirmApp(ctx context.Context, attempt, personID, input string) error {
+	if !AppCode(input) {
+		return ErrAppFormat
+	}
 	st, err := s.settings(ctx, personID)
 	if err != nil {
 		return err
@@ -219,7 +236,7 @@ func (s *Service) ConfirmApp(ctx context.Context, attempt, personID, input strin
 		if errors.Is(err, ErrWrongCode) && n >= MaxTries {
 			return void()
 		}
-		return err
+		return wrong(err, n, MaxTries)
 	}
 	st.App, st.AppAddedAt = st.PendingApp, now
 	st.PendingApp, st.PendingAt = nil, time.Time{}

@@ -465,7 +465,20 @@ func TestFactorSettingsNumbers(t *testing.T) {
 	if err != nil || len(st.Phones) != 2 {
 		t.Fatalf("numbers stored: %+v %v", st.Phones, err)
 	}
-	if res := v.post(settings, settings+"/mobil/ta-bort", url.Values{"number": {"0701234567"}}); res.StatusCode != 303 {
+	// Removing asks first, without script: a page with the same request
+	// and confirm=1; until then nothing goes.
+	res = v.post(settings, settings+"/mobil/ta-bort", url.Values{"number": {"0701234567"}})
+	if res.StatusCode != 200 || !strings.Contains(res.body, "Ta bort mobilnumret 0701234567?") ||
+		!strings.Contains(res.body, `name="confirm" value="1"`) || !strings.Contains(res.body, `href="/personal/installningar/inloggning"`) {
+		t.Fatalf("remove without confirming: %d\n%s", res.StatusCode, res.body)
+	}
+	if st, _ := a.Factors.Settings(context.Background(), "evaryl01"); len(st.Phones) != 2 {
+		t.Fatalf("removed before confirming: %+v", st.Phones)
+	}
+	if res := v.post(settings, settings+"/mobil/ta-bort", url.Values{"number": {"0761234567"}}); res.StatusCode != 404 {
+		t.Fatalf("remove a number not there: %d", res.StatusCode)
+	}
+	if res := v.post(settings, settings+"/mobil/ta-bort", url.Values{"number": {"0701234567"}, "confirm": {"1"}}); res.StatusCode != 303 {
 		t.Fatalf("remove: %d", res.StatusCode)
 	}
 	if st, _ := a.Factors.Settings(context.Background(), "evaryl01"); len(st.Phones) != 1 || st.Phones[0].Number != "0731234567" {
@@ -522,8 +535,11 @@ func TestDevSMS(t *testing.T) {
 	if j.StatusCode != 200 || !strings.Contains(j.body, `"to":"+46701234567"`) || !strings.Contains(j.body, "ABCD3479") {
 		t.Fatalf("sms.json: %d %s", j.StatusCode, j.body)
 	}
-	if page := a.get(t, "/dev/sms"); !strings.Contains(page.body, "ABCD3479") {
-		t.Fatal("dev SMS page lacks the message")
+	// Nothing is sent in development without a gateway: the page says so
+	// instead of calling the messages sent.
+	if page := a.get(t, "/dev/sms"); !strings.Contains(page.body, "ABCD3479") || !strings.Contains(page.body, "<h1>SMS i utkorgen</h1>") ||
+		!strings.Contains(page.body, "skickas inga SMS") || !strings.Contains(page.body, "inte skickat ännu") {
+		t.Fatalf("dev SMS page:\n%s", page.body)
 	}
 	if m := a.get(t, "/dev/mail.json"); strings.Contains(m.body, "ABCD3479") {
 		t.Error("a text message among the e-mail")
@@ -538,7 +554,7 @@ func TestDevNetwork(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t, true)
 	v := a.visitor(t)
-	if page := v.get("/dev/natverk"); !strings.Contains(page.body, "räknas som inuti") {
+	if page := v.get("/dev/natverk"); !strings.Contains(page.body, "räknas som innanför nätverket") {
 		t.Fatalf("dev network: %s", page.body)
 	}
 	if res := v.post("/dev/natverk", "/dev/natverk", url.Values{"outside": {"1"}}); res.StatusCode != 303 || v.cookies["dev_outside"] != "1" {
@@ -594,4 +610,173 @@ func TestPasswordLoginFromOutsideNeedsSecondStep(t *testing.T) {
 		t.Fatalf("second step: %d %s, want %s", done.StatusCode, done.Header.Get("Location"), want)
 	}
 	loggedInWhole(t, outside, v)
+}
+
+// A login not yet whole (the second step, or a new password to choose)
+// is offered only the logout in the header: the other links would lead
+// back to the step. A whole login has them all.
+func TestStaffHeaderOfALoginNotYetWhole(t *testing.T) {
+	t.Parallel()
+	a := factorApp(t, nil)
+	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
+	links := []string{`href="/personal/behorigheter"`, `href="/personal/installningar"`, `>Start</a>`}
+	for name, tc := range map[string]struct {
+		o    sessions.Options
+		path string
+	}{
+		"second step":  {sessions.Options{Stage: "factor", Outside: true}, stepPath},
+		"new password": {sessions.Options{Restricted: true}, "/personal/byt-losenord"},
+	} {
+		page := sessionVisitor(t, a, "evaryl01", tc.o).get(tc.path)
+		if page.StatusCode != 200 || !strings.Contains(page.body, `action="/personal/logga-ut"`) {
+			t.Fatalf("%s: %d\n%s", name, page.StatusCode, page.body)
+		}
+		for _, l := range links {
+			if strings.Contains(page.body, l) {
+				t.Errorf("%s: the header offers %s", name, l)
+			}
+		}
+	}
+	home := sessionVisitor(t, a, "evaryl01", sessions.Options{}).get("/personal")
+	for _, l := range append(links, `action="/personal/logga-ut"`) {
+		if !strings.Contains(home.body, l) {
+			t.Errorf("a whole login lacks %s", l)
+		}
+	}
+	// The start page's title does not repeat the surface's name.
+	if !strings.Contains(home.body, "<title>Startsida – Personalwebben – Exempelkommunen</title>") {
+		t.Errorf("start page title:\n%s", home.body[:400])
+	}
+}
+
+// The first code sent says so once; a new one says the earlier one no
+// longer works; wrong codes say how many tries are left; the hint about
+// lower case is for codes with letters only.
+func TestSecondStepSaysWhatWasSentAndTriesLeft(t *testing.T) {
+	t.Parallel()
+	a := factorApp(t, nil)
+	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
+	v := atFactor(t, a, "evaryl01")
+	res := sendCode(t, v, "email")
+	page := v.get(res.Header.Get("Location"))
+	if !strings.Contains(page.body, "En kod är skickad: E-post till e…@exempel.se. Den gäller i 10 minuter.") ||
+		strings.Contains(page.body, "Skriv koden som skickades") || strings.Contains(page.body, "En ny kod") ||
+		!strings.Contains(page.body, "små bokstäver") {
+		t.Fatalf("after the first code:\n%s", page.body)
+	}
+	res = v.post(stepPath, stepPath+"/skicka", url.Values{"method": {"email"}, "again": {"1"}})
+	if res.StatusCode != 303 || !strings.Contains(res.Header.Get("Location"), "skickad=2") {
+		t.Fatalf("a new code: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if page := v.get(res.Header.Get("Location")); !strings.Contains(page.body, "En ny kod är skickad") ||
+		!strings.Contains(page.body, "Den tidigare koden gäller inte längre.") {
+		t.Fatalf("after a new code:\n%s", page.body)
+	}
+	for _, left := range []string{"4 försök kvar", "3 försök kvar", "2 försök kvar", "1 försök kvar"} {
+		if res := typeCode(v, "email", "AAAAAAAA"); res.StatusCode != 422 || !strings.Contains(res.body, "Koden stämmer inte. Kontrollera den och försök igen. Du har "+left+".") {
+			t.Fatalf("want %q:\n%s", left, res.body)
+		}
+	}
+	w := atFactor(t, a, "evaryl01")
+	w.lang = "en"
+	sendCode(t, w, "email")
+	if res := typeCode(w, "email", "AAAAAAAA"); !strings.Contains(res.body, "You have 4 tries left.") {
+		t.Fatalf("tries left in English:\n%s", res.body)
+	}
+}
+
+// App codes are six digits: anything else is told so, spends no try,
+// and the app's page has no hint about letters.
+func TestAppCodesAreSixDigits(t *testing.T) {
+	t.Parallel()
+	a := factorApp(t, nil)
+	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
+	inside := sessionVisitor(t, a, "evaryl01", sessions.Options{})
+	const app = "/personal/installningar/inloggning/app"
+	page := inside.get(app)
+	secret := strings.ReplaceAll(secretOnPage.FindStringSubmatch(page.body)[1], " ", "")
+	for range MaxTriesAndMore {
+		for _, bad := range []string{"12ab56", "1234567890123"} {
+			res := inside.post(app, app, url.Values{"code": {bad}})
+			if res.StatusCode != 422 || !strings.Contains(res.body, "Koden ska vara sex siffror") || strings.Contains(res.body, "klocka") {
+				t.Fatalf("%q: %d\n%s", bad, res.StatusCode, res.body)
+			}
+		}
+	}
+	if res := inside.post(app, app, url.Values{"code": {"000000"}}); res.StatusCode != 422 || !strings.Contains(res.body, "Du har 4 försök kvar.") {
+		t.Fatalf("a wrong six digits after many badly formed: %d\n%s", res.StatusCode, res.body)
+	}
+	first, _ := totp.GenerateCode(secret, a.Now())
+	if res := inside.post(app, app, url.Values{"code": {first[:3] + " " + first[3:]}}); res.StatusCode != 303 {
+		t.Fatalf("the right code: %d\n%s", res.StatusCode, res.body)
+	}
+	v := atFactor(t, a, "evaryl01")
+	page = v.get(stepPath + "?metod=app")
+	if strings.Contains(page.body, "små bokstäver") || !strings.Contains(page.body, "Sex siffror.") {
+		t.Fatalf("app step:\n%s", page.body)
+	}
+	if res := typeCode(v, "app", "12ab56"); res.StatusCode != 422 || !strings.Contains(res.body, "Koden ska vara sex siffror") {
+		t.Fatalf("a badly formed app code at login: %d\n%s", res.StatusCode, res.body)
+	}
+	if res := typeCode(v, "app", "000000"); !strings.Contains(res.body, "Du har 4 försök kvar.") {
+		t.Fatalf("tries after a badly formed app code at login:\n%s", res.body)
+	}
+	// Removing the app asks first.
+	res := inside.post("/personal/installningar/inloggning", app+"/ta-bort", nil)
+	if res.StatusCode != 200 || !strings.Contains(res.body, "Ta bort autentiseringsappen?") {
+		t.Fatalf("remove the app unasked: %d\n%s", res.StatusCode, res.body)
+	}
+	if st, _ := a.Factors.Settings(context.Background(), "evaryl01"); !st.HasApp() {
+		t.Fatal("the app went before confirming")
+	}
+	if res := inside.post("/personal/installningar/inloggning", app+"/ta-bort", url.Values{"confirm": {"1"}}); res.StatusCode != 303 {
+		t.Fatalf("remove the app: %d", res.StatusCode)
+	}
+	if st, _ := a.Factors.Settings(context.Background(), "evaryl01"); st.HasApp() {
+		t.Fatal("the app stays after confirming")
+	}
+}
+
+// MaxTriesAndMore is more badly formed codes than an attempt has tries.
+const MaxTriesAndMore = factors.MaxTries + 1
+
+// A new number gets a text message that says it confirms the number, not
+// the login's; a landline's shape is refused; a new code says the earlier
+// one no longer works; wrong codes say the tries left.
+func TestFactorSettingsConfirmingANumber(t *testing.T) {
+	t.Parallel()
+	a := factorApp(t, nil)
+	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
+	v := sessionVisitor(t, a, "evaryl01", sessions.Options{})
+	const settings = "/personal/installningar/inloggning"
+	res := v.post(settings, settings+"/mobil", url.Values{"number": {"0123456789"}})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "10 siffror som börjar med 07") {
+		t.Fatalf("a landline's shape: %d\n%s", res.StatusCode, res.body)
+	}
+	if res := v.post(settings, settings+"/mobil", url.Values{"number": {"0701234567"}}); res.StatusCode != 303 {
+		t.Fatalf("add: %d\n%s", res.StatusCode, res.body)
+	}
+	recs, _ := a.db.Outbox().RecentOn(context.Background(), mail.ChannelSMS, 5)
+	if len(recs) != 1 || !strings.Contains(recs[0].Text, "bekräfta mobilnumret i Exempelkommunen") || strings.Contains(recs[0].Text, "logga in?") {
+		t.Fatalf("confirming SMS: %+v", recs)
+	}
+	first := lastCode(t, a, mail.ChannelSMS, "+46701234567")
+	res = v.post(settings, settings+"/mobil/skicka", url.Values{"number": {"0701234567"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("a new code: %d", res.StatusCode)
+	}
+	if page := v.get(res.Header.Get("Location")); !strings.Contains(page.body, "Den tidigare koden gäller inte längre.") {
+		t.Fatalf("after a new code:\n%s", page.body)
+	}
+	res = v.post(settings, settings+"/mobil/bekrafta", url.Values{"number": {"0701234567"}, "code": {first}})
+	if res.StatusCode != 422 || !strings.Contains(res.body, "Du har 4 försök kvar.") {
+		t.Fatalf("the earlier code: %d\n%s", res.StatusCode, res.body)
+	}
+	v.lang = "en"
+	if res := v.post(settings, settings+"/mobil", url.Values{"number": {"0731234567"}}); res.StatusCode != 303 {
+		t.Fatalf("add in English: %d", res.StatusCode)
+	}
+	if recs, _ := a.db.Outbox().RecentOn(context.Background(), mail.ChannelSMS, 1); len(recs) != 1 || !strings.Contains(recs[0].Text, "confirm this mobile number") {
+		t.Fatalf("confirming SMS in English: %+v", recs)
+	}
 }

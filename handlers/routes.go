@@ -223,7 +223,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	// Every answer under it, error pages included, has a form token for the
 	// layout's logout button.
 	// ("Continue" in the time-out warning sends a header instead.)
-	staffPages := app.Group(staffPrefix, staffRealm.Load, web.Unless(staffPrefix+"/session/forlang", csrf))
+	staffPages := app.Group(staffPrefix, staffRealm.Load, staff.MarkPartial, web.Unless(staffPrefix+"/session/forlang", csrf))
 	staffLogin := home.RequireLogin
 	staffPages.Get("/", staffLogin, home.ShowHome)
 	staffPages.Post("/logga-ut", home.Logout)

@@ -74,7 +74,7 @@ func staffLogin(v *visitor, user, password string) response {
 
 const staffLoginError = "Inloggning misslyckades eftersom du angivit ett felaktigt användarnamn eller lösenord."
 
-var staffCode = regexp.MustCompile(`: (\d{8}) användarnamn: ([A-Z0-9]+)\.`)
+var staffCode = regexp.MustCompile(`Tillfälligt lösenord: (\d{8})\nAnvändarnamn: ([A-Z0-9]+)\n`)
 
 // staffTempCode is the temporary password of the newest reset mail to addr.
 func staffTempCode(t *testing.T, a *testApp, addr string) string {
@@ -103,7 +103,7 @@ func TestStaffLoginPageAndOneMessage(t *testing.T) {
 		t.Error("single sign-on offered though not set up")
 	}
 	// Wrong password, unknown user, a person who has left: one answer.
-	for _, tc := range [][2]string{{"evaryl01", "inte rätt lösenord"}, {"finnsinte01", goodPassword}, {"slutat01", goodPassword}, {"", ""}} {
+	for _, tc := range [][2]string{{"evaryl01", "inte rätt lösenord"}, {"finnsinte01", goodPassword}, {"slutat01", goodPassword}} {
 		w := a.visitor(t)
 		res := staffLogin(w, tc[0], tc[1])
 		if res.StatusCode != 422 || !strings.Contains(res.body, staffLoginError) || w.cookies["__Host-staff"] != "" {
@@ -153,6 +153,35 @@ func TestStaffLoginPageAndOneMessage(t *testing.T) {
 	}
 }
 
+// Empty fields are said at each field, in the words of the field; that
+// tells nothing of anyone, and no login is tried.
+func TestStaffLoginEmptyFields(t *testing.T) {
+	t.Parallel()
+	a := newStaffApp(t, app.Staff{})
+	for _, tc := range []struct{ user, password, userErr, passwordErr string }{
+		{"", "", "Skriv ditt användarnamn.", "Skriv ditt lösenord."},
+		{"evaryl01", "", "", "Skriv ditt lösenord."},
+		{"  ", goodPassword, "Skriv ditt användarnamn.", ""},
+	} {
+		v := a.visitor(t)
+		res := staffLogin(v, tc.user, tc.password)
+		if res.StatusCode != 422 || strings.Contains(res.body, staffLoginError) || v.cookies["__Host-staff"] != "" {
+			t.Fatalf("%q %q: %d\n%s", tc.user, tc.password, res.StatusCode, res.body)
+		}
+		for field, want := range map[string]string{"user": tc.userErr, "password": tc.passwordErr} {
+			got := regexp.MustCompile(`id="` + field + `-error">([^<]*)<`).FindStringSubmatch(res.body)
+			if (want == "") != (got == nil) || (got != nil && got[1] != want) {
+				t.Errorf("%q %q: field %s says %v, want %q", tc.user, tc.password, field, got, want)
+			}
+		}
+	}
+	v := a.visitor(t)
+	v.lang = "en"
+	if res := staffLogin(v, "", ""); !strings.Contains(res.body, "Enter your user name.") || !strings.Contains(res.body, "Enter your password.") {
+		t.Errorf("empty fields in English:\n%s", res.body)
+	}
+}
+
 // Forgotten password: a temporary password goes to the work address on
 // file, never to one typed in; it leads only to choosing a new password,
 // which needs the temporary one as the old; it works once.
@@ -160,7 +189,7 @@ func TestStaffForgottenPassword(t *testing.T) {
 	t.Parallel()
 	a := newStaffApp(t, app.Staff{})
 	v := a.visitor(t)
-	if res := v.get("/personal/glomt-losenord"); !strings.Contains(res.body, "Återställ lösenord?") || !strings.Contains(res.body, ">Återställ<") {
+	if res := v.get("/personal/glomt-losenord"); !strings.Contains(res.body, "<h1>Återställ lösenord</h1>") || !strings.Contains(res.body, ">Återställ<") {
 		t.Fatal("forgot page")
 	}
 	res := v.post("/personal/glomt-losenord", "/personal/glomt-losenord", url.Values{"user": {""}})
@@ -184,7 +213,7 @@ func TestStaffForgottenPassword(t *testing.T) {
 	}
 	m := a.mailAbout(t, "eva.rylander@example.se", "Nytt lösenord")
 	mm := staffCode.FindStringSubmatch(m.Text)
-	if mm == nil || mm[2] != "EVARYL01" || !strings.Contains(m.Text, "Hej!\n\nDu har fått ett nytt lösenord i Personalwebben: ") ||
+	if mm == nil || mm[2] != "EVARYL01" || !strings.Contains(m.Text, "Hej!\n\nDu har fått ett nytt lösenord i Personalwebben.\n") ||
 		!strings.Contains(m.Text, "https://jobb.example.se/personal/logga-in") || !strings.Contains(m.Text, "Hälsningar Exempelkommunen") {
 		t.Fatalf("reset mail:\n%s", m.Text)
 	}
@@ -423,6 +452,16 @@ func TestStaffSwitchEmployment(t *testing.T) {
 	staffLogin(one, "annand01", goodPassword)
 	if page := one.get("/personal"); strings.Contains(page.body, "Byt anställning") || !strings.Contains(page.body, "ID-nummer 200301") {
 		t.Error("header of a person with one employment")
+	}
+	// Settings too: the one employment is named, with no list to choose
+	// from; with two, the box sits inside its label, which wraps beside it.
+	if page := one.get("/personal/installningar"); strings.Contains(page.body, `name="employment"`) || strings.Contains(page.body, "som standard") ||
+		!strings.Contains(page.body, "Du arbetar i anställningen 200301") {
+		t.Errorf("settings with one employment:\n%s", page.body)
+	}
+	if page := v.get("/personal/installningar"); !strings.Contains(page.body, `id="employment" name="employment"`) ||
+		!strings.Contains(page.body, `<label><input type="checkbox" id="default" name="default" value="1"> Sätt vald anställning som standard</label>`) {
+		t.Errorf("settings with two employments:\n%s", page.body)
 	}
 }
 

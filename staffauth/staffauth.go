@@ -66,6 +66,9 @@ type Mailer interface {
 const (
 	MailReset           = "staff_reset"            // a temporary password
 	MailPasswordChanged = "staff_password_changed" // the password was changed
+	// MailAdmin: the person was made system administrator (given an
+	// account, when new) and has a temporary password to log in with.
+	MailAdmin = "staff_admin"
 )
 
 // Mail is what a staff e-mail tells.
@@ -257,13 +260,17 @@ func (s *Service) RequestReset(ctx context.Context, user, ip, lang string) error
 	if err != nil {
 		return err
 	}
-	return s.issue(ctx, p, lang)
+	return s.issue(ctx, p, lang, MailReset)
 }
 
 // IssueTemporaryPassword gives the person a new temporary password and
-// mails it to the work address on file: for the first administrator
-// (`portal staff add-admin`) and for support.
-func (s *Service) IssueTemporaryPassword(ctx context.Context, personID, lang string) error {
+// mails it to the work address on file, in the mail of kind: MailAdmin
+// for the first administrator (`portal staff add-admin`), MailReset for
+// support.
+func (s *Service) IssueTemporaryPassword(ctx context.Context, personID, lang, kind string) error {
+	if kind != MailReset && kind != MailAdmin {
+		return fmt.Errorf("staffauth: a temporary password is not sent in mail of kind %q", kind)
+	}
 	p, err := s.People.PersonByID(ctx, personID)
 	if err != nil {
 		return err
@@ -271,10 +278,10 @@ func (s *Service) IssueTemporaryPassword(ctx context.Context, personID, lang str
 	if !p.Active || p.WorkEmail == "" {
 		return fmt.Errorf("staffauth: %s has left or has no work e-mail address", p.ID)
 	}
-	return s.issue(ctx, p, lang)
+	return s.issue(ctx, p, lang, kind)
 }
 
-func (s *Service) issue(ctx context.Context, p employees.Person, lang string) error {
+func (s *Service) issue(ctx context.Context, p employees.Person, lang, kind string) error {
 	code, tp, err := s.guard().NewTemp(s.Limits.TempValidity)
 	if err != nil {
 		return err
@@ -282,7 +289,7 @@ func (s *Service) issue(ctx context.Context, p employees.Person, lang string) er
 	if err := s.Store.SetTemp(ctx, p.ID, &tp); err != nil {
 		return err
 	}
-	return s.send(ctx, p, lang, Mail{Kind: MailReset, Code: code, Hours: int(s.Limits.TempValidity.Hours())})
+	return s.send(ctx, p, lang, Mail{Kind: kind, Code: code, Hours: int(s.Limits.TempValidity.Hours())})
 }
 
 func (s *Service) send(ctx context.Context, p employees.Person, lang string, m Mail) error {

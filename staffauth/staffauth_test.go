@@ -45,7 +45,7 @@ func TestUnknownUserTakesTheTimeOfAWrongPassword(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.IssueTemporaryPassword(ctx, "temp01", "sv"); err != nil {
+	if err := s.IssueTemporaryPassword(ctx, "temp01", "sv", staffauth.MailReset); err != nil {
 		t.Fatal(err)
 	}
 	spent := credentials.Temp{Hash: hash, IssuedAt: time.Now().Add(-48 * time.Hour), ExpiresAt: time.Now().Add(-24 * time.Hour)}
@@ -80,5 +80,32 @@ func TestUnknownUserTakesTheTimeOfAWrongPassword(t *testing.T) {
 				t.Errorf("%s with %q: %v vs unknown %v: the time tells whether a user exists", user, password, known, unknown)
 			}
 		}
+	}
+}
+
+// The first administrator's temporary password comes in a mail of its
+// own kind, not the reset mail; a kind with no password in it is refused.
+func TestIssueTemporaryPasswordKinds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.DB(t)
+	outbox := mail.NewOutbox(db.Outbox(), time.Now)
+	s := &staffauth.Service{Store: db.StaffCredentials(), People: db.Employees(), Counter: db.Counters(),
+		Mailer: outbox, Render: kindMails{}, Hasher: credentials.DefaultHasher, Limits: staffauth.DefaultLimits, Now: time.Now}
+	if err := db.Employees().SavePerson(ctx, employees.Person{ID: "komadm01", Active: true, WorkEmail: "kim@example.se"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.IssueTemporaryPassword(ctx, "komadm01", "sv", staffauth.MailAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.IssueTemporaryPassword(ctx, "komadm01", "sv", staffauth.MailPasswordChanged); err == nil {
+		t.Error("a temporary password in the mail of a changed password")
+	}
+	recs, err := db.Outbox().Recent(ctx, 10)
+	if err != nil || len(recs) != 1 || recs[0].Subject != staffauth.MailAdmin {
+		t.Fatalf("mails %+v %v", recs, err)
+	}
+	if c, err := db.StaffCredentials().Credential(ctx, "komadm01"); err != nil || c.Temp == nil {
+		t.Fatalf("no temporary password stored: %+v %v", c, err)
 	}
 }

@@ -33,7 +33,7 @@ type Mails struct {
 var accessMails = []string{access.MailToSign, access.MailSigned, access.MailDeclined, access.MailGranted, access.MailRefused}
 
 // staffMails are the kinds of staff e-mail, each its own template.
-var staffMails = []string{staffauth.MailReset, staffauth.MailPasswordChanged}
+var staffMails = []string{staffauth.MailReset, staffauth.MailPasswordChanged, staffauth.MailAdmin}
 
 // accountMails are the kinds of account e-mail, each its own template.
 var accountMails = []string{applicants.MailRegisterTaken, applicants.MailVerify, applicants.MailReset,

@@ -2,12 +2,14 @@ package views
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"portal/applicants"
 	"portal/applications"
+	"portal/credentials"
 	"portal/jobs"
 	"portal/staffauth"
 )
@@ -132,13 +134,14 @@ func TestStaffMails(t *testing.T) {
 		for kind, a := range map[string][]any{
 			staffauth.MailReset:           {portal, d.Code, d.User, d.Hours, d.Login, "Exempelkommunen"},
 			staffauth.MailPasswordChanged: {portal, d.User, d.Login, "Exempelkommunen"},
+			staffauth.MailAdmin:           {portal, d.Code, d.User, d.Hours, d.Login, "Exempelkommunen"},
 		} {
 			d.Kind = kind
 			subject, text, err := m.StaffMail(lang, d)
 			if err != nil {
 				t.Fatal(err)
 			}
-			body := map[string]string{staffauth.MailReset: "reset", staffauth.MailPasswordChanged: "password_changed"}[kind]
+			body := map[string]string{staffauth.MailReset: "reset", staffauth.MailPasswordChanged: "password_changed", staffauth.MailAdmin: "admin"}[kind]
 			if want := l.Translate(lang, "stafflogin.mail."+body+".body", a...); text != want || strings.Contains(text, "%!") {
 				t.Errorf("%s %s:\n%q\nwant\n%q", lang, kind, text, want)
 			}
@@ -147,7 +150,31 @@ func TestStaffMails(t *testing.T) {
 			}
 		}
 	}
-	if _, sv, _ := m.StaffMail("sv", staffauth.Mail{Kind: staffauth.MailReset, User: "EVARYL01", Code: "12345678", Hours: 24}); !strings.Contains(sv, "Du har fått ett nytt lösenord i Personalwebben: 12345678 användarnamn: EVARYL01.") {
-		t.Errorf("the seed's words are missing:\n%s", sv)
+	// The reset mail after the seed: the news first, then the password
+	// and the user name each on a line of its own.
+	_, sv, _ := m.StaffMail("sv", staffauth.Mail{Kind: staffauth.MailReset, User: "EVARYL01", Code: "12345678", Hours: 24})
+	if !strings.HasPrefix(sv, "Hej!\n\nDu har fått ett nytt lösenord i Personalwebben.\n\nTillfälligt lösenord: 12345678\nAnvändarnamn: EVARYL01\n") {
+		t.Errorf("the reset mail:\n%s", sv)
+	}
+	// The first administrator asked for nothing: their mail says what
+	// happened and has no "if you did not ask".
+	for lang, want := range map[string]string{"sv": "systemadministratör", "en": "system administrator"} {
+		subject, text, _ := m.StaffMail(lang, staffauth.Mail{Kind: staffauth.MailAdmin, User: "KOMADM01", Code: "12345678", Hours: 24})
+		if !strings.Contains(subject, want) || !strings.Contains(text, want) || strings.Contains(text, "bett om") || strings.Contains(text, "did not ask") ||
+			!strings.Contains(text, "KOMADM01") || !strings.Contains(text, "12345678") {
+			t.Errorf("%s administrator mail %q:\n%s", lang, subject, text)
+		}
+	}
+}
+
+// The messages of a password's length say the limits the check applies.
+func TestPasswordLimitsSaid(t *testing.T) {
+	l, _ := testMails(t)
+	for _, lang := range Languages {
+		for key, limit := range map[string]int{"password.error.long": credentials.MaxPasswordLength, "password.error.short": credentials.MinPasswordLength} {
+			if text := l.Translate(lang, key); !strings.Contains(text, strconv.Itoa(limit)) {
+				t.Errorf("%s %s does not say %d: %q", lang, key, limit, text)
+			}
+		}
 	}
 }

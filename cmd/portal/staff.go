@@ -13,6 +13,7 @@ import (
 	"portal/demo"
 	"portal/employees"
 	"portal/internal/app"
+	"portal/staffauth"
 	"portal/valid"
 )
 
@@ -153,7 +154,7 @@ func addAdmin(ctx context.Context, cfg Config, log *slog.Logger, user, email, na
 	if _, err := s.Access.AddAdmin(ctx, p.ID); err != nil {
 		return err
 	}
-	if err := s.StaffAuth.IssueTemporaryPassword(ctx, p.ID, "sv"); err != nil {
+	if err := s.StaffAuth.IssueTemporaryPassword(ctx, p.ID, "sv", staffauth.MailAdmin); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "%s is system administrator for the whole organisation; a temporary password (valid 24 hours) is on its way to %s\n", user, email)

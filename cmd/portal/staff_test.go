@@ -119,6 +119,11 @@ func TestStaffAddAdmin(t *testing.T) {
 	if len(mails) != 1 || mails[0].To != "kim.admin@exempelkommunen.se" || !strings.Contains(mails[0].Text, "KOMADM01") {
 		t.Fatalf("mails %+v", mails)
 	}
+	// The mail says what happened; nobody asked for a new password.
+	if !strings.Contains(mails[0].Subject, "systemadministratör") || !strings.Contains(mails[0].Text, "Du har blivit systemadministratör") ||
+		strings.Contains(mails[0].Text, "bett om ett nytt lösenord") {
+		t.Fatalf("administrator mail %q:\n%s", mails[0].Subject, mails[0].Text)
+	}
 	// Again: nothing new but a new temporary password; another address is refused.
 	if err := addAdmin(ctx, cfg, log, "komadm01", "kim.admin@exempelkommunen.se", "", &out); err != nil {
 		t.Fatal(err)

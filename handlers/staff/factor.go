@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -75,10 +76,19 @@ func compose(l *views.Localizer, site string) factors.Compose {
 // ShowSecondStep offers the ways the person has, or, with a way chosen,
 // the field for its code.
 func (h *SecondStep) ShowSecondStep(c *fiber.Ctx) error {
-	return h.page(c, strings.Clone(c.Query("metod")), c.Query("skickad") == "1", strings.Clone(c.Query("next")), nil)
+	sent := ""
+	switch c.Query("skickad") {
+	case "1":
+		sent = "factor.code.sent"
+	case "2":
+		sent = "factor.code.resent"
+	}
+	return h.page(c, strings.Clone(c.Query("metod")), sent, strings.Clone(c.Query("next")), nil)
 }
 
-func (h *SecondStep) page(c *fiber.Ctx, choice string, sent bool, next string, errs valid.Problems) error {
+// page shows the step; sent is the key of the notice of a code just sent,
+// if one was.
+func (h *SecondStep) page(c *fiber.Ctx, choice, sent, next string, errs valid.Problems) error {
 	s := web.SessionOf(c)
 	l := web.L(c)
 	ms, err := h.Factors.Methods(c.UserContext(), s.AccountID)
@@ -99,33 +109,41 @@ func (h *SecondStep) page(c *fiber.Ctx, choice string, sent bool, next string, e
 	})
 }
 
-// SendCode sends a code by the chosen way and shows the field for it.
+// SendCode sends a code by the chosen way and shows the field for it;
+// the page then says whether it was the first code or a new one, which
+// voids the one before.
 func (h *SecondStep) SendCode(c *fiber.Ctx) error {
 	s := web.SessionOf(c)
-	f := web.Form(c, "method", "next")
+	f := web.Form(c, "method", "next", "again")
 	if f["method"] == factors.KindApp { // nothing to send: the app shows the code
-		return c.Redirect(h.stepURL(f["method"], false, staffNext(f["next"])), fiber.StatusSeeOther)
+		return c.Redirect(h.stepURL(f["method"], "", staffNext(f["next"])), fiber.StatusSeeOther)
 	}
 	_, err := h.Factors.SendLoginCode(c.UserContext(), s.Key, s.AccountID, f["method"], compose(web.L(c), h.Cfg.SiteName))
 	var errs valid.Problems
 	switch {
 	case errors.Is(err, factors.ErrNoMethod):
 		errs.Add("method-0", "factor.method.choose")
-		return h.page(c, "", false, f["next"], errs)
+		return h.page(c, "", "", f["next"], errs)
 	case errors.Is(err, factors.ErrTooManySends):
 		errs.Add("code", "factor.code.too_many_sends")
 		c.Status(fiber.StatusTooManyRequests)
-		return h.page(c, f["method"], false, f["next"], errs)
+		return h.page(c, f["method"], "", f["next"], errs)
 	case err != nil:
 		return err
 	}
-	return c.Redirect(h.stepURL(f["method"], true, staffNext(f["next"])), fiber.StatusSeeOther)
+	sent := "1"
+	if f["again"] == "1" {
+		sent = "2"
+	}
+	return c.Redirect(h.stepURL(f["method"], sent, staffNext(f["next"])), fiber.StatusSeeOther)
 }
 
-func (h *SecondStep) stepURL(choice string, sent bool, next string) string {
+// stepURL is the step's page with the way chosen; sent is "1" after the
+// first code, "2" after a new one, else "".
+func (h *SecondStep) stepURL(choice, sent, next string) string {
 	q := url.Values{"metod": {choice}}
-	if sent {
-		q.Set("skickad", "1")
+	if sent != "" {
+		q.Set("skickad", sent)
 	}
 	if next != "" {
 		q.Set("next", next)
@@ -142,7 +160,7 @@ func (h *SecondStep) CheckCode(c *fiber.Ctx) error {
 	if f["code"] == "" {
 		var errs valid.Problems
 		errs.Add("code", "factor.code.required")
-		return h.page(c, f["method"], false, f["next"], errs)
+		return h.page(c, f["method"], "", f["next"], errs)
 	}
 	err := h.Factors.CheckLogin(c.UserContext(), s.Key, s.AccountID, f["method"], f["code"])
 	if err == nil {
@@ -158,7 +176,9 @@ func (h *SecondStep) CheckCode(c *fiber.Ctx) error {
 		h.NewCSRFSecret(c)
 		return h.Message(c, fiber.StatusTooManyRequests, "staff-login", "factor.void.heading", "factor.void.text", false, PathLogin, "factor.void.link")
 	case errors.Is(err, factors.ErrWrongCode):
-		key = "factor.code.wrong"
+		key = wrongCode("factor.code", err)
+	case errors.Is(err, factors.ErrAppFormat):
+		key = "factor.app.format"
 	case errors.Is(err, factors.ErrExpired):
 		key = "factor.code.expired"
 	case errors.Is(err, factors.ErrNoCode):
@@ -170,5 +190,14 @@ func (h *SecondStep) CheckCode(c *fiber.Ctx) error {
 	}
 	var errs valid.Problems
 	errs.Add("code", key)
-	return h.page(c, f["method"], false, f["next"], errs)
+	return h.page(c, f["method"], "", f["next"], errs)
+}
+
+// wrongCode is the key of the message of a wrong code under prefix,
+// with the tries left when known (one to four: the fifth wrong try voids).
+func wrongCode(prefix string, err error) string {
+	if left, ok := factors.TriesLeft(err); ok && left >= 1 && left < factors.MaxTries {
+		return prefix + ".wrong_" + strconv.Itoa(left)
+	}
+	return prefix + ".wrong"
 }

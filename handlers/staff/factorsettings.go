@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,6 +15,7 @@ import (
 	"portal/factors"
 	"portal/handlers/web"
 	"portal/valid"
+	"portal/views"
 )
 
 // FactorSettings is the settings page of the second factor: mobile
@@ -49,7 +51,7 @@ func (h *FactorSettings) inside(c *fiber.Ctx) bool {
 
 // notices are the outcomes shown after a change, by the query's "klart".
 var notices = map[string]string{
-	"sent": "factor.settings.done.sent", "confirmed": "factor.settings.done.confirmed", "removed": "factor.settings.done.removed",
+	"sent": "factor.settings.done.sent", "resent": "factor.settings.done.resent", "confirmed": "factor.settings.done.confirmed", "removed": "factor.settings.done.removed",
 	"app": "factor.settings.done.app", "app-removed": "factor.settings.done.app_removed",
 }
 
@@ -89,6 +91,14 @@ func (h *FactorSettings) done(c *fiber.Ctx, what string) error {
 	return c.Redirect(PathFactorSettings+"?klart="+what, fiber.StatusSeeOther)
 }
 
+// composePhone writes the text message that confirms a new number: it
+// says what the code is for, not that someone is logging in.
+func composePhone(l *views.Localizer, site string) factors.Compose {
+	return func(_, code string) (string, string) {
+		return "", l.T("factor.sms.confirm_text", code, site)
+	}
+}
+
 // AddPhone registers a number and sends a code to it.
 func (h *FactorSettings) AddPhone(c *fiber.Ctx) error {
 	if !h.inside(c) {
@@ -96,7 +106,7 @@ func (h *FactorSettings) AddPhone(c *fiber.Ctx) error {
 	}
 	s := web.SessionOf(c)
 	f := web.Form(c, "number")
-	err := h.Factors.AddPhone(c.UserContext(), s.Key, s.AccountID, f["number"], compose(web.L(c), h.Cfg.SiteName))
+	err := h.Factors.AddPhone(c.UserContext(), s.Key, s.AccountID, f["number"], composePhone(web.L(c), h.Cfg.SiteName))
 	if errs, ok := web.FieldErrors(err); ok {
 		return h.page(c, f, errs)
 	}
@@ -149,7 +159,7 @@ func (h *FactorSettings) ConfirmPhone(c *fiber.Ctx) error {
 	case errors.Is(err, factors.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, factors.ErrWrongCode):
-		errs.Add(field, "factor.code.wrong")
+		errs.Add(field, wrongCode("factor.code", err))
 	case errors.Is(err, factors.ErrExpired):
 		errs.Add(field, "factor.code.expired_send")
 	case errors.Is(err, factors.ErrNoCode):
@@ -169,7 +179,7 @@ func (h *FactorSettings) ResendPhone(c *fiber.Ctx) error {
 	}
 	s := web.SessionOf(c)
 	f := web.Form(c, "number")
-	err := h.Factors.ResendPhone(c.UserContext(), s.Key, s.AccountID, f["number"], compose(web.L(c), h.Cfg.SiteName))
+	err := h.Factors.ResendPhone(c.UserContext(), s.Key, s.AccountID, f["number"], composePhone(web.L(c), h.Cfg.SiteName))
 	switch {
 	case errors.Is(err, factors.ErrNotFound):
 		return fiber.ErrNotFound
@@ -185,16 +195,35 @@ func (h *FactorSettings) ResendPhone(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return h.done(c, "sent")
+	return h.done(c, "resent")
 }
 
-// RemovePhone takes a number away.
+// confirmRemove asks whether to remove what the form names, in a form
+// that sends the same request again with confirm=1: no script needed.
+func (h *FactorSettings) confirmRemove(c *fiber.Ctx, action, heading, number, text string) error {
+	return h.FormPageIn(c, "staff/factor_remove", "factor.remove.title", "staff-settings", fiber.Map{
+		"Action": action, "Heading": heading, "Number": number, "Text": text,
+	})
+}
+
+// RemovePhone takes a number away, once confirmed.
 func (h *FactorSettings) RemovePhone(c *fiber.Ctx) error {
 	if !h.inside(c) {
 		return h.refuseOutside(c)
 	}
 	s := web.SessionOf(c)
-	err := h.Factors.RemovePhone(c.UserContext(), s.AccountID, strings.TrimSpace(c.FormValue("number")))
+	number := strings.TrimSpace(c.FormValue("number"))
+	if c.FormValue("confirm") != "1" {
+		st, err := h.Factors.Settings(c.UserContext(), s.AccountID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(st.Phones, func(p factors.Phone) bool { return p.Number == number }) {
+			return fiber.ErrNotFound
+		}
+		return h.confirmRemove(c, PathFactorSettings+"/mobil/ta-bort", "factor.remove.phone_heading", number, "factor.remove.phone_text")
+	}
+	err := h.Factors.RemovePhone(c.UserContext(), s.AccountID, number)
 	if errors.Is(err, factors.ErrNotFound) {
 		return fiber.ErrNotFound
 	}
@@ -250,8 +279,12 @@ func (h *FactorSettings) ConfirmApp(c *fiber.Ctx) error {
 	s := web.SessionOf(c)
 	code := strings.TrimSpace(c.FormValue("code"))
 	var errs valid.Problems
-	if code == "" {
+	switch {
+	case code == "":
 		errs.Add(factors.FieldCode, "factor.code.required")
+		return h.appPage(c, errs)
+	case !factors.AppCode(code):
+		errs.Add(factors.FieldCode, "factor.app.format")
 		return h.appPage(c, errs)
 	}
 	err := h.Factors.ConfirmApp(c.UserContext(), s.Key, s.AccountID, code)
@@ -259,7 +292,7 @@ func (h *FactorSettings) ConfirmApp(c *fiber.Ctx) error {
 	case err == nil:
 		return h.done(c, "app")
 	case errors.Is(err, factors.ErrWrongCode):
-		errs.Add(factors.FieldCode, "factor.app.wrong")
+		errs.Add(factors.FieldCode, wrongCode("factor.app", err))
 	case errors.Is(err, factors.ErrExpired):
 		errs.Add(factors.FieldCode, "factor.app.expired")
 	case errors.Is(err, factors.ErrTooManyTries):
@@ -270,12 +303,15 @@ func (h *FactorSettings) ConfirmApp(c *fiber.Ctx) error {
 	return h.appPage(c, errs)
 }
 
-// RemoveApp takes the authenticator app away.
+// RemoveApp takes the authenticator app away, once confirmed.
 func (h *FactorSettings) RemoveApp(c *fiber.Ctx) error {
 	if !h.inside(c) {
 		return h.refuseOutside(c)
 	}
 	s := web.SessionOf(c)
+	if c.FormValue("confirm") != "1" {
+		return h.confirmRemove(c, PathFactorSettings+"/app/ta-bort", "factor.remove.app_heading", "", "factor.remove.app_text")
+	}
 	if err := h.Factors.RemoveApp(c.UserContext(), s.AccountID); err != nil {
 		return err
 	}

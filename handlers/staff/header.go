@@ -138,3 +138,13 @@ func (h *Header) Load(c *fiber.Ctx, s *sessions.Session) (bool, error) {
 	web.SetLayout(c, "Staff", w)
 	return true, nil
 }
+
+// MarkPartial tells the layout of a login not yet whole (the second step
+// or a new password still missing) to offer nothing but logging out: the
+// other links would only lead back to the step.
+func MarkPartial(c *fiber.Ctx) error {
+	if s := web.SessionOf(c); s != nil && (s.Stage != "" || s.Restricted) {
+		web.SetLayout(c, "Partial", true)
+	}
+	return c.Next()
+}

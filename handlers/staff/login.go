@@ -114,6 +114,17 @@ func (h *Login) ShowLogin(c *fiber.Ctx) error {
 func (h *Login) LogIn(c *fiber.Ctx) error {
 	f := web.Form(c, "user", "password", "next")
 	next := SafeNext(f["next"])
+	// An empty field is said at the field: that tells nothing of anyone.
+	var empty valid.Problems
+	if strings.TrimSpace(f["user"]) == "" {
+		empty.Add("user", "stafflogin.error.user")
+	}
+	if f["password"] == "" {
+		empty.Add("password", "stafflogin.error.password")
+	}
+	if len(empty) > 0 {
+		return h.page(c, "staff/login", "stafflogin.login.title", fiber.Map{"Form": f, "Next": next, "Errors": empty})
+	}
 	l, err := h.Passwords.Login(c.UserContext(), f["user"], f["password"], h.ClientIP(c))
 	if errors.Is(err, staffauth.ErrBadCredentials) {
 		return h.page(c, "staff/login", "stafflogin.login.title", fiber.Map{"Form": f, "Next": next,
