@@ -7,9 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"time"
 
-	"portal/internal/app"
 	"portal/jobs"
 	"portal/valid"
 	"portal/views"
@@ -36,15 +34,11 @@ func adsCommand(ctx context.Context, cfg Config, log *slog.Logger, args []string
 			return importProblems(locales, args[1], err)
 		}
 	}
-	db, err := openDB(ctx, cfg, log)
+	db, services, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
-	}
 	service, pub := services.Alerts, services.Publish
 	if args[0] == "import" {
 		if err := pub.Import(ctx, ads); err != nil {

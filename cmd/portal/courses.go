@@ -7,10 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
 	"portal/access"
-	"portal/internal/app"
 )
 
 // coursesCommand imports completed courses from file.
@@ -22,15 +20,11 @@ func coursesCommand(ctx context.Context, cfg Config, log *slog.Logger, file stri
 		return err
 	}
 	defer f.Close()
-	db, err := openDB(ctx, cfg, log)
+	db, services, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
-	}
 	rows, err := access.ReadCourseRows(f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)

@@ -166,15 +166,11 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg, log)
+	db, services, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
-	}
 	if err := seedOrganisation(ctx, services.Directory, *ifEmpty, log); err != nil {
 		return err
 	}
@@ -355,4 +351,19 @@ func outboxSenders(cfg Config) mail.Channels {
 		}
 	}
 	return senders
+}
+
+// openServices opens the database and builds the services over it, for
+// the commands; the caller closes the database.
+func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*storage.DB, *app.Services, error) {
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
+	if err != nil {
+		_ = db.Close(context.Background())
+		return nil, nil, err
+	}
+	return db, s, nil
 }

@@ -12,7 +12,6 @@ import (
 
 	"portal/demo"
 	"portal/employees"
-	"portal/internal/app"
 	"portal/staffauth"
 	"portal/valid"
 )
@@ -47,15 +46,11 @@ func staffImport(ctx context.Context, cfg Config, log *slog.Logger, file string,
 	if err != nil {
 		return importFailed(file, err, errOut)
 	}
-	db, err := openDB(ctx, cfg, log)
+	db, services, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	services, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
-	}
 	sum, err := services.Directory.Import(ctx, batch)
 	if err != nil {
 		return importFailed(file, err, errOut)
@@ -121,15 +116,11 @@ func addAdmin(ctx context.Context, cfg Config, log *slog.Logger, user, email, na
 	if !valid.Email(email) {
 		return fmt.Errorf("e-mail address %q is not valid", email)
 	}
-	db, err := openDB(ctx, cfg, log)
+	db, s, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	s, err := app.NewServices(appConfig(cfg), app.Infra{DB: db, Now: time.Now, Log: log})
-	if err != nil {
-		return err
-	}
 	p, err := s.Directory.Person(ctx, user)
 	switch {
 	case errors.Is(err, employees.ErrNotFound):
