@@ -491,3 +491,26 @@ func TestStaffPasswordsOff(t *testing.T) {
 		t.Errorf("settings with passwords off: %d", page.StatusCode)
 	}
 }
+
+// The answer to a form has an address that takes only the form: its
+// language link leads back to the page the form was on, not to a page
+// that is not found.
+func TestLanguageLinkOfAFormsAnswer(t *testing.T) {
+	t.Parallel()
+	a := newStaffApp(t, app.Staff{})
+	v := a.visitor(t)
+	staffLogin(v, "evaryl01", goodPassword)
+	req := v.formRequest("/personal/installningar", "/personal/installningar/losenord",
+		url.Values{"old_password": {"fel"}, "new_password": {"Ett nytt långt lösenord 2026"}, "confirm": {"Ett nytt långt lösenord 2026"}})
+	req.Header.Set("Referer", "http://example.com/personal/installningar")
+	res := v.send(req)
+	if res.StatusCode != 422 || !strings.Contains(res.body, `href="/sprak/en?next=%2Fpersonal%2Finstallningar"`) {
+		t.Fatalf("language link of the answer: %d\n%s", res.StatusCode, res.body)
+	}
+	// Without a page it came from (or from another site): the start page.
+	req = v.formRequest("/personal/installningar", "/personal/installningar/losenord", url.Values{"old_password": {"fel"}})
+	req.Header.Set("Referer", "https://elsewhere.example/phish")
+	if res := v.send(req); !strings.Contains(res.body, `href="/sprak/en?next=%2Fpersonal"`) {
+		t.Fatalf("language link without a page of ours: %d", res.StatusCode)
+	}
+}

@@ -32,5 +32,9 @@ echo "Staff side: http://127.0.0.1:$PORT/personal/logga-in (text messages: http:
 echo "Demo staff (demo/organisation.json, Exempelkommunen): erisan01 (Systemförvaltare, the demo's administrator),"
 echo "  evaryl01 (Enhetschef with reports), fatali01 (Undersköterska under evaryl01), sofand01 (two employments)."
 echo "First password: \"Glömt ditt lösenord?\" on the login page, then /dev/mail. Make the administrator, in another terminal:"
-echo "  scripts/portal.sh staff add-admin erisan01 erik.sandberg@exempelkommunen.se"
+PORTAL_SH=scripts/portal.sh
+if [ -n "${PORTAL_DEV_DB_PORT:-}${PORTAL_DEV_S3_PORT:-}" ]; then # the stack is not on its usual ports
+  PORTAL_SH="PORTAL_DEV_DB_PORT=${PORTAL_DEV_DB_PORT:-27027} PORTAL_DEV_S3_PORT=${PORTAL_DEV_S3_PORT:-9010} $PORTAL_SH"
+fi
+echo "  $PORTAL_SH staff add-admin erisan01 erik.sandberg@exempelkommunen.se"
 wait "$PORTAL_PID"

@@ -46,7 +46,7 @@ func main() {
 	if cmd == "healthcheck" { // for container health checks: needs only PORT
 		os.Exit(healthcheck())
 	}
-	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+	if wantsHelp(cmd, args) {
 		fmt.Print(usage)
 		return
 	}
@@ -86,7 +86,8 @@ func main() {
 const usage = `Usage: portal COMMAND [ARGUMENTS]
 
   serve                          run the portal (the default)
-  seed [-if-empty]               store the demo ads and the demo organisation
+  seed [-if-empty] [-ads N] [-open]
+                                 store N demo ads (200) and the demo organisation
   migrate                        bring the database schema up to date
   ads import FILE                store ads from a JSON file (all or nothing)
   ads publish REF                publish a draft now
@@ -366,4 +367,18 @@ func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*storage.D
 		return nil, nil, err
 	}
 	return db, s, nil
+}
+
+// wantsHelp reports whether the command line asks for the usage text:
+// "help" (also as "staff help"), or -h / --help anywhere.
+func wantsHelp(cmd string, args []string) bool {
+	if cmd == "help" {
+		return true
+	}
+	for i, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" || (i == 0 && a == "help") {
+			return true
+		}
+	}
+	return false
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"portal/access"
 	"portal/demo"
 	"portal/employees"
 	"portal/staffauth"
@@ -30,7 +31,11 @@ func staffCommand(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 		}
 		return addAdmin(ctx, cfg, log, args[1], args[2], name, os.Stdout)
 	}
-	return errors.New("usage: portal staff import FILE (.json or .csv) | portal staff courses FILE | portal staff add-admin USER EMAIL [NAME]")
+	const use = "use portal staff import FILE (.json or .csv) | portal staff courses FILE | portal staff add-admin USER EMAIL [NAME]"
+	if len(args) > 0 && args[0] != "import" && args[0] != "courses" && args[0] != "add-admin" {
+		return fmt.Errorf("unknown staff command %q; %s", args[0], use)
+	}
+	return errors.New(use)
 }
 
 // staffImport makes the staff directory what the export FILE says and
@@ -142,12 +147,20 @@ func addAdmin(ctx context.Context, cfg Config, log *slog.Logger, user, email, na
 	case !strings.EqualFold(p.WorkEmail, email):
 		return fmt.Errorf("%s is in the staff directory with another work e-mail address; the temporary password goes only to the address on file", user)
 	}
+	already, err := s.Policy.Can(ctx, p.ID, access.PermGrantRoles, access.Everywhere)
+	if err != nil {
+		return err
+	}
 	if _, err := s.Access.AddAdmin(ctx, p.ID); err != nil {
 		return err
 	}
 	if err := s.StaffAuth.IssueTemporaryPassword(ctx, p.ID, "sv", staffauth.MailAdmin); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s is system administrator for the whole organisation; a temporary password (valid 24 hours) is on its way to %s\n", user, email)
+	if already {
+		fmt.Fprintf(out, "%s was already system administrator; a new temporary password (valid 24 hours, replacing any earlier one) is on its way to %s\n", user, email)
+	} else {
+		fmt.Fprintf(out, "%s is system administrator for the whole organisation; a temporary password (valid 24 hours) is on its way to %s\n", user, email)
+	}
 	return nil
 }

@@ -124,9 +124,11 @@ func TestStaffAddAdmin(t *testing.T) {
 		strings.Contains(mails[0].Text, "bett om ett nytt lösenord") {
 		t.Fatalf("administrator mail %q:\n%s", mails[0].Subject, mails[0].Text)
 	}
-	// Again: nothing new but a new temporary password; another address is refused.
-	if err := addAdmin(ctx, cfg, log, "komadm01", "kim.admin@exempelkommunen.se", "", &out); err != nil {
-		t.Fatal(err)
+	// Again: nothing new but a new temporary password, and it says so;
+	// another address is refused.
+	out.Reset()
+	if err := addAdmin(ctx, cfg, log, "komadm01", "kim.admin@exempelkommunen.se", "", &out); err != nil || !strings.Contains(out.String(), "was already system administrator") {
+		t.Fatalf("again: %v %q", err, out.String())
 	}
 	if err := addAdmin(ctx, cfg, log, "komadm01", "someone@elsewhere.se", "", &out); err == nil || !strings.Contains(err.Error(), "address on file") {
 		t.Fatalf("another address: %v", err)
@@ -140,5 +142,19 @@ func TestStaffAddAdmin(t *testing.T) {
 	}
 	if p, _ := db.Employees().PersonByID(ctx, "komadm01"); !p.Active {
 		t.Fatal("the administrator was deactivated by an import")
+	}
+}
+
+// Help is asked for by "help", "-h" or "--help", also after a command.
+func TestWantsHelp(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		args []string
+		want bool
+	}{{"help", nil, true}, {"serve", []string{"--help"}, true}, {"staff", []string{"help"}, true}, {"ads", []string{"import", "-h"}, true},
+		{"staff", []string{"import", "help.json"}, false}, {"serve", nil, false}} {
+		if got := wantsHelp(tc.cmd, tc.args); got != tc.want {
+			t.Errorf("wantsHelp(%q, %q) = %v", tc.cmd, tc.args, got)
+		}
 	}
 }

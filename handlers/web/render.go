@@ -42,7 +42,7 @@ func (k *Kit) Render(c *fiber.Ctx, name string, p Page) error {
 		"LoggedIn":         SessionOf(c) != nil,
 		"SessionRemaining": sessionRemaining(c, k.Now()),
 		"CSRF":             CSRFToken(c), // for the forms of the layout
-		"LangSwitch":       "/sprak/" + l.Other() + "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI())),
+		"LangSwitch":       "/sprak/" + l.Other() + "?next=" + url.QueryEscape(langNext(c)),
 	}
 	if extra, ok := c.Locals(localLayout).(fiber.Map); ok {
 		for k, v := range extra {
@@ -102,4 +102,20 @@ func (k *Kit) Message(c *fiber.Ctx, status int, section, heading, msg string, ok
 	return k.Render(c, "account/message", Page{Title: L(c).T(heading), Section: section, Data: fiber.Map{
 		"Heading": heading, "Message": msg, "OK": ok, "Link": link, "LinkText": linkText,
 	}})
+}
+
+// langNext is the page the language link comes back to: this one, or for
+// the answer to a form (whose address takes only the form) the page the
+// form was on, else the start page of the realm.
+func langNext(c *fiber.Ctx) string {
+	if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead {
+		return string(c.Request().URI().RequestURI())
+	}
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Host == c.Hostname() && ref.Path != "" {
+		return ref.RequestURI()
+	}
+	if r := realmOf(c); r != nil && r.Home != "" {
+		return r.Home
+	}
+	return "/"
 }
