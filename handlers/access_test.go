@@ -154,7 +154,7 @@ func TestRolePagesFlow(t *testing.T) {
 	if res := admin.get("/personal/admin/logg"); strings.Contains(res.body, "Loggen visad") {
 		t.Error("views of the log shown by default")
 	}
-	if res := anna.get("/personal/admin/logg"); res.StatusCode != 403 {
+	if res := anna.get("/personal/admin/logg"); res.StatusCode != 403 || !strings.Contains(res.body, "<h1>Ingen behörighet</h1>") {
 		t.Errorf("a manager read the log: %d", res.StatusCode)
 	}
 }

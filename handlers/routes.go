@@ -88,7 +88,7 @@ func mapErrors(k *web.Kit) {
 	k.MapError(alerts.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(mail.ErrNotFailed, fiber.StatusNotFound, "", "")
 	k.MapError(access.ErrNotFound, fiber.StatusNotFound, "", "")
-	k.MapError(access.ErrForbidden, fiber.StatusForbidden, "error.forbidden", "access.forbidden_text")
+	k.MapError(access.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 }
 
