@@ -49,8 +49,8 @@ const (
 	linkRoles = "/personal/behorigheter"
 )
 
-// notify sends the notice to the person, in Swedish (staff have no
-// language on record yet); a failure is noted, never the action's.
+// notify sends the notice to the person; a failure is noted, never the
+// action's.
 func (s *Service) notify(ctx context.Context, to employees.Person, n Notice) {
 	if s.Notify == nil || to.WorkEmail == "" || !to.Active {
 		return
@@ -70,11 +70,15 @@ func (s *Service) notifyRequester(ctx context.Context, r Request, kind, reason s
 	if err != nil {
 		return
 	}
-	s.notify(ctx, p, s.notice(ctx, r, kind, reason, linkRoles))
+	s.notify(ctx, p, s.notice(ctx, r, kind, reason, linkRoles, p.Lang))
 }
 
-func (s *Service) notice(ctx context.Context, r Request, kind, reason, link string) Notice {
-	const lang = "sv"
+// notice is the e-mail about the request in lang, the recipient's
+// language (Swedish when none is on record).
+func (s *Service) notice(ctx context.Context, r Request, kind, reason, link, lang string) Notice {
+	if lang != "en" {
+		lang = "sv"
+	}
 	n := Notice{Kind: kind, Lang: lang, Requester: r.PersonName, Reason: reason, Link: link, Role: r.Role}
 	if role, ok := s.Roles.Role(r.Role); ok {
 		n.Role = role.Name.In(lang)
@@ -243,7 +247,7 @@ func (s *Service) Submit(ctx context.Context, personID, roleID string, units []s
 		return r, err
 	}
 	if manager, _, err := s.Dir.ManagerOf(ctx, emp.ID); err == nil {
-		s.notify(ctx, manager, s.notice(ctx, r, MailToSign, "", linkSign))
+		s.notify(ctx, manager, s.notice(ctx, r, MailToSign, "", linkSign, manager.Lang))
 	}
 	return r, nil
 }

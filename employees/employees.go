@@ -41,9 +41,12 @@ type Person struct {
 	// DefaultEmployment is the employment a login starts in ("Sätt vald
 	// anställning som standard"); empty: the first active one.
 	DefaultEmployment string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	DeactivatedAt     time.Time
+	// Lang is the language of the person's latest login ("sv", "en"),
+	// for the e-mail the portal sends them; empty: Swedish.
+	Lang          string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	DeactivatedAt time.Time
 }
 
 // Name is the person's full name.
@@ -106,6 +109,8 @@ type Store interface {
 	SaveUnit(ctx context.Context, u Unit) error
 	// SetDefaultEmployment records the employment a person's logins start in.
 	SetDefaultEmployment(ctx context.Context, personID, employmentID string) error
+	// SetLanguage records the language of the person's latest login.
+	SetLanguage(ctx context.Context, personID, lang string) error
 }
 
 // Directory answers questions about people, employments and units.
@@ -176,6 +181,11 @@ func (d *Directory) SetDefault(ctx context.Context, personID, employmentID strin
 		return ErrNotFound
 	}
 	return d.Store.SetDefaultEmployment(ctx, personID, employmentID)
+}
+
+// SetLanguage records the language the person last logged in with.
+func (d *Directory) SetLanguage(ctx context.Context, personID, lang string) error {
+	return d.Store.SetLanguage(ctx, personID, lang)
 }
 
 // Ancestors returns the unit and the units above it, nearest first.

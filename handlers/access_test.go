@@ -559,6 +559,10 @@ func TestRoleRequestMails(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Anna last logged in in English: her mail is in English.
+	if err := a.db.Employees().SetLanguage(ctx, "chefanna", "en"); err != nil {
+		t.Fatal(err)
+	}
 	eva := staffVisitor(t, a, "evaryl01")
 	if res := eva.post("/personal/behorigheter", "/personal/behorigheter", url.Values{"role": {"recruiter"}, "units": {"SOC-HEM"}, "reason": {"Rekryterar"}}); res.StatusCode != 303 {
 		t.Fatalf("request: %d", res.StatusCode)
@@ -576,7 +580,7 @@ func TestRoleRequestMails(t *testing.T) {
 		got[m.To+" "+m.Subject] = m
 	}
 	for key, texts := range map[string][]string{
-		"chefanna@kommunen.se En ansökan om behörighet väntar på din underskrift": {"Eva Rydberg har ansökt om rollen Rekryterare för Hemtjänsten", "/personal/behorigheter/att-signera"},
+		"chefanna@kommunen.se A role request awaits your signature": {"Eva Rydberg", "Recruiter", "/personal/behorigheter/att-signera"},
 		"evaryl01@kommunen.se Din ansökan om behörighet är underskriven":          {"rollen Rekryterare för Hemtjänsten", "/personal/behorigheter"},
 		"evaryl01@kommunen.se Du har fått en ny behörighet":                       {"är beviljad", "/personal/behorigheter"},
 	} {

@@ -125,7 +125,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		login      = &applicant.Login{Kit: k, Entry: entry, Accounts: deps.Accounts}
 		profile    = &applicant.Profile{Kit: k, Entry: entry, Accounts: deps.Accounts, Applying: deps.Applying, Alerts: deps.Alerts}
 		apply      = &applicant.Apply{Kit: k, Board: deps.Board, Accounts: deps.Accounts, Applying: deps.Applying}
-		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network}
+		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network, Languages: deps.Directory}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
 		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy}

@@ -514,3 +514,18 @@ func TestLanguageLinkOfAFormsAnswer(t *testing.T) {
 		t.Fatalf("language link without a page of ours: %d", res.StatusCode)
 	}
 }
+
+// A whole login records its language, for the e-mail the person gets
+// later; a login not yet whole records nothing.
+func TestStaffLoginRecordsItsLanguage(t *testing.T) {
+	t.Parallel()
+	a := newStaffApp(t, app.Staff{})
+	v := a.visitor(t)
+	v.get("/sprak/en?next=/personal/logga-in")
+	if res := staffLogin(v, "evaryl01", goodPassword); res.StatusCode != 303 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	if p, err := a.db.Employees().PersonByID(context.Background(), "evaryl01"); err != nil || p.Lang != "en" {
+		t.Fatalf("language on record %q %v", p.Lang, err)
+	}
+}

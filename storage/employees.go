@@ -27,6 +27,7 @@ type personDoc struct {
 	Active            bool      `bson:"active"`
 	DefaultEmployment string    `bson:"default_employment,omitempty"`
 	Local             bool      `bson:"local,omitempty"`
+	Lang              string    `bson:"lang,omitempty"`
 	CreatedAt         time.Time `bson:"created_at"`
 	UpdatedAt         time.Time `bson:"updated_at"`
 	DeactivatedAt     time.Time `bson:"deactivated_at,omitempty"`
@@ -56,7 +57,7 @@ type unitDoc struct {
 
 func (d personDoc) person() employees.Person {
 	return employees.Person{ID: d.ID, FirstName: d.FirstName, LastName: d.LastName, WorkEmail: d.WorkEmail, Active: d.Active,
-		DefaultEmployment: d.DefaultEmployment, Local: d.Local, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
+		DefaultEmployment: d.DefaultEmployment, Local: d.Local, Lang: d.Lang, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeactivatedAt: d.DeactivatedAt}
 }
 
 func (d employmentDoc) employment() employees.Employment {
@@ -145,7 +146,7 @@ func (s *Employees) AllPeople(ctx context.Context) ([]employees.Person, error) {
 // SavePerson stores the person.
 func (s *Employees) SavePerson(ctx context.Context, p employees.Person) error {
 	return replace(ctx, s.db.c(colPeople), p.ID, personDoc{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName,
-		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, Local: p.Local, CreatedAt: p.CreatedAt,
+		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, Local: p.Local, Lang: p.Lang, CreatedAt: p.CreatedAt,
 		UpdatedAt: p.UpdatedAt, DeactivatedAt: p.DeactivatedAt})
 }
 
@@ -179,6 +180,14 @@ func (s *Employees) SetDefaultEmployment(ctx context.Context, personID, employme
 	}
 	if res.MatchedCount == 0 {
 		return employees.ErrNotFound
+	}
+	return nil
+}
+
+// SetLanguage records the language of the person's latest login.
+func (s *Employees) SetLanguage(ctx context.Context, personID, lang string) error {
+	if _, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": personID}, bson.M{"$set": bson.M{"lang": lang}}); err != nil {
+		return fmt.Errorf("storage: language of a person: %w", err)
 	}
 	return nil
 }

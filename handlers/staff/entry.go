@@ -53,6 +53,11 @@ type Entry struct {
 	Realm    *web.Realm
 	Sessions Logins
 	Network  Network
+	// Languages records the language of each whole login, for the
+	// e-mail sent to the person later; nil: none is recorded.
+	Languages interface {
+		SetLanguage(ctx context.Context, personID, lang string) error
+	}
 }
 
 // FirstFactorDone starts the login of the person whose first factor has
@@ -81,6 +86,11 @@ func (e Entry) open(c *fiber.Ctx, personID string, o sessions.Options, next stri
 	token, s, err := e.Sessions.Open(c.UserContext(), personID, o)
 	if err != nil {
 		return err
+	}
+	if e.Languages != nil && o.Stage == "" && !o.Restricted {
+		if err := e.Languages.SetLanguage(c.UserContext(), personID, web.L(c).Lang); err != nil {
+			return err
+		}
 	}
 	e.Realm.Enter(c, token, &s)
 	return c.Redirect(Onwards(&s, next), fiber.StatusSeeOther)
