@@ -580,9 +580,9 @@ func TestRoleRequestMails(t *testing.T) {
 		got[m.To+" "+m.Subject] = m
 	}
 	for key, texts := range map[string][]string{
-		"chefanna@kommunen.se A role request awaits your signature": {"Eva Rydberg", "Recruiter", "/personal/behorigheter/att-signera"},
-		"evaryl01@kommunen.se Din ansökan om behörighet är underskriven":          {"rollen Rekryterare för Hemtjänsten", "/personal/behorigheter"},
-		"evaryl01@kommunen.se Du har fått en ny behörighet":                       {"är beviljad", "/personal/behorigheter"},
+		"chefanna@kommunen.se A role request awaits your signature":      {"Eva Rydberg", "Recruiter", "/personal/behorigheter/att-signera"},
+		"evaryl01@kommunen.se Din ansökan om behörighet är underskriven": {"rollen Rekryterare för Hemtjänsten", "/personal/behorigheter"},
+		"evaryl01@kommunen.se Du har fått en ny behörighet":              {"är beviljad", "/personal/behorigheter"},
 	} {
 		m, ok := got[key]
 		if !ok {

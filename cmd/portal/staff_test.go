@@ -66,7 +66,7 @@ func TestStaffImport(t *testing.T) {
 			t.Fatalf("import %d: want %q in:\n%s", i+1, want, out.String())
 		}
 	}
-	if err := staffCommand(ctx, cfg, log, []string{"export", path}); err == nil || !strings.Contains(err.Error(), "usage") {
+	if err := staffCommand(ctx, cfg, log, []string{"export", path}); err == nil || !strings.Contains(err.Error(), `unknown staff command "export"; use portal staff import FILE`) {
 		t.Fatalf("unknown subcommand: %v", err)
 	}
 	if err := staffImport(ctx, cfg, log, write("staff.xlsx", good), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "must end in .json or .csv") {
