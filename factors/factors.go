@@ -55,9 +55,13 @@ const (
 	// pendingAppLife is how long a secret shown for registration waits
 	// for its first code.
 	pendingAppLife = 30 * time.Minute
-	// Resending: per login attempt and per person.
-	sendsPerAttempt = 3
-	sendsPerHour    = 10
+	// Sending: sendsPerTarget codes in a CodeLife window to one number
+	// or address, counted per login attempt at the second step and per
+	// person and number when confirming a number (the first code and a
+	// few new ones), and sendsPerHour in an hour to one person in all:
+	// enough to add two numbers with a new code each and log in.
+	sendsPerTarget = 4
+	sendsPerHour   = 12
 	// triesPerHour bounds the tries at one person's logins, over all
 	// attempts: someone with the password cannot go on guessing by
 	// logging in again and again.
@@ -90,7 +94,39 @@ var (
 	// ErrAppFormat: what was typed as the app's code is not six digits;
 	// no try is spent on it.
 	ErrAppFormat = errors.New("factors: an app code is six digits")
+	// ErrCodeFormat: what was typed as a code sent by text message or
+	// e-mail cannot be one (length or signs); no try is spent on it.
+	ErrCodeFormat = errors.New("factors: a sent code is eight letters and digits")
 )
+
+// TooManySends is ErrTooManySends that knows how long to wait.
+type TooManySends struct{ Wait time.Duration }
+
+// Error says too many codes were asked for.
+func (e *TooManySends) Error() string {
+	return ErrTooManySends.Error() + " (wait " + e.Wait.String() + ")"
+}
+
+// Is makes a TooManySends count as ErrTooManySends.
+func (e *TooManySends) Is(target error) bool { return target == ErrTooManySends }
+
+// WaitMinutes returns, for a refused send, the whole minutes to wait
+// before a code can be sent again (at least one).
+func WaitMinutes(err error) (int, bool) {
+	var t *TooManySends
+	if !errors.As(err, &t) {
+		return 0, false
+	}
+	return max(1, int((t.Wait+time.Minute-1)/time.Minute)), true
+}
+
+// SentCode reports whether input has the shape of a code sent by text
+// message or e-mail: codeLen signs of the alphabet once spaces and
+// dashes are left out, in either case.
+func SentCode(input string) bool {
+	input = Normalize(strings.TrimSpace(input))
+	return len(input) == codeLen && strings.Trim(input, alphabet) == ""
+}
 
 // WrongCode is ErrWrongCode that knows how many tries are left.
 type WrongCode struct{ Left int }
@@ -138,7 +174,8 @@ func appInput(input string) string {
 	}, strings.TrimSpace(input))
 }
 
-// Phone is a registered mobile number, as typed: digits only.
+// Phone is a registered mobile number, digits only, in the form Number
+// writes it: 07… at home, 00 and the country code abroad.
 type Phone struct {
 	Number    string
 	Confirmed bool // a code sent to it has come back
@@ -172,9 +209,11 @@ func (s Settings) Confirmed() []string {
 	return out
 }
 
+// phone finds a number in whichever form it was written.
 func (s Settings) phone(number string) int {
+	number = Number(number)
 	for i, p := range s.Phones {
-		if p.Number == number {
+		if Number(p.Number) == number {
 			return i
 		}
 	}
@@ -188,6 +227,9 @@ type Code struct {
 	Purpose  string
 	PersonID string
 	Kind     string // KindSMS or KindEmail
+	// Method is the choice the code was sent by at a login ("sms:0",
+	// "email"); empty for other purposes.
+	Method string
 	// Seq numbers the codes of an attempt and purpose: the highest is the
 	// current one.
 	Seq       int
@@ -329,27 +371,44 @@ func (s *Service) SendLoginCode(ctx context.Context, attempt, personID, choice s
 	if m.Kind == KindApp {
 		return Method{}, ErrNoMethod
 	}
-	return m, s.send(ctx, attempt, personID, PurposeLogin, m.Kind, m.Target, compose)
+	return m, s.send(ctx, attempt, attempt, personID, PurposeLogin, m, compose)
+}
+
+// LoginCodeSent reports whether a code was sent by the chosen method in
+// the login attempt and is its current one (still valid or not): only
+// then may the page say that a code was sent.
+func (s *Service) LoginCodeSent(ctx context.Context, attempt, choice string) (bool, error) {
+	c, err := s.Store.CurrentCode(ctx, attempt, PurposeLogin)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.Method == choice, nil
 }
 
 // send makes a code, stores its hash and puts the message in the outbox.
-// The sends are counted first, per attempt and per person.
-func (s *Service) send(ctx context.Context, attempt, personID, purpose, kind, target string, compose Compose) error {
+// The sends are counted first: per scope (the login attempt, or the
+// person for a number to confirm) and target, and per person. A refusal
+// says how long to wait.
+func (s *Service) send(ctx context.Context, attempt, scope, personID, purpose string, m Method, compose Compose) error {
 	now := s.Now()
+	kind, target := m.Kind, m.Target
 	for _, limit := range []struct {
 		key    string
 		window time.Duration
 		max    int64
 	}{
-		{"factor-send:" + attempt, CodeLife, sendsPerAttempt},
+		{"factor-send-to:" + scope + ":" + target, CodeLife, sendsPerTarget},
 		{"factor-send-person:" + personID, time.Hour, sendsPerHour},
 	} {
-		n, _, err := s.Counter.Hit(ctx, limit.key, limit.window, now)
+		n, end, err := s.Counter.Hit(ctx, limit.key, limit.window, now)
 		if err != nil {
 			return err
 		}
 		if n > limit.max {
-			return ErrTooManySends
+			return &TooManySends{Wait: end.Sub(now)}
 		}
 	}
 	code, err := newCode()
@@ -360,7 +419,7 @@ func (s *Service) send(ctx context.Context, attempt, personID, purpose, kind, ta
 	if err != nil {
 		return err
 	}
-	c := Code{ID: id, Attempt: attempt, Purpose: purpose, PersonID: personID, Kind: kind,
+	c := Code{ID: id, Attempt: attempt, Purpose: purpose, PersonID: personID, Kind: kind, Method: m.Choice,
 		CreatedAt: now, ExpiresAt: now.Add(CodeLife)}
 	c.Hash = s.hash(c.ID, code)
 	// The new code takes the next number, so it is the current one even
@@ -399,9 +458,13 @@ func (s *Service) hash(id, code string) string {
 // counts, right or wrong, before it is judged; the attempt is void
 // (ErrTooManyTries) after the last wrong one, and so is every attempt of
 // a person past triesPerHour tries in an hour. A right code works once.
+// What cannot be a code (ErrAppFormat, ErrCodeFormat) costs no try.
 func (s *Service) CheckLogin(ctx context.Context, attempt, personID, choice, input string) error {
 	if choice == KindApp && !AppCode(input) {
 		return ErrAppFormat
+	}
+	if choice != KindApp && !SentCode(input) {
+		return ErrCodeFormat
 	}
 	now := s.Now()
 	all, _, err := s.Counter.Hit(ctx, "factor-try-person:"+personID, time.Hour, now)

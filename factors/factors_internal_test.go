@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckNumber(t *testing.T) {
@@ -93,5 +94,37 @@ func TestTriesLeft(t *testing.T) {
 	}
 	if _, ok := TriesLeft(wrong(ErrExpired, 1, MaxTries)); ok {
 		t.Error("tries left on an expired code")
+	}
+}
+
+func TestSentCode(t *testing.T) {
+	for in, want := range map[string]bool{"ACDE3479": true, "acde-3479": true, " ac de 34 79 ": true, "AcDe3479": true,
+		"12": false, "": false, "WRONG123": false, "ACDE34790": false, "ACDE347": false, strings.Repeat("A", 200): false, "ACDÉ3479": false} {
+		if got := SentCode(in); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for in, want := range map[string]string{"0046701234567": "0701234567", "0701234567": "0701234567", "004799999999": "004799999999"} {
+		if got := Number(in); got != want {
+			t.Errorf("%s: %s, want %s", in, got, want)
+		}
+		if E164(in) != E164(Number(in)) {
+			t.Errorf("%s: E164 differs after Number", in)
+		}
+	}
+}
+
+func TestWaitMinutes(t *testing.T) {
+	for wait, want := range map[time.Duration]int{time.Second: 1, time.Minute: 1, time.Minute + time.Second: 2, 10 * time.Minute: 10} {
+		err := error(&TooManySends{Wait: wait})
+		if n, ok := WaitMinutes(err); !ok || n != want || !errors.Is(err, ErrTooManySends) {
+			t.Errorf("%v: %d %v, want %d", wait, n, ok, want)
+		}
+	}
+	if _, ok := WaitMinutes(ErrTooManySends); ok {
+		t.Error("minutes of a plain error")
 	}
 }

@@ -48,6 +48,15 @@ func mobile(number string) bool {
 	return len(number) == 10 && strings.HasPrefix(number, "07")
 }
 
+// Number is the one form a valid number is stored, shown and compared
+// in: a Swedish number written 0046… becomes 07…, others stay as typed.
+func Number(number string) string {
+	if rest, ok := strings.CutPrefix(number, "0046"); ok && rest != "" {
+		return "0" + rest
+	}
+	return number
+}
+
 // E164 writes a number typed the Swedish way in international form:
 // 0701234567 becomes +46701234567, 004799999999 becomes +4799999999.
 func E164(number string) string {
@@ -74,6 +83,7 @@ func (s *Service) AddPhone(ctx context.Context, attempt, personID, number string
 	if err != nil {
 		return err
 	}
+	number = Number(number)
 	var p valid.Problems
 	switch {
 	case st.phone(number) >= 0:
@@ -85,7 +95,8 @@ func (s *Service) AddPhone(ctx context.Context, attempt, personID, number string
 		return p
 	}
 	// Counted before anything is stored, so a refused send keeps nothing.
-	if err := s.send(ctx, attempt, personID, purposePhone+number, KindSMS, number, compose); err != nil {
+	m := Method{Kind: KindSMS, Target: number}
+	if err := s.send(ctx, attempt, personID, personID, purposePhone+number, m, compose); err != nil {
 		return err
 	}
 	st.Phones = append(st.Phones, Phone{Number: number, AddedAt: s.Now()})
@@ -98,14 +109,18 @@ func (s *Service) ResendPhone(ctx context.Context, attempt, personID, number str
 	if err != nil {
 		return err
 	}
-	if i := st.phone(number); i < 0 || st.Phones[i].Confirmed || !s.SMS {
+	i := st.phone(number)
+	if i < 0 || st.Phones[i].Confirmed || !s.SMS {
 		return ErrNotFound
 	}
-	return s.send(ctx, attempt, personID, purposePhone+number, KindSMS, number, compose)
+	number = st.Phones[i].Number
+	m := Method{Kind: KindSMS, Target: number}
+	return s.send(ctx, attempt, personID, personID, purposePhone+number, m, compose)
 }
 
 // ConfirmPhone judges the code sent to a waiting number; when right, the
-// number counts from then on. A code allows MaxTries tries.
+// number counts from then on. A code allows MaxTries tries; what cannot
+// be a code (ErrCodeFormat) costs none.
 func (s *Service) ConfirmPhone(ctx context.Context, attempt, personID, number, input string) error {
 	st, err := s.settings(ctx, personID)
 	if err != nil {
@@ -115,6 +130,10 @@ func (s *Service) ConfirmPhone(ctx context.Context, attempt, personID, number, i
 	if i < 0 || st.Phones[i].Confirmed {
 		return ErrNotFound
 	}
+	if !SentCode(input) {
+		return ErrCodeFormat
+	}
+	number = st.Phones[i].Number
 	now := s.Now()
 	c, err := s.Store.CurrentCode(ctx, attempt, purposePhone+number)
 	if errors.Is(err, ErrNotFound) {

@@ -41,6 +41,7 @@ type codeDoc struct {
 	Purpose   string    `bson:"purpose"`
 	Person    string    `bson:"person"`
 	Kind      string    `bson:"kind"`
+	Method    string    `bson:"method,omitempty"`
 	Seq       int       `bson:"seq"`
 	Hash      string    `bson:"hash"`
 	CreatedAt time.Time `bson:"created_at"`
@@ -80,7 +81,7 @@ func (f *Factors) SaveFactorSettings(ctx context.Context, s factors.Settings) er
 // SaveCode stores a new code.
 func (f *Factors) SaveCode(ctx context.Context, c factors.Code) error {
 	_, err := f.db.c(colFactorCodes).InsertOne(ctx, codeDoc{ID: c.ID, Attempt: c.Attempt, Purpose: c.Purpose, Person: c.PersonID,
-		Kind: c.Kind, Seq: c.Seq, Hash: c.Hash, CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt})
+		Kind: c.Kind, Method: c.Method, Seq: c.Seq, Hash: c.Hash, CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt})
 	if isDuplicate(err) {
 		return factors.ErrTaken
 	}
@@ -102,7 +103,7 @@ func (f *Factors) CurrentCode(ctx context.Context, attempt, purpose string) (fac
 	if err != nil {
 		return factors.Code{}, fmt.Errorf("storage: current code: %w", err)
 	}
-	return factors.Code{ID: d.ID, Attempt: d.Attempt, Purpose: d.Purpose, PersonID: d.Person, Kind: d.Kind, Seq: d.Seq, Hash: d.Hash,
+	return factors.Code{ID: d.ID, Attempt: d.Attempt, Purpose: d.Purpose, PersonID: d.Person, Kind: d.Kind, Method: d.Method, Seq: d.Seq, Hash: d.Hash,
 		CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt}, nil
 }
 

@@ -29,6 +29,7 @@ type SecondStep struct {
 		Methods(ctx context.Context, personID string) ([]factors.Method, error)
 		SendLoginCode(ctx context.Context, attempt, personID, choice string, compose factors.Compose) (factors.Method, error)
 		CheckLogin(ctx context.Context, attempt, personID, choice, input string) error
+		LoginCodeSent(ctx context.Context, attempt, choice string) (bool, error)
 	}
 }
 
@@ -83,12 +84,22 @@ func (h *SecondStep) ShowSecondStep(c *fiber.Ctx) error {
 	case "2":
 		sent = "factor.code.resent"
 	}
-	return h.page(c, strings.Clone(c.Query("metod")), sent, strings.Clone(c.Query("next")), nil)
+	return h.page(c, strings.Clone(c.Query("metod")), sent, "", strings.Clone(c.Query("next")), nil)
+}
+
+// refusedText says that no code was sent, and how long to wait.
+func refusedText(l *views.Localizer, err error) string {
+	if n, ok := factors.WaitMinutes(err); ok && n > 1 {
+		return l.T("factor.code.too_many_sends_n", n)
+	}
+	return l.T("factor.code.too_many_sends_1")
 }
 
 // page shows the step; sent is the key of the notice of a code just sent,
-// if one was.
-func (h *SecondStep) page(c *fiber.Ctx, choice, sent, next string, errs valid.Problems) error {
+// if one was; refused says why no code was sent, if one was asked for.
+// The page says a code was sent only when the attempt's current code
+// went by the chosen way.
+func (h *SecondStep) page(c *fiber.Ctx, choice, sent, refused, next string, errs valid.Problems) error {
 	s := web.SessionOf(c)
 	l := web.L(c)
 	ms, err := h.Factors.Methods(c.UserContext(), s.AccountID)
@@ -103,8 +114,17 @@ func (h *SecondStep) page(c *fiber.Ctx, choice, sent, next string, errs valid.Pr
 			chosen = &list[i]
 		}
 	}
+	hasCode := false
+	if chosen != nil && chosen.Kind != factors.KindApp {
+		if hasCode, err = h.Factors.LoginCodeSent(c.UserContext(), s.Key, chosen.Choice); err != nil {
+			return err
+		}
+	}
+	if !hasCode {
+		sent = ""
+	}
 	return h.FormPageIn(c, "staff/factor", "factor.step.title", "staff-login", fiber.Map{
-		"Methods": list, "Chosen": chosen, "Sent": sent, "Errors": errs,
+		"Methods": list, "Chosen": chosen, "Sent": sent, "Refused": refused, "HasCode": hasCode, "Errors": errs,
 		"Next": staffNext(next), "SettingsPath": PathFactorSettings,
 	})
 }
@@ -123,11 +143,10 @@ func (h *SecondStep) SendCode(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, factors.ErrNoMethod):
 		errs.Add("method-0", "factor.method.choose")
-		return h.page(c, "", "", f["next"], errs)
+		return h.page(c, "", "", "", f["next"], errs)
 	case errors.Is(err, factors.ErrTooManySends):
-		errs.Add("code", "factor.code.too_many_sends")
 		c.Status(fiber.StatusTooManyRequests)
-		return h.page(c, f["method"], "", f["next"], errs)
+		return h.page(c, f["method"], "", refusedText(web.L(c), err), f["next"], nil)
 	case err != nil:
 		return err
 	}
@@ -160,7 +179,7 @@ func (h *SecondStep) CheckCode(c *fiber.Ctx) error {
 	if f["code"] == "" {
 		var errs valid.Problems
 		errs.Add("code", "factor.code.required")
-		return h.page(c, f["method"], "", f["next"], errs)
+		return h.page(c, f["method"], "", "", f["next"], errs)
 	}
 	err := h.Factors.CheckLogin(c.UserContext(), s.Key, s.AccountID, f["method"], f["code"])
 	if err == nil {
@@ -179,6 +198,8 @@ func (h *SecondStep) CheckCode(c *fiber.Ctx) error {
 		key = wrongCode("factor.code", err)
 	case errors.Is(err, factors.ErrAppFormat):
 		key = "factor.app.format"
+	case errors.Is(err, factors.ErrCodeFormat):
+		key = "factor.code.format"
 	case errors.Is(err, factors.ErrExpired):
 		key = "factor.code.expired"
 	case errors.Is(err, factors.ErrNoCode):
@@ -190,7 +211,7 @@ func (h *SecondStep) CheckCode(c *fiber.Ctx) error {
 	}
 	var errs valid.Problems
 	errs.Add("code", key)
-	return h.page(c, f["method"], "", f["next"], errs)
+	return h.page(c, f["method"], "", "", f["next"], errs)
 }
 
 // wrongCode is the key of the message of a wrong code under prefix,

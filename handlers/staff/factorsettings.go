@@ -60,7 +60,9 @@ func (h *FactorSettings) ShowFactorSettings(c *fiber.Ctx) error {
 	return h.page(c, nil, nil)
 }
 
-func (h *FactorSettings) page(c *fiber.Ctx, form map[string]string, errs valid.Problems) error {
+// page shows the settings; refused, when given, says why no code was
+// sent and how long to wait.
+func (h *FactorSettings) page(c *fiber.Ctx, form map[string]string, errs valid.Problems, refused ...string) error {
 	s := web.SessionOf(c)
 	st, err := h.Factors.Settings(c.UserContext(), s.AccountID)
 	if err != nil {
@@ -78,6 +80,7 @@ func (h *FactorSettings) page(c *fiber.Ctx, form map[string]string, errs valid.P
 	return h.FormPageIn(c, "staff/factor_settings", "factor.settings.title", "staff-settings", fiber.Map{
 		"Inside": h.inside(c), "Settings": st, "WorkEmail": email, "Form": form, "Errors": errs,
 		"CanAdd": len(st.Phones) < factors.MaxPhones && h.SMS, "SMS": h.SMS, "Notice": notices[c.Query("klart")],
+		"Refused": strings.Join(refused, " "),
 	})
 }
 
@@ -111,10 +114,8 @@ func (h *FactorSettings) AddPhone(c *fiber.Ctx) error {
 		return h.page(c, f, errs)
 	}
 	if errors.Is(err, factors.ErrTooManySends) {
-		var errs valid.Problems
-		errs.Add(factors.FieldNumber, "factor.code.too_many_sends")
 		c.Status(fiber.StatusTooManyRequests)
-		return h.page(c, f, errs)
+		return h.page(c, f, nil, refusedText(web.L(c), err))
 	}
 	if errors.Is(err, factors.ErrNoMethod) {
 		return fiber.ErrNotFound
@@ -128,7 +129,7 @@ func (h *FactorSettings) AddPhone(c *fiber.Ctx) error {
 // codeField is the id of the code field of the number at index i.
 func codeField(st factors.Settings, number string) string {
 	for i, p := range st.Phones {
-		if p.Number == number {
+		if factors.Number(p.Number) == factors.Number(number) {
 			return "code-" + string(rune('0'+i))
 		}
 	}
@@ -160,6 +161,8 @@ func (h *FactorSettings) ConfirmPhone(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	case errors.Is(err, factors.ErrWrongCode):
 		errs.Add(field, wrongCode("factor.code", err))
+	case errors.Is(err, factors.ErrCodeFormat):
+		errs.Add(field, "factor.code.format")
 	case errors.Is(err, factors.ErrExpired):
 		errs.Add(field, "factor.code.expired_send")
 	case errors.Is(err, factors.ErrNoCode):
@@ -184,14 +187,8 @@ func (h *FactorSettings) ResendPhone(c *fiber.Ctx) error {
 	case errors.Is(err, factors.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, factors.ErrTooManySends):
-		st, err := h.Factors.Settings(c.UserContext(), s.AccountID)
-		if err != nil {
-			return err
-		}
-		var errs valid.Problems
-		errs.Add(codeField(st, f["number"]), "factor.code.too_many_sends")
 		c.Status(fiber.StatusTooManyRequests)
-		return h.page(c, nil, errs)
+		return h.page(c, nil, nil, refusedText(web.L(c), err))
 	case err != nil:
 		return err
 	}
@@ -218,7 +215,7 @@ func (h *FactorSettings) RemovePhone(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(st.Phones, func(p factors.Phone) bool { return p.Number == number }) {
+		if !slices.ContainsFunc(st.Phones, func(p factors.Phone) bool { return factors.Number(p.Number) == factors.Number(number) }) {
 			return fiber.ErrNotFound
 		}
 		return h.confirmRemove(c, PathFactorSettings+"/mobil/ta-bort", "factor.remove.phone_heading", number, "factor.remove.phone_text")
