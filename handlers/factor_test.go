@@ -484,6 +484,18 @@ func TestFactorSettingsNumbers(t *testing.T) {
 	if st, _ := a.Factors.Settings(context.Background(), "evaryl01"); len(st.Phones) != 1 || st.Phones[0].Number != "0731234567" {
 		t.Fatalf("after removing: %+v", st.Phones)
 	}
+	// The person is told at the work address, so that a change they did
+	// not make does not go unseen; adding a number not yet confirmed is no
+	// change of the login yet.
+	var told []string
+	for _, m := range a.mails(t, "eva.rydberg@exempel.se") {
+		if strings.Contains(m.Subject, "har ändrats") {
+			told = append(told, m.Text)
+		}
+	}
+	if len(told) != 1 || !strings.Contains(told[0], "Mobilnumret 0701234567 har tagits bort") || !strings.Contains(told[0], "Var det inte du?") {
+		t.Fatalf("mails of the changes: %q", told)
+	}
 }
 
 // From outside, nothing can be registered: neither by a login that began

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"portal/mail"
+
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -40,6 +42,11 @@ type FactorSettings struct {
 	}
 	// SMS: text messages can be sent; without, numbers cannot be added.
 	SMS bool
+	// Mailer tells the person at the work address of every change to
+	// how they log in; nil: nobody is told.
+	Mailer interface {
+		Send(ctx context.Context, m mail.Message) error
+	}
 }
 
 // inside reports whether the request may change the settings: it comes
@@ -92,6 +99,27 @@ func (h *FactorSettings) refuseOutside(c *fiber.Ctx) error {
 
 func (h *FactorSettings) done(c *fiber.Ctx, what string) error {
 	return c.Redirect(PathFactorSettings+"?klart="+what, fiber.StatusSeeOther)
+}
+
+// changed tells the person by mail to the work address that a way of
+// logging in was added or removed (what: confirmed, removed, app,
+// app-removed; number: the mobile number it concerns), so that a change
+// they did not make does not go unseen; then it shows the outcome.
+func (h *FactorSettings) changed(c *fiber.Ctx, what, number string) error {
+	if h.Mailer != nil {
+		p, err := h.People.Person(c.UserContext(), web.SessionOf(c).AccountID)
+		if err != nil {
+			return err
+		}
+		if p.WorkEmail != "" {
+			l := web.L(c)
+			text := l.T("factor.changed.text", p.Name(), l.T("factor.changed."+what, number), l.DateTime(h.Now()), h.Cfg.SupportEmail, h.Cfg.SiteName)
+			if err := h.Mailer.Send(c.UserContext(), mail.Message{To: p.WorkEmail, Subject: l.T("factor.changed.subject", h.Cfg.SiteName), Text: text}); err != nil {
+				return err
+			}
+		}
+	}
+	return h.done(c, what)
 }
 
 // composePhone writes the text message that confirms a new number: it
@@ -156,7 +184,7 @@ func (h *FactorSettings) ConfirmPhone(c *fiber.Ctx) error {
 	err = h.Factors.ConfirmPhone(c.UserContext(), s.Key, s.AccountID, f["number"], f["code"])
 	switch {
 	case err == nil:
-		return h.done(c, "confirmed")
+		return h.changed(c, "confirmed", f["number"])
 	case errors.Is(err, factors.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, factors.ErrWrongCode):
@@ -227,7 +255,7 @@ func (h *FactorSettings) RemovePhone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, "removed")
+	return h.changed(c, "removed", number)
 }
 
 // ShowAppSetup shows the secret to register in the authenticator app, as
@@ -287,7 +315,7 @@ func (h *FactorSettings) ConfirmApp(c *fiber.Ctx) error {
 	err := h.Factors.ConfirmApp(c.UserContext(), s.Key, s.AccountID, code)
 	switch {
 	case err == nil:
-		return h.done(c, "app")
+		return h.changed(c, "app", "")
 	case errors.Is(err, factors.ErrWrongCode):
 		errs.Add(factors.FieldCode, wrongCode("factor.app", err))
 	case errors.Is(err, factors.ErrExpired):
@@ -312,5 +340,5 @@ func (h *FactorSettings) RemoveApp(c *fiber.Ctx) error {
 	if err := h.Factors.RemoveApp(c.UserContext(), s.AccountID); err != nil {
 		return err
 	}
-	return h.done(c, "app-removed")
+	return h.changed(c, "app-removed", "")
 }
