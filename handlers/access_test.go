@@ -427,12 +427,12 @@ func TestGrantDirectFieldErrors(t *testing.T) {
 		t.Errorf("summary order person %d, role %d, units %d", p, r, u)
 	}
 	res = admin.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/tilldela", url.Values{"person": {"evaryl01"}, "role": {"manager"}, "units": {"SOC-HEM"}})
-	want(t, "courses missing", res, 422, `<ul class="field-error" id="person-error"><li>Kursen Introduktion saknas</li>`)
+	want(t, "courses missing", res, 422, `<ul class="field-error" id="person-error"><li>Kursen Introduktion saknas.</li>`)
 	if _, err := a.Access.GrantDirect(context.Background(), "admin01", "evaryl01", "recruiter", []string{"SOC"}); err != nil {
 		t.Fatal(err)
 	}
 	res = admin.post("/personal/admin/behorigheter", "/personal/admin/behorigheter/tilldela", url.Values{"person": {"evaryl01"}, "role": {"schedule-admin"}, "units": {"SOC-HEM"}})
-	want(t, "conflict", res, 422, `<ul class="field-error" id="role-error"><li>Kan inte kombineras med Rekryterare</li>`, `href="#role">Kan inte kombineras`)
+	want(t, "conflict", res, 422, `<ul class="field-error" id="role-error"><li>Kan inte kombineras med Rekryterare.</li>`, `href="#role">Kan inte kombineras`)
 }
 
 // Grants at once of roles that cannot be combined store at most one.

@@ -863,7 +863,7 @@ func (h *Access) ShowAudit(c *fiber.Ctx) error {
 		}
 		if rs := access.BlockedReasons(e); rs != nil { // said in the reader's language
 			text, _ := n.reasons(&access.Refusal{Reasons: rs})
-			views[i].Detail = strings.Join(text, "; ")
+			views[i].Detail = strings.Join(text, " ")
 		}
 	}
 	return h.FormPageIn(c, "staff/audit", "access.audit.title", "staff-admin", fiber.Map{
