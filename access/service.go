@@ -49,6 +49,34 @@ const (
 	linkRoles = "/personal/behorigheter"
 )
 
+// Signer is the manager who signs the person's requests: the manager of
+// the person's current employment; ok false when there is none (the top
+// of the organisation, or no active employment).
+func (s *Service) Signer(ctx context.Context, personID string) (manager employees.Person, ok bool, err error) {
+	person, err := s.Dir.Person(ctx, personID)
+	if err != nil {
+		return employees.Person{}, false, err
+	}
+	_, manager, ok, err = s.signer(ctx, person)
+	return manager, ok, err
+}
+
+// signer is the person's current employment and the manager of it.
+func (s *Service) signer(ctx context.Context, person employees.Person) (employees.Employment, employees.Person, bool, error) {
+	emp, err := s.Dir.CurrentEmployment(ctx, person)
+	if errors.Is(err, employees.ErrNotFound) {
+		return emp, employees.Person{}, false, nil
+	}
+	if err != nil {
+		return emp, employees.Person{}, false, err
+	}
+	manager, m, err := s.Dir.ManagerOf(ctx, emp.ID)
+	if errors.Is(err, employees.ErrNotFound) || (err == nil && m.PersonID == person.ID) {
+		return emp, employees.Person{}, false, nil
+	}
+	return emp, manager, err == nil, err
+}
+
 // notify sends the notice to the person; a failure is noted, never the
 // action's.
 func (s *Service) notify(ctx context.Context, to employees.Person, n Notice) {
@@ -225,15 +253,12 @@ func (s *Service) Submit(ctx context.Context, personID, roleID string, units []s
 	if err != nil {
 		return Request{}, err
 	}
-	emp, err := s.Dir.CurrentEmployment(ctx, person)
-	if errors.Is(err, employees.ErrNotFound) {
-		p.Add("role", "access.error.no_manager")
-	} else if err != nil {
+	emp, _, ok, err := s.signer(ctx, person)
+	if err != nil {
 		return Request{}, err
-	} else if _, m, err := s.Dir.ManagerOf(ctx, emp.ID); errors.Is(err, employees.ErrNotFound) || (err == nil && m.PersonID == personID) {
+	}
+	if !ok {
 		p.Add("role", "access.error.no_manager")
-	} else if err != nil {
-		return Request{}, err
 	}
 	if err := p.Err(); err != nil {
 		return Request{}, err

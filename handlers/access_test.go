@@ -608,3 +608,17 @@ func TestAdminPagesLinked(t *testing.T) {
 			`href="/personal/admin/logg"`, `href="/personal/admin/utskick"`)
 	}
 }
+
+// The request form names the manager who will sign; a person with no
+// manager to sign is told so before filling in anything.
+func TestRoleRequestNamesTheSigner(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	want(t, "with a manager", staffVisitor(t, a, "evaryl01").get("/personal/behorigheter"), 200,
+		"Din chef Anna Chef skriver under ansökan", `action="/personal/behorigheter"`)
+	top := staffVisitor(t, a, "dirbo").get("/personal/behorigheter")
+	if top.StatusCode != 200 || !strings.Contains(top.body, "Du har ingen chef registrerad som kan skriva under") || strings.Contains(top.body, `<form method="post" action="/personal/behorigheter"`) {
+		t.Fatalf("without a manager: %d\n%s", top.StatusCode, top.body)
+	}
+}

@@ -51,6 +51,7 @@ type Access struct {
 		CompletionsFor(ctx context.Context, adminID, personID string) ([]access.Completion, error)
 		RequiredCourses(ctx context.Context, personID, roleID string) ([]access.CourseStatus, error)
 		Log(ctx context.Context, viewerID, personID string, withViews bool, limit int) ([]access.Event, error)
+		Signer(ctx context.Context, personID string) (employees.Person, bool, error)
 	}
 	Policy interface {
 		Require(ctx context.Context, personID string, perm access.Permission, unit string) error
@@ -401,6 +402,10 @@ func (h *Access) rolesPage(c *fiber.Ctx, form map[string]string, units []string,
 	if err != nil {
 		return err
 	}
+	signer, canAsk, err := h.Service.Signer(ctx, me.ID)
+	if err != nil {
+		return err
+	}
 	var active, ended []access.Grant
 	for _, g := range grants {
 		if g.Active() {
@@ -419,6 +424,7 @@ func (h *Access) rolesPage(c *fiber.Ctx, form map[string]string, units []string,
 	return h.FormPageIn(c, "staff/roles", "access.roles.title", "staff-roles", fiber.Map{
 		"Grants": n.grants(active), "Ended": n.grants(ended), "Requests": n.requests(reqs), "RoleOptions": roles, "UnitOptions": opts,
 		"Form": form, "Errors": errs, "Notice": notice(c), "Perms": links, "RoleCourses": n.roleCourses(),
+		"CanAsk": canAsk, "Signer": signer.Name(),
 	})
 }
 
