@@ -263,6 +263,23 @@ func (s *Service) Submit(ctx context.Context, personID, roleID string, units []s
 	if err := p.Err(); err != nil {
 		return Request{}, err
 	}
+	// One open request a role: of the same request sent many times at
+	// once (a double click, a form sent again), one is stored.
+	unlock, err := s.lock(ctx, "requests:"+personID)
+	if err != nil {
+		return Request{}, err
+	}
+	defer unlock()
+	open, err := s.Store.RequestsOf(ctx, personID)
+	if err != nil {
+		return Request{}, err
+	}
+	for _, o := range open {
+		if o.Role == roleID && (o.State == StateAwaiting || o.State == StateSigned) {
+			p.Add("role", "access.error.open_request")
+			return Request{}, p.Err()
+		}
+	}
 	r := Request{ID: newID(), PersonID: personID, PersonName: person.Name(), EmploymentID: emp.ID, Role: roleID, Units: units,
 		Reason: strings.TrimSpace(reason), State: StateAwaiting, CreatedAt: s.Now()}
 	if err := s.Store.InsertRequest(ctx, r); err != nil {

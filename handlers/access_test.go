@@ -622,3 +622,60 @@ func TestRoleRequestNamesTheSigner(t *testing.T) {
 		t.Fatalf("without a manager: %d\n%s", top.StatusCode, top.body)
 	}
 }
+
+// The same role request sent twenty times at once (a double click, a
+// form sent again) is stored once; the others are told a request is open,
+// and the manager gets one mail.
+func TestRoleRequestTwentyAtOnce(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	p, _ := a.db.Employees().PersonByID(ctx, "chefanna")
+	p.WorkEmail = "anna@kommunen.se"
+	if err := a.db.Employees().SavePerson(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	eva := staffVisitor(t, a, "evaryl01")
+	form := url.Values{"role": {"recruiter"}, "units": {"SOC-HEM"}, "reason": {"Rekryterar"}}
+	var reqs []*http.Request
+	for range 20 {
+		reqs = append(reqs, eva.formRequest("/personal/behorigheter", "/personal/behorigheter", form))
+	}
+	codes := make([]int, len(reqs))
+	bodies := make([]string, len(reqs))
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := eva.send(reqs[i])
+			codes[i], bodies[i] = res.StatusCode, res.body
+		}()
+	}
+	wg.Wait()
+	stored := 0
+	for i, c := range codes {
+		switch {
+		case c == 303:
+			stored++
+		case c == 422 && strings.Contains(bodies[i], "Du har redan en ansökan om den här rollen"):
+		default:
+			t.Errorf("status %d", c)
+		}
+	}
+	reqsOf, _ := a.db.Access().RequestsOf(ctx, "evaryl01")
+	if stored != 1 || len(reqsOf) != 1 {
+		t.Fatalf("%d answered stored, %d stored", stored, len(reqsOf))
+	}
+	if mails := a.mails(t, "anna@kommunen.se"); len(mails) != 1 {
+		t.Fatalf("%d mails to the manager", len(mails))
+	}
+	// Once withdrawn, a new request for the role can be made.
+	if _, err := a.Access.Withdraw(ctx, "evaryl01", reqsOf[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if res := eva.post("/personal/behorigheter", "/personal/behorigheter", form); res.StatusCode != 303 {
+		t.Fatalf("after withdrawing: %d", res.StatusCode)
+	}
+}
