@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,14 +17,7 @@ func TestAdsImportAndPublish(t *testing.T) {
 	t.Parallel()
 	db, cfg, log := commandEnv(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := fileWriter(t)
 	day := jobs.DayOf(time.Now().Add(20 * 24 * time.Hour)).String()
 	good := `{"ref": "IMP-0001", "title": "Kock", "organisation": "Exempelkommunen", "area": "meals", "place": "Åre",
 		"extent_percent": 80, "employment": "permanent", "positions": 1, "text": "Laga mat.", "last_day": "` + day + `"}`

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,14 +13,7 @@ func TestCoursesCommand(t *testing.T) {
 	t.Parallel()
 	_, cfg, log := commandEnv(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := fileWriter(t)
 	var out, errOut bytes.Buffer
 	org := "kind,id,name,parent,user,first_name,last_name,email,unit,title,manager,start,end\n" +
 		"unit,EXK,Exempelkommunen,,,,,,,,,,\n" +

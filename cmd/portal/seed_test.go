@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"portal/internal/testenv"
@@ -44,4 +45,18 @@ func commandEnv(t *testing.T) (*storage.DB, Config, *slog.Logger) {
 		t.Fatal(err)
 	}
 	return db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// fileWriter writes files into a folder of the test's own and returns
+// their paths, for the commands that read files.
+func fileWriter(t *testing.T) func(name, body string) string {
+	dir := t.TempDir()
+	return func(name, body string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,14 +20,7 @@ func TestStaffImport(t *testing.T) {
 	t.Parallel()
 	db, cfg, log := commandEnv(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	write := func(name, body string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := fileWriter(t)
 	const head = "kind,id,name,parent,user,first_name,last_name,email,unit,title,manager,start,end\n"
 	good := head +
 		"unit,EXK,Exempelkommunen,,,,,,,,,,\n" +
