@@ -2,13 +2,11 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"portal/access"
 )
@@ -105,35 +103,6 @@ type auditDoc struct {
 	Detail    string    `bson:"detail,omitempty"`
 }
 
-// accessOne decodes the document with the id, or returns access.ErrNotFound.
-func accessOne[T any](ctx context.Context, col *mongo.Collection, id string) (T, error) {
-	var doc T
-	err := col.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return doc, access.ErrNotFound
-	}
-	if err != nil {
-		return doc, fmt.Errorf("storage: read %s: %w", col.Name(), err)
-	}
-	return doc, nil
-}
-
-func accessFind[T any](ctx context.Context, col *mongo.Collection, filter any, sort bson.D, limit int64) ([]T, error) {
-	opts := options.Find().SetSort(sort)
-	if limit > 0 {
-		opts.SetLimit(limit)
-	}
-	cur, err := col.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, fmt.Errorf("storage: find in %s: %w", col.Name(), err)
-	}
-	var out []T
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("storage: read %s: %w", col.Name(), err)
-	}
-	return out, nil
-}
-
 func accessInsert(ctx context.Context, col *mongo.Collection, doc any) error {
 	if _, err := col.InsertOne(ctx, doc); err != nil {
 		return fmt.Errorf("storage: insert in %s: %w", col.Name(), err)
@@ -148,13 +117,13 @@ func (s *Access) InsertRequest(ctx context.Context, r access.Request) error {
 
 // RequestByID returns the request or access.ErrNotFound.
 func (s *Access) RequestByID(ctx context.Context, id string) (access.Request, error) {
-	d, err := accessOne[requestDoc](ctx, s.db.c(colRoleRequests), id)
+	d, err := findOne[requestDoc](ctx, s.db.c(colRoleRequests), id, access.ErrNotFound)
 	return d.request(), err
 }
 
 // RequestsOf returns the person's requests, newest first.
 func (s *Access) RequestsOf(ctx context.Context, personID string) ([]access.Request, error) {
-	docs, err := accessFind[requestDoc](ctx, s.db.c(colRoleRequests), bson.M{"person": personID},
+	docs, err := findAll[requestDoc](ctx, s.db.c(colRoleRequests), bson.M{"person": personID},
 		bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: 1}}, 200)
 	return mapDocs(docs, requestDoc.request), err
 }
@@ -166,7 +135,7 @@ func (s *Access) RequestsIn(ctx context.Context, state access.State, employmentI
 	if employmentIDs != nil {
 		filter["employment"] = bson.M{"$in": employmentIDs}
 	}
-	docs, err := accessFind[requestDoc](ctx, s.db.c(colRoleRequests), filter, bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, 1000)
+	docs, err := findAll[requestDoc](ctx, s.db.c(colRoleRequests), filter, bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, 1000)
 	return mapDocs(docs, requestDoc.request), err
 }
 
@@ -237,19 +206,19 @@ func (s *Access) InsertGrant(ctx context.Context, g access.Grant) error {
 
 // GrantByID returns the grant or access.ErrNotFound.
 func (s *Access) GrantByID(ctx context.Context, id string) (access.Grant, error) {
-	d, err := accessOne[grantDoc](ctx, s.db.c(colRoleGrants), id)
+	d, err := findOne[grantDoc](ctx, s.db.c(colRoleGrants), id, access.ErrNotFound)
 	return d.grant(), err
 }
 
 // GrantsOf returns the person's grants.
 func (s *Access) GrantsOf(ctx context.Context, personID string) ([]access.Grant, error) {
-	docs, err := accessFind[grantDoc](ctx, s.db.c(colRoleGrants), bson.M{"person": personID}, bson.D{{Key: "granted_at", Value: 1}, {Key: "_id", Value: 1}}, 0)
+	docs, err := findAll[grantDoc](ctx, s.db.c(colRoleGrants), bson.M{"person": personID}, bson.D{{Key: "granted_at", Value: 1}, {Key: "_id", Value: 1}}, 0)
 	return mapDocs(docs, grantDoc.grant), err
 }
 
 // ActiveGrants returns every grant not revoked, by person.
 func (s *Access) ActiveGrants(ctx context.Context) ([]access.Grant, error) {
-	docs, err := accessFind[grantDoc](ctx, s.db.c(colRoleGrants), bson.M{"active": true}, bson.D{{Key: "person", Value: 1}, {Key: "_id", Value: 1}}, 0)
+	docs, err := findAll[grantDoc](ctx, s.db.c(colRoleGrants), bson.M{"active": true}, bson.D{{Key: "person", Value: 1}, {Key: "_id", Value: 1}}, 0)
 	return mapDocs(docs, grantDoc.grant), err
 }
 
@@ -267,7 +236,7 @@ func (s *Access) SaveCompletion(ctx context.Context, c access.Completion) error 
 
 // CompletionsOf returns the person's completed courses.
 func (s *Access) CompletionsOf(ctx context.Context, personID string) ([]access.Completion, error) {
-	docs, err := findAll[completionDoc](ctx, s.db.c(colRoleCourses), bson.M{"person": personID})
+	docs, err := findAll[completionDoc](ctx, s.db.c(colRoleCourses), bson.M{"person": personID}, byID, 0)
 	return mapDocs(docs, func(d completionDoc) access.Completion {
 		return access.Completion{PersonID: d.Person, Course: d.Course, CompletedOn: d.CompletedOn, Source: d.Source,
 			RecordedBy: d.RecordedBy, RecordedAt: d.RecordedAt}
@@ -302,7 +271,7 @@ func (s *Access) Events(ctx context.Context, personID string, withViews bool, li
 	if !withViews {
 		filter["action"] = bson.M{"$ne": access.ActionViewLog}
 	}
-	docs, err := accessFind[auditDoc](ctx, s.db.c(colRoleAudit), filter, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, int64(limit))
+	docs, err := findAll[auditDoc](ctx, s.db.c(colRoleAudit), filter, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, int64(limit))
 	return mapDocs(docs, func(d auditDoc) access.Event {
 		return access.Event{ID: d.ID, At: d.At, Actor: d.Actor, ActorName: d.ActorName, Action: d.Action, Person: d.Person,
 			Role: d.Role, Units: d.Units, Request: d.Request, Grant: d.Grant, Course: d.Course, Detail: d.Detail}

@@ -69,9 +69,14 @@ func (d unitDoc) unit() employees.Unit {
 	return employees.Unit{ID: d.ID, Name: d.Name, ParentID: d.Parent, Active: d.Active, UpdatedAt: d.Updated, DeactivatedAt: d.Ended}
 }
 
-// findAll decodes every document the filter matches, sorted by _id.
-func findAll[T any](ctx context.Context, col *mongo.Collection, filter any) ([]T, error) {
-	cur, err := col.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+// findAll decodes the documents the filter matches, in the order of
+// sort, at most limit of them (0: all).
+func findAll[T any](ctx context.Context, col *mongo.Collection, filter any, sort bson.D, limit int64) ([]T, error) {
+	opts := options.Find().SetSort(sort)
+	if limit > 0 {
+		opts.SetLimit(limit)
+	}
+	cur, err := col.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("storage: find in %s: %w", col.Name(), err)
 	}
@@ -82,18 +87,22 @@ func findAll[T any](ctx context.Context, col *mongo.Collection, filter any) ([]T
 	return out, nil
 }
 
-// findOne decodes the document with the id, or returns employees.ErrNotFound.
-func findOne[T any](ctx context.Context, col *mongo.Collection, id string) (T, error) {
+// findOne decodes the document with the id, or returns notFound, the
+// domain's error for it.
+func findOne[T any](ctx context.Context, col *mongo.Collection, id string, notFound error) (T, error) {
 	var doc T
 	err := col.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return doc, employees.ErrNotFound
+		return doc, notFound
 	}
 	if err != nil {
 		return doc, fmt.Errorf("storage: read %s: %w", col.Name(), err)
 	}
 	return doc, nil
 }
+
+// byID is the order of the directory's lists.
+var byID = bson.D{{Key: "_id", Value: 1}}
 
 // replace stores doc under id, creating it when missing.
 func replace(ctx context.Context, col *mongo.Collection, id string, doc any) error {
@@ -127,19 +136,19 @@ func mapDocs[D, T any](docs []D, f func(D) T) []T {
 
 // PersonByID returns the person or employees.ErrNotFound.
 func (s *Employees) PersonByID(ctx context.Context, id string) (employees.Person, error) {
-	d, err := findOne[personDoc](ctx, s.db.c(colPeople), id)
+	d, err := findOne[personDoc](ctx, s.db.c(colPeople), id, employees.ErrNotFound)
 	return d.person(), err
 }
 
 // People returns the people with the ids.
 func (s *Employees) People(ctx context.Context, ids []string) ([]employees.Person, error) {
-	docs, err := findAll[personDoc](ctx, s.db.c(colPeople), bson.M{"_id": bson.M{"$in": ids}})
+	docs, err := findAll[personDoc](ctx, s.db.c(colPeople), bson.M{"_id": bson.M{"$in": ids}}, byID, 0)
 	return mapDocs(docs, personDoc.person), err
 }
 
 // AllPeople returns every person.
 func (s *Employees) AllPeople(ctx context.Context) ([]employees.Person, error) {
-	docs, err := findAll[personDoc](ctx, s.db.c(colPeople), bson.M{})
+	docs, err := findAll[personDoc](ctx, s.db.c(colPeople), bson.M{}, byID, 0)
 	return mapDocs(docs, personDoc.person), err
 }
 
@@ -194,25 +203,25 @@ func (s *Employees) SetLanguage(ctx context.Context, personID, lang string) erro
 
 // EmploymentByID returns the employment or employees.ErrNotFound.
 func (s *Employees) EmploymentByID(ctx context.Context, id string) (employees.Employment, error) {
-	d, err := findOne[employmentDoc](ctx, s.db.c(colEmployments), id)
+	d, err := findOne[employmentDoc](ctx, s.db.c(colEmployments), id, employees.ErrNotFound)
 	return d.employment(), err
 }
 
 // EmploymentsOf returns the person's employments.
 func (s *Employees) EmploymentsOf(ctx context.Context, personID string) ([]employees.Employment, error) {
-	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{"person": personID})
+	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{"person": personID}, byID, 0)
 	return mapDocs(docs, employmentDoc.employment), err
 }
 
 // Reports returns the employments the employment manages.
 func (s *Employees) Reports(ctx context.Context, managerID string) ([]employees.Employment, error) {
-	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{"manager": managerID})
+	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{"manager": managerID}, byID, 0)
 	return mapDocs(docs, employmentDoc.employment), err
 }
 
 // AllEmployments returns every employment.
 func (s *Employees) AllEmployments(ctx context.Context) ([]employees.Employment, error) {
-	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{})
+	docs, err := findAll[employmentDoc](ctx, s.db.c(colEmployments), bson.M{}, byID, 0)
 	return mapDocs(docs, employmentDoc.employment), err
 }
 
@@ -224,13 +233,13 @@ func (s *Employees) SaveEmployment(ctx context.Context, e employees.Employment) 
 
 // UnitByID returns the unit or employees.ErrNotFound.
 func (s *Employees) UnitByID(ctx context.Context, id string) (employees.Unit, error) {
-	d, err := findOne[unitDoc](ctx, s.db.c(colUnits), id)
+	d, err := findOne[unitDoc](ctx, s.db.c(colUnits), id, employees.ErrNotFound)
 	return d.unit(), err
 }
 
 // AllUnits returns every unit.
 func (s *Employees) AllUnits(ctx context.Context) ([]employees.Unit, error) {
-	docs, err := findAll[unitDoc](ctx, s.db.c(colUnits), bson.M{})
+	docs, err := findAll[unitDoc](ctx, s.db.c(colUnits), bson.M{}, byID, 0)
 	return mapDocs(docs, unitDoc.unit), err
 }
 
