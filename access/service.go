@@ -892,6 +892,16 @@ func (s *Service) ActiveGrants(ctx context.Context, adminID string) ([]Grant, er
 // organisation, as the command line; a person who holds it already keeps
 // the grant they have.
 func (s *Service) AddAdmin(ctx context.Context, personID string) (Grant, error) {
+	return s.GrantByCommand(ctx, personID, RoleSystemAdmin, Everywhere)
+}
+
+// GrantByCommand grants a role for a unit from the command line (the
+// demo data and the first administrator), unless the person holds it
+// there already; the grant is in the audit log as the command line's.
+func (s *Service) GrantByCommand(ctx context.Context, personID, roleID, unit string) (Grant, error) {
+	if _, ok := s.Roles.Role(roleID); !ok {
+		return Grant{}, fmt.Errorf("access: no role %q in the catalogue", roleID)
+	}
 	if _, err := s.Dir.Person(ctx, personID); err != nil {
 		return Grant{}, err
 	}
@@ -905,11 +915,11 @@ func (s *Service) AddAdmin(ctx context.Context, personID string) (Grant, error) 
 		return Grant{}, err
 	}
 	for _, g := range held {
-		if g.Role == RoleSystemAdmin && g.Unit == Everywhere {
+		if g.Role == roleID && g.Unit == unit {
 			return g, nil
 		}
 	}
-	gs, err := s.grant(ctx, CommandLine, personID, RoleSystemAdmin, []string{Everywhere}, "")
+	gs, err := s.grant(ctx, CommandLine, personID, roleID, []string{unit}, "")
 	if err != nil {
 		return Grant{}, err
 	}

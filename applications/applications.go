@@ -79,6 +79,38 @@ type Version struct {
 	At          time.Time    `json:"submitted_at"`
 	Answers     jobs.Answers `json:"answers"`
 	Attachments []Attachment `json:"files"`
+	// Applicant is who the applicant said they were when the version was
+	// submitted: what the recruiters read, whatever the profile says later.
+	Applicant Snapshot `json:"applicant"`
+}
+
+// Snapshot is the applicant's details as they were at a submission.
+type Snapshot struct {
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postal_code"`
+	Town       string `json:"town"`
+	Country    string `json:"country"`
+}
+
+// Name is the first and last name.
+func (s Snapshot) Name() string {
+	switch {
+	case s.FirstName == "":
+		return s.LastName
+	case s.LastName == "":
+		return s.FirstName
+	}
+	return s.FirstName + " " + s.LastName
+}
+
+// Arrivals is told of every version submitted, so that the recruitment
+// the ad belongs to takes it in. It must be safe to tell it twice.
+type Arrivals interface {
+	Arrived(ctx context.Context, a Application, v Version, lang string) error
 }
 
 // KeyedMailer puts e-mail in the outbox once for each key.
@@ -146,6 +178,8 @@ var ErrExists = errors.New("applications: application exists")
 type Applicant struct {
 	Email    string
 	Verified bool // the address is confirmed
+	// Details are the profile as it is now, e-mail address included.
+	Details Snapshot
 }
 
 // Accounts reads the accounts of those who apply.
@@ -182,6 +216,8 @@ type Service struct {
 	Mailer   KeyedMailer
 	Render   MailRenderer
 	Links    links.Links
+	// Arrivals is told of each submitted version; nil: nobody is.
+	Arrivals Arrivals
 	Now      func() time.Time
 }
 
@@ -484,10 +520,16 @@ func (s *Service) Submit(ctx context.Context, a Application, ad jobs.Ad, lang st
 	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, a.Rev, now); err != nil {
 		return a, err
 	}
-	if err := s.Apps.AddVersion(ctx, a.ID, Version{N: n, At: now, Answers: a.Answers, Attachments: atts}); err != nil {
+	v := Version{N: n, At: now, Answers: a.Answers, Attachments: atts, Applicant: acc.Details}
+	if err := s.Apps.AddVersion(ctx, a.ID, v); err != nil {
 		return a, err
 	}
 	a.Status, a.Version, a.SubmittedAt, a.Step = StatusSubmitted, n, now, StepSummary
+	if s.Arrivals != nil {
+		if err := s.Arrivals.Arrived(ctx, a, v, lang); err != nil {
+			return a, err
+		}
+	}
 	subject, text, err := s.Render.Receipt(lang, Receipt{Ad: ad, Version: n, Answers: a.Answers, Attachments: atts,
 		ApplicationsURL: s.Links.URL(links.Applications)})
 	if err != nil {

@@ -20,6 +20,13 @@ var DemoUsers = []struct{ User, What string }{
 	{"evaryl01", "Enhetschef, Hemtjänsten Centrum, with six reports"},
 	{"fatali01", "Undersköterska, managed by evaryl01"},
 	{"sofand01", "Sjuksköterska with two employments"},
+	{"sarnys01", "HR-specialist, recruiter for the whole organisation"},
+}
+
+// Grants are the roles the demo data gives from the start, so that the
+// recruiters' pages have someone to open them.
+var Grants = []struct{ User, Role, Unit string }{
+	{"sarnys01", "recruiter", "EXK-KS"},
 }
 
 // Organisation is the demo organisation, read and checked.

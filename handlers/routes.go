@@ -27,6 +27,7 @@ import (
 	"portal/handlers/web"
 	"portal/jobs"
 	"portal/mail"
+	"portal/recruiting"
 	"portal/sessions"
 	"portal/staffauth"
 	"portal/views"
@@ -62,6 +63,8 @@ type Deps struct {
 	Policy        *access.Policy
 	Roles         *access.Catalogue
 	Factors       *factors.Service
+	Recruiting    *recruiting.Service
+	Candidates    *recruiting.Candidates
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -89,6 +92,8 @@ func mapErrors(k *web.Kit) {
 	k.MapError(mail.ErrNotFailed, fiber.StatusNotFound, "", "")
 	k.MapError(access.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(access.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
+	k.MapError(recruiting.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(recruiting.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "recruit.forbidden")
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 }
 
@@ -128,7 +133,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network, Languages: deps.Directory}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
-		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy}
+		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy, Recruiting: deps.Recruiting}
 		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
@@ -136,6 +141,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
+		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -273,6 +279,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/installningar/inloggning/app", staffLogin, factorSet.ShowAppSetup)
 	staffPages.Post("/installningar/inloggning/app", staffLogin, factorSet.ConfirmApp)
 	staffPages.Post("/installningar/inloggning/app/ta-bort", staffLogin, factorSet.RemoveApp)
+
+	// Recruitments: each page asks the recruitment what the person may do.
+	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)
+	staffPages.Get("/rekrytering/ny", staffLogin, recruits.ShowNewRecruitment)
+	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
+	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
+	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

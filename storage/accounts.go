@@ -118,7 +118,10 @@ func (s *Accounts) Applicant(ctx context.Context, id string) (applications.Appli
 	if err != nil {
 		return applications.Applicant{}, err
 	}
-	return applications.Applicant{Email: a.Email, Verified: a.Verified()}, nil
+	p := a.Profile
+	return applications.Applicant{Email: a.Email, Verified: a.Verified(), Details: applications.Snapshot{
+		FirstName: p.FirstName, LastName: p.LastName, Email: a.Email, Phone: p.Phone,
+		Street: p.Street, PostalCode: p.PostalCode, Town: p.Town, Country: p.Country}}, nil
 }
 
 // AccountByVerifyToken finds the account a verification link belongs to.

@@ -234,12 +234,35 @@ type versionDoc struct {
 	At          time.Time              `bson:"at"`
 	Answers     map[string][]string    `bson:"answers"`
 	Attachments []versionAttachmentDoc `bson:"attachments"`
+	Applicant   *snapshotDoc           `bson:"applicant,omitempty"`
 }
+
+type snapshotDoc struct {
+	FirstName  string `bson:"first_name,omitempty"`
+	LastName   string `bson:"last_name,omitempty"`
+	Email      string `bson:"email,omitempty"`
+	Phone      string `bson:"phone,omitempty"`
+	Street     string `bson:"street,omitempty"`
+	PostalCode string `bson:"postal_code,omitempty"`
+	Town       string `bson:"town,omitempty"`
+	Country    string `bson:"country,omitempty"`
+}
+
+func toSnapshotDoc(s applications.Snapshot) *snapshotDoc {
+	if s == (applications.Snapshot{}) {
+		return nil
+	}
+	d := snapshotDoc(s)
+	return &d
+}
+
+func fromSnapshotDoc(d snapshotDoc) applications.Snapshot { return applications.Snapshot(d) }
 
 // AddVersion records a submitted version once: a repeat collides on _id
 // and is taken as already done.
 func (s *Applications) AddVersion(ctx context.Context, id string, v applications.Version) error {
 	doc := versionDoc{ID: id + ":" + strconv.Itoa(v.N), Application: id, N: v.N, At: v.At, Answers: v.Answers, Attachments: []versionAttachmentDoc{}}
+	doc.Applicant = toSnapshotDoc(v.Applicant)
 	for _, a := range v.Attachments {
 		doc.Attachments = append(doc.Attachments, versionAttachmentDoc{ID: a.ID, Name: a.Name, Size: a.Size, Type: a.ContentType, SHA256: a.SHA256})
 	}
@@ -263,6 +286,9 @@ func (s *Applications) Versions(ctx context.Context, id string) ([]applications.
 	out := make([]applications.Version, len(docs))
 	for i, d := range docs {
 		v := applications.Version{N: d.N, At: d.At, Answers: jobs.Answers(d.Answers)}
+		if d.Applicant != nil {
+			v.Applicant = fromSnapshotDoc(*d.Applicant)
+		}
 		for _, a := range d.Attachments {
 			v.Attachments = append(v.Attachments, applications.Attachment{ID: a.ID, Name: a.Name, Size: a.Size, ContentType: a.Type, SHA256: a.SHA256})
 		}

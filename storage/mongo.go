@@ -97,6 +97,10 @@ const (
 	// The second factor: what each person set up, and the codes sent.
 	colFactors     = "staff_factors"
 	colFactorCodes = "staff_factor_codes"
+
+	colRecruitments = "recruitments"
+	colCandidates   = "recruitment_candidates"
+	colNumbers      = "recruitment_numbers"
 )
 
 // migration is one idempotent step of the schema.
@@ -257,6 +261,17 @@ var migrations = []migration{
 		return d.indexes(ctx, colFactorCodes,
 			mongo.IndexModel{Keys: bson.D{{Key: "attempt", Value: 1}, {Key: "purpose", Value: 1}, {Key: "seq", Value: -1}}, Options: options.Index().SetUnique(true).SetName("attempt_purpose_seq_unique")},
 			mongo.IndexModel{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at")},
+		)
+	}},
+	{"recruitments and their candidates", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colRecruitments,
+			mongo.IndexModel{Keys: bson.D{{Key: "ref", Value: 1}}, Options: options.Index().SetUnique(true).SetName("ref_unique")},
+			mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: -1}}, Options: options.Index().SetName("created_at")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colCandidates,
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("recruitment_number")},
 		)
 	}},
 }

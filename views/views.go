@@ -120,7 +120,23 @@ func funcs(now func() time.Time) map[string]any {
 		},
 		"lines": func(s string) []string { return strings.Split(s, "\n") },
 		"add":   func(a, b int) int { return a + b },
-		"sub":   func(a, b int) int { return a - b },
+		// dict makes a map of key and value pairs, for handing several
+		// values to a template: (dict "L" .L "Ad" .Ad).
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: %d arguments, want pairs", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is no string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"sub": func(a, b int) int { return a - b },
 		"tel": func(s string) string {
 			return strings.Map(func(r rune) rune {
 				if r == '+' || (r >= '0' && r <= '9') {

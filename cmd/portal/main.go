@@ -172,7 +172,7 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 		return err
 	}
 	defer db.Close(context.Background())
-	if err := seedOrganisation(ctx, services.Directory, *ifEmpty, log); err != nil {
+	if err := seedOrganisation(ctx, services.Directory, services.Access, *ifEmpty, log); err != nil {
 		return err
 	}
 	if *ifEmpty {

@@ -83,7 +83,7 @@ func importFailed(file string, err error, errOut io.Writer) error {
 // seedOrganisation imports the demo organisation; with ifEmpty only into
 // a directory that has no people yet. It is a full export, so people it
 // does not name are deactivated.
-func seedOrganisation(ctx context.Context, dir *employees.Directory, ifEmpty bool, log *slog.Logger) error {
+func seedOrganisation(ctx context.Context, dir *employees.Directory, roles *access.Service, ifEmpty bool, log *slog.Logger) error {
 	if ifEmpty {
 		people, err := dir.Store.AllPeople(ctx)
 		if err != nil {
@@ -104,6 +104,11 @@ func seedOrganisation(ctx context.Context, dir *employees.Directory, ifEmpty boo
 	}
 	log.Info("demo organisation stored", "people_added", sum.People.Added, "people_changed", sum.People.Changed,
 		"people_deactivated", sum.People.Deactivated, "employments_added", sum.Employments.Added)
+	for _, g := range demo.Grants {
+		if _, err := roles.GrantByCommand(ctx, g.User, g.Role, g.Unit); err != nil {
+			return fmt.Errorf("demo grant %s to %s: %w", g.Role, g.User, err)
+		}
+	}
 	return nil
 }
 

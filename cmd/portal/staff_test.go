@@ -128,8 +128,15 @@ func TestStaffAddAdmin(t *testing.T) {
 		t.Fatalf("%d mails", len(mails))
 	}
 	// An import that leaves the local administrator out keeps them.
-	if err := seedOrganisation(ctx, s.Directory, false, log); err != nil {
+	if err := seedOrganisation(ctx, s.Directory, s.Access, false, log); err != nil {
 		t.Fatal(err)
+	}
+	// The demo's recruiter holds the role once, however often it is seeded.
+	if err := seedOrganisation(ctx, s.Directory, s.Access, false, log); err != nil {
+		t.Fatal(err)
+	}
+	if gs, err := s.Access.GrantsOf(ctx, "sarnys01"); err != nil || len(gs) != 1 || gs[0].Role != "recruiter" {
+		t.Fatalf("demo grants of sarnys01: %v %+v", err, gs)
 	}
 	if p, _ := db.Employees().PersonByID(ctx, "komadm01"); !p.Active {
 		t.Fatal("the administrator was deactivated by an import")

@@ -24,6 +24,11 @@ type Home struct {
 	Header *Header
 	// Menu tells which pages the person may open; nil: only their own.
 	Menu Menu
+	// Recruiting tells whether the person has recruitments to see; nil:
+	// no link to them.
+	Recruiting interface {
+		SeesRecruitments(ctx context.Context, personID string) (bool, error)
+	}
 }
 
 // Menu is what the start page asks to list the pages a person may open.
@@ -94,6 +99,15 @@ func (h *Home) ShowHome(c *fiber.Ctx) error {
 		}
 		if manages {
 			links = append(links, Link{"/personal/behorigheter/att-signera", "access.sign.title"})
+		}
+		if h.Recruiting != nil {
+			sees, err := h.Recruiting.SeesRecruitments(ctx, id)
+			if err != nil {
+				return err
+			}
+			if sees {
+				links = append(links, Link{PathRecruitments, "recruit.list.title"})
+			}
 		}
 		perms, err := h.Menu.Permitted(ctx, id)
 		if err != nil {

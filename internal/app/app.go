@@ -25,6 +25,7 @@ import (
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
+	"portal/recruiting"
 	"portal/sessions"
 	"portal/sso"
 	"portal/staffauth"
@@ -62,6 +63,9 @@ type Config struct {
 	// elsewhere staff logins need a second factor. Empty: every address is
 	// outside.
 	TrustedNetworks []string
+	// RecruitmentPrefix starts the reference number of every recruitment
+	// and its ad; empty: "REK".
+	RecruitmentPrefix string
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
@@ -103,6 +107,8 @@ type Services struct {
 	Policy        *access.Policy
 	Roles         *access.Catalogue
 	Factors       *factors.Service
+	Recruiting    *recruiting.Service
+	Candidates    *recruiting.Candidates
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -190,6 +196,9 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
 	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now,
 		Notify: accessMailer{mails, s.Outbox}, BaseURL: cfg.BaseURL, Logger: in.Log.With("component", "access")}
+	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
+	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
+	s.Applying.Arrivals = s.Candidates
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -219,6 +228,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
+		Recruiting: s.Recruiting, Candidates: s.Candidates,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {

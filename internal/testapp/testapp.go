@@ -87,6 +87,9 @@ type Portal struct {
 	Ads     []jobs.Ad
 	// UploadDir is where uploads wait while they are checked.
 	UploadDir string
+	// Services are all the portal's services, for what the fields above
+	// do not name.
+	*app.Services
 }
 
 // SigningKey signs the alert links of test portals.
@@ -146,6 +149,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.StaffAuth = portal.StaffAuth
 	p.Access = portal.Access
 	p.Factors = portal.Factors
+	p.Services = portal.Services
 	p.Ads = demo.Ads(p.Now(), o.Ads)
 	if err := p.Board.SaveAll(context.Background(), p.Ads); err != nil {
 		t.Fatal(err)
