@@ -101,6 +101,7 @@ const (
 	colRecruitments = "recruitments"
 	colCandidates   = "recruitment_candidates"
 	colNumbers      = "recruitment_numbers"
+	colStageEvents  = "recruitment_stage_events"
 )
 
 // migration is one idempotent step of the schema.
@@ -267,6 +268,12 @@ var migrations = []migration{
 		if err := d.indexes(ctx, colRecruitments,
 			mongo.IndexModel{Keys: bson.D{{Key: "ref", Value: 1}}, Options: options.Index().SetUnique(true).SetName("ref_unique")},
 			mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: -1}}, Options: options.Index().SetName("created_at")},
+		); err != nil {
+			return err
+		}
+		if err := d.indexes(ctx, colStageEvents,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("recruitment_at")},
 		); err != nil {
 			return err
 		}

@@ -109,6 +109,7 @@ type Services struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	Stages        *recruiting.Stages
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -199,6 +200,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
+	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
