@@ -33,12 +33,15 @@ const (
 	PermReadAudit     Permission = "access.audit"   // read the audit log
 	PermRecordCourses Permission = "access.courses" // record completed courses
 	PermManageMail    Permission = "mail.manage"    // the page of failed e-mail
+	// PermRecruitStages: change the stages of the review and the reasons
+	// of "not selected".
+	PermRecruitStages Permission = "recruitment.stages"
 )
 
 // Permissions lists every known permission.
 var Permissions = []Permission{PermStaffOverview, PermApproveCases, PermReadReports, PermManageSched, PermBalances,
 	PermReportAbsence, PermPlanSchedule, PermRecruit, PermReview, PermDecide, PermRegister, PermGrantRoles,
-	PermReadAudit, PermRecordCourses, PermManageMail}
+	PermReadAudit, PermRecordCourses, PermManageMail, PermRecruitStages}
 
 // RoleSystemAdmin is the role the command line grants the first
 // administrator; the catalogue must have it.

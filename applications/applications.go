@@ -113,6 +113,11 @@ type Arrivals interface {
 	Arrived(ctx context.Context, a Application, v Version, lang string) error
 }
 
+// Withdrawals is told of every application withdrawn.
+type Withdrawals interface {
+	Withdrew(ctx context.Context, a Application) error
+}
+
 // KeyedMailer puts e-mail in the outbox once for each key.
 type KeyedMailer interface {
 	SendOnce(ctx context.Context, msgs []mail.Keyed) (int, error)
@@ -218,7 +223,9 @@ type Service struct {
 	Links    links.Links
 	// Arrivals is told of each submitted version; nil: nobody is.
 	Arrivals Arrivals
-	Now      func() time.Time
+	// Withdrawals is told of each withdrawal; nil: nobody is.
+	Withdrawals Withdrawals
+	Now         func() time.Time
 }
 
 // Start returns the applicant's application to the ad, creating a draft
@@ -556,6 +563,11 @@ func (s *Service) Withdraw(ctx context.Context, a Application) (Application, err
 		return a, err
 	}
 	a.Status, a.WithdrawnAt = StatusWithdrawn, now
+	if s.Withdrawals != nil {
+		if err := s.Withdrawals.Withdrew(ctx, a); err != nil {
+			return a, err
+		}
+	}
 	return a, nil
 }
 

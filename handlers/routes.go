@@ -65,6 +65,9 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	Stages        *recruiting.Stages
+	Review        *recruiting.Review
+	StageSettings recruiting.StageSetStore
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -138,6 +141,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
 		outbox     = &staff.Outbox{Kit: k, Outbox: deps.Outbox, Policy: deps.Policy}
+		candidates = &staff.Candidates{Kit: k, Opener: deps.Recruiting, Review: deps.Review, Stages: deps.Stages}
+		stageAdmin = &staff.StageAdmin{Kit: k, Policy: deps.Policy, Stages: deps.Stages, Store: deps.StageSettings}
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
@@ -286,6 +291,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
+	staffPages.Get("/rekrytering/:id/kandidater", staffLogin, candidates.ShowCandidates)
+	staffPages.Post("/rekrytering/:id/kandidater", staffLogin, candidates.ActOnCandidates)
+	staffPages.Get("/rekrytering/:id/kandidater/export", staffLogin, candidates.ExportCandidates)
+	staffPages.Get("/admin/steg", staffLogin, stageAdmin.RequireStages, stageAdmin.ShowStages)
+	staffPages.Post("/admin/steg", staffLogin, stageAdmin.RequireStages, stageAdmin.SaveStages)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -34,6 +34,24 @@ type Question struct {
 	Text     string
 	Options  []string // for single and multi choice
 	Required bool
+	// Wanted are the answers the recruiter looks for (yes/no and choice
+	// questions): an applicant who gives none of them is flagged.
+	Wanted []string
+}
+
+// Fails reports whether the answers miss what the question wants: it
+// wants something and none of the answers is among it. A question that
+// wants nothing fails no one.
+func (q Question) Fails(vals []string) bool {
+	if len(q.Wanted) == 0 {
+		return false
+	}
+	for _, v := range vals {
+		if contains(q.Wanted, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // Answers are the applicant's answers by question id; choices may be many.

@@ -75,12 +75,14 @@ type CandidateStore interface {
 type Candidates struct {
 	Recruitments Store
 	Store        CandidateStore
+	Changes      Changes // nil: no list to tell
 	Now          func() time.Time
 }
 
 // Arrived takes a submitted application into the recruitment of its ad,
-// the first time it is submitted; later versions change nothing here. An
-// ad with no recruitment (one imported from a file) has no candidates.
+// the first time it is submitted; a later version only changes what the
+// list shows of it. An ad with no recruitment (one imported from a file)
+// has no candidates.
 func (c *Candidates) Arrived(ctx context.Context, a applications.Application, v applications.Version, lang string) error {
 	r, err := c.Recruitments.RecruitmentByRef(ctx, a.AdRef)
 	if errors.Is(err, ErrNotFound) {
@@ -90,12 +92,34 @@ func (c *Candidates) Arrived(ctx context.Context, a applications.Application, v 
 		return err
 	}
 	if _, err := c.Store.Candidate(ctx, a.ID); err == nil {
-		return nil
+		return c.changed(ctx, r.ID)
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	_, err = c.add(ctx, r, Candidate{ID: a.ID, Source: SourcePortal, Applicant: a.Applicant, Details: v.Applicant, Lang: lang, ArrivedAt: v.At})
-	return err
+	if _, err = c.add(ctx, r, Candidate{ID: a.ID, Source: SourcePortal, Applicant: a.Applicant, Details: v.Applicant, Lang: lang, ArrivedAt: v.At}); err != nil {
+		return err
+	}
+	return c.changed(ctx, r.ID)
+}
+
+// Withdrew tells the recruitment of the application's ad that it was
+// withdrawn, so that its list shows it so.
+func (c *Candidates) Withdrew(ctx context.Context, a applications.Application) error {
+	r, err := c.Recruitments.RecruitmentByRef(ctx, a.AdRef)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.changed(ctx, r.ID)
+}
+
+func (c *Candidates) changed(ctx context.Context, recruitmentID string) error {
+	if c.Changes == nil {
+		return nil
+	}
+	return c.Changes.Changed(ctx, recruitmentID)
 }
 
 // add numbers a new candidate and stores them at the first stage. Two at

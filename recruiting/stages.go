@@ -114,6 +114,7 @@ type Stages struct {
 	Store      StageStore
 	Settings   StageSettings // nil: the default set
 	Apps       Applications
+	Changes    Changes // nil: no list to tell
 	Now        func() time.Time
 }
 
@@ -203,6 +204,11 @@ func (s *Stages) Move(ctx context.Context, v Viewer, r Recruitment, ids []string
 	reveals := Reveals(set, to)
 	for _, c := range moving {
 		if err := s.Store.SetStage(ctx, c.ID, to, now, c.Revealed || reveals); err != nil {
+			return 0, err
+		}
+	}
+	if s.Changes != nil {
+		if err := s.Changes.Changed(ctx, r.ID); err != nil {
 			return 0, err
 		}
 	}

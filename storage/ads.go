@@ -32,6 +32,7 @@ type questionDoc struct {
 	Text     string   `bson:"text"`
 	Options  []string `bson:"options,omitempty"`
 	Required bool     `bson:"required"`
+	Wanted   []string `bson:"wanted,omitempty"`
 }
 
 type adDoc struct {

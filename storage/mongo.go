@@ -102,6 +102,7 @@ const (
 	colCandidates   = "recruitment_candidates"
 	colNumbers      = "recruitment_numbers"
 	colStageEvents  = "recruitment_stage_events"
+	colRatings      = "recruitment_ratings"
 )
 
 // migration is one idempotent step of the schema.
@@ -280,6 +281,14 @@ var migrations = []migration{
 		return d.indexes(ctx, colCandidates,
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("recruitment_number")},
 		)
+	}},
+	{"the candidate list: ratings by recruitment, candidates by stage", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colRatings,
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colCandidates, mongo.IndexModel{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")})
 	}},
 }
 

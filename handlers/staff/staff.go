@@ -121,6 +121,7 @@ func (h *Home) ShowHome(c *fiber.Ctx) error {
 			{access.PermRecordCourses, Link{"/personal/admin/kurser", "access.courses.title"}},
 			{access.PermReadAudit, Link{"/personal/admin/logg", "access.audit.title"}},
 			{access.PermManageMail, Link{"/personal/admin/utskick", "admin.outbox.title"}},
+			{access.PermRecruitStages, Link{PathStages, "recruitlist.stages.title"}},
 		} {
 			if perms[l.perm] {
 				admin = append(admin, l.Link)

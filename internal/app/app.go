@@ -110,6 +110,7 @@ type Services struct {
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
+	Review        *recruiting.Review
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -198,9 +199,12 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now,
 		Notify: accessMailer{mails, s.Outbox}, BaseURL: cfg.BaseURL, Logger: in.Log.With("component", "access")}
 	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
-	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
+	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Changes: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
-	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
+	s.Applying.Withdrawals = s.Candidates
+	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Settings: db.StageSettings(),
+		Changes: db.Recruitments(), Now: now}
+	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: recruiting.RatingsFunc(db.Recruitments().RatingAverages), Ads: s.Board, Stages: s.Stages}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -231,6 +235,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates,
+		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(),
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
