@@ -18,7 +18,7 @@ func TestListQueryRoundTrip(t *testing.T) {
 			Query{Stage: "interview", Question: "shift", Answer: "Natt", MinRating: 4, Files: true, Flagged: true, Sort: SortRating, Page: 3},
 			"betyg=4&bilagor=1&flaggad=1&fraga=shift&sida=3&sortera=rating&steg=interview&svar=Natt"},
 		{"betyg=9&sortera=evil&sida=-2&bilagor=yes", Query{Sort: SortDate}, ""},
-		{"fraga=shift", Query{Sort: SortDate}, ""},         // a question without an answer is no filter
+		{"fraga=shift", Query{Sort: SortDate}, ""},           // a question without an answer is no filter
 		{"svar=%20%20&fraga=why", Query{Sort: SortDate}, ""}, // nor a blank answer
 	} {
 		vals, _ := url.ParseQuery(tc.in)
