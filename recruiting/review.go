@@ -223,8 +223,7 @@ type Review struct {
 	Store   ReviewStore
 	Ratings Ratings // nil: nobody has rated
 	Ads     Ads
-	Stages  *Stages
-	// MaxKept bounds how many recruitments' lists are kept; 0 is 64.
+	// MaxKept bounds how many recruitments' lists are kept; 0 is 32.
 	MaxKept int
 
 	mu    sync.Mutex
@@ -484,7 +483,7 @@ func (rv *Review) keptFor(id string) *kept {
 	if !ok {
 		limit := rv.MaxKept
 		if limit <= 0 {
-			limit = 64
+			limit = 32
 		}
 		for len(rv.lists) >= limit {
 			var oldest string

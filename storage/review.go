@@ -14,8 +14,10 @@ import (
 	"portal/recruiting"
 )
 
-// versionBatch is how many versions one read asks for by id.
-const versionBatch = 500
+// versionBatch is how many versions one read asks for by id: a
+// recruitment's worth at once (FerretDB reads the whole collection for
+// each).
+const versionBatch = 5000
 
 // Submissions returns the submitted applications to an ad by id, each
 // with its status and the answers and number of files of its latest

@@ -77,8 +77,17 @@ func (h *Header) Current(ctx context.Context, s *sessions.Session, p employees.P
 			return e, true
 		}
 	}
-	e, err := h.Directory.CurrentEmployment(ctx, p)
-	return e, err == nil
+	// As Directory.CurrentEmployment chooses, from the employments already
+	// read: every staff page asks, and each read of them is a query.
+	for _, e := range emps {
+		if e.Active && e.ID == p.DefaultEmployment {
+			return e, true
+		}
+	}
+	if len(emps) > 0 && emps[0].Active {
+		return emps[0], true
+	}
+	return employees.Employment{}, false
 }
 
 // choose records the employment the session works in from now on.

@@ -204,7 +204,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Applying.Withdrawals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Settings: db.StageSettings(),
 		Changes: db.Recruitments(), Now: now}
-	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: recruiting.RatingsFunc(db.Recruitments().RatingAverages), Ads: s.Board, Stages: s.Stages}
+	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: recruiting.RatingsFunc(db.Recruitments().RatingAverages), Ads: s.Board}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
