@@ -89,7 +89,7 @@ func TestCandidateListInTheBrowser(t *testing.T) {
 		step := stepper(t, admin, lang)
 		step("stages", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal/admin/steg"), chromedp.WaitVisible("#stage_0_sv", chromedp.ByQuery))
 		notSideways(t, admin, lang+" stages")
-		step("stage error", chromedp.SetValue("#stage_1_sv", "", chromedp.ByQuery),
+		step("stage error", chromedp.SetValue("#stage_1_sv", " ", chromedp.ByQuery),
 			chromedp.Click(`form[action="/personal/admin/steg"] button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible(".error-summary", chromedp.ByQuery))
 		notSideways(t, admin, lang+" stage error")
 	}
