@@ -65,10 +65,17 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
-	Counter       web.Counter
-	Storage       fiber.Storage // short-lived state every instance sees
-	Checks        []Check
-	Log           *slog.Logger
+	Stages        *recruiting.Stages
+	// One application: reading it, rating, notes, the access log, and
+	// registering applications that came on paper or by e-mail.
+	Papers    *recruiting.Papers
+	Reviews   *recruiting.Reviews
+	AccessLog *recruiting.AccessLog
+	Registry  *recruiting.Registry
+	Counter   web.Counter
+	Storage   fiber.Storage // short-lived state every instance sees
+	Checks    []Check
+	Log       *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -77,9 +84,16 @@ const staffPrefix = "/personal"
 // uploadPath matches the route that takes files.
 var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
 
-// isUpload reports whether path is the upload route. Every request asks,
-// so the pattern is tried only on paths of the right shape.
+// registeredUploadPath matches the route that takes the files of an
+// application a recruiter registered.
+var registeredUploadPath = regexp.MustCompile(`^/personal/rekrytering/[0-9a-f]{24}/kandidater/[0-9a-f]{24}/bilagor$`)
+
+// isUpload reports whether path is an upload route. Every request asks,
+// so a pattern is tried only on paths of the right shape.
 func isUpload(path string) bool {
+	if len(path) == len("/personal/rekrytering//kandidater//bilagor")+48 && strings.HasPrefix(path, "/personal/rekrytering/") {
+		return registeredUploadPath.MatchString(path)
+	}
 	return len(path) == len("/ansokan//bilagor")+24 && strings.HasPrefix(path, "/ansokan/") && uploadPath.MatchString(path)
 }
 
@@ -142,6 +156,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
+		appView    = &staff.Application{Kit: k, Recruitments: deps.Recruiting, Papers: deps.Papers, Reviews: deps.Reviews, Stages: deps.Stages,
+			Events: deps.Stages.Store, Candidates: deps.Candidates.Store, Log: deps.AccessLog, People: deps.Directory, Ads: deps.Board}
+		registry = &staff.Register{Kit: k, Recruitments: deps.Recruiting, Registry: deps.Registry, Papers: deps.Papers, Ads: deps.Board}
 	)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -286,6 +303,19 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
+	// One application: read, rated, noted, moved; its files; who looked.
+	staffPages.Get("/rekrytering/:id/kandidater/:cid", staffLogin, appView.ShowApplication)
+	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor/:att", staffLogin, appView.OpenAttachment)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/betyg", staffLogin, appView.SaveRating)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/anteckning", staffLogin, appView.AddNote)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/steg", staffLogin, appView.MoveCandidate)
+	staffPages.Get("/rekrytering/:id/logg", staffLogin, appView.ShowAccessLog)
+	// Applications on paper or by e-mail, their files, and placeholders.
+	staffPages.Get("/rekrytering/:id/registrera", staffLogin, registry.ShowRegister)
+	staffPages.Post("/rekrytering/:id/registrera", staffLogin, registry.RegisterApplication)
+	staffPages.Post("/rekrytering/:id/registrera/skyddad", staffLogin, registry.RegisterProtected)
+	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.ShowFiles)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.UploadFiles)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -281,6 +281,23 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("recruitment_number")},
 		)
 	}},
+	{"the review of applications: ratings, notes, access log", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colRatings,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")},
+		); err != nil {
+			return err
+		}
+		if err := d.indexes(ctx, colNotes,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colAccessLog,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("candidate_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("recruitment_at")},
+		)
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

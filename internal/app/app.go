@@ -110,6 +110,12 @@ type Services struct {
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
+	// The review of one application: what the group reads, rates and
+	// notes, who looked, and applications registered by hand.
+	Papers    *recruiting.Papers
+	Reviews   *recruiting.Reviews
+	AccessLog *recruiting.AccessLog
+	Registry  *recruiting.Registry
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -201,6 +207,12 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
+	s.AccessLog = &recruiting.AccessLog{Store: db.RecruitReview(), Now: now}
+	s.Papers = &recruiting.Papers{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
+		Files: db.Attachments(), Blobs: in.Blobs, Log: s.AccessLog}
+	s.Reviews = &recruiting.Reviews{Store: db.RecruitReview(), Now: now}
+	s.Registry = &recruiting.Registry{Candidates: s.Candidates, Answers: db.RecruitReview(), Files: s.Files, Now: now}
+	s.Accounts.Viewings = staffViewings{s.AccessLog, s.Directory}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -231,6 +243,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates,
+		Stages: s.Stages, Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
