@@ -325,7 +325,7 @@ func (h *Application) applicationPage(c *fiber.Ctx, r recruiting.Recruitment, v 
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	return h.Render(c, "staff/application", web.Page{Title: name + " – " + r.Title, Section: "staff-recruit", Data: fiber.Map{
-		"R": r, "V": v, "C": cand, "Name": name, "Hidden": hidden, "Anonymised": r.HidesIdentity(cand), "Details": details,
+		"R": r, "V": v, "C": cand, "Name": name, "Hidden": hidden, "Anonymised": r.HidesIdentity(cand) && !cand.Protected(), "Details": details,
 		"Paper": paper, "Answers": answers, "Files": files, "Versions": versions, "Self": self, "ListQuery": query,
 		"Stage": stageName(cand.Stage), "Stages": set, "Withdrawn": withdrawn, "History": history,
 		"Ratings": rated, "Average": avg, "Notes": noted, "Log": logRows,
