@@ -417,3 +417,54 @@ func TestRegisterApplications(t *testing.T) {
 		t.Errorf("placeholder with a bad date: %d", res.StatusCode)
 	}
 }
+
+// Each submitted version can be read, the latest by default; the page
+// says which it shows. A withdrawn application says so and is not moved.
+func TestApplicationVersionsAndWithdrawal(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	recruiterOrg(t, a)
+	rec := staffVisitor(t, a, "rekry01")
+	rid := openRecruitment(t, a, rec, "Lokalvårdare", false, nil)
+	ad := adFor(t, a, rid)
+	applicant, cid := applyTo(t, a, ad, "tove@example.se", "Tove", "Alm", nil)
+	base := "/ansokan/" + cid
+	changed := answersFor(ad)
+	for _, q := range ad.Questions {
+		if q.Type == jobs.QuestionLong {
+			changed.Set(q.Field(), "Jag har körkort och bil.")
+		}
+	}
+	if res := applicant.post(base+"/fragor", base+"/fragor", changed); res.StatusCode != 303 {
+		t.Fatalf("answers: %d", res.StatusCode)
+	}
+	if res := applicant.post(base+"/sammanfattning", base+"/skicka", url.Values{}); res.StatusCode != 303 {
+		t.Fatalf("second version: %d", res.StatusCode)
+	}
+	page := "/personal/rekrytering/" + rid + "/kandidater/" + cid
+	want(t, "latest", rec.get(page+"?steg=received"), 200, "Version 2, inskickad", "Jag har körkort och bil.", `href="`+page+`?steg=received&amp;version=1"`)
+	res := rec.get(page + "?version=1")
+	want(t, "first version", res, 200, "Version 1, inskickad", "Tidigare version")
+	if strings.Contains(res.body, "Jag har körkort och bil.") {
+		t.Error("the first version shows the second's answer")
+	}
+	for _, q := range []string{"?version=3", "?version=x", "?version=0"} {
+		if res := rec.get(page + q); res.StatusCode != 404 {
+			t.Errorf("%s: %d", q, res.StatusCode)
+		}
+	}
+	entries, _ := a.db.RecruitReview().AccessOfCandidate(context.Background(), cid, 1)
+	if len(entries) != 1 || entries[0].Version != 1 || entries[0].Kind != recruiting.AccessApplication {
+		t.Errorf("the log of the first version: %+v", entries)
+	}
+
+	if res := applicant.post(base+"/aterkalla", base+"/aterkalla", url.Values{}); res.StatusCode != 303 {
+		t.Fatalf("withdraw: %d", res.StatusCode)
+	}
+	res = rec.get(page)
+	want(t, "withdrawn", res, 200, "Återkallad", "har återkallat ansökan")
+	if strings.Contains(res.body, `action="`+page+`/steg"`) {
+		t.Error("a withdrawn application offers the move")
+	}
+	want(t, "withdrawn moved", rec.post(page, page+"/steg", url.Values{"stage": {recruiting.StageReview}}), 422, "Ansökan är återkallad och kan inte flyttas.")
+}
