@@ -23,7 +23,7 @@ func goodAd() url.Values {
 		"union_0_name": {"Kim Facklig"}, "union_0_role": {"Kommunal"},
 		"q_0_id": {"q1"}, "q_0_type": {"yesno"}, "q_0_text": {"Har du undersköterskeexamen?"}, "q_0_required": {"on"}, "q_0_wanted": {"yes"},
 		"q_0_help": {"Gymnasiets vård- och omsorgsprogram räknas."},
-		"q_1_id": {"q2"}, "q_1_type": {"single"}, "q_1_text": {"Körkort?"}, "q_1_options": {"B\nC\nInget"}, "q_1_wanted": {"B", "C"},
+		"q_1_id":   {"q2"}, "q_1_type": {"single"}, "q_1_text": {"Körkort?"}, "q_1_options": {"B\nC\nInget"}, "q_1_wanted": {"B", "C"},
 		"q_2_id": {"q3"}, "q_2_type": {"long"}, "q_2_text": {"Berätta om dig själv"},
 		"action": {"save"},
 	}
