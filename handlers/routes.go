@@ -65,6 +65,7 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	RecruitAds    *recruiting.Ads
 	Statistics    *recruiting.Statistics
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
@@ -142,6 +143,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
+		recruitAds = &staff.RecruitAds{Kit: k, Recruitments: deps.Recruiting, Ads: deps.RecruitAds, People: deps.Directory, Organisation: deps.StaffLogin.OrgName}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
 		stats      = &staff.RecruitStats{Kit: k, Recruitments: deps.Recruiting, Statistics: deps.Statistics, Policy: deps.Policy, Units: deps.Directory.Store}
 	)
@@ -289,6 +291,16 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering/statistik", staffLogin, stats.ShowUnitStats) // before /:id
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
+	staffPages.Get("/rekrytering/:id/annons", staffLogin, recruitAds.ShowAd)
+	staffPages.Get("/rekrytering/:id/annons.json", staffLogin, recruitAds.ExportAd)
+	staffPages.Get("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.ShowAdEditor)
+	staffPages.Post("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.SaveAd)
+	staffPages.Get("/rekrytering/:id/annons/forhandsgranska", staffLogin, recruitAds.PreviewAd)
+	staffPages.Post("/rekrytering/:id/annons/publicera", staffLogin, recruitAds.PublishAd)
+	staffPages.Post("/rekrytering/:id/annons/stang", staffLogin, recruitAds.CloseAd)
+	staffPages.Post("/rekrytering/:id/annons/forlang", staffLogin, recruitAds.ExtendAd)
+	staffPages.Post("/rekrytering/:id/annons/mall", staffLogin, recruitAds.SaveAdTemplate)
+	staffPages.Post("/rekrytering/:id/annons/kopiera", staffLogin, recruitAds.CopyAd)
 	staffPages.Get("/rekrytering/:id/statistik", staffLogin, stats.ShowStats)
 
 	if cfg.Dev {

@@ -110,7 +110,10 @@ type Services struct {
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
-	Statistics    *recruiting.Statistics
+	// RecruitAds is the ad editor of recruitments.
+	RecruitAds *recruiting.Ads
+	// Statistics counts what happened in recruitments.
+	Statistics *recruiting.Statistics
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -202,6 +205,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
+	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
 	s.Statistics = &recruiting.Statistics{Candidates: db.Recruitments(), Ads: s.Board, Statuses: db.Applications(), Stages: s.Stages,
 		Recruitments: s.Recruiting, Units: s.Directory, Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
@@ -233,7 +237,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
-		Recruiting: s.Recruiting, Candidates: s.Candidates, Statistics: s.Statistics,
+		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
