@@ -65,6 +65,8 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	RecruitAds    *recruiting.Ads
+	Statistics    *recruiting.Statistics
 	Stages        *recruiting.Stages
 	// One application: reading it, rating, notes, the access log, and
 	// registering applications that came on paper or by e-mail.
@@ -155,7 +157,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
+		recruitAds = &staff.RecruitAds{Kit: k, Recruitments: deps.Recruiting, Ads: deps.RecruitAds, People: deps.Directory, Organisation: deps.StaffLogin.OrgName}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
+		stats      = &staff.RecruitStats{Kit: k, Recruitments: deps.Recruiting, Statistics: deps.Statistics, Policy: deps.Policy, Units: deps.Directory.Store}
 		appView    = &staff.Application{Kit: k, Recruitments: deps.Recruiting, Papers: deps.Papers, Reviews: deps.Reviews, Stages: deps.Stages,
 			Events: deps.Stages.Store, Candidates: deps.Candidates.Store, Log: deps.AccessLog, People: deps.Directory, Ads: deps.Board}
 		registry = &staff.Register{Kit: k, Recruitments: deps.Recruiting, Registry: deps.Registry, Papers: deps.Papers, Ads: deps.Board}
@@ -301,8 +305,20 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)
 	staffPages.Get("/rekrytering/ny", staffLogin, recruits.ShowNewRecruitment)
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
+	staffPages.Get("/rekrytering/statistik", staffLogin, stats.ShowUnitStats) // before /:id
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
+	staffPages.Get("/rekrytering/:id/annons", staffLogin, recruitAds.ShowAd)
+	staffPages.Get("/rekrytering/:id/annons.json", staffLogin, recruitAds.ExportAd)
+	staffPages.Get("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.ShowAdEditor)
+	staffPages.Post("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.SaveAd)
+	staffPages.Get("/rekrytering/:id/annons/forhandsgranska", staffLogin, recruitAds.PreviewAd)
+	staffPages.Post("/rekrytering/:id/annons/publicera", staffLogin, recruitAds.PublishAd)
+	staffPages.Post("/rekrytering/:id/annons/stang", staffLogin, recruitAds.CloseAd)
+	staffPages.Post("/rekrytering/:id/annons/forlang", staffLogin, recruitAds.ExtendAd)
+	staffPages.Post("/rekrytering/:id/annons/mall", staffLogin, recruitAds.SaveAdTemplate)
+	staffPages.Post("/rekrytering/:id/annons/kopiera", staffLogin, recruitAds.CopyAd)
+	staffPages.Get("/rekrytering/:id/statistik", staffLogin, stats.ShowStats)
 	// One application: read, rated, noted, moved; its files; who looked.
 	staffPages.Get("/rekrytering/:id/kandidater/:cid", staffLogin, appView.ShowApplication)
 	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor/:att", staffLogin, appView.OpenAttachment)

@@ -281,6 +281,16 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("recruitment_number")},
 		)
 	}},
+	{"ad changes and ad templates", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colAdChanges,
+			mongo.IndexModel{Keys: bson.D{{Key: "ref", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("ref_at")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colAdTemplates,
+			mongo.IndexModel{Keys: bson.D{{Key: "unit", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("unit_created")},
+		)
+	}},
 	{"the review of applications: ratings, notes, access log", func(ctx context.Context, d *DB) error {
 		if err := d.indexes(ctx, colRatings,
 			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},

@@ -110,6 +110,10 @@ type Services struct {
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
+	// RecruitAds is the ad editor of recruitments.
+	RecruitAds *recruiting.Ads
+	// Statistics counts what happened in recruitments.
+	Statistics *recruiting.Statistics
 	// The review of one application: what the group reads, rates and
 	// notes, who looked, and applications registered by hand.
 	Papers    *recruiting.Papers
@@ -207,6 +211,9 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
+	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
+	s.Statistics = &recruiting.Statistics{Candidates: db.Recruitments(), Ads: s.Board, Statuses: db.Applications(), Stages: s.Stages,
+		Recruitments: s.Recruiting, Units: s.Directory, Now: now}
 	s.AccessLog = &recruiting.AccessLog{Store: db.RecruitReview(), Now: now}
 	s.Papers = &recruiting.Papers{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
 		Files: db.Attachments(), Blobs: in.Blobs, Log: s.AccessLog}
@@ -242,7 +249,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
-		Recruiting: s.Recruiting, Candidates: s.Candidates,
+		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
