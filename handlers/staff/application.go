@@ -524,7 +524,14 @@ func (h *Application) OpenAttachment(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, att.ContentType)
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": att.Name}))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox")
+	// A PDF shown in the browser may not be sandboxed, nor have objects
+	// forbidden: browsers' PDF viewers then refuse to open it. The upload
+	// check made sure it is a PDF, and nosniff keeps it one.
+	policy := "default-src 'none'; sandbox"
+	if disposition == "inline" {
+		policy = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, policy)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendStream(web.CloseWith(rc, done), int(att.Size))
 }
