@@ -65,6 +65,8 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	Messages      *recruiting.Messages  // to candidates, from templates
+	Decisions     *recruiting.Decisions // employment decisions and statements
 	Counter       web.Counter
 	Storage       fiber.Storage // short-lived state every instance sees
 	Checks        []Check
@@ -142,7 +144,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
+		messages   = &staff.Messages{Kit: k, Opener: deps.Recruiting, Service: deps.Messages, Candidates: deps.Candidates.Store}
+		decisions  = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
 	)
+	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
 	// The language comes first, so that even a body refused before it is
@@ -208,6 +213,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/ansokan/:id/kvitto", needLogin, apply.ShowReceipt)
 	app.Get("/ansokan/:id/aterkalla", csrf, needLogin, apply.ShowWithdraw)
 	app.Post("/ansokan/:id/aterkalla", csrf, needLogin, apply.WithdrawApplication)
+	app.Post("/ansokan/:id/yttrande", csrf, needLogin, k.Limit("statement", 10, time.Hour), apply.RequestStatement)
 
 	app.Get("/bevakning", csrf, alert.ShowSubscribe)
 	app.Post("/bevakning", csrf, k.Limit("subscribe", 20, time.Hour), alert.Subscribe)
@@ -284,8 +290,17 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)
 	staffPages.Get("/rekrytering/ny", staffLogin, recruits.ShowNewRecruitment)
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
+	staffPages.Get("/rekrytering/mallar", staffLogin, messages.ShowTemplates)
+	staffPages.Get("/rekrytering/mallar/:tid", staffLogin, messages.ShowTemplate)
+	staffPages.Post("/rekrytering/mallar/:tid", staffLogin, messages.SaveTemplate)
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
+	staffPages.Get("/rekrytering/:id/meddelanden", staffLogin, messages.ShowMessages)
+	staffPages.Post("/rekrytering/:id/meddelanden", staffLogin, messages.SendMessages)
+	staffPages.Get("/rekrytering/:id/beslut", staffLogin, decisions.ShowDecision)
+	staffPages.Post("/rekrytering/:id/beslut", staffLogin, decisions.SaveDecision)
+	staffPages.Get("/rekrytering/:id/beslut/anslag", staffLogin, decisions.ShowNotice)
+	staffPages.Post("/rekrytering/:id/yttranden/:sid", staffLogin, decisions.AnswerStatement)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -66,6 +66,9 @@ type Config struct {
 	// RecruitmentPrefix starts the reference number of every recruitment
 	// and its ad; empty: "REK".
 	RecruitmentPrefix string
+	// AppealDays is how long an employment decision can be appealed after
+	// it is posted; zero: three weeks.
+	AppealDays int
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
@@ -109,6 +112,9 @@ type Services struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	Messages      *recruiting.Messages
+	Decisions     *recruiting.Decisions
+	GroupNotices  *recruiting.Notifier
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -199,6 +205,19 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
+	defaults, err := views.RecruitTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.Messages = &recruiting.Messages{Templates: db.RecruitDecisions(), Log: db.RecruitDecisions(), Candidates: db.Recruitments(),
+		Addresses: applicantAddresses{db.Accounts()}, Outbox: s.Outbox, Policy: s.Policy, Defaults: defaults, Employer: cfg.SiteName,
+		ApplicationsURL: site.URL(links.Applications), Now: now}
+	s.Decisions = &recruiting.Decisions{Store: db.RecruitDecisions(), Candidates: db.Recruitments(), Withdrawals: db.Applications(),
+		Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
+	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
+		Outbox: s.Outbox, Render: mails, Now: now,
+		CandidateURL: func(rid, _ string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) }}
+	s.Candidates.Announcer = s.GroupNotices
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -228,7 +247,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
-		Recruiting: s.Recruiting, Candidates: s.Candidates,
+		Recruiting: s.Recruiting, Candidates: s.Candidates, Messages: s.Messages, Decisions: s.Decisions,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
@@ -285,6 +304,7 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", s.Alerts.SendDigests)},
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
+		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
 			n, err := s.Files.Sweep(ctx, 24*time.Hour)
 			if n.Pending+n.Unlinked+n.Objects > 0 {
