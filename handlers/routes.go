@@ -65,6 +65,7 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	RecruitAds    *recruiting.Ads
 	Messages      *recruiting.Messages  // to candidates, from templates
 	Decisions     *recruiting.Decisions // employment decisions and statements
 	Counter       web.Counter
@@ -143,6 +144,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
+		recruitAds = &staff.RecruitAds{Kit: k, Recruitments: deps.Recruiting, Ads: deps.RecruitAds, People: deps.Directory, Organisation: deps.StaffLogin.OrgName}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
 		messages   = &staff.Messages{Kit: k, Opener: deps.Recruiting, Service: deps.Messages, Candidates: deps.Candidates.Store}
 		decisions  = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
@@ -295,6 +297,16 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/mallar/:tid", staffLogin, messages.SaveTemplate)
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
+	staffPages.Get("/rekrytering/:id/annons", staffLogin, recruitAds.ShowAd)
+	staffPages.Get("/rekrytering/:id/annons.json", staffLogin, recruitAds.ExportAd)
+	staffPages.Get("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.ShowAdEditor)
+	staffPages.Post("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.SaveAd)
+	staffPages.Get("/rekrytering/:id/annons/forhandsgranska", staffLogin, recruitAds.PreviewAd)
+	staffPages.Post("/rekrytering/:id/annons/publicera", staffLogin, recruitAds.PublishAd)
+	staffPages.Post("/rekrytering/:id/annons/stang", staffLogin, recruitAds.CloseAd)
+	staffPages.Post("/rekrytering/:id/annons/forlang", staffLogin, recruitAds.ExtendAd)
+	staffPages.Post("/rekrytering/:id/annons/mall", staffLogin, recruitAds.SaveAdTemplate)
+	staffPages.Post("/rekrytering/:id/annons/kopiera", staffLogin, recruitAds.CopyAd)
 	staffPages.Get("/rekrytering/:id/meddelanden", staffLogin, messages.ShowMessages)
 	staffPages.Post("/rekrytering/:id/meddelanden", staffLogin, messages.SendMessages)
 	staffPages.Get("/rekrytering/:id/beslut", staffLogin, decisions.ShowDecision)

@@ -47,6 +47,9 @@ type Candidate struct {
 	RegisteredBy string // the recruiter, for those registered by hand
 	Stage        string
 	StageAt      time.Time
+	// Revealed: the candidate has reached the interview stage, so an
+	// anonymised review shows who they are from then on.
+	Revealed bool
 }
 
 // Protected reports whether the candidate is a placeholder for an

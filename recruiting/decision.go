@@ -50,18 +50,6 @@ func (d Decision) IsHired(candidateID string) bool {
 	return d.Outcome == OutcomeHired && slices.Contains(d.Hired, candidateID)
 }
 
-// StageEvent is one move of a candidate between stages, as the stage
-// history keeps it; events are only ever inserted, each under a key of
-// its own.
-type StageEvent struct {
-	Key           string
-	RecruitmentID string
-	CandidateID   string
-	From, To      string
-	By            string
-	At            time.Time
-}
-
 // DecisionStore keeps decisions, the stage changes they make and the
 // requests for statements.
 type DecisionStore interface {
@@ -70,11 +58,9 @@ type DecisionStore interface {
 	AddDecision(ctx context.Context, d Decision) error
 	// Decision returns the recruitment's decision, or ErrNotFound.
 	Decision(ctx context.Context, recruitmentID string) (Decision, error)
-	// AddStageEvent stores a stage change; one with the key stored is
-	// ErrExists.
-	AddStageEvent(ctx context.Context, e StageEvent) error
-	// MoveCandidate sets the candidate's current stage.
-	MoveCandidate(ctx context.Context, candidateID, stage string, at time.Time) error
+	// AddKeyedStageEvent records a stage change under a key of its own;
+	// one with the key recorded is ErrExists.
+	AddKeyedStageEvent(ctx context.Context, key string, e StageEvent) error
 	// AddStatementRequest stores a request; one with its id stored is
 	// ErrExists.
 	AddStatementRequest(ctx context.Context, q StatementRequest) error
@@ -90,18 +76,15 @@ type DecisionStore interface {
 	MarkAnswered(ctx context.Context, id string, at time.Time) error
 }
 
-// Withdrawals tells whether an application was withdrawn.
-type Withdrawals interface {
-	ApplicationByID(ctx context.Context, id string) (applications.Application, error)
-}
-
 // Decisions records employment decisions and tells the candidates, and
 // answers requests for the statement of the hired person's merits.
 type Decisions struct {
 	Store       DecisionStore
 	Candidates  CandidateStore
-	Withdrawals Withdrawals
-	Messages    *Messages
+	Withdrawals Applications
+	// Stages sets the candidates' current stage.
+	Stages   StageStore
+	Messages *Messages
 	// AppealDays is the appeal period; zero: DefaultAppealDays.
 	AppealDays int
 	Now        func() time.Time
@@ -268,12 +251,13 @@ func (s *Decisions) complete(ctx context.Context, r Recruitment, d Decision, can
 			stage = ""
 		}
 		if stage != "" && c.Stage != stage {
-			err := s.Store.AddStageEvent(ctx, StageEvent{Key: c.ID + ":decision", RecruitmentID: r.ID, CandidateID: c.ID,
+			err := s.Store.AddKeyedStageEvent(ctx, c.ID+":decision", StageEvent{RecruitmentID: r.ID, CandidateID: c.ID,
 				From: c.Stage, To: stage, By: d.DecidedBy, At: d.At})
 			if err != nil && !errors.Is(err, ErrExists) {
 				return err
 			}
-			if err := s.Store.MoveCandidate(ctx, c.ID, stage, d.At); err != nil {
+			// The hired are named from now on, as the decision names them.
+			if err := s.Stages.SetStage(ctx, c.ID, stage, d.At, c.Revealed || stage == StageHired); err != nil {
 				return err
 			}
 			c.Stage = stage

@@ -20,8 +20,8 @@ import (
 var Languages = []string{"sv", "en"}
 
 // Ids of the message templates the decision uses; the others are
-// "stage-<stage>" for each stage and "reason-<reason>" for each reason a
-// candidate is not selected.
+// "stage-<stage>" for each stage and, for each reason a candidate is not
+// selected, the template its Reason names ("not-selected-others").
 const (
 	TemplateHired       = "stage-" + StageHired       // to the hired
 	TemplateNotSelected = "stage-" + StageNotSelected // to the others: the post is filled
@@ -382,11 +382,8 @@ func (c Candidate) Reachable() bool { return c.Source == SourcePortal && c.Appli
 // review is anonymised and the candidate has not reached the interview
 // stage, else the name. lang is the page's language.
 func (c Candidate) ShownName(r Recruitment, numbered func(n int) string) string {
-	if c.Protected() || c.Details.Name() == "" || (r.Anonymised && !slices.Contains(namedStages, c.Stage)) {
+	if c.Protected() || c.Details.Name() == "" || r.HidesIdentity(c) {
 		return numbered(c.Number)
 	}
 	return c.Details.Name() + " (" + numbered(c.Number) + ")"
 }
-
-// namedStages are the stages from which an anonymised candidate is named.
-var namedStages = []string{StageInterview, StageReferences, StageOffer, StageHired}

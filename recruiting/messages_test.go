@@ -52,7 +52,7 @@ func TestShownName(t *testing.T) {
 	}{
 		{"open review", Recruitment{}, named, "Åsa Öberg (Sökande 3)"},
 		{"anonymised before interview", Recruitment{Anonymised: true}, named, "Sökande 3"},
-		{"anonymised at interview", Recruitment{Anonymised: true}, func() Candidate { c := named; c.Stage = StageInterview; return c }(), "Åsa Öberg (Sökande 3)"},
+		{"anonymised at interview", Recruitment{Anonymised: true}, func() Candidate { c := named; c.Stage, c.Revealed = StageInterview, true; return c }(), "Åsa Öberg (Sökande 3)"},
 		{"protected", Recruitment{}, Candidate{Number: 3, Source: SourceProtected}, "Sökande 3"},
 	} {
 		if got := tc.c.ShownName(tc.r, n); got != tc.want {

@@ -101,6 +101,7 @@ const (
 	colRecruitments = "recruitments"
 	colCandidates   = "recruitment_candidates"
 	colNumbers      = "recruitment_numbers"
+	colStageEvents  = "recruitment_stage_events"
 )
 
 // migration is one idempotent step of the schema.
@@ -270,12 +271,28 @@ var migrations = []migration{
 		); err != nil {
 			return err
 		}
+		if err := d.indexes(ctx, colStageEvents,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("recruitment_at")},
+		); err != nil {
+			return err
+		}
 		return d.indexes(ctx, colCandidates,
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("recruitment_number")},
 		)
 	}},
+	{"ad changes and ad templates", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colAdChanges,
+			mongo.IndexModel{Keys: bson.D{{Key: "ref", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("ref_at")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colAdTemplates,
+			mongo.IndexModel{Keys: bson.D{{Key: "unit", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("unit_created")},
+		)
+	}},
 	{"recruitment messages, decisions and statements", func(ctx context.Context, d *DB) error {
-		for col, key := range map[string]string{colRecruitMessages: "candidate", colStageEvents: "candidate", colStatements: "candidate", colCandidates: "arrived_at"} {
+		for col, key := range map[string]string{colRecruitMessages: "candidate", colStatements: "candidate", colCandidates: "arrived_at"} {
 			if err := d.indexes(ctx, col, mongo.IndexModel{Keys: bson.D{{Key: key, Value: 1}}, Options: options.Index().SetName(key)}); err != nil {
 				return err
 			}

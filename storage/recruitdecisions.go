@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"time"
 
@@ -17,7 +18,6 @@ const (
 	colRecruitTemplates = "recruitment_templates"
 	colRecruitMessages  = "recruitment_messages"
 	colDecisions        = "recruitment_decisions"
-	colStageEvents      = "recruitment_stage_events"
 	colStatements       = "recruitment_statements"
 )
 
@@ -156,33 +156,15 @@ func (s *RecruitDecisions) Decision(ctx context.Context, recruitmentID string) (
 		FinalOn: day(d.FinalOn), At: d.At}, nil
 }
 
-type stageEventDoc struct {
-	Key         string    `bson:"_id"`
-	Recruitment string    `bson:"recruitment"`
-	Candidate   string    `bson:"candidate"`
-	From        string    `bson:"from"`
-	To          string    `bson:"to"`
-	By          string    `bson:"by"`
-	At          time.Time `bson:"at"`
-}
-
-// AddStageEvent stores a stage change under its key; a key stored is
+// AddKeyedStageEvent records a stage change among the others, under an
+// id made from the key, so that it is recorded once; a key recorded is
 // recruiting.ErrExists.
-func (s *RecruitDecisions) AddStageEvent(ctx context.Context, e recruiting.StageEvent) error {
-	return insertOnce(ctx, s.db.c(colStageEvents), stageEventDoc{Key: e.Key, Recruitment: e.RecruitmentID, Candidate: e.CandidateID,
-		From: e.From, To: e.To, By: e.By, At: e.At}, "add stage event")
-}
-
-// MoveCandidate sets a candidate's current stage.
-func (s *RecruitDecisions) MoveCandidate(ctx context.Context, candidateID, stage string, at time.Time) error {
-	res, err := s.db.c(colCandidates).UpdateOne(ctx, bson.M{"_id": candidateID}, bson.M{"$set": bson.M{"stage": stage, "stage_at": at}})
-	if err != nil {
-		return fmt.Errorf("storage: move candidate: %w", err)
-	}
-	if res.MatchedCount == 0 {
-		return recruiting.ErrNotFound
-	}
-	return nil
+func (s *RecruitDecisions) AddKeyedStageEvent(ctx context.Context, key string, e recruiting.StageEvent) error {
+	sum := sha256.Sum256([]byte("stage-event:" + key))
+	var id bson.ObjectID
+	copy(id[:], sum[:])
+	return insertOnce(ctx, s.db.c(colStageEvents), stageEventDoc{ID: id, Candidate: e.CandidateID, Recruitment: e.RecruitmentID,
+		From: e.From, To: e.To, Reason: e.Reason, By: e.By, At: e.At}, "add stage event")
 }
 
 type statementDoc struct {

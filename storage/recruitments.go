@@ -76,7 +76,7 @@ func (s *Recruitments) Recruitment(ctx context.Context, id string) (recruiting.R
 // RecruitmentByRef returns the recruitment of an ad, or
 // recruiting.ErrNotFound.
 func (s *Recruitments) RecruitmentByRef(ctx context.Context, ref string) (recruiting.Recruitment, error) {
-	docs, err := findAll[recruitmentDoc](ctx, s.db.c(colRecruitments), bson.M{"ref": ref}, nil, 1)
+	docs, err := findAll[recruitmentDoc](ctx, s.db.c(colRecruitments), bson.M{"ref": ref}, bson.D{{Key: "_id", Value: 1}}, 1)
 	if err != nil {
 		return recruiting.Recruitment{}, err
 	}
@@ -133,11 +133,12 @@ type candidateDoc struct {
 	RegisteredBy string       `bson:"registered_by,omitempty"`
 	Stage        string       `bson:"stage"`
 	StageAt      time.Time    `bson:"stage_at"`
+	Revealed     bool         `bson:"revealed,omitempty"`
 }
 
 func (d candidateDoc) candidate() recruiting.Candidate {
 	c := recruiting.Candidate{ID: d.ID, RecruitmentID: d.Recruitment, Number: d.Number, Source: d.Source, Applicant: d.Applicant,
-		Lang: d.Lang, ArrivedAt: d.ArrivedAt, RegisteredBy: d.RegisteredBy, Stage: d.Stage, StageAt: d.StageAt}
+		Lang: d.Lang, ArrivedAt: d.ArrivedAt, RegisteredBy: d.RegisteredBy, Stage: d.Stage, StageAt: d.StageAt, Revealed: d.Revealed}
 	if d.Details != nil {
 		c.Details = fromSnapshotDoc(*d.Details)
 	}
@@ -148,7 +149,7 @@ func (d candidateDoc) candidate() recruiting.Candidate {
 // recruiting.ErrExists.
 func (s *Recruitments) AddCandidate(ctx context.Context, c recruiting.Candidate) error {
 	doc := candidateDoc{ID: c.ID, Recruitment: c.RecruitmentID, Number: c.Number, Source: c.Source, Applicant: c.Applicant, Lang: c.Lang,
-		ArrivedAt: c.ArrivedAt, RegisteredBy: c.RegisteredBy, Stage: c.Stage, StageAt: c.StageAt, Details: toSnapshotDoc(c.Details)}
+		ArrivedAt: c.ArrivedAt, RegisteredBy: c.RegisteredBy, Stage: c.Stage, StageAt: c.StageAt, Revealed: c.Revealed, Details: toSnapshotDoc(c.Details)}
 	if _, err := s.db.c(colCandidates).InsertOne(ctx, doc); err != nil {
 		if isDuplicate(err) {
 			return recruiting.ErrExists
@@ -195,6 +196,60 @@ func (s *Recruitments) CandidatesOf(ctx context.Context, recruitmentID string) (
 	out := make([]recruiting.Candidate, len(docs))
 	for i, d := range docs {
 		out[i] = d.candidate()
+	}
+	return out, nil
+}
+
+type stageEventDoc struct {
+	ID          bson.ObjectID `bson:"_id"`
+	Candidate   string        `bson:"candidate"`
+	Recruitment string        `bson:"recruitment"`
+	From        string        `bson:"from"`
+	To          string        `bson:"to"`
+	Reason      string        `bson:"reason,omitempty"`
+	By          string        `bson:"by"`
+	At          time.Time     `bson:"at"`
+}
+
+// AddStageEvents records moves between stages; they are only inserted.
+func (s *Recruitments) AddStageEvents(ctx context.Context, events []recruiting.StageEvent) error {
+	docs := make([]any, len(events))
+	for i, e := range events {
+		docs[i] = stageEventDoc{ID: bson.NewObjectID(), Candidate: e.CandidateID, Recruitment: e.RecruitmentID, From: e.From, To: e.To,
+			Reason: e.Reason, By: e.By, At: e.At}
+	}
+	if _, err := s.db.c(colStageEvents).InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("storage: add stage events: %w", err)
+	}
+	return nil
+}
+
+// SetStage sets a candidate's current stage; revealed is only ever set,
+// never taken back.
+func (s *Recruitments) SetStage(ctx context.Context, candidateID, stage string, at time.Time, revealed bool) error {
+	set := bson.M{"stage": stage, "stage_at": at}
+	if revealed {
+		set["revealed"] = true
+	}
+	res, err := s.db.c(colCandidates).UpdateOne(ctx, bson.M{"_id": candidateID}, bson.M{"$set": set})
+	if err != nil {
+		return fmt.Errorf("storage: set stage: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return recruiting.ErrNotFound
+	}
+	return nil
+}
+
+// StageEvents returns the moves of one candidate, oldest first.
+func (s *Recruitments) StageEvents(ctx context.Context, candidateID string) ([]recruiting.StageEvent, error) {
+	docs, err := findAll[stageEventDoc](ctx, s.db.c(colStageEvents), bson.M{"candidate": candidateID}, bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]recruiting.StageEvent, len(docs))
+	for i, d := range docs {
+		out[i] = recruiting.StageEvent{CandidateID: d.Candidate, RecruitmentID: d.Recruitment, From: d.From, To: d.To, Reason: d.Reason, By: d.By, At: d.At}
 	}
 	return out, nil
 }

@@ -46,3 +46,21 @@ func TestRecruitTemplates(t *testing.T) {
 		}
 	}
 }
+
+// Each reason of the default stage set has its template.
+func TestReasonTemplatesShipped(t *testing.T) {
+	tpls, err := RecruitTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range recruiting.DefaultStages() {
+		for _, r := range st.Reasons {
+			if !slices.ContainsFunc(tpls, func(x recruiting.Template) bool { return x.ID == r.Template }) {
+				t.Errorf("reason %s: no template %s", r.ID, r.Template)
+			}
+		}
+		if !slices.ContainsFunc(tpls, func(x recruiting.Template) bool { return x.ID == "stage-"+st.ID }) {
+			t.Errorf("stage %s: no template", st.ID)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"portal/alerts"
 	"portal/applications"
+	"portal/charts"
 	"portal/jobs"
 	"portal/valid"
 )
@@ -189,6 +190,8 @@ func funcs(now func() time.Time) map[string]any {
 		"pageURL":         PageURL,
 		"pages":           Pages,
 		"feedURL":         FeedURL,
+		"barchart":        charts.Bars,
+		"linechart":       charts.Line,
 		"alertURL": func(q jobs.Query) string {
 			v := q.Values()
 			v.Del("sort")

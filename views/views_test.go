@@ -1,14 +1,17 @@
 package views
 
 import (
+	htmltemplate "html/template"
 	"io/fs"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"portal/alerts"
 	"portal/applicants"
+	"portal/charts"
 	"portal/jobs"
 )
 
@@ -172,4 +175,24 @@ func set(list []string) map[string]bool {
 		m[k] = true
 	}
 	return m
+}
+
+// A page draws a chart with the template functions; the SVG comes out as
+// markup, its labels escaped.
+func TestChartFuncs(t *testing.T) {
+	tpl, err := htmltemplate.New("p").Funcs(funcs(time.Now)).Parse(`{{barchart .Bars}}{{linechart .Line}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err = tpl.Execute(&out, map[string]any{
+		"Bars": charts.BarChart{Title: "Per steg", Labels: []string{"<b>"}, Values: []float64{1}},
+		"Line": charts.LineChart{Title: "Per dag", Values: []float64{1, 2}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); strings.Count(s, `<svg `) != 2 || strings.Contains(s, "<b>") || !strings.Contains(s, "&lt;b&gt;") {
+		t.Errorf("charts not drawn as markup: %s", s)
+	}
 }

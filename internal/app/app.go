@@ -112,9 +112,12 @@ type Services struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
-	Messages      *recruiting.Messages
-	Decisions     *recruiting.Decisions
-	GroupNotices  *recruiting.Notifier
+	Stages        *recruiting.Stages
+	// RecruitAds is the ad editor of recruitments.
+	RecruitAds   *recruiting.Ads
+	Messages     *recruiting.Messages
+	Decisions    *recruiting.Decisions
+	GroupNotices *recruiting.Notifier
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -205,6 +208,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
+	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
+	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
 	defaults, err := views.RecruitTemplates()
 	if err != nil {
 		return nil, err
@@ -213,7 +218,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Addresses: applicantAddresses{db.Accounts()}, Outbox: s.Outbox, Policy: s.Policy, Defaults: defaults, Employer: cfg.SiteName,
 		ApplicationsURL: site.URL(links.Applications), Now: now}
 	s.Decisions = &recruiting.Decisions{Store: db.RecruitDecisions(), Candidates: db.Recruitments(), Withdrawals: db.Applications(),
-		Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
+		Stages: db.Recruitments(), Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
 	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
 		Outbox: s.Outbox, Render: mails, Now: now,
 		CandidateURL: func(rid, _ string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) }}
@@ -247,7 +252,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
-		Recruiting: s.Recruiting, Candidates: s.Candidates, Messages: s.Messages, Decisions: s.Decisions,
+		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Messages: s.Messages, Decisions: s.Decisions,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
