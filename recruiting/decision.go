@@ -135,13 +135,17 @@ func (s *Decisions) Decide(ctx context.Context, v Viewer, r Recruitment, dd Deci
 	if !v.Decide {
 		return Decision{}, ErrForbidden
 	}
-	if d, err := s.Store.Decision(ctx, r.ID); err == nil {
-		return d, ErrDecided
-	} else if !errors.Is(err, ErrNotFound) {
-		return Decision{}, err
-	}
 	cands, err := s.Candidates.CandidatesOf(ctx, r.ID)
 	if err != nil {
+		return Decision{}, err
+	}
+	if d, err := s.Store.Decision(ctx, r.ID); err == nil {
+		// Decided before: finish what an interrupted decision left.
+		if err := s.complete(ctx, r, d, cands); err != nil {
+			return d, err
+		}
+		return d, ErrDecided
+	} else if !errors.Is(err, ErrNotFound) {
 		return Decision{}, err
 	}
 	now := s.Now()
