@@ -66,12 +66,20 @@ type Deps struct {
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	RecruitAds    *recruiting.Ads
-	Messages      *recruiting.Messages  // to candidates, from templates
-	Decisions     *recruiting.Decisions // employment decisions and statements
-	Counter       web.Counter
-	Storage       fiber.Storage // short-lived state every instance sees
-	Checks        []Check
-	Log           *slog.Logger
+	Statistics    *recruiting.Statistics
+	Stages        *recruiting.Stages
+	// One application: reading it, rating, notes, the access log, and
+	// registering applications that came on paper or by e-mail.
+	Papers    *recruiting.Papers
+	Reviews   *recruiting.Reviews
+	AccessLog *recruiting.AccessLog
+	Registry  *recruiting.Registry
+	Messages  *recruiting.Messages  // to candidates, from templates
+	Decisions *recruiting.Decisions // employment decisions and statements
+	Counter   web.Counter
+	Storage   fiber.Storage // short-lived state every instance sees
+	Checks    []Check
+	Log       *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -80,9 +88,16 @@ const staffPrefix = "/personal"
 // uploadPath matches the route that takes files.
 var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
 
-// isUpload reports whether path is the upload route. Every request asks,
-// so the pattern is tried only on paths of the right shape.
+// registeredUploadPath matches the route that takes the files of an
+// application a recruiter registered.
+var registeredUploadPath = regexp.MustCompile(`^/personal/rekrytering/[0-9a-f]{24}/kandidater/[0-9a-f]{24}/bilagor$`)
+
+// isUpload reports whether path is an upload route. Every request asks,
+// so a pattern is tried only on paths of the right shape.
 func isUpload(path string) bool {
+	if len(path) == len("/personal/rekrytering//kandidater//bilagor")+48 && strings.HasPrefix(path, "/personal/rekrytering/") {
+		return registeredUploadPath.MatchString(path)
+	}
 	return len(path) == len("/ansokan//bilagor")+24 && strings.HasPrefix(path, "/ansokan/") && uploadPath.MatchString(path)
 }
 
@@ -146,8 +161,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
 		recruitAds = &staff.RecruitAds{Kit: k, Recruitments: deps.Recruiting, Ads: deps.RecruitAds, People: deps.Directory, Organisation: deps.StaffLogin.OrgName}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
-		messages   = &staff.Messages{Kit: k, Opener: deps.Recruiting, Service: deps.Messages, Candidates: deps.Candidates.Store}
-		decisions  = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
+		stats      = &staff.RecruitStats{Kit: k, Recruitments: deps.Recruiting, Statistics: deps.Statistics, Policy: deps.Policy, Units: deps.Directory.Store}
+		appView    = &staff.Application{Kit: k, Recruitments: deps.Recruiting, Papers: deps.Papers, Reviews: deps.Reviews, Stages: deps.Stages,
+			Events: deps.Stages.Store, Candidates: deps.Candidates.Store, Log: deps.AccessLog, People: deps.Directory, Ads: deps.Board}
+		registry  = &staff.Register{Kit: k, Recruitments: deps.Recruiting, Registry: deps.Registry, Papers: deps.Papers, Ads: deps.Board}
+		messages  = &staff.Messages{Kit: k, Opener: deps.Recruiting, Service: deps.Messages, Candidates: deps.Candidates.Store}
+		decisions = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
 	)
 	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
 
@@ -292,6 +311,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)
 	staffPages.Get("/rekrytering/ny", staffLogin, recruits.ShowNewRecruitment)
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
+	staffPages.Get("/rekrytering/statistik", staffLogin, stats.ShowUnitStats) // before /:id
 	staffPages.Get("/rekrytering/mallar", staffLogin, messages.ShowTemplates)
 	staffPages.Get("/rekrytering/mallar/:tid", staffLogin, messages.ShowTemplate)
 	staffPages.Post("/rekrytering/mallar/:tid", staffLogin, messages.SaveTemplate)
@@ -307,6 +327,20 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/:id/annons/forlang", staffLogin, recruitAds.ExtendAd)
 	staffPages.Post("/rekrytering/:id/annons/mall", staffLogin, recruitAds.SaveAdTemplate)
 	staffPages.Post("/rekrytering/:id/annons/kopiera", staffLogin, recruitAds.CopyAd)
+	staffPages.Get("/rekrytering/:id/statistik", staffLogin, stats.ShowStats)
+	// One application: read, rated, noted, moved; its files; who looked.
+	staffPages.Get("/rekrytering/:id/kandidater/:cid", staffLogin, appView.ShowApplication)
+	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor/:att", staffLogin, appView.OpenAttachment)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/betyg", staffLogin, appView.SaveRating)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/anteckning", staffLogin, appView.AddNote)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/steg", staffLogin, appView.MoveCandidate)
+	staffPages.Get("/rekrytering/:id/logg", staffLogin, appView.ShowAccessLog)
+	// Applications on paper or by e-mail, their files, and placeholders.
+	staffPages.Get("/rekrytering/:id/registrera", staffLogin, registry.ShowRegister)
+	staffPages.Post("/rekrytering/:id/registrera", staffLogin, registry.RegisterApplication)
+	staffPages.Post("/rekrytering/:id/registrera/skyddad", staffLogin, registry.RegisterProtected)
+	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.ShowFiles)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.UploadFiles)
 	staffPages.Get("/rekrytering/:id/meddelanden", staffLogin, messages.ShowMessages)
 	staffPages.Post("/rekrytering/:id/meddelanden", staffLogin, messages.SendMessages)
 	staffPages.Get("/rekrytering/:id/beslut", staffLogin, decisions.ShowDecision)

@@ -114,7 +114,16 @@ type Services struct {
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
 	// RecruitAds is the ad editor of recruitments.
-	RecruitAds   *recruiting.Ads
+	RecruitAds *recruiting.Ads
+	// Statistics counts what happened in recruitments.
+	Statistics *recruiting.Statistics
+	// The review of one application: what the group reads, rates and
+	// notes, who looked, and applications registered by hand.
+	Papers    *recruiting.Papers
+	Reviews   *recruiting.Reviews
+	AccessLog *recruiting.AccessLog
+	Registry  *recruiting.Registry
+	// The recruiters' word to applicants, the decision, and the group's e-mail.
 	Messages     *recruiting.Messages
 	Decisions    *recruiting.Decisions
 	GroupNotices *recruiting.Notifier
@@ -210,6 +219,14 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Applying.Arrivals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Now: now}
 	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
+	s.Statistics = &recruiting.Statistics{Candidates: db.Recruitments(), Ads: s.Board, Statuses: db.Applications(), Stages: s.Stages,
+		Recruitments: s.Recruiting, Units: s.Directory, Now: now}
+	s.AccessLog = &recruiting.AccessLog{Store: db.RecruitReview(), Now: now}
+	s.Papers = &recruiting.Papers{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
+		Files: db.Attachments(), Blobs: in.Blobs, Log: s.AccessLog}
+	s.Reviews = &recruiting.Reviews{Store: db.RecruitReview(), Now: now}
+	s.Registry = &recruiting.Registry{Candidates: s.Candidates, Answers: db.RecruitReview(), Files: s.Files, Now: now}
+	s.Accounts.Viewings = staffViewings{s.AccessLog, s.Directory}
 	defaults, err := views.RecruitTemplates()
 	if err != nil {
 		return nil, err
@@ -221,7 +238,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Stages: db.Recruitments(), Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
 	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
 		Outbox: s.Outbox, Render: mails, Now: now,
-		CandidateURL: func(rid, _ string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) }}
+		CandidateURL: func(rid, cid string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) + "/kandidater/" + cid }}
 	s.Candidates.Announcer = s.GroupNotices
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
@@ -252,7 +269,9 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
-		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Messages: s.Messages, Decisions: s.Decisions,
+		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
+		Stages: s.Stages, Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
+		Messages: s.Messages, Decisions: s.Decisions,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
