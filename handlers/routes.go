@@ -74,6 +74,8 @@ type Deps struct {
 	Reviews   *recruiting.Reviews
 	AccessLog *recruiting.AccessLog
 	Registry  *recruiting.Registry
+	Messages  *recruiting.Messages  // to candidates, from templates
+	Decisions *recruiting.Decisions // employment decisions and statements
 	Counter   web.Counter
 	Storage   fiber.Storage // short-lived state every instance sees
 	Checks    []Check
@@ -162,8 +164,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		stats      = &staff.RecruitStats{Kit: k, Recruitments: deps.Recruiting, Statistics: deps.Statistics, Policy: deps.Policy, Units: deps.Directory.Store}
 		appView    = &staff.Application{Kit: k, Recruitments: deps.Recruiting, Papers: deps.Papers, Reviews: deps.Reviews, Stages: deps.Stages,
 			Events: deps.Stages.Store, Candidates: deps.Candidates.Store, Log: deps.AccessLog, People: deps.Directory, Ads: deps.Board}
-		registry = &staff.Register{Kit: k, Recruitments: deps.Recruiting, Registry: deps.Registry, Papers: deps.Papers, Ads: deps.Board}
+		registry  = &staff.Register{Kit: k, Recruitments: deps.Recruiting, Registry: deps.Registry, Papers: deps.Papers, Ads: deps.Board}
+		messages  = &staff.Messages{Kit: k, Opener: deps.Recruiting, Service: deps.Messages, Candidates: deps.Candidates.Store}
+		decisions = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
 	)
+	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
 	// The language comes first, so that even a body refused before it is
@@ -229,6 +234,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/ansokan/:id/kvitto", needLogin, apply.ShowReceipt)
 	app.Get("/ansokan/:id/aterkalla", csrf, needLogin, apply.ShowWithdraw)
 	app.Post("/ansokan/:id/aterkalla", csrf, needLogin, apply.WithdrawApplication)
+	app.Post("/ansokan/:id/yttrande", csrf, needLogin, k.Limit("statement", 10, time.Hour), apply.RequestStatement)
 
 	app.Get("/bevakning", csrf, alert.ShowSubscribe)
 	app.Post("/bevakning", csrf, k.Limit("subscribe", 20, time.Hour), alert.Subscribe)
@@ -306,6 +312,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering/ny", staffLogin, recruits.ShowNewRecruitment)
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
 	staffPages.Get("/rekrytering/statistik", staffLogin, stats.ShowUnitStats) // before /:id
+	staffPages.Get("/rekrytering/mallar", staffLogin, messages.ShowTemplates)
+	staffPages.Get("/rekrytering/mallar/:tid", staffLogin, messages.ShowTemplate)
+	staffPages.Post("/rekrytering/mallar/:tid", staffLogin, messages.SaveTemplate)
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
 	staffPages.Get("/rekrytering/:id/annons", staffLogin, recruitAds.ShowAd)
@@ -332,6 +341,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/:id/registrera/skyddad", staffLogin, registry.RegisterProtected)
 	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.ShowFiles)
 	staffPages.Post("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.UploadFiles)
+	staffPages.Get("/rekrytering/:id/meddelanden", staffLogin, messages.ShowMessages)
+	staffPages.Post("/rekrytering/:id/meddelanden", staffLogin, messages.SendMessages)
+	staffPages.Get("/rekrytering/:id/beslut", staffLogin, decisions.ShowDecision)
+	staffPages.Post("/rekrytering/:id/beslut", staffLogin, decisions.SaveDecision)
+	staffPages.Get("/rekrytering/:id/beslut/anslag", staffLogin, decisions.ShowNotice)
+	staffPages.Post("/rekrytering/:id/yttranden/:sid", staffLogin, decisions.AnswerStatement)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

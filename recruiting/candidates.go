@@ -75,7 +75,11 @@ type CandidateStore interface {
 type Candidates struct {
 	Recruitments Store
 	Store        CandidateStore
-	Now          func() time.Time
+	// Announcer tells the group of each new candidate; nil: nobody.
+	Announcer interface {
+		Announce(ctx context.Context, r Recruitment, c Candidate) error
+	}
+	Now func() time.Time
 }
 
 // Arrived takes a submitted application into the recruitment of its ad,
@@ -89,13 +93,29 @@ func (c *Candidates) Arrived(ctx context.Context, a applications.Application, v 
 	if err != nil {
 		return err
 	}
-	if _, err := c.Store.Candidate(ctx, a.ID); err == nil {
+	cand, err := c.Store.Candidate(ctx, a.ID)
+	if err == nil {
+		// The first version again (a retry after a failure): the group
+		// may not have been told yet; the announcement is keyed.
+		if v.N == 1 {
+			return c.announce(ctx, r, cand)
+		}
 		return nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	_, err = c.add(ctx, r, Candidate{ID: a.ID, Source: SourcePortal, Applicant: a.Applicant, Details: v.Applicant, Lang: lang, ArrivedAt: v.At})
-	return err
+	cand, err = c.add(ctx, r, Candidate{ID: a.ID, Source: SourcePortal, Applicant: a.Applicant, Details: v.Applicant, Lang: lang, ArrivedAt: v.At})
+	if err != nil {
+		return err
+	}
+	return c.announce(ctx, r, cand)
+}
+
+func (c *Candidates) announce(ctx context.Context, r Recruitment, cand Candidate) error {
+	if c.Announcer == nil {
+		return nil
+	}
+	return c.Announcer.Announce(ctx, r, cand)
 }
 
 // add numbers a new candidate and stores them at the first stage. Two at

@@ -308,6 +308,14 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("recruitment_at")},
 		)
 	}},
+	{"recruitment messages, decisions and statements", func(ctx context.Context, d *DB) error {
+		for col, key := range map[string]string{colRecruitMessages: "candidate", colStatements: "candidate", colCandidates: "arrived_at"} {
+			if err := d.indexes(ctx, col, mongo.IndexModel{Keys: bson.D{{Key: key, Value: 1}}, Options: options.Index().SetName(key)}); err != nil {
+				return err
+			}
+		}
+		return d.indexes(ctx, colStatements, mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")})
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

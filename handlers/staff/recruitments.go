@@ -59,6 +59,9 @@ type Recruitments struct {
 	Ads interface {
 		AdByRef(ctx context.Context, ref string) (jobs.Ad, error)
 	}
+	// Statements finds the requests for statements that wait for their
+	// answer, the recruiters' to-do; nil: none.
+	Statements Statements
 }
 
 // RecruitmentRow is a recruitment as the list shows it.
@@ -92,8 +95,12 @@ func (h *Recruitments) ShowRecruitments(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	todo, err := h.todoOf(ctx, list)
+	if err != nil {
+		return err
+	}
 	return h.Render(c, "staff/recruitments", web.Page{Title: web.L(c).T("recruit.list.title"), Section: "staff-recruit",
-		Data: fiber.Map{"Rows": rows, "MayOpen": mayOpen, "Now": h.Now()}})
+		Data: fiber.Map{"Rows": rows, "MayOpen": mayOpen, "Now": h.Now(), "Todo": todo}})
 }
 
 func (h *Recruitments) unitNames(ctx context.Context) (map[string]string, error) {
@@ -266,8 +273,13 @@ func (h *Recruitments) recruitmentPage(c *fiber.Ctx, r recruiting.Recruitment, v
 		rows = rowProblems(group, errs)
 	}
 	published := ad != nil && ad.Published(h.Now())
+	todo, err := h.todoIn(ctx, r, v)
+	if err != nil {
+		return err
+	}
 	return h.FormPageIn(c, "staff/recruitment", "recruit.page.title", "staff-recruit", fiber.Map{
-		"R": r, "V": v, "UnitName": units[r.UnitID], "Ad": ad, "Published": published, "Now": h.Now(),
+		"Todo": todo,
+		"R":    r, "V": v, "UnitName": units[r.UnitID], "Ad": ad, "Published": published, "Now": h.Now(),
 		"Group": memberRows(rows, 2), "Roles": recruiting.GroupRoles, "Notify": recruiting.NotifyChoices,
 		"Anonymised": anonymised, "Errors": errs, "Notice": recruitNotice(c),
 	})

@@ -66,6 +66,9 @@ type Config struct {
 	// RecruitmentPrefix starts the reference number of every recruitment
 	// and its ad; empty: "REK".
 	RecruitmentPrefix string
+	// AppealDays is how long an employment decision can be appealed after
+	// it is posted; zero: three weeks.
+	AppealDays int
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
@@ -120,6 +123,10 @@ type Services struct {
 	Reviews   *recruiting.Reviews
 	AccessLog *recruiting.AccessLog
 	Registry  *recruiting.Registry
+	// The recruiters' word to applicants, the decision, and the group's e-mail.
+	Messages     *recruiting.Messages
+	Decisions    *recruiting.Decisions
+	GroupNotices *recruiting.Notifier
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -220,6 +227,19 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Reviews = &recruiting.Reviews{Store: db.RecruitReview(), Now: now}
 	s.Registry = &recruiting.Registry{Candidates: s.Candidates, Answers: db.RecruitReview(), Files: s.Files, Now: now}
 	s.Accounts.Viewings = staffViewings{s.AccessLog, s.Directory}
+	defaults, err := views.RecruitTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.Messages = &recruiting.Messages{Templates: db.RecruitDecisions(), Log: db.RecruitDecisions(), Candidates: db.Recruitments(),
+		Addresses: applicantAddresses{db.Accounts()}, Outbox: s.Outbox, Policy: s.Policy, Defaults: defaults, Employer: cfg.SiteName,
+		ApplicationsURL: site.URL(links.Applications), Now: now}
+	s.Decisions = &recruiting.Decisions{Store: db.RecruitDecisions(), Candidates: db.Recruitments(), Withdrawals: db.Applications(),
+		Stages: db.Recruitments(), Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
+	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
+		Outbox: s.Outbox, Render: mails, Now: now,
+		CandidateURL: func(rid, cid string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) + "/kandidater/" + cid }}
+	s.Candidates.Announcer = s.GroupNotices
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -251,6 +271,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
+		Messages: s.Messages, Decisions: s.Decisions,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
@@ -307,6 +328,7 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", s.Alerts.SendDigests)},
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
+		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
 			n, err := s.Files.Sweep(ctx, 24*time.Hour)
 			if n.Pending+n.Unlinked+n.Objects > 0 {
