@@ -140,8 +140,11 @@ func (c *Candidates) add(ctx context.Context, r Recruitment, cand Candidate) (Ca
 		cand.Number = int(n + try)
 		break
 	}
-	if err := c.Store.AddCandidate(ctx, cand); err != nil && !errors.Is(err, ErrExists) {
-		return cand, err
+	err = c.Store.AddCandidate(ctx, cand)
+	if errors.Is(err, ErrExists) {
+		// The same application arrived twice at once and the other was
+		// stored first: theirs is the candidate, with its number.
+		return c.Store.Candidate(ctx, cand.ID)
 	}
-	return cand, nil
+	return cand, err
 }

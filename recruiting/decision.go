@@ -90,6 +90,19 @@ type Decisions struct {
 	Now        func() time.Time
 }
 
+// DecidedAt tells statistics when the recruitment was decided: the
+// decision date of one that hired; a cancelled or undecided one has none.
+func (s *Decisions) DecidedAt(ctx context.Context, recruitmentID string) (time.Time, bool, error) {
+	d, err := s.Store.Decision(ctx, recruitmentID)
+	if errors.Is(err, ErrNotFound) {
+		return time.Time{}, false, nil
+	}
+	if err != nil || d.Outcome != OutcomeHired {
+		return time.Time{}, false, err
+	}
+	return d.DecidedOn.Start(), true, nil
+}
+
 func (s *Decisions) appealDays() int {
 	if s.AppealDays <= 0 {
 		return DefaultAppealDays

@@ -236,6 +236,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		ApplicationsURL: site.URL(links.Applications), Now: now}
 	s.Decisions = &recruiting.Decisions{Store: db.RecruitDecisions(), Candidates: db.Recruitments(), Withdrawals: db.Applications(),
 		Stages: db.Recruitments(), Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
+	s.Statistics.Decisions = s.Decisions
 	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
 		Outbox: s.Outbox, Render: mails, Now: now,
 		CandidateURL: func(rid, cid string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) + "/kandidater/" + cid }}
