@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -166,4 +168,94 @@ func TestRecruitmentJourneyInTheBrowser(t *testing.T) {
 	// Two people apply.
 	applyInBrowser(t, p, ref, ids, "asa.oberg@example.se", "Åsa", "Öberg", false)
 	applyInBrowser(t, p, ref, ids, "bo.ek@example.se", "Bo", "Ek", true)
+	recID := strings.TrimPrefix(base, "/personal/rekrytering/")
+	cands, err := p.DB.Recruitments().CandidatesOf(ctx, recID)
+	if err != nil || len(cands) != 2 {
+		t.Fatalf("candidates: %v %d", err, len(cands))
+	}
+	asa, bo := cands[0], cands[1]
+
+	// Eva, the hiring manager in the group, reviews them anonymised.
+	eva := newStaffBrowser(t, p)
+	eva.firstLogin("evaryl01", "eva.rylander@exempelkommunen.se", pw)
+	visit(t, eva.ctx, p.URL+base+"/kandidater/"+asa.ID, "application, anonymised") // once: the 320 px check loads it again
+	eva.sees("anonymised application", "Sökande 1", "Har du undersköterskeexamen?", "Bilaga 1", "Bilagorna kan avslöja")
+	eva.hides("anonymised application", "Åsa", "Öberg", "asa.oberg@example.se", "0701234567")
+	if seen, err := p.DB.RecruitReview().AccessOfCandidate(ctx, asa.ID, 10); err != nil || len(seen) != 1 || seen[0].PersonID != "evaryl01" {
+		t.Fatalf("the access log after one view: %v %+v", err, seen)
+	}
+	notSideways(t, eva.ctx, "application, anonymised")
+	if err := chromedp.Run(eva.ctx, chromedp.Click(`input[name="score"][value="4"]`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	eva.submit("rated", `form[action$="/betyg"] button`, "#comment", "Lång erfarenhet av hemtjänst.")
+	eva.sees("rated", "Lång erfarenhet av hemtjänst.")
+	eva.hides("rated", "Öberg")
+	if err := chromedp.Run(eva.ctx, chromedp.SetValue("#stage", "interview", chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	eva.submit("moved to interview", `form[action$="/steg"] button`)
+	eva.sees("moved to interview", "Åsa Öberg", "asa.oberg@example.se")
+	notSideways(t, eva.ctx, "application with the name")
+	eva.open(base+"/kandidater/"+bo.ID, "the other application")
+	eva.sees("still anonymised", "Sökande 2")
+	eva.hides("still anonymised", "Bo Ek", "bo.ek@example.se")
+
+	// Sara hires Åsa; the notice tells how and until when to appeal.
+	sara.open(base+"/beslut", "decision")
+	if err := chromedp.Run(sara.ctx, chromedp.Click("#outcome-hired", chromedp.ByID), chromedp.Click("#hired-"+asa.ID, chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	today := jobs.DayOf(p.Now())
+	sara.submit("decided", `form[action$="/beslut"] button[type="submit"]`, "#decided_on", today.String())
+	sara.sees("decided", "Beslutet är sparat")
+	sara.open(base+"/beslut/anslag", "posted notice")
+	appealUntil, finalOn := today.AddDays(21), today.AddDays(22)
+	sara.sees("posted notice", "Undersköterska till hemtjänsten", "Åsa Öberg", "Så överklagar du", "förvaltningsrätten",
+		swedishDate(appealUntil), swedishDate(finalOn))
+	sara.hides("posted notice", "Bo Ek")
+
+	// The hired and the other applicant are told, each once.
+	for _, m := range []struct{ to, subject string }{
+		{"asa.oberg@example.se", "Du har fått tjänsten: Undersköterska till hemtjänsten"},
+		{"bo.ek@example.se", "Tjänsten är tillsatt: Undersköterska till hemtjänsten"},
+	} {
+		if n := mailsAbout(t, p, m.to, m.subject); n != 1 {
+			t.Errorf("%d mails %q to %s", n, m.subject, m.to)
+		}
+	}
+}
+
+// hides fails if the page says any one of the texts.
+func (b *staffBrowser) hides(what string, texts ...string) {
+	b.t.Helper()
+	page := text(b.t, b.ctx, "body")
+	for _, s := range texts {
+		if strings.Contains(page, s) {
+			b.t.Fatalf("%s: %q on the page:\n%s", what, s, page)
+		}
+	}
+}
+
+// mailsAbout counts the mails to addr with the subject.
+func mailsAbout(t *testing.T, p *portal, addr, subject string) int {
+	t.Helper()
+	recs, err := p.DB.Outbox().Recent(context.Background(), 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range recs {
+		if m.To == addr && m.Subject == subject {
+			n++
+		}
+	}
+	return n
+}
+
+// swedishDate is a day as the Swedish pages write it: "22 december 2026".
+func swedishDate(d jobs.Day) string {
+	months := []string{"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"}
+	t := d.Start()
+	return strconv.Itoa(t.Day()) + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"portal/applicants"
+	"portal/applications"
 	"portal/jobs"
 	"portal/recruiting"
 )
@@ -94,8 +95,9 @@ func TestApplicationPageAnonymisedUntilInterview(t *testing.T) {
 
 	res := rec.get(page)
 	want(t, "anonymised page", res, 200, "<title>Sökande 1 – Undersköterska till hemtjänsten", "Sökande 1", "Bilagorna kan avslöja vem den sökande är",
-		"Version 1, inskickad", ad.Questions[0].Text, "Personligt brev.pdf", "CV.docx", `href="/personal/rekrytering/`+rid+`/logg"`)
-	for _, secret := range []string{"Saga", "Ström", "saga@example.se", "070-123", "Storgatan"} {
+		"Version 1, inskickad", ad.Questions[0].Text, "Bilaga 1", "Bilaga 2", `href="/personal/rekrytering/`+rid+`/logg"`)
+	// File names are often the applicant's own, so they are hidden too.
+	for _, secret := range []string{"Saga", "Ström", "saga@example.se", "070-123", "Storgatan", "Personligt brev.pdf", "CV.docx"} {
 		if strings.Contains(res.body, secret) {
 			t.Errorf("the anonymised page shows %q", secret)
 		}
@@ -104,6 +106,15 @@ func TestApplicationPageAnonymisedUntilInterview(t *testing.T) {
 	if len(files) != 2 {
 		t.Fatalf("file links: %v", files)
 	}
+	// Which is which, by what the page says of each.
+	if !strings.Contains(res.body, `>Bilaga 1</a> <span class="hint">(`) {
+		t.Fatalf("file links: %v", files)
+	}
+	byType := map[string]string{}
+	for _, href := range files {
+		byType[rec.get(href).Header.Get("Content-Type")] = href
+	}
+	files = map[string]string{"Personligt brev.pdf": byType["application/pdf"], "CV.docx": byType[applications.ContentTypes["docx"]]}
 	// The PDF is shown in the browser with nothing but itself allowed (PDF
 	// viewers refuse sandboxed documents), the Word file downloaded, sandboxed;
 	// neither is ever sniffed.
@@ -111,6 +122,9 @@ func TestApplicationPageAnonymisedUntilInterview(t *testing.T) {
 	if doc.StatusCode != 200 || doc.body != string(pdf) || !strings.HasPrefix(doc.Header.Get("Content-Disposition"), "inline") ||
 		doc.Header.Get("Content-Security-Policy") != "default-src 'none'; object-src 'self'; frame-ancestors 'self'" || doc.Header.Get("X-Content-Type-Options") != "nosniff" || doc.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("pdf: %d %v", doc.StatusCode, doc.Header)
+	}
+	if cd := doc.Header.Get("Content-Disposition"); strings.Contains(cd, "Personligt") || !strings.Contains(cd, "bilaga.pdf") {
+		t.Errorf("anonymised download named %q", cd)
 	}
 	doc = rec.get(files["CV.docx"])
 	if doc.StatusCode != 200 || !strings.HasPrefix(doc.Header.Get("Content-Disposition"), "attachment") || doc.Header.Get("X-Content-Type-Options") != "nosniff" ||
@@ -138,7 +152,8 @@ func TestApplicationPageAnonymisedUntilInterview(t *testing.T) {
 	for _, e := range entries {
 		kinds[e.Kind]++
 	}
-	if kinds[recruiting.AccessIdentifying] != 2 || kinds[recruiting.AccessApplication] < 3 || kinds[recruiting.AccessAttachment] != 0 {
+	// Each file was opened twice: once to tell which is which.
+	if kinds[recruiting.AccessIdentifying] != 4 || kinds[recruiting.AccessApplication] < 3 || kinds[recruiting.AccessAttachment] != 0 {
 		t.Errorf("access log: %v", kinds)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -521,8 +522,13 @@ func (h *Application) OpenAttachment(c *fiber.Ctx) error {
 	if att.ContentType == applications.ContentTypes["pdf"] {
 		disposition = "inline"
 	}
+	name := att.Name
+	if r.HidesIdentity(cand) {
+		// A file's name often is the applicant's: the browser shows it.
+		name = "bilaga" + path.Ext(att.Name)
+	}
 	c.Set(fiber.HeaderContentType, att.ContentType)
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": att.Name}))
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": name}))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	// A PDF shown in the browser may not be sandboxed, nor have objects
 	// forbidden: browsers' PDF viewers then refuse to open it. The upload

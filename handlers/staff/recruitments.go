@@ -117,7 +117,7 @@ func (h *Recruitments) unitNames(ctx context.Context) (map[string]string, error)
 
 // ShowNewRecruitment is the form that opens a recruitment.
 func (h *Recruitments) ShowNewRecruitment(c *fiber.Ctx) error {
-	return h.newPage(c, map[string]string{"positions": "1", "member_0_role": recruiting.RoleHiringManager}, nil, nil)
+	return h.newPage(c, map[string]string{"positions": "1"}, nil, nil)
 }
 
 func (h *Recruitments) newPage(c *fiber.Ctx, form map[string]string, group []MemberRow, errs valid.Problems) error {
@@ -186,8 +186,10 @@ type MemberRow struct {
 // rows to add more.
 func memberRows(group []MemberRow, blank int) []MemberRow {
 	out := append([]MemberRow(nil), group...)
+	// The creator is in the group as its recruiter already; whom they add
+	// is most often the hiring manager.
 	for i := 0; i < blank; i++ {
-		out = append(out, MemberRow{Notify: recruiting.NotifyNow})
+		out = append(out, MemberRow{Role: recruiting.RoleHiringManager, Notify: recruiting.NotifyNow})
 	}
 	for i := range out {
 		out[i].N = i
