@@ -106,6 +106,13 @@ func (p *Policy) Permitted(ctx context.Context, personID string) (map[Permission
 	return out, nil
 }
 
+// UnitsWith returns the units of the person's active grants that carry
+// the permission (Everywhere for the whole organisation); none for people
+// who have left. A grant for a unit covers the units under it.
+func (p *Policy) UnitsWith(ctx context.Context, personID string, perm Permission) ([]string, error) {
+	return p.unitsWith(ctx, personID, perm)
+}
+
 // unitsWith returns the units of the person's active grants that carry
 // the permission.
 func (p *Policy) unitsWith(ctx context.Context, personID string, perm Permission) ([]string, error) {

@@ -49,11 +49,60 @@ type InterestExport struct {
 	ExpiresAt time.Time     `json:"expires_at,omitzero"`
 }
 
+// Viewing is one look by a member of the staff at one of the applicant's
+// applications, as "download my data" lists it.
+type Viewing struct {
+	Application string    `json:"-"` // the application's id
+	AdRef       string    `json:"ad_ref"`
+	At          time.Time `json:"at"`
+	User        string    `json:"staff_user"` // the staff member's user name
+	Name        string    `json:"staff_name"`
+	// What is "application", "attachment" or "identifying attachment" (a
+	// file opened while the review was anonymised).
+	What    string `json:"what"`
+	Version int    `json:"version,omitempty"`
+	FileID  string `json:"-"`
+	File    string `json:"file,omitempty"` // the file's name
+}
+
+// Viewings reads who among the staff opened what of applications.
+type Viewings interface {
+	// ViewingsOf returns the looks at any of the applications, oldest
+	// first, each naming its application and the staff member.
+	ViewingsOf(ctx context.Context, applicationIDs []string) ([]Viewing, error)
+}
+
+// exportViewings adds who viewed what of the applications to x, the
+// files named as the versions name them.
+func exportViewings(ctx context.Context, viewings Viewings, list []applications.Application, names map[string]string, x *Export) error {
+	x.Viewed = []Viewing{}
+	if viewings == nil || len(list) == 0 {
+		return nil
+	}
+	ids := make([]string, len(list))
+	refs := map[string]string{}
+	for i, a := range list {
+		ids[i], refs[a.ID] = a.ID, a.AdRef
+	}
+	seen, err := viewings.ViewingsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, v := range seen {
+		v.AdRef = refs[v.Application]
+		if v.FileID != "" {
+			v.File = names[v.FileID]
+		}
+		x.Viewed = append(x.Viewed, v)
+	}
+	return nil
+}
+
 // exportApplications adds the applicant's applications to x, with every
 // file of them checked before anything is sent: a file gone for good is
 // named in x.Missing, and a file storage that does not answer stops the
 // export with ErrFilesUnavailable.
-func exportApplications(ctx context.Context, apps ApplicationData, id string, x *Export) error {
+func exportApplications(ctx context.Context, apps ApplicationData, viewings Viewings, id string, x *Export) error {
 	list, err := apps.List(ctx, id)
 	if err != nil {
 		return err
@@ -86,6 +135,13 @@ func exportApplications(ctx context.Context, apps ApplicationData, id string, x 
 		x.Applications = append(x.Applications, ExportedApplication{AdRef: app.AdRef, AdTitle: app.AdTitle, Status: app.Status,
 			Answers: app.Answers, CreatedAt: app.CreatedAt, SubmittedAt: app.SubmittedAt, WithdrawnAt: app.WithdrawnAt,
 			Versions: versions, Files: current})
+	}
+	names := make(map[string]string, len(files))
+	for fid, f := range files {
+		names[fid] = f.Name
+	}
+	if err := exportViewings(ctx, viewings, list, names, x); err != nil {
+		return err
 	}
 	for _, fid := range order {
 		att, err := apps.StatFile(ctx, id, fid)

@@ -140,6 +140,9 @@ type Accounts struct {
 	Interest Interest
 	// Applications are read for "download my data".
 	Applications ApplicationData
+	// Viewings tell "download my data" who among the staff viewed the
+	// applications; nil: nobody is told of.
+	Viewings Viewings
 	// Log records what fails without failing the request; nil is
 	// slog.Default().
 	Log *slog.Logger
@@ -639,6 +642,8 @@ type Export struct {
 	Applications []ExportedApplication `json:"applications"`
 	// Interest is the interest registration, when there is one.
 	Interest *InterestExport `json:"interest_registration,omitempty"`
+	// Viewed lists who among the staff viewed what of the applications.
+	Viewed []Viewing `json:"viewed_by_staff"`
 	// Files are the attachments to put beside the data, each checked to be
 	// there; Missing names those gone for good.
 	Files   []applications.Attachment `json:"-"`
@@ -667,7 +672,7 @@ func (s *Accounts) ExportData(ctx context.Context, id string) (Export, error) {
 	if ok {
 		x.Interest = &interest
 	}
-	if err := exportApplications(ctx, s.Applications, id, &x); err != nil {
+	if err := exportApplications(ctx, s.Applications, s.Viewings, id, &x); err != nil {
 		return Export{}, err
 	}
 	return x, nil

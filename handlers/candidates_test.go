@@ -41,8 +41,8 @@ func reviewAd(t *testing.T, a *testApp, recruitmentID string) (recruiting.Recrui
 	return r, ad
 }
 
-// applyTo submits applications to the recruitment's ad.
-func applyTo(t *testing.T, a *testApp, ad jobs.Ad, apps []fixtures.Applied) []string {
+// applyMany submits applications to the recruitment's ad.
+func applyMany(t *testing.T, a *testApp, ad jobs.Ad, apps []fixtures.Applied) []string {
 	t.Helper()
 	ids, err := fixtures.Apply(context.Background(), a.db, a.Candidates, ad.Ref, ad.ClosesAt(), apps, 1)
 	if err != nil {
@@ -65,7 +65,7 @@ func reviewSetup(t *testing.T, anonymised bool) (*testApp, recruiting.Recruitmen
 		"member_1_user": {"otto"}, "member_1_role": {"union"}, "member_1_notify": {"none"}})
 	r, ad := reviewAd(t, a, id)
 	at := testNow.Add(-48 * time.Hour)
-	ids := applyTo(t, a, ad, []fixtures.Applied{
+	ids := applyMany(t, a, ad, []fixtures.Applied{
 		{Details: person("Åsa", "Öberg"), Answers: jobs.Answers{"licence": {"yes"}, "shift": {"Natt"}, "why": {"Jag älskar nattarbete"}}, Files: 2, At: at},
 		{Details: person("Bo", "Andersson"), Answers: jobs.Answers{"licence": {"no"}, "shift": {"Dag"}}, At: at.Add(time.Hour)},
 		{Details: person("Cecilia", "Ärlig"), Answers: jobs.Answers{"licence": {"yes"}, "shift": {"Kväll"}, "why": {"Närhet"}}, Files: 1, At: at.Add(2 * time.Hour)},

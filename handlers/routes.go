@@ -65,13 +65,23 @@ type Deps struct {
 	Factors       *factors.Service
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
+	RecruitAds    *recruiting.Ads
+	Statistics    *recruiting.Statistics
 	Stages        *recruiting.Stages
-	Review        *recruiting.Review
+	Review        *recruiting.Review // the candidate list
 	StageSettings recruiting.StageSetStore
-	Counter       web.Counter
-	Storage       fiber.Storage // short-lived state every instance sees
-	Checks        []Check
-	Log           *slog.Logger
+	// One application: reading it, rating, notes, the access log, and
+	// registering applications that came on paper or by e-mail.
+	Papers    *recruiting.Papers
+	Reviews   *recruiting.Reviews
+	AccessLog *recruiting.AccessLog
+	Registry  *recruiting.Registry
+	Messages  *recruiting.Messages  // to candidates, from templates
+	Decisions *recruiting.Decisions // employment decisions and statements
+	Counter   web.Counter
+	Storage   fiber.Storage // short-lived state every instance sees
+	Checks    []Check
+	Log       *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -80,9 +90,16 @@ const staffPrefix = "/personal"
 // uploadPath matches the route that takes files.
 var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
 
-// isUpload reports whether path is the upload route. Every request asks,
-// so the pattern is tried only on paths of the right shape.
+// registeredUploadPath matches the route that takes the files of an
+// application a recruiter registered.
+var registeredUploadPath = regexp.MustCompile(`^/personal/rekrytering/[0-9a-f]{24}/kandidater/[0-9a-f]{24}/bilagor$`)
+
+// isUpload reports whether path is an upload route. Every request asks,
+// so a pattern is tried only on paths of the right shape.
 func isUpload(path string) bool {
+	if len(path) == len("/personal/rekrytering//kandidater//bilagor")+48 && strings.HasPrefix(path, "/personal/rekrytering/") {
+		return registeredUploadPath.MatchString(path)
+	}
 	return len(path) == len("/ansokan//bilagor")+24 && strings.HasPrefix(path, "/ansokan/") && uploadPath.MatchString(path)
 }
 
@@ -146,8 +163,17 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		secondStep = &staff.SecondStep{Kit: k, Entry: staffEntry, Factors: deps.Factors}
 		factorSet  = &staff.FactorSettings{Kit: k, Entry: staffEntry, Factors: deps.Factors, People: deps.Directory, SMS: deps.Factors.SMS, Mailer: deps.Outbox}
 		devNetwork = &staff.DevNetwork{Kit: k, Network: network}
+		recruitAds = &staff.RecruitAds{Kit: k, Recruitments: deps.Recruiting, Ads: deps.RecruitAds, People: deps.Directory, Organisation: deps.StaffLogin.OrgName}
 		recruits   = &staff.Recruitments{Kit: k, Service: deps.Recruiting, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory, Ads: deps.Board}
+		stats      = &staff.RecruitStats{Kit: k, Recruitments: deps.Recruiting, Statistics: deps.Statistics, Policy: deps.Policy, Units: deps.Directory.Store}
+		appView    = &staff.Application{Kit: k, Recruitments: deps.Recruiting, Papers: deps.Papers, Reviews: deps.Reviews, Stages: deps.Stages,
+			Events: deps.Stages.Store, Candidates: deps.Candidates.Store, Log: deps.AccessLog, People: deps.Directory, Ads: deps.Board}
+		registry  = &staff.Register{Kit: k, Recruitments: deps.Recruiting, Registry: deps.Registry, Papers: deps.Papers, Ads: deps.Board}
+		messages  = &staff.Messages{Kit: k, Opener: deps.Recruiting, Service: deps.Messages, Candidates: deps.Candidates.Store}
+		decisions = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
 	)
+	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
+	appView.Order = candidates.Order // previous and next follow the candidate list
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
 	// The language comes first, so that even a body refused before it is
@@ -213,6 +239,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Get("/ansokan/:id/kvitto", needLogin, apply.ShowReceipt)
 	app.Get("/ansokan/:id/aterkalla", csrf, needLogin, apply.ShowWithdraw)
 	app.Post("/ansokan/:id/aterkalla", csrf, needLogin, apply.WithdrawApplication)
+	app.Post("/ansokan/:id/yttrande", csrf, needLogin, k.Limit("statement", 10, time.Hour), apply.RequestStatement)
 
 	app.Get("/bevakning", csrf, alert.ShowSubscribe)
 	app.Post("/bevakning", csrf, k.Limit("subscribe", 20, time.Hour), alert.Subscribe)
@@ -289,6 +316,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)
 	staffPages.Get("/rekrytering/ny", staffLogin, recruits.ShowNewRecruitment)
 	staffPages.Post("/rekrytering/ny", staffLogin, recruits.CreateRecruitment)
+	staffPages.Get("/rekrytering/statistik", staffLogin, stats.ShowUnitStats) // before /:id
+	staffPages.Get("/rekrytering/mallar", staffLogin, messages.ShowTemplates)
+	staffPages.Get("/rekrytering/mallar/:tid", staffLogin, messages.ShowTemplate)
+	staffPages.Post("/rekrytering/mallar/:tid", staffLogin, messages.SaveTemplate)
 	staffPages.Get("/rekrytering/:id", staffLogin, recruits.ShowRecruitment)
 	staffPages.Post("/rekrytering/:id/grupp", staffLogin, recruits.SaveGroup)
 	staffPages.Get("/rekrytering/:id/kandidater", staffLogin, candidates.ShowCandidates)
@@ -296,6 +327,36 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/rekrytering/:id/kandidater/export", staffLogin, candidates.ExportCandidates)
 	staffPages.Get("/admin/steg", staffLogin, stageAdmin.RequireStages, stageAdmin.ShowStages)
 	staffPages.Post("/admin/steg", staffLogin, stageAdmin.RequireStages, stageAdmin.SaveStages)
+	staffPages.Get("/rekrytering/:id/annons", staffLogin, recruitAds.ShowAd)
+	staffPages.Get("/rekrytering/:id/annons.json", staffLogin, recruitAds.ExportAd)
+	staffPages.Get("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.ShowAdEditor)
+	staffPages.Post("/rekrytering/:id/annons/redigera", staffLogin, recruitAds.SaveAd)
+	staffPages.Get("/rekrytering/:id/annons/forhandsgranska", staffLogin, recruitAds.PreviewAd)
+	staffPages.Post("/rekrytering/:id/annons/publicera", staffLogin, recruitAds.PublishAd)
+	staffPages.Post("/rekrytering/:id/annons/stang", staffLogin, recruitAds.CloseAd)
+	staffPages.Post("/rekrytering/:id/annons/forlang", staffLogin, recruitAds.ExtendAd)
+	staffPages.Post("/rekrytering/:id/annons/mall", staffLogin, recruitAds.SaveAdTemplate)
+	staffPages.Post("/rekrytering/:id/annons/kopiera", staffLogin, recruitAds.CopyAd)
+	staffPages.Get("/rekrytering/:id/statistik", staffLogin, stats.ShowStats)
+	// One application: read, rated, noted, moved; its files; who looked.
+	staffPages.Get("/rekrytering/:id/kandidater/:cid", staffLogin, appView.ShowApplication)
+	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor/:att", staffLogin, appView.OpenAttachment)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/betyg", staffLogin, appView.SaveRating)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/anteckning", staffLogin, appView.AddNote)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/steg", staffLogin, appView.MoveCandidate)
+	staffPages.Get("/rekrytering/:id/logg", staffLogin, appView.ShowAccessLog)
+	// Applications on paper or by e-mail, their files, and placeholders.
+	staffPages.Get("/rekrytering/:id/registrera", staffLogin, registry.ShowRegister)
+	staffPages.Post("/rekrytering/:id/registrera", staffLogin, registry.RegisterApplication)
+	staffPages.Post("/rekrytering/:id/registrera/skyddad", staffLogin, registry.RegisterProtected)
+	staffPages.Get("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.ShowFiles)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/bilagor", staffLogin, registry.UploadFiles)
+	staffPages.Get("/rekrytering/:id/meddelanden", staffLogin, messages.ShowMessages)
+	staffPages.Post("/rekrytering/:id/meddelanden", staffLogin, messages.SendMessages)
+	staffPages.Get("/rekrytering/:id/beslut", staffLogin, decisions.ShowDecision)
+	staffPages.Post("/rekrytering/:id/beslut", staffLogin, decisions.SaveDecision)
+	staffPages.Get("/rekrytering/:id/beslut/anslag", staffLogin, decisions.ShowNotice)
+	staffPages.Post("/rekrytering/:id/yttranden/:sid", staffLogin, decisions.AnswerStatement)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

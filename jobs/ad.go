@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"portal/classify"
 	"portal/valid"
 )
 
@@ -81,11 +82,52 @@ type Ad struct {
 	LastDay       Day
 	UpdatedAt     time.Time
 	Questions     []Question // screening questions, in the order asked
+	// Occupation is the SSYK 2012 occupation group (four digits) and
+	// Municipality the municipality code (four digits), both from the
+	// lists of package classify; empty on ads made before they were asked.
+	Occupation   string
+	Municipality string
+	// English is the ad in English, shown to readers in English; optional.
+	English English
+	// ClosedAt, when set, closes the ad before its last day ends.
+	ClosedAt time.Time
+}
+
+// English is the English text of an ad: the Swedish one is the ad of
+// record and these are shown instead of it to readers in English.
+type English struct {
+	Title      string
+	Department string
+	Text       string
+}
+
+// Has reports whether the ad has an English version.
+func (e English) Has() bool {
+	return strings.TrimSpace(e.Title) != "" && strings.TrimSpace(e.Text) != ""
+}
+
+// In returns the ad as a reader in lang sees it: for English, with the
+// English title, department and text when the ad has them.
+func (a Ad) In(lang string) Ad {
+	if !strings.HasPrefix(lang, "en") || !a.English.Has() {
+		return a
+	}
+	a.Title, a.Text = a.English.Title, a.English.Text
+	if a.English.Department != "" {
+		a.Department = a.English.Department
+	}
+	return a
 }
 
 // ClosesAt is the moment applications close: the end of the last
 // application day, Swedish time.
-func (a Ad) ClosesAt() time.Time { return a.LastDay.End() }
+// An ad closed early closes at ClosedAt.
+func (a Ad) ClosesAt() time.Time {
+	if end := a.LastDay.End(); a.ClosedAt.IsZero() || end.Before(a.ClosedAt) {
+		return end
+	}
+	return a.ClosedAt
+}
 
 // Published reports whether the ad is visible at now.
 func (a Ad) Published(now time.Time) bool {
@@ -150,6 +192,26 @@ func (a Ad) Validate() error {
 			if !valid.Email(c.Email) {
 				add("contacts", "error.ad.contact_email")
 			}
+		}
+	}
+	if e := a.English; e != (English{}) {
+		if strings.TrimSpace(e.Title) == "" {
+			add("title_en", "error.ad.english_title")
+		} else if len(e.Title) > 200 {
+			add("title_en", "error.ad.too_long")
+		}
+		if strings.TrimSpace(e.Text) == "" {
+			add("text_en", "error.ad.english_text")
+		}
+	}
+	if a.Occupation != "" {
+		if _, ok := classify.Occupation(a.Occupation); !ok {
+			add("occupation", "error.ad.occupation")
+		}
+	}
+	if a.Municipality != "" {
+		if _, ok := classify.MunicipalityByCode(a.Municipality); !ok {
+			add("municipality", "error.ad.municipality")
 		}
 	}
 	seen := map[string]bool{}

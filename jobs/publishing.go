@@ -227,3 +227,27 @@ func (p *Publishing) Publish(ctx context.Context, ref string) (Ad, error) {
 	}
 	return ad, p.Announcer.Publish(ctx, ad)
 }
+
+// ErrPast is returned when an ad is scheduled for a time that has come.
+var ErrPast = errors.New("jobs: publication time has passed")
+
+// Schedule sets a draft or scheduled ad to be published at a later time;
+// job alerts are told now and go out when it comes.
+func (p *Publishing) Schedule(ctx context.Context, ref string, at time.Time) (Ad, error) {
+	ad, err := p.Board.store.AdByRef(ctx, ref)
+	if err != nil {
+		return Ad{}, err
+	}
+	now := p.Board.Now()
+	if ad.Published(now) {
+		return ad, ErrPublished
+	}
+	if !at.After(now) {
+		return ad, ErrPast
+	}
+	ad.PublishedAt = at.UTC().Truncate(time.Second)
+	if err := p.Board.Save(ctx, ad); err != nil {
+		return Ad{}, err
+	}
+	return ad, p.Announcer.Publish(ctx, ad)
+}

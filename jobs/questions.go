@@ -34,24 +34,38 @@ type Question struct {
 	Text     string
 	Options  []string // for single and multi choice
 	Required bool
-	// Wanted are the answers the recruiter looks for (yes/no and choice
-	// questions): an applicant who gives none of them is flagged.
+	Help     string // shown under the question; optional
+	// Wanted is the required answer of a yes/no or choice question, if
+	// any: "yes" or "no", or the options that pass (see Fails).
 	Wanted []string
 }
 
-// Fails reports whether the answers miss what the question wants: it
-// wants something and none of the answers is among it. A question that
-// wants nothing fails no one.
+// Fails reports whether answers vals miss the question's required answer:
+// for yes/no, an answer other than the wanted one; for single choice, an
+// option not among those wanted; for multiple choice, any wanted option
+// left unchosen. No answer fails a question with a required answer; a
+// question without one never fails.
 func (q Question) Fails(vals []string) bool {
 	if len(q.Wanted) == 0 {
 		return false
 	}
-	for _, v := range vals {
-		if contains(q.Wanted, v) {
-			return false
+	switch q.Type {
+	case QuestionYesNo, QuestionSingle:
+		return len(vals) != 1 || !contains(q.Wanted, vals[0])
+	case QuestionMulti:
+		for _, w := range q.Wanted {
+			if !contains(vals, w) {
+				return true
+			}
 		}
+		return false
 	}
-	return true
+	return false
+}
+
+// HasWanted reports whether the question type can have a required answer.
+func (q Question) HasWanted() bool {
+	return q.Type == QuestionYesNo || q.Type == QuestionSingle || q.Type == QuestionMulti
 }
 
 // Answers are the applicant's answers by question id; choices may be many.
@@ -61,16 +75,40 @@ type Answers map[string][]string
 func (q Question) Field() string { return "q_" + q.ID }
 
 func (q Question) validate(add func(field, key string)) {
+	if key := q.Problem(); key != "" {
+		add("questions", key)
+	}
+}
+
+// Problem returns the translation key of what is wrong with the question,
+// or "" when nothing is.
+func (q Question) Problem() string {
 	switch {
 	case q.ID == "" || strings.ContainsAny(q.ID, " .$") || len(q.ID) > 40:
-		add("questions", "error.ad.question_id")
+		return "error.ad.question_id"
 	case !contains(QuestionTypes, q.Type):
-		add("questions", "error.ad.question_type")
+		return "error.ad.question_type"
 	case strings.TrimSpace(q.Text) == "":
-		add("questions", "error.ad.question_text")
+		return "error.ad.question_text"
 	case (q.Type == QuestionSingle || q.Type == QuestionMulti) && len(q.Options) < 2:
-		add("questions", "error.ad.question_options")
+		return "error.ad.question_options"
+	case len(q.Wanted) > 0 && !q.HasWanted():
+		return "error.ad.question_wanted"
+	case q.Type == QuestionYesNo && len(q.Wanted) > 0 && (len(q.Wanted) != 1 || (q.Wanted[0] != "yes" && q.Wanted[0] != "no")):
+		return "error.ad.question_wanted"
+	case q.Type != QuestionYesNo && !subset(q.Wanted, q.Options):
+		return "error.ad.question_wanted"
 	}
+	return ""
+}
+
+func subset(some, all []string) bool {
+	for _, s := range some {
+		if !contains(all, s) {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckAnswers reads the answers to questions from form values (field

@@ -76,7 +76,11 @@ type Candidates struct {
 	Recruitments Store
 	Store        CandidateStore
 	Changes      Changes // nil: no list to tell
-	Now          func() time.Time
+	// Announcer tells the group of each new candidate; nil: nobody.
+	Announcer interface {
+		Announce(ctx context.Context, r Recruitment, c Candidate) error
+	}
+	Now func() time.Time
 }
 
 // Arrived takes a submitted application into the recruitment of its ad,
@@ -91,15 +95,28 @@ func (c *Candidates) Arrived(ctx context.Context, a applications.Application, v 
 	if err != nil {
 		return err
 	}
-	if _, err := c.Store.Candidate(ctx, a.ID); err == nil {
-		return c.changed(ctx, r.ID)
+	cand, err := c.Store.Candidate(ctx, a.ID)
+	if err == nil {
+		if err := c.changed(ctx, r.ID); err != nil {
+			return err
+		}
+		// The first version again (a retry after a failure): the group
+		// may not have been told yet; the announcement is keyed.
+		if v.N == 1 {
+			return c.announce(ctx, r, cand)
+		}
+		return nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	if _, err = c.add(ctx, r, Candidate{ID: a.ID, Source: SourcePortal, Applicant: a.Applicant, Details: v.Applicant, Lang: lang, ArrivedAt: v.At}); err != nil {
+	cand, err = c.add(ctx, r, Candidate{ID: a.ID, Source: SourcePortal, Applicant: a.Applicant, Details: v.Applicant, Lang: lang, ArrivedAt: v.At})
+	if err != nil {
 		return err
 	}
-	return c.changed(ctx, r.ID)
+	if err := c.changed(ctx, r.ID); err != nil {
+		return err
+	}
+	return c.announce(ctx, r, cand)
 }
 
 // Withdrew tells the recruitment of the application's ad that it was
@@ -120,6 +137,13 @@ func (c *Candidates) changed(ctx context.Context, recruitmentID string) error {
 		return nil
 	}
 	return c.Changes.Changed(ctx, recruitmentID)
+}
+
+func (c *Candidates) announce(ctx context.Context, r Recruitment, cand Candidate) error {
+	if c.Announcer == nil {
+		return nil
+	}
+	return c.Announcer.Announce(ctx, r, cand)
 }
 
 // add numbers a new candidate and stores them at the first stage. Two at
@@ -144,8 +168,11 @@ func (c *Candidates) add(ctx context.Context, r Recruitment, cand Candidate) (Ca
 		cand.Number = int(n + try)
 		break
 	}
-	if err := c.Store.AddCandidate(ctx, cand); err != nil && !errors.Is(err, ErrExists) {
-		return cand, err
+	err = c.Store.AddCandidate(ctx, cand)
+	if errors.Is(err, ErrExists) {
+		// The same application arrived twice at once and the other was
+		// stored first: theirs is the candidate, with its number.
+		return c.Store.Candidate(ctx, cand.ID)
 	}
-	return cand, nil
+	return cand, err
 }

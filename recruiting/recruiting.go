@@ -126,12 +126,17 @@ type Store interface {
 // Policy is what recruiting asks the access policy.
 type Policy interface {
 	Can(ctx context.Context, personID string, perm access.Permission, unit string) (bool, error)
+	// UnitsWith returns the units of the person's grants with the
+	// permission; a grant covers the units under its unit.
+	UnitsWith(ctx context.Context, personID string, perm access.Permission) ([]string, error)
 }
 
 // People reads the staff directory.
 type People interface {
 	Person(ctx context.Context, user string) (employees.Person, error)
 	Unit(ctx context.Context, id string) (employees.Unit, error)
+	// Within reports whether unit lies in the tree under top.
+	Within(ctx context.Context, unit, top string) (bool, error)
 }
 
 // Service is what the portal does with recruitments.
@@ -149,21 +154,76 @@ type Service struct {
 // group role gives; anyone else nothing. People who have left may do
 // nothing.
 func (s *Service) RightsIn(ctx context.Context, personID string, r Recruitment) (Rights, error) {
-	p, err := s.People.Person(ctx, personID)
-	if errors.Is(err, employees.ErrNotFound) || (err == nil && !p.Active) {
-		return Rights{}, nil
-	}
+	sc, err := s.scope(ctx, personID)
 	if err != nil {
 		return Rights{}, err
 	}
-	ok, err := s.Policy.Can(ctx, personID, PermManage, r.UnitID)
+	return sc.rights(ctx, r)
+}
+
+// scope is what decides a person's rights in recruitments, read once for
+// a list of them.
+type scope struct {
+	s        *Service
+	personID string
+	active   bool
+	units    []string        // of the person's recruiter grants
+	covered  map[string]bool // by unit of a recruitment, as found
+}
+
+func (s *Service) scope(ctx context.Context, personID string) (*scope, error) {
+	sc := &scope{s: s, personID: personID, covered: map[string]bool{}}
+	p, err := s.People.Person(ctx, personID)
+	if errors.Is(err, employees.ErrNotFound) {
+		return sc, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sc.active = p.Active; !sc.active {
+		return sc, nil
+	}
+	if sc.units, err = s.Policy.UnitsWith(ctx, personID, PermManage); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+func (sc *scope) covers(ctx context.Context, unit string) (bool, error) {
+	if ok, known := sc.covered[unit]; known {
+		return ok, nil
+	}
+	ok := false
+	for _, top := range sc.units {
+		if top == access.Everywhere {
+			ok = true
+			break
+		}
+		in, err := sc.s.People.Within(ctx, unit, top)
+		if err != nil {
+			return false, err
+		}
+		if in {
+			ok = true
+			break
+		}
+	}
+	sc.covered[unit] = ok
+	return ok, nil
+}
+
+func (sc *scope) rights(ctx context.Context, r Recruitment) (Rights, error) {
+	if !sc.active {
+		return Rights{}, nil
+	}
+	ok, err := sc.covers(ctx, r.UnitID)
 	if err != nil {
 		return Rights{}, err
 	}
 	if ok {
 		return Rights{See: true, Review: true, Manage: true, Decide: true}, nil
 	}
-	m, ok := r.Member(personID)
+	m, ok := r.Member(sc.personID)
 	if !ok {
 		return Rights{}, nil
 	}
@@ -220,9 +280,13 @@ func (s *Service) List(ctx context.Context, personID string) ([]Listed, error) {
 	if err != nil {
 		return nil, err
 	}
+	sc, err := s.scope(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
 	var out []Listed
 	for _, r := range all {
-		rights, err := s.RightsIn(ctx, personID, r)
+		rights, err := sc.rights(ctx, r)
 		if err != nil {
 			return nil, err
 		}

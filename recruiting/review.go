@@ -174,14 +174,6 @@ type Ratings interface {
 	Averages(ctx context.Context, recruitmentID string) (map[string]float64, error)
 }
 
-// RatingsFunc is a function that is Ratings.
-type RatingsFunc func(ctx context.Context, recruitmentID string) (map[string]float64, error)
-
-// Averages calls f.
-func (f RatingsFunc) Averages(ctx context.Context, recruitmentID string) (map[string]float64, error) {
-	return f(ctx, recruitmentID)
-}
-
 // Submission is what the list reads of one application: its status and
 // its latest version.
 type Submission struct {
@@ -190,8 +182,8 @@ type Submission struct {
 	Files   int
 }
 
-// ReviewStore reads what the candidate list is built from.
-type ReviewStore interface {
+// ListStore reads what the candidate list is built from.
+type ListStore interface {
 	// CandidatesOf returns the recruitment's candidates in order of arrival.
 	CandidatesOf(ctx context.Context, recruitmentID string) ([]Candidate, error)
 	// Submissions returns the submitted applications to an ad by id.
@@ -209,8 +201,8 @@ type Changes interface {
 	Changed(ctx context.Context, recruitmentID string) error
 }
 
-// Ads reads the ad of a recruitment, for its questions.
-type Ads interface {
+// AdReader reads the ad of a recruitment, for its questions.
+type AdReader interface {
 	AdByRef(ctx context.Context, ref string) (jobs.Ad, error)
 }
 
@@ -220,9 +212,9 @@ type Ads interface {
 // the one it was built under; the stamp is read before the candidates,
 // so a copy is never kept under a newer stamp than its data.
 type Review struct {
-	Store   ReviewStore
+	Store   ListStore
 	Ratings Ratings // nil: nobody has rated
-	Ads     Ads
+	Ads     AdReader
 	// MaxKept bounds how many recruitments' lists are kept; 0 is 32.
 	MaxKept int
 

@@ -30,7 +30,8 @@ PORTAL_PID=$!
 echo "The portal runs on http://127.0.0.1:$PORT (e-mail: http://127.0.0.1:$PORT/dev/mail). Ctrl-C stops it."
 echo "Staff side: http://127.0.0.1:$PORT/personal/logga-in (text messages: http://127.0.0.1:$PORT/dev/sms)."
 echo "Demo staff (demo/organisation.json, Exempelkommunen): erisan01 (Systemförvaltare, the demo's administrator),"
-echo "  evaryl01 (Enhetschef with reports), fatali01 (Undersköterska under evaryl01), sofand01 (two employments)."
+echo "  evaryl01 (Enhetschef with reports), fatali01 (Undersköterska under evaryl01), sofand01 (two employments),"
+echo "  sarnys01 (HR-specialist, recruiter for the whole organisation: http://127.0.0.1:$PORT/personal/rekrytering)."
 echo "First password: \"Glömt ditt lösenord?\" on the login page, then /dev/mail. Make the administrator, in another terminal:"
 PORTAL_SH=scripts/portal.sh
 if [ -n "${PORTAL_DEV_DB_PORT:-}${PORTAL_DEV_S3_PORT:-}" ]; then # the stack is not on its usual ports

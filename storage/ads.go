@@ -32,7 +32,14 @@ type questionDoc struct {
 	Text     string   `bson:"text"`
 	Options  []string `bson:"options,omitempty"`
 	Required bool     `bson:"required"`
+	Help     string   `bson:"help,omitempty"`
 	Wanted   []string `bson:"wanted,omitempty"`
+}
+
+type englishDoc struct {
+	Title      string `bson:"title,omitempty"`
+	Department string `bson:"department,omitempty"`
+	Text       string `bson:"text,omitempty"`
 }
 
 type adDoc struct {
@@ -53,6 +60,10 @@ type adDoc struct {
 	ClosesAt      time.Time     `bson:"closes_at"`
 	UpdatedAt     time.Time     `bson:"updated_at"`
 	Questions     []questionDoc `bson:"questions,omitempty"`
+	Occupation    string        `bson:"occupation,omitempty"`
+	Municipality  string        `bson:"municipality,omitempty"`
+	English       *englishDoc   `bson:"en,omitempty"`
+	ClosedAt      time.Time     `bson:"closed_at,omitempty"`
 }
 
 func toContactDocs(cs []jobs.Contact) []contactDoc {
@@ -78,8 +89,17 @@ func toAdDoc(a jobs.Ad) adDoc {
 		Positions: a.Positions, Text: a.Text,
 		Contacts: toContactDocs(a.Contacts), UnionContacts: toContactDocs(a.UnionContacts),
 		PublishedAt: a.PublishedAt, LastDay: a.LastDay.String(), ClosesAt: a.ClosesAt(), UpdatedAt: a.UpdatedAt,
-		Questions: toQuestionDocs(a.Questions),
+		Questions: toQuestionDocs(a.Questions), Occupation: a.Occupation, Municipality: a.Municipality,
+		English: toEnglishDoc(a.English), ClosedAt: a.ClosedAt,
 	}
+}
+
+func toEnglishDoc(e jobs.English) *englishDoc {
+	if e == (jobs.English{}) {
+		return nil
+	}
+	d := englishDoc(e)
+	return &d
 }
 
 func toQuestionDocs(qs []jobs.Question) []questionDoc {
@@ -103,13 +123,18 @@ func (d adDoc) toAd() (jobs.Ad, error) {
 	if err != nil {
 		return jobs.Ad{}, fmt.Errorf("storage: ad %s: %w", d.Ref, err)
 	}
-	return jobs.Ad{
+	ad := jobs.Ad{
 		Ref: d.Ref, Title: d.Title, Organisation: d.Organisation, Department: d.Department,
 		Area: d.Area, Place: d.Place, Extent: jobs.Extent{Percent: d.ExtentPercent}, Employment: d.Employment,
 		Positions: d.Positions, Text: d.Text,
 		Contacts: fromContactDocs(d.Contacts), UnionContacts: fromContactDocs(d.UnionContacts),
 		PublishedAt: d.PublishedAt, LastDay: day, UpdatedAt: d.UpdatedAt, Questions: fromQuestionDocs(d.Questions),
-	}, nil
+		Occupation: d.Occupation, Municipality: d.Municipality, ClosedAt: d.ClosedAt,
+	}
+	if d.English != nil {
+		ad.English = jobs.English(*d.English)
+	}
+	return ad, nil
 }
 
 // SaveAd inserts or replaces the ad with the same reference number.

@@ -314,6 +314,38 @@ func (s *Applications) MarkWithdrawn(ctx context.Context, id string, now time.Ti
 	return nil
 }
 
+// StatusesOf returns the status of each application of ids there is, by
+// id; ids that are no application are left out. Ids are asked for a few
+// hundred at a time.
+func (s *Applications) StatusesOf(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	oids := make([]bson.ObjectID, 0, len(ids))
+	for _, id := range ids {
+		if oid, err := bson.ObjectIDFromHex(id); err == nil {
+			oids = append(oids, oid)
+		}
+	}
+	for len(oids) > 0 {
+		batch := oids[:min(len(oids), 500)]
+		oids = oids[len(batch):]
+		cur, err := s.db.c(colApplications).Find(ctx, bson.M{"_id": bson.M{"$in": batch}}, options.Find().SetProjection(bson.M{"status": 1}))
+		if err != nil {
+			return nil, fmt.Errorf("storage: application statuses: %w", err)
+		}
+		var docs []struct {
+			ID     bson.ObjectID `bson:"_id"`
+			Status string        `bson:"status"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, fmt.Errorf("storage: application statuses: %w", err)
+		}
+		for _, d := range docs {
+			out[d.ID.Hex()] = d.Status
+		}
+	}
+	return out, nil
+}
+
 // ApplicationsOf lists an applicant's applications, newest first.
 func (s *Applications) ApplicationsOf(ctx context.Context, applicant string) ([]applications.Application, error) {
 	cur, err := s.db.c(colApplications).Find(ctx, bson.M{"applicant": applicant}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))

@@ -237,6 +237,29 @@ func (s *Attachments) Unreferenced(ctx context.Context, ids []string) ([]string,
 			live[f.ID.Hex()] = true
 		}
 	}
+	// A file a recruiter added to an application registered by hand is on
+	// that candidate, who has no application document.
+	var others bson.A
+	for _, r := range records {
+		if !live[r.Application] {
+			others = append(others, r.Application)
+		}
+	}
+	if len(others) > 0 {
+		var found []struct {
+			ID string `bson:"_id"`
+		}
+		cur, err := s.db.c(colCandidates).Find(ctx, bson.M{"_id": bson.M{"$in": others}}, options.Find().SetProjection(bson.M{"_id": 1}))
+		if err == nil {
+			err = cur.All(ctx, &found)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("storage: candidates of attachments: %w", err)
+		}
+		for _, f := range found {
+			live[f.ID] = true
+		}
+	}
 	for _, r := range records {
 		if live[r.Application] {
 			named[r.ID] = true

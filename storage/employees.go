@@ -72,7 +72,10 @@ func (d unitDoc) unit() employees.Unit {
 // findAll decodes the documents the filter matches, in the order of
 // sort, at most limit of them (0: all).
 func findAll[T any](ctx context.Context, col *mongo.Collection, filter any, sort bson.D, limit int64) ([]T, error) {
-	opts := options.Find().SetSort(sort)
+	opts := options.Find()
+	if sort != nil { // a nil sort cannot be marshalled
+		opts.SetSort(sort)
+	}
 	if limit > 0 {
 		opts.SetLimit(limit)
 	}

@@ -102,7 +102,6 @@ const (
 	colCandidates   = "recruitment_candidates"
 	colNumbers      = "recruitment_numbers"
 	colStageEvents  = "recruitment_stage_events"
-	colRatings      = "recruitment_ratings"
 )
 
 // migration is one idempotent step of the schema.
@@ -282,12 +281,43 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("recruitment_number")},
 		)
 	}},
-	{"the candidate list: ratings by recruitment, candidates by stage", func(ctx context.Context, d *DB) error {
+	{"ad changes and ad templates", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colAdChanges,
+			mongo.IndexModel{Keys: bson.D{{Key: "ref", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("ref_at")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colAdTemplates,
+			mongo.IndexModel{Keys: bson.D{{Key: "unit", Value: 1}, {Key: "created_at", Value: -1}}, Options: options.Index().SetName("unit_created")},
+		)
+	}},
+	{"the review of applications: ratings, notes, access log", func(ctx context.Context, d *DB) error {
 		if err := d.indexes(ctx, colRatings,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},
 			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")},
 		); err != nil {
 			return err
 		}
+		if err := d.indexes(ctx, colNotes,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("candidate_at")},
+		); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colAccessLog,
+			mongo.IndexModel{Keys: bson.D{{Key: "candidate", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("candidate_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("recruitment_at")},
+		)
+	}},
+	{"recruitment messages, decisions and statements", func(ctx context.Context, d *DB) error {
+		for col, key := range map[string]string{colRecruitMessages: "candidate", colStatements: "candidate", colCandidates: "arrived_at"} {
+			if err := d.indexes(ctx, col, mongo.IndexModel{Keys: bson.D{{Key: key, Value: 1}}, Options: options.Index().SetName(key)}); err != nil {
+				return err
+			}
+		}
+		return d.indexes(ctx, colStatements, mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")})
+	}},
+	{"the candidate list: ratings by recruitment, candidates by stage", func(ctx context.Context, d *DB) error {
+		// Ratings by recruitment: "the review of applications" made that index.
 		return d.indexes(ctx, colCandidates, mongo.IndexModel{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")})
 	}},
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"portal/recruiting"
 )
@@ -251,36 +250,6 @@ func (s *Recruitments) StageEvents(ctx context.Context, candidateID string) ([]r
 	out := make([]recruiting.StageEvent, len(docs))
 	for i, d := range docs {
 		out[i] = recruiting.StageEvent{CandidateID: d.Candidate, RecruitmentID: d.Recruitment, From: d.From, To: d.To, Reason: d.Reason, By: d.By, At: d.At}
-	}
-	return out, nil
-}
-
-// RatingAverages returns the average rating of each rated candidate of a
-// recruitment, by candidate id. Ratings are in recruitment_ratings, one
-// document per candidate and person (_id "<candidate>:<person>") with a
-// score from 1 to 5.
-func (s *Recruitments) RatingAverages(ctx context.Context, recruitmentID string) (map[string]float64, error) {
-	cur, err := s.db.c(colRatings).Find(ctx, bson.M{"recruitment": recruitmentID}, options.Find().SetProjection(bson.M{"candidate": 1, "score": 1}))
-	if err != nil {
-		return nil, fmt.Errorf("storage: ratings: %w", err)
-	}
-	var docs []struct {
-		Candidate string `bson:"candidate"`
-		Score     int    `bson:"score"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("storage: ratings: %w", err)
-	}
-	sum, n := map[string]int{}, map[string]int{}
-	for _, d := range docs {
-		if d.Score >= 1 && d.Score <= 5 {
-			sum[d.Candidate] += d.Score
-			n[d.Candidate]++
-		}
-	}
-	out := make(map[string]float64, len(n))
-	for c, k := range n {
-		out[c] = float64(sum[c]) / float64(k)
 	}
 	return out, nil
 }

@@ -27,6 +27,7 @@ type Mails struct {
 	receipt *texttemplate.Template
 	staff   map[string]*texttemplate.Template
 	access  map[string]*texttemplate.Template
+	group   *texttemplate.Template // to recruitment groups
 }
 
 // accessMails are the kinds of e-mail about role requests.
@@ -90,6 +91,9 @@ func NewMails(locales *Locales, site string) (*Mails, error) {
 		return nil, fmt.Errorf("views: mail receipt: %w", err)
 	}
 	m.receipt = t
+	if m.group, err = parseGroupMail(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

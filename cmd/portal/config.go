@@ -39,6 +39,7 @@ type Config struct {
 	SMTPSecurity   string
 	MailFrom       string
 	MailAttempts   int
+	AppealDays     int     // days an employment decision can be appealed after it is posted
 	MailRate       float64 // messages a second, per instance
 	SigningKey     []byte  // signs the links in alert e-mail
 	SupportEmail   string
@@ -220,6 +221,7 @@ func loadConfig(lookup env) (Config, error) {
 		bad("PORTAL_SUPPORT_EMAIL", "not an e-mail address: %q", c.SupportEmail)
 	}
 	c.MailAttempts = integer("PORTAL_MAIL_MAX_ATTEMPTS", 8, 1, 100)
+	c.AppealDays = integer("PORTAL_APPEAL_DAYS", 21, 1, 365)
 	if s := str("PORTAL_MAIL_RATE", "10"); s != "" {
 		r, err := strconv.ParseFloat(s, 64)
 		if err != nil || r <= 0 || r > 10000 {

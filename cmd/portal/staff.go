@@ -84,28 +84,32 @@ func importFailed(file string, err error, errOut io.Writer) error {
 // a directory that has no people yet. It is a full export, so people it
 // does not name are deactivated.
 func seedOrganisation(ctx context.Context, dir *employees.Directory, roles *access.Service, ifEmpty bool, log *slog.Logger) error {
-	if ifEmpty {
-		people, err := dir.Store.AllPeople(ctx)
+	people, err := dir.Store.AllPeople(ctx)
+	if err != nil {
+		return err
+	}
+	if ifEmpty && len(people) > 0 {
+		log.Info("staff directory has people; not seeding the demo organisation", "people", len(people))
+	} else {
+		batch, err := demo.Organisation()
 		if err != nil {
 			return err
 		}
-		if len(people) > 0 {
-			log.Info("staff directory has people; not seeding the demo organisation", "people", len(people))
-			return nil
+		sum, err := dir.Import(ctx, batch)
+		if err != nil {
+			return err
 		}
+		log.Info("demo organisation stored", "people_added", sum.People.Added, "people_changed", sum.People.Changed,
+			"people_deactivated", sum.People.Deactivated, "employments_added", sum.Employments.Added)
 	}
-	batch, err := demo.Organisation()
-	if err != nil {
-		return err
-	}
-	sum, err := dir.Import(ctx, batch)
-	if err != nil {
-		return err
-	}
-	log.Info("demo organisation stored", "people_added", sum.People.Added, "people_changed", sum.People.Changed,
-		"people_deactivated", sum.People.Deactivated, "employments_added", sum.Employments.Added)
+	// The demo's roles, also in a directory seeded before they were
+	// added; a demo person the directory does not have gets none.
 	for _, g := range demo.Grants {
-		if _, err := roles.GrantByCommand(ctx, g.User, g.Role, g.Unit); err != nil {
+		_, err := roles.GrantByCommand(ctx, g.User, g.Role, g.Unit)
+		if errors.Is(err, employees.ErrNotFound) {
+			continue
+		}
+		if err != nil {
 			return fmt.Errorf("demo grant %s to %s: %w", g.Role, g.User, err)
 		}
 	}

@@ -39,6 +39,9 @@ type Apply struct {
 		List(ctx context.Context, applicant string) ([]applications.Application, error)
 		OpenFile(ctx context.Context, owner, id string) (applications.Attachment, io.ReadCloser, error)
 	}
+	// Recruitments tells what the employer has sent about the
+	// applications; nil: nothing.
+	Recruitments Letters
 }
 
 // applyCtx is what every step of the application form works on.
@@ -337,7 +340,14 @@ func (h *Apply) ShowApplications(c *fiber.Ctx) error {
 	if c.Query("aterkallad") == "1" {
 		notice = "apply.withdrawn_notice"
 	}
-	return h.FormPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.Now(), "Notice": notice})
+	letters, err := h.letters(c, apps)
+	if err != nil {
+		return err
+	}
+	if n := statementNotice(c); n != "" {
+		notice = n
+	}
+	return h.FormPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.Now(), "Notice": notice, "Letters": letters})
 }
 
 // ShowWithdraw asks whether to withdraw the application; refused after the last application day.

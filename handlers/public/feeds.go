@@ -159,6 +159,7 @@ func writeFeed(h *web.Kit, format string, l *views.Localizer, title, link string
 		Updated:     updated,
 	}
 	for _, ad := range res.Ads {
+		ad = ad.In(l.Lang)
 		url := h.Abs("/jobb/" + ad.Ref)
 		f.Items = append(f.Items, &feeds.Item{
 			Title:       ad.Title,

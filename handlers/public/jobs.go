@@ -82,6 +82,7 @@ func (h *Jobs) drawJobList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	res.Ads = inLanguage(res.Ads, l.Lang)
 	var links []web.FeedLink
 	for _, f := range []struct{ format, typ, key string }{
 		{"rss", "application/rss+xml", "feeds.rss"},
@@ -120,6 +121,7 @@ func (h *Jobs) drawJobPage(c *fiber.Ctx) error {
 	if open {
 		ld = h.jobPosting(ad)
 	}
+	ad = ad.In(web.L(c).Lang) // the ad in English for readers in English, when it has one
 	return h.Render(c, "jobs/ad", web.Page{
 		Title: ad.Title, Section: "jobs", Canonical: h.Abs("/jobb/" + ad.Ref), JSONLD: ld,
 		Description: ad.Organisation + ", " + ad.Place,
@@ -162,4 +164,13 @@ func (h *Jobs) jobPosting(ad jobs.Ad) template.JS {
 		return ""
 	}
 	return template.JS(b)
+}
+
+// inLanguage returns the ads as readers in lang see them.
+func inLanguage(ads []jobs.Ad, lang string) []jobs.Ad {
+	out := make([]jobs.Ad, len(ads))
+	for i, ad := range ads {
+		out[i] = ad.In(lang)
+	}
+	return out
 }

@@ -21,9 +21,6 @@ import (
 	"portal/views"
 )
 
-// CandidatesPath is the candidate list of a recruitment.
-func CandidatesPath(id string) string { return RecruitmentPath(id) + "/kandidater" }
-
 // maxSelected bounds how many candidates one posted selection names.
 const maxSelected = 2000
 
@@ -43,15 +40,30 @@ type Candidates struct {
 	}
 }
 
-// listQuery reads the list's query from the address. The filter form
+// candidateQuery reads the list's query from the address. The filter form
 // sends a choice question's answer as one value "val" (question=answer),
 // as one menu lists every option of every choice question.
-func listQuery(c *fiber.Ctx) recruiting.Query {
+func candidateQuery(c *fiber.Ctx) recruiting.Query {
 	vals, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		vals = url.Values{}
 	}
 	return queryOf(vals)
+}
+
+// Order returns the ids of the recruitment's candidates in the order the
+// list shows them for the query string, over all its pages: what the
+// application page's previous and next follow.
+func (h *Candidates) Order(ctx context.Context, r recruiting.Recruitment, v recruiting.Viewer, query string) ([]string, error) {
+	vals, err := url.ParseQuery(query)
+	if err != nil {
+		vals = url.Values{}
+	}
+	page, err := h.Review.List(ctx, v, r, queryOf(vals))
+	if err != nil {
+		return nil, err
+	}
+	return page.IDs(), nil
 }
 
 func queryOf(vals url.Values) recruiting.Query {
@@ -74,7 +86,7 @@ func (h *Candidates) ShowCandidates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.listPage(c, r, v, listQuery(c), nil, nil)
+	return h.listPage(c, r, v, candidateQuery(c), nil, nil)
 }
 
 func (h *Candidates) listPage(c *fiber.Ctx, r recruiting.Recruitment, v recruiting.Viewer, q recruiting.Query, errs valid.Problems, form map[string]string) error {
@@ -276,7 +288,7 @@ func (h *Candidates) ExportCandidates(c *fiber.Ctx) error {
 	if format != "csv" && format != "xlsx" {
 		return fiber.ErrNotFound
 	}
-	q := listQuery(c)
+	q := candidateQuery(c)
 	q.Page = 0
 	page, err := h.Review.List(c.UserContext(), v, r, q)
 	if err != nil {

@@ -59,6 +59,9 @@ type Recruitments struct {
 	Ads interface {
 		AdByRef(ctx context.Context, ref string) (jobs.Ad, error)
 	}
+	// Statements finds the requests for statements that wait for their
+	// answer, the recruiters' to-do; nil: none.
+	Statements Statements
 }
 
 // RecruitmentRow is a recruitment as the list shows it.
@@ -92,8 +95,12 @@ func (h *Recruitments) ShowRecruitments(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	todo, err := h.todoOf(ctx, list)
+	if err != nil {
+		return err
+	}
 	return h.Render(c, "staff/recruitments", web.Page{Title: web.L(c).T("recruit.list.title"), Section: "staff-recruit",
-		Data: fiber.Map{"Rows": rows, "MayOpen": mayOpen, "Now": h.Now()}})
+		Data: fiber.Map{"Rows": rows, "MayOpen": mayOpen, "Now": h.Now(), "Todo": todo}})
 }
 
 func (h *Recruitments) unitNames(ctx context.Context) (map[string]string, error) {
@@ -110,7 +117,7 @@ func (h *Recruitments) unitNames(ctx context.Context) (map[string]string, error)
 
 // ShowNewRecruitment is the form that opens a recruitment.
 func (h *Recruitments) ShowNewRecruitment(c *fiber.Ctx) error {
-	return h.newPage(c, map[string]string{"positions": "1", "member_0_role": recruiting.RoleHiringManager}, nil, nil)
+	return h.newPage(c, map[string]string{"positions": "1"}, nil, nil)
 }
 
 func (h *Recruitments) newPage(c *fiber.Ctx, form map[string]string, group []MemberRow, errs valid.Problems) error {
@@ -179,8 +186,10 @@ type MemberRow struct {
 // rows to add more.
 func memberRows(group []MemberRow, blank int) []MemberRow {
 	out := append([]MemberRow(nil), group...)
+	// The creator is in the group as its recruiter already; whom they add
+	// is most often the hiring manager.
 	for i := 0; i < blank; i++ {
-		out = append(out, MemberRow{Notify: recruiting.NotifyNow})
+		out = append(out, MemberRow{Role: recruiting.RoleHiringManager, Notify: recruiting.NotifyNow})
 	}
 	for i := range out {
 		out[i].N = i
@@ -266,8 +275,13 @@ func (h *Recruitments) recruitmentPage(c *fiber.Ctx, r recruiting.Recruitment, v
 		rows = rowProblems(group, errs)
 	}
 	published := ad != nil && ad.Published(h.Now())
+	todo, err := h.todoIn(ctx, r, v)
+	if err != nil {
+		return err
+	}
 	return h.FormPageIn(c, "staff/recruitment", "recruit.page.title", "staff-recruit", fiber.Map{
-		"R": r, "V": v, "UnitName": units[r.UnitID], "Ad": ad, "Published": published, "Now": h.Now(),
+		"Todo": todo,
+		"R":    r, "V": v, "UnitName": units[r.UnitID], "Ad": ad, "Published": published, "Now": h.Now(),
 		"Group": memberRows(rows, 2), "Roles": recruiting.GroupRoles, "Notify": recruiting.NotifyChoices,
 		"Anonymised": anonymised, "Errors": errs, "Notice": recruitNotice(c),
 	})

@@ -48,8 +48,8 @@ func (h *StageAdmin) RequireStages(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// StageRow is one row of the stage form.
-type StageRow struct {
+// StageFormRow is one row of the stage form.
+type StageFormRow struct {
 	Field  string // prefix of its fields: "stage_3_"
 	ID     string
 	SV, EN string
@@ -73,10 +73,10 @@ func (h *StageAdmin) ShowStages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var stages []StageRow
+	var stages []StageFormRow
 	var reasons []ReasonRow
 	for i, st := range set {
-		stages = append(stages, StageRow{ID: st.ID, SV: st.Name["sv"], EN: st.Name["en"], Order: strconv.Itoa((i + 1) * 10),
+		stages = append(stages, StageFormRow{ID: st.ID, SV: st.Name["sv"], EN: st.Name["en"], Order: strconv.Itoa((i + 1) * 10),
 			Fixed: slices.Contains(recruiting.FixedStages, st.ID)})
 		for _, r := range st.Reasons {
 			reasons = append(reasons, ReasonRow{ID: r.ID, SV: r.Name["sv"], EN: r.Name["en"], Template: r.Template})
@@ -85,9 +85,9 @@ func (h *StageAdmin) ShowStages(c *fiber.Ctx) error {
 	return h.page(c, stages, reasons, nil)
 }
 
-func (h *StageAdmin) page(c *fiber.Ctx, stages []StageRow, reasons []ReasonRow, errs valid.Problems) error {
+func (h *StageAdmin) page(c *fiber.Ctx, stages []StageFormRow, reasons []ReasonRow, errs valid.Problems) error {
 	for i := 0; i < blankStageRows; i++ {
-		stages = append(stages, StageRow{})
+		stages = append(stages, StageFormRow{})
 	}
 	for i := 0; i < blankReasonRows; i++ {
 		reasons = append(reasons, ReasonRow{})
@@ -114,12 +114,12 @@ func (h *StageAdmin) SaveStages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var stages []StageRow
+	var stages []StageFormRow
 	var drafts []recruiting.StageDraft
 	var errs valid.Problems
 	for i := 0; i < maxStageRows; i++ {
 		p := fmt.Sprintf("stage_%d_", i)
-		row := StageRow{Field: p, ID: strings.Clone(c.FormValue(p + "id")), SV: strings.TrimSpace(c.FormValue(p + "sv")),
+		row := StageFormRow{Field: p, ID: strings.Clone(c.FormValue(p + "id")), SV: strings.TrimSpace(c.FormValue(p + "sv")),
 			EN: strings.TrimSpace(c.FormValue(p + "en")), Order: strings.TrimSpace(c.FormValue(p + "order")), Remove: c.FormValue(p+"remove") == "on"}
 		row.SV, row.EN, row.Order = strings.Clone(row.SV), strings.Clone(row.EN), strings.Clone(row.Order)
 		if row.ID == "" && row.SV == "" && row.EN == "" {
@@ -164,9 +164,9 @@ func (h *StageAdmin) SaveStages(c *fiber.Ctx) error {
 
 // pageAsPosted shows the form as it was posted, with the blank rows
 // after the posted ones.
-func (h *StageAdmin) pageAsPosted(c *fiber.Ctx, stages []StageRow, reasons []ReasonRow, errs valid.Problems) error {
+func (h *StageAdmin) pageAsPosted(c *fiber.Ctx, stages []StageFormRow, reasons []ReasonRow, errs valid.Problems) error {
 	for i := 0; i < blankStageRows; i++ {
-		stages = append(stages, StageRow{Field: fmt.Sprintf("stage_%d_", maxStageRows-blankStageRows+i)})
+		stages = append(stages, StageFormRow{Field: fmt.Sprintf("stage_%d_", maxStageRows-blankStageRows+i)})
 	}
 	for i := 0; i < blankReasonRows; i++ {
 		reasons = append(reasons, ReasonRow{Field: fmt.Sprintf("reason_%d_", maxStageRows-blankReasonRows+i)})

@@ -66,6 +66,9 @@ type Config struct {
 	// RecruitmentPrefix starts the reference number of every recruitment
 	// and its ad; empty: "REK".
 	RecruitmentPrefix string
+	// AppealDays is how long an employment decision can be appealed after
+	// it is posted; zero: three weeks.
+	AppealDays int
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
@@ -110,7 +113,22 @@ type Services struct {
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
-	Review        *recruiting.Review
+	// Review is the candidate list of a recruitment.
+	Review *recruiting.Review
+	// RecruitAds is the ad editor of recruitments.
+	RecruitAds *recruiting.Ads
+	// Statistics counts what happened in recruitments.
+	Statistics *recruiting.Statistics
+	// The review of one application: what the group reads, rates and
+	// notes, who looked, and applications registered by hand.
+	Papers    *recruiting.Papers
+	Reviews   *recruiting.Reviews
+	AccessLog *recruiting.AccessLog
+	Registry  *recruiting.Registry
+	// The recruiters' word to applicants, the decision, and the group's e-mail.
+	Messages     *recruiting.Messages
+	Decisions    *recruiting.Decisions
+	GroupNotices *recruiting.Notifier
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -204,7 +222,30 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Applying.Withdrawals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Settings: db.StageSettings(),
 		Changes: db.Recruitments(), Now: now}
-	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: recruiting.RatingsFunc(db.Recruitments().RatingAverages), Ads: s.Board}
+	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
+	s.Statistics = &recruiting.Statistics{Candidates: db.Recruitments(), Ads: s.Board, Statuses: db.Applications(), Stages: s.Stages,
+		Recruitments: s.Recruiting, Units: s.Directory, Now: now}
+	s.AccessLog = &recruiting.AccessLog{Store: db.RecruitReview(), Now: now}
+	s.Papers = &recruiting.Papers{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
+		Files: db.Attachments(), Blobs: in.Blobs, Log: s.AccessLog}
+	s.Reviews = &recruiting.Reviews{Store: db.RecruitReview(), Changes: db.Recruitments(), Now: now}
+	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: s.Reviews, Ads: s.Board}
+	s.Registry = &recruiting.Registry{Candidates: s.Candidates, Answers: db.RecruitReview(), Files: s.Files, Now: now}
+	s.Accounts.Viewings = staffViewings{s.AccessLog, s.Directory}
+	defaults, err := views.RecruitTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.Messages = &recruiting.Messages{Templates: db.RecruitDecisions(), Log: db.RecruitDecisions(), Candidates: db.Recruitments(),
+		Addresses: applicantAddresses{db.Accounts()}, Outbox: s.Outbox, Policy: s.Policy, Defaults: defaults, Employer: cfg.SiteName,
+		ApplicationsURL: site.URL(links.Applications), Now: now}
+	s.Decisions = &recruiting.Decisions{Store: db.RecruitDecisions(), Candidates: db.Recruitments(), Withdrawals: db.Applications(),
+		Stages: db.Recruitments(), Changes: db.Recruitments(), Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
+	s.Statistics.Decisions = s.Decisions
+	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
+		Outbox: s.Outbox, Render: mails, Now: now,
+		CandidateURL: func(rid, cid string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) + "/kandidater/" + cid }}
+	s.Candidates.Announcer = s.GroupNotices
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -234,8 +275,9 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		SSO: login, Accounts: s.Accounts, Applying: s.Applying, Alerts: s.Alerts, Sessions: s.Sessions, StaffSessions: s.StaffSessions, Directory: s.Directory,
 		StaffAuth: s.StaffAuth, StaffLogin: staffLogin(cfg), Access: s.Access, Policy: s.Policy, Roles: s.Roles,
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
-		Recruiting: s.Recruiting, Candidates: s.Candidates,
-		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(),
+		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
+		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
+		Messages: s.Messages, Decisions: s.Decisions,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
@@ -292,6 +334,7 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", s.Alerts.SendDigests)},
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
+		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
 			n, err := s.Files.Sweep(ctx, 24*time.Hour)
 			if n.Pending+n.Unlinked+n.Objects > 0 {

@@ -140,7 +140,7 @@ func main() {
 		timeIt("stage set", func() error { _, err := s.Stages.Set(ctx); return err })
 		timeIt("candidates", func() error { _, err := db.Recruitments().CandidatesOf(ctx, r.ID); return err })
 		timeIt("submissions", func() error { _, err := db.Recruitments().Submissions(ctx, r.Ref); return err })
-		timeIt("ratings", func() error { _, err := db.Recruitments().RatingAverages(ctx, r.ID); return err })
+		timeIt("ratings", func() error { _, err := s.Reviews.Averages(ctx, r.ID); return err })
 		timeIt("person", func() error { _, err := s.Directory.Person(ctx, *recruiter); return err })
 		timeIt("employments", func() error { _, err := s.Directory.Employments(ctx, *recruiter); return err })
 		p, _ := s.Directory.Person(ctx, *recruiter)
