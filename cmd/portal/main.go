@@ -175,7 +175,15 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if err := seedOrganisation(ctx, services.Directory, services.Access, *ifEmpty, log); err != nil {
 		return err
 	}
-	if *ifEmpty {
+	if err := seedAds(ctx, db, services, *ifEmpty, *n, *open, log); err != nil {
+		return err
+	}
+	return seedRecruitment(ctx, db, services, cfg.SiteName, log)
+}
+
+// seedAds stores n demo ads, unless ifEmpty and the database has ads.
+func seedAds(ctx context.Context, db *storage.DB, services *app.Services, ifEmpty bool, n int, open bool, log *slog.Logger) error {
+	if ifEmpty {
 		count, err := db.Ads().CountAds(ctx)
 		if err != nil {
 			return err
@@ -186,9 +194,9 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 		}
 	}
 	board := services.Board
-	ads := demo.Ads(time.Now(), *n)
-	if *open {
-		ads = demo.OpenAds(time.Now(), *n)
+	ads := demo.Ads(time.Now(), n)
+	if open {
+		ads = demo.OpenAds(time.Now(), n)
 	}
 	if err := board.SaveAll(ctx, ads); err != nil {
 		return err
@@ -202,7 +210,7 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 			}
 		}
 	}
-	log.Info("demo ads stored", "ads", *n)
+	log.Info("demo ads stored", "ads", n)
 	return nil
 }
 

@@ -8,13 +8,16 @@ import (
 	"path/filepath"
 	"testing"
 
+	"portal/demo"
 	"portal/internal/testenv"
+	"portal/recruiting"
 	"portal/storage"
 )
 
-// Seeding stores the demo ads in one write and the demo organisation; a
-// second run replaces the ads by reference number and adds nothing, and
-// -if-empty leaves a board and a staff directory alone.
+// Seeding stores the demo ads in one write, the demo organisation and the
+// demo recruitment with its applications; a second run replaces the ads by
+// reference number and adds nothing, and -if-empty leaves a board and a
+// staff directory alone.
 func TestSeedTwiceAddsNothing(t *testing.T) {
 	t.Parallel()
 	db, cfg, log := commandEnv(t)
@@ -23,8 +26,16 @@ func TestSeedTwiceAddsNothing(t *testing.T) {
 		if err := seed(ctx, cfg, log, args); err != nil {
 			t.Fatalf("seed %v: %v", args, err)
 		}
-		if n, err := db.Ads().CountAds(ctx); err != nil || n != 60 {
-			t.Fatalf("after seed %v: %d ads (%v), want 60", args, n, err)
+		if n, err := db.Ads().CountAds(ctx); err != nil || n != 61 {
+			t.Fatalf("after seed %v: %d ads (%v), want 60 and the demo recruitment's", args, n, err)
+		}
+		rs, err := db.Recruitments().Recruitments(ctx)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("after seed %v: %d recruitments (%v)", args, len(rs), err)
+		}
+		cands, err := db.Recruitments().CandidatesOf(ctx, rs[0].ID)
+		if err != nil || len(cands) != len(demo.Applicants) || cands[0].Stage != recruiting.StageInterview || cands[0].Details.FirstName != "Amira" {
+			t.Fatalf("after seed %v: candidates %v %+v", args, err, cands)
 		}
 		if people, err := db.Employees().AllPeople(ctx); err != nil || len(people) != 30 {
 			t.Fatalf("after seed %v: %d staff (%v), want the demo organisation's 30", args, len(people), err)
