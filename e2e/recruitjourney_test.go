@@ -1,14 +1,18 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"portal/demo"
 	"portal/employees"
@@ -178,7 +182,16 @@ func TestRecruitmentJourneyInTheBrowser(t *testing.T) {
 	// Eva, the hiring manager in the group, reviews them anonymised.
 	eva := newStaffBrowser(t, p)
 	eva.firstLogin("evaryl01", "eva.rylander@exempelkommunen.se", pw)
-	visit(t, eva.ctx, p.URL+base+"/kandidater/"+asa.ID, "application, anonymised") // once: the 320 px check loads it again
+	eva.open("/personal", "staff start page")
+	eva.submit("recruitments", `a[href="/personal/rekrytering"]`)
+	eva.sees("the group's recruitment", "Undersköterska till hemtjänsten")
+	eva.submit("recruitment", `a[href="`+base+`"]`)
+	eva.submit("candidate list", `nav a[href="`+base+`/kandidater"]`)
+	eva.sees("candidate list", "Sökande 1", "Sökande 2")
+	eva.hides("candidate list", "Åsa", "Öberg", "Bo Ek")
+	notSideways(t, eva.ctx, "candidate list")
+	// Once: the 320 px check loads a page again, and each load is a view.
+	eva.submit("application, anonymised", `a[href^="`+base+`/kandidater/`+asa.ID+`"]`)
 	eva.sees("anonymised application", "Sökande 1", "Har du undersköterskeexamen?", "Bilaga 1", "Bilagorna kan avslöja")
 	eva.hides("anonymised application", "Åsa", "Öberg", "asa.oberg@example.se", "0701234567")
 	if seen, err := p.DB.RecruitReview().AccessOfCandidate(ctx, asa.ID, 10); err != nil || len(seen) != 1 || seen[0].PersonID != "evaryl01" {
@@ -216,6 +229,62 @@ func TestRecruitmentJourneyInTheBrowser(t *testing.T) {
 	sara.hides("posted notice", "Bo Ek")
 
 	// The hired and the other applicant are told, each once.
+	// The export, as the spreadsheet gets it: Åsa named since the
+	// interview, Bo still by number.
+	sara.open(base+"/kandidater", "candidate list")
+	for _, format := range []string{"csv", "xlsx"} {
+		var b64 string
+		if err := chromedp.Run(sara.ctx, chromedp.Evaluate(`fetch(`+jsString(base+"/kandidater/export?format="+format)+`).then(r => r.arrayBuffer()).then(b => {
+			let s = ""; for (const c of new Uint8Array(b)) s += String.fromCharCode(c); return btoa(s) })`, &b64, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		})); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cells string
+		if format == "csv" {
+			if !bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+				t.Errorf("the CSV has no byte order mark: %q", raw[:min(20, len(raw))])
+			}
+			cells = string(raw)
+		} else {
+			f, err := excelize.OpenReader(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatalf("the XLSX does not open: %v", err)
+			}
+			rows, err := f.GetRows(f.GetSheetName(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range rows {
+				cells += strings.Join(row, "\t") + "\n"
+			}
+		}
+		for _, want := range []string{"Åsa", "Öberg", "asa.oberg@example.se", "Sökande 2", "Anställd", "Ej aktuell", "Har du undersköterskeexamen?"} {
+			if !strings.Contains(cells, want) {
+				t.Errorf("%s export lacks %q:\n%s", format, want, cells)
+			}
+		}
+		if strings.Contains(cells, "bo.ek@example.se") || strings.Contains(cells, "Bo\tEk") || strings.Contains(cells, "Bo Ek") {
+			t.Errorf("%s export names the anonymised applicant:\n%s", format, cells)
+		}
+	}
+
+	// Every page of the recruitment once more, in English, with axe.
+	if err := chromedp.Run(sara.ctx, chromedp.Navigate(p.URL+"/sprak/en?next=/personal/rekrytering"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/personal/rekrytering", "/personal/rekrytering/ny", "/personal/rekrytering/statistik", "/personal/rekrytering/mallar",
+		base, base + "/annons", base + "/annons/redigera", base + "/annons/forhandsgranska?sprak=en", base + "/kandidater",
+		base + "/kandidater/" + asa.ID, base + "/kandidater/" + bo.ID, base + "/meddelanden?k=" + bo.ID, base + "/beslut", base + "/beslut/anslag",
+		base + "/statistik", base + "/logg", base + "/registrera"} {
+		sara.open(path, "in English: "+path)
+	}
+	sara.sees("in English", "Register an application")
+
 	for _, m := range []struct{ to, subject string }{
 		{"asa.oberg@example.se", "Du har fått tjänsten: Undersköterska till hemtjänsten"},
 		{"bo.ek@example.se", "Tjänsten är tillsatt: Undersköterska till hemtjänsten"},
