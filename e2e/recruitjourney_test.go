@@ -214,14 +214,29 @@ func TestRecruitmentJourneyInTheBrowser(t *testing.T) {
 	eva.sees("still anonymised", "Sökande 2")
 	eva.hides("still anonymised", "Bo Ek", "bo.ek@example.se")
 
-	// Sara hires Åsa; the notice tells how and until when to appeal.
-	sara.open(base+"/beslut", "decision")
-	if err := chromedp.Run(sara.ctx, chromedp.Click("#outcome-hired", chromedp.ByID), chromedp.Click("#hired-"+asa.ID, chromedp.ByID)); err != nil {
+	// Sara hires Åsa, once the ad takes no more applications; the notice
+	// tells how and until when to appeal.
+	today := jobs.DayOf(p.Now())
+	decide := func(what string) {
+		sara.open(base+"/beslut", "decision")
+		if err := chromedp.Run(sara.ctx, chromedp.Click("#outcome-hired", chromedp.ByID), chromedp.Click("#hired-"+asa.ID, chromedp.ByID)); err != nil {
+			t.Fatal(err)
+		}
+		sara.submit(what, `form[action$="/beslut"] button[type="submit"]`, "#decided_on", today.String())
+	}
+	decide("decision while the ad is open")
+	sara.sees("decision while the ad is open", "Annonsen tar fortfarande emot ansökningar")
+	sara.open(base+"/annons", "ad page")
+	sara.submit("ad closed", `button[name="mode"][value="now"]`)
+	decide("decided")
+	sara.sees("decided", "Beslutet är sparat")
+	// Nobody is moved by hand after the decision.
+	eva.open(base+"/kandidater/"+bo.ID, "the other application, decided")
+	if err := chromedp.Run(eva.ctx, chromedp.SetValue("#stage", "offer", chromedp.ByID)); err != nil {
 		t.Fatal(err)
 	}
-	today := jobs.DayOf(p.Now())
-	sara.submit("decided", `form[action$="/beslut"] button[type="submit"]`, "#decided_on", today.String())
-	sara.sees("decided", "Beslutet är sparat")
+	eva.submit("moved after the decision", `form[action$="/steg"] button`)
+	eva.sees("moved after the decision", "Rekryteringen är beslutad.")
 	sara.open(base+"/beslut/anslag", "posted notice")
 	appealUntil, finalOn := today.AddDays(21), today.AddDays(22)
 	sara.sees("posted notice", "Undersköterska till hemtjänsten", "Åsa Öberg", "Så överklagar du", "förvaltningsrätten",

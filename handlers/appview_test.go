@@ -328,7 +328,7 @@ func TestRatingsAndNotes(t *testing.T) {
 	if res := eva.post(page, page+"/anteckning", url.Values{"note": {"Ring referenser först."}}); res.StatusCode != 303 {
 		t.Fatalf("note: %d", res.StatusCode)
 	}
-	want(t, "reviewed page", rec.get(page), 200, "Medelbetyg 2.5 av 5, från 2 bedömningar.", "Erfaren", "Ring referenser först.", "Eva Rydberg (evaryl01)",
+	want(t, "reviewed page", rec.get(page), 200, "Medelbetyg 2,5 av 5 (antal bedömningar: 2).", "Erfaren", "Ring referenser först.", "Eva Rydberg (evaryl01)",
 		`name="score" value="4" checked`)
 	avg, err := a.Reviews.Averages(context.Background(), rid)
 	if err != nil || len(avg) != 1 || avg[cid] != 2.5 {

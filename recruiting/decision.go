@@ -86,6 +86,9 @@ type Decisions struct {
 	Stages   StageStore
 	Changes  Changes // the candidate list's; nil: no list to tell
 	Messages *Messages
+	// Ads reads the recruitment's ad, which must be closed for
+	// applications before the decision; nil: not checked.
+	Ads AdReader
 	// AppealDays is the appeal period; zero: DefaultAppealDays.
 	AppealDays int
 	Now        func() time.Time
@@ -166,6 +169,16 @@ func (s *Decisions) Decide(ctx context.Context, v Viewer, r Recruitment, dd Deci
 	today := jobs.DayOf(now)
 	d := Decision{RecruitmentID: r.ID, Outcome: dd.Outcome, DecidedBy: v.PersonID, PostedOn: today, AppealDays: s.appealDays(), At: now}
 	var errs valid.Problems
+	if s.Ads != nil {
+		// Nobody may apply after the decision: it would leave them out.
+		ad, err := s.Ads.AdByRef(ctx, r.Ref)
+		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
+			return Decision{}, err
+		}
+		if err == nil && ad.Open(now) {
+			errs.Add("outcome", "decide.error.ad_open")
+		}
+	}
 	if day, err := jobs.ParseDay(strings.TrimSpace(dd.DecidedOn)); err != nil {
 		errs.Add("decided_on", "decide.error.date")
 	} else if day.Start().After(today.Start()) {

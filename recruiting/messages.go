@@ -366,17 +366,29 @@ func (m *Messages) deliver(ctx context.Context, c Candidate, e LogEntry) (outcom
 	return delivered, nil
 }
 
-// address is where the candidate's account receives e-mail now; empty
-// for one registered by hand or whose account is gone.
+// address is where the candidate receives e-mail now: their account's
+// address, or for one registered by hand the address the recruiter
+// wrote down; empty when there is none (a placeholder for protected
+// personal data never has one) or the account is gone.
 func (m *Messages) address(ctx context.Context, c Candidate) (string, error) {
-	if c.Source != SourcePortal || c.Applicant == "" {
+	switch {
+	case c.Protected():
+		return "", nil
+	case c.Source != SourcePortal:
+		return c.Details.Email, nil
+	case c.Applicant == "":
 		return "", nil
 	}
 	return m.Addresses.Address(ctx, c.Applicant)
 }
 
 // Reachable reports whether the portal can write to the candidate.
-func (c Candidate) Reachable() bool { return c.Source == SourcePortal && c.Applicant != "" }
+func (c Candidate) Reachable() bool {
+	if c.Source == SourcePortal {
+		return c.Applicant != ""
+	}
+	return !c.Protected() && c.Details.Email != ""
+}
 
 // ShownName is how staff pages name a candidate: "Sökande 17" while the
 // review is anonymised and the candidate has not reached the interview

@@ -142,8 +142,12 @@ func (r Row) Name() string {
 
 // AverageText is the average rating with one decimal, written as lang
 // writes numbers ("3,5" in Swedish).
-func (r Row) AverageText(lang string) string {
-	s := strconv.FormatFloat(r.Rating, 'f', 1, 64)
+func (r Row) AverageText(lang string) string { return FormatRating(r.Rating, lang) }
+
+// FormatRating writes an average rating with one decimal as the language
+// writes it: 4,5 in Swedish, 4.5 in English.
+func FormatRating(v float64, lang string) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
 	if lang == "sv" {
 		s = strings.Replace(s, ".", ",", 1)
 	}
@@ -316,6 +320,11 @@ func (rv *Review) Rows(ctx context.Context, v Viewer, r Recruitment, ids []strin
 func finish(row Row, r Recruitment, questions []jobs.Question) Row {
 	row.Hidden = r.HidesIdentity(row.Candidate)
 	row.Flagged = false
+	if row.Candidate.Protected() {
+		// A placeholder answers nothing in the system: its papers are
+		// elsewhere, and no answer is no failed answer.
+		return row
+	}
 	for _, qu := range questions {
 		if qu.Fails(row.Answers[qu.ID]) {
 			row.Flagged = true

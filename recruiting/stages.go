@@ -115,7 +115,12 @@ type Stages struct {
 	Settings   StageSettings // nil: the default set
 	Apps       Applications
 	Changes    Changes // nil: no list to tell
-	Now        func() time.Time
+	// Decided finds a recruitment's decision; after it nobody is moved by
+	// hand. nil: never decided.
+	Decided interface {
+		Decision(ctx context.Context, recruitmentID string) (Decision, error)
+	}
+	Now func() time.Time
 }
 
 // Set returns the stage set in force.
@@ -152,6 +157,14 @@ func (s *Stages) Withdrawn(ctx context.Context, c Candidate) (bool, error) {
 func (s *Stages) Move(ctx context.Context, v Viewer, r Recruitment, ids []string, to, reason string) (int, error) {
 	if !v.Review {
 		return 0, ErrForbidden
+	}
+	if s.Decided != nil {
+		// The decision has placed everyone: hired or not selected.
+		if _, err := s.Decided.Decision(ctx, r.ID); err == nil {
+			return 0, ErrDecided
+		} else if !errors.Is(err, ErrNotFound) {
+			return 0, err
+		}
 	}
 	set, err := s.Set(ctx)
 	if err != nil {

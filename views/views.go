@@ -20,6 +20,7 @@ import (
 	"portal/applications"
 	"portal/charts"
 	"portal/jobs"
+	"portal/recruiting"
 	"portal/valid"
 )
 
@@ -121,6 +122,8 @@ func funcs(now func() time.Time) map[string]any {
 		},
 		"lines": func(s string) []string { return strings.Split(s, "\n") },
 		"add":   func(a, b int) int { return a + b },
+		// rating writes an average rating as the page's language does.
+		"rating": func(l *Localizer, v float64) string { return recruiting.FormatRating(v, l.Lang) },
 		// dict makes a map of key and value pairs, for handing several
 		// values to a template: (dict "L" .L "Ad" .Ad).
 		"dict": func(kv ...any) (map[string]any, error) {

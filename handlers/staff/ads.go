@@ -527,6 +527,10 @@ func (h *RecruitAds) PreviewAd(c *fiber.Ctx) error {
 		l = h.Locales.Get(lang)
 	}
 	shown := ad.In(l.Lang)
+	if shown.PublishedAt.IsZero() {
+		// A draft shows as it will look if published now.
+		shown.PublishedAt = h.Now()
+	}
 	open := !h.Now().After(ad.ClosesAt()) && (ad.ClosedAt.IsZero() || h.Now().Before(ad.ClosedAt))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return h.Render(c, "staff/ad_preview", web.Page{Title: l.T("recruitads.preview.title") + ": " + shown.Title, Section: "staff-recruit",

@@ -496,6 +496,9 @@ func (h *Application) MoveCandidate(c *fiber.Ctx) error {
 	case errors.Is(err, recruiting.ErrWithdrawn):
 		errs.Add("stage", "recruitapp.error.withdrawn")
 		return h.applicationPage(c, r, v, cand, 0, false, form, errs)
+	case errors.Is(err, recruiting.ErrDecided):
+		errs.Add("stage", "recruitapp.error.decided")
+		return h.applicationPage(c, r, v, cand, 0, false, form, errs)
 	case err != nil:
 		return err
 	}

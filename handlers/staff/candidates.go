@@ -256,6 +256,8 @@ func (h *Candidates) move(c *fiber.Ctx, r recruiting.Recruitment, v recruiting.V
 		errs.Add("reason", "recruitlist.error.reason")
 	case errors.Is(err, recruiting.ErrWithdrawn):
 		errs.Add("selection", "recruitlist.error.withdrawn")
+	case errors.Is(err, recruiting.ErrDecided):
+		errs.Add("selection", "recruitlist.error.decided")
 	case errors.Is(err, recruiting.ErrNotFound) && !slices.ContainsFunc(mustSet(h, c), func(s recruiting.Stage) bool { return s.ID == form["to"] }):
 		errs.Add("to", "recruitlist.error.stage")
 	case err != nil:
@@ -353,7 +355,7 @@ func (h *Candidates) export(c *fiber.Ctx, r recruiting.Recruitment, rows []recru
 		if row.Rated {
 			rating = tables.Number(float64(int(row.Rating*10+0.5)) / 10)
 		}
-		cells = append(cells, tables.DateTime(row.ArrivedAt), tables.Text(stageName(names, row.Stage)), rating)
+		cells = append(cells, tables.DateTime(row.ArrivedAt.In(jobs.Stockholm)), tables.Text(stageName(names, row.Stage)), rating)
 		for _, qu := range questions {
 			cells = append(cells, tables.Text(answerText(l, qu, row.Answers[qu.ID])))
 		}

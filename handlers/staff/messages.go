@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"portal/applications"
+
 	"github.com/gofiber/fiber/v2"
 
 	"portal/handlers/web"
@@ -105,7 +107,13 @@ func (h *Messages) messagesPage(c *fiber.Ctx, r recruiting.Recruitment, v recrui
 		"Result": sentNotice(c)}
 	if preview && len(errs) == 0 && first != nil {
 		if t, err := h.Service.Template(ctx, tid); err == nil {
-			data["Preview"] = h.Service.Write(t, r, *first, "")
+			shown := *first
+			if r.HidesIdentity(shown) || shown.Protected() {
+				// The letter names the applicant; the group may not see
+				// who that is yet.
+				shown.Details = applications.Snapshot{FirstName: shownName(c, r, shown)}
+			}
+			data["Preview"] = h.Service.Write(t, r, shown, "")
 			data["PreviewName"] = shownName(c, r, *first)
 			n := 0
 			for _, ch := range choices {

@@ -240,7 +240,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Addresses: applicantAddresses{db.Accounts()}, Outbox: s.Outbox, Policy: s.Policy, Defaults: defaults, Employer: cfg.SiteName,
 		ApplicationsURL: site.URL(links.Applications), Now: now}
 	s.Decisions = &recruiting.Decisions{Store: db.RecruitDecisions(), Candidates: db.Recruitments(), Withdrawals: db.Applications(),
-		Stages: db.Recruitments(), Changes: db.Recruitments(), Messages: s.Messages, AppealDays: cfg.AppealDays, Now: now}
+		Stages: db.Recruitments(), Changes: db.Recruitments(), Messages: s.Messages, Ads: s.Board, AppealDays: cfg.AppealDays, Now: now}
+	s.Stages.Decided = db.RecruitDecisions()
 	s.Statistics.Decisions = s.Decisions
 	s.GroupNotices = &recruiting.Notifier{Recruitments: db.Recruitments(), Arrivals: db.RecruitDecisions(), People: s.Directory,
 		Outbox: s.Outbox, Render: mails, Now: now,
