@@ -392,6 +392,18 @@ func TestRegisterApplications(t *testing.T) {
 	if doc := rec.get(fileLinks(got.body)["Betyg.pdf"]); doc.StatusCode != 200 || doc.body != string(pdf) {
 		t.Errorf("registered file: %d", doc.StatusCode)
 	}
+	// The export has the answers typed in from the paper, and Swedish time.
+	export := rec.get("/personal/rekrytering/" + rid + "/kandidater/export?format=csv")
+	want(t, "export with the registered answers", export, 200, "Lisa Lund", "2026-11-20 00:00")
+	for _, line := range strings.Split(export.body, "\r\n") {
+		if strings.Contains(line, "Lisa Lund") {
+			for k, v := range answersFor(ad) {
+				if k != ad.Questions[0].Field() && !strings.Contains(line, v[0]) && len(v[0]) > 3 {
+					t.Errorf("the export of the registered application lacks the answer %q to %s: %s", v[0], k, line)
+				}
+			}
+		}
+	}
 	c, err := a.db.Recruitments().Candidate(context.Background(), cid)
 	if err != nil || c.Number != 2 || c.Source != recruiting.SourcePaper || c.RegisteredBy != "rekry01" || c.Details.Email != "lisa@example.se" {
 		t.Fatalf("stored: %v %+v", err, c)

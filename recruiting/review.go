@@ -219,6 +219,11 @@ type Review struct {
 	Store   ListStore
 	Ratings Ratings // nil: nobody has rated
 	Ads     AdReader
+	// Registered reads the answers of applications registered by hand;
+	// nil: they show none.
+	Registered interface {
+		RegisteredAnswersIn(ctx context.Context, recruitmentID string) (map[string]jobs.Answers, error)
+	}
 	// MaxKept bounds how many recruitments' lists are kept; 0 is 32.
 	MaxKept int
 
@@ -514,6 +519,20 @@ func (rv *Review) build(ctx context.Context, r Recruitment, stamp string) (*snap
 	subs, err := rv.Store.Submissions(ctx, r.Ref)
 	if err != nil {
 		return nil, err
+	}
+	if rv.Registered != nil {
+		typed, err := rv.Registered.RegisteredAnswersIn(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for id, answers := range typed {
+			if _, ok := subs[id]; !ok {
+				if subs == nil {
+					subs = map[string]Submission{}
+				}
+				subs[id] = Submission{Answers: answers}
+			}
+		}
 	}
 	var avg map[string]float64
 	if rv.Ratings != nil {

@@ -181,6 +181,20 @@ func (s *RecruitReview) SaveRegisteredAnswers(ctx context.Context, candidateID, 
 	return nil
 }
 
+// RegisteredAnswersIn returns the answers of the applications registered
+// by hand in a recruitment, by candidate.
+func (s *RecruitReview) RegisteredAnswersIn(ctx context.Context, recruitmentID string) (map[string]jobs.Answers, error) {
+	docs, err := findAll[registrationDoc](ctx, s.db.c(colRegistrations), bson.M{"recruitment": recruitmentID}, bson.D{{Key: "_id", Value: 1}}, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]jobs.Answers, len(docs))
+	for _, d := range docs {
+		out[d.ID] = jobs.Answers(d.Answers)
+	}
+	return out, nil
+}
+
 // RegisteredAnswers returns the answers of an application registered by
 // hand; none when none were typed in.
 func (s *RecruitReview) RegisteredAnswers(ctx context.Context, candidateID string) (jobs.Answers, error) {

@@ -229,7 +229,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Papers = &recruiting.Papers{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
 		Files: db.Attachments(), Blobs: in.Blobs, Log: s.AccessLog}
 	s.Reviews = &recruiting.Reviews{Store: db.RecruitReview(), Changes: db.Recruitments(), Now: now}
-	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: s.Reviews, Ads: s.Board}
+	s.Review = &recruiting.Review{Store: db.Recruitments(), Ratings: s.Reviews, Ads: s.Board, Registered: db.RecruitReview()}
 	s.Registry = &recruiting.Registry{Candidates: s.Candidates, Answers: db.RecruitReview(), Files: s.Files, Now: now}
 	s.Accounts.Viewings = staffViewings{s.AccessLog, s.Directory}
 	defaults, err := views.RecruitTemplates()
