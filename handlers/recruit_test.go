@@ -59,7 +59,9 @@ func TestRecruitmentsOpenAndGroup(t *testing.T) {
 		"member_0_user": {"nobody99"}, "member_0_role": {"hiring-manager"}, "member_0_notify": {"now"},
 		"member_1_user": {"evaryl01"}, "member_1_role": {"boss"}})
 	want(t, "bad recruitment", res, 422, "Skriv tjänstens titel.", "Du kan inte skapa rekryteringar för den enheten.",
-		"Ange antal tjänster", "Det finns ingen anställd med det användarnamnet.", "Välj en roll i gruppen.", `value="nobody99"`)
+		"Ange antal tjänster", "Det finns ingen anställd med det användarnamnet.", "Välj en roll i gruppen.", `value="nobody99"`,
+		// Each row's problem next to the row, not only in the summary.
+		`<p class="field-error" id="member_0-error">Det finns ingen anställd`, `<p class="field-error" id="member_1-error">Välj en roll`)
 	if list, _ := a.Recruiting.List(context.Background(), "rekry01"); len(list) != 0 {
 		t.Fatalf("a bad form stored %d recruitments", len(list))
 	}

@@ -169,7 +169,13 @@ func (s *Ads) Save(ctx context.Context, v Viewer, r Recruitment, ad jobs.Ad) (jo
 			return jobs.Ad{}, err
 		}
 		for _, e := range p {
-			if e.Field != "questions" { // told per question above
+			switch {
+			case e.Field == "questions": // told per question above
+			case e.Field == "place" && hasField(errs, "municipality"): // the place is the municipality's name
+			case e.Field == "place":
+				e.Field = "municipality"
+				errs = append(errs, e)
+			default:
 				errs = append(errs, e)
 			}
 		}
@@ -421,4 +427,9 @@ func questionsText(qs []jobs.Question) string {
 		lines[i] = line
 	}
 	return strings.Join(lines, "\n")
+}
+
+func hasField(p valid.Problems, field string) bool {
+	_, ok := p.Field(field)
+	return ok
 }

@@ -145,7 +145,7 @@ func (h *Recruitments) newPage(c *fiber.Ctx, form map[string]string, group []Mem
 		}
 	}
 	return h.FormPageIn(c, "staff/recruitment_new", "recruit.new.title", "staff-recruit", fiber.Map{
-		"Form": form, "Errors": errs, "Units": units, "Group": memberRows(group, 3),
+		"Form": form, "Errors": errs, "Units": units, "Group": memberRows(rowProblems(group, errs), 3),
 		"Roles": recruiting.GroupRoles, "Notify": recruiting.NotifyChoices,
 	})
 }
