@@ -114,3 +114,19 @@ func TestRolePagesInTheBrowser(t *testing.T) {
 		t.Fatalf("after the grant: %q", got)
 	}
 }
+
+// recruiterOrg is staffOrg with rekry01, a recruiter for SOC and below.
+func recruiterOrg(t *testing.T, p *portal) {
+	t.Helper()
+	staffOrg(t, p)
+	ctx := context.Background()
+	if err := p.DB.Employees().SavePerson(ctx, employees.Person{ID: "rekry01", FirstName: "Rut", LastName: "Rekryterare", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DB.Employees().SaveEmployment(ctx, employees.Employment{ID: "E-REK", PersonID: "rekry01", UnitID: "SOC", ManagerID: "E-CHEF", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Access.GrantByCommand(ctx, "rekry01", "recruiter", "SOC"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"portal/applications"
-	"portal/employees"
 	"portal/jobs"
 	"portal/recruiting"
 )
@@ -23,18 +22,8 @@ import (
 func TestApplicationPageInTheBrowser(t *testing.T) {
 	t.Parallel()
 	p := startPortal(t)
-	staffOrg(t, p)
+	recruiterOrg(t, p)
 	ctx := context.Background()
-	st := p.DB.Employees()
-	if err := st.SavePerson(ctx, employees.Person{ID: "rekry01", FirstName: "Rut", LastName: "Rekryterare", Active: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SaveEmployment(ctx, employees.Employment{ID: "E-REK", PersonID: "rekry01", UnitID: "SOC", ManagerID: "E-CHEF", Active: true}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Access.GrantByCommand(ctx, "rekry01", "recruiter", "SOC"); err != nil {
-		t.Fatal(err)
-	}
 	r, err := p.Recruiting.Create(ctx, "rekry01", recruiting.Draft{UnitID: "SOC-HEM", Title: "Undersköterska till hemtjänsten", Positions: 1, Anonymised: true})
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"portal/employees"
 	"portal/jobs"
 	"portal/recruiting"
 )
@@ -17,17 +16,8 @@ import (
 func TestRecruitAdPagesInTheBrowser(t *testing.T) {
 	t.Parallel()
 	p := startPortal(t)
-	staffOrg(t, p)
+	recruiterOrg(t, p)
 	ctx := context.Background()
-	if err := p.DB.Employees().SavePerson(ctx, employees.Person{ID: "rekry01", FirstName: "Rut", LastName: "Rekryterare", Active: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.DB.Employees().SaveEmployment(ctx, employees.Employment{ID: "E-REK", PersonID: "rekry01", UnitID: "SOC", ManagerID: "E-CHEF", Active: true}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Access.GrantByCommand(ctx, "rekry01", "recruiter", "SOC"); err != nil {
-		t.Fatal(err)
-	}
 	r, err := p.Recruiting.Create(ctx, "rekry01", recruiting.Draft{UnitID: "SOC-HEM", Title: "Undersköterska", Positions: 1})
 	if err != nil {
 		t.Fatal(err)
