@@ -22,7 +22,8 @@ const Reload = time.Minute
 
 // Source is where a Cache reads from.
 type Source[T any] struct {
-	// Stamp reads the change stamp.
+	// Stamp reads the change stamp. nil: the value is small enough to be
+	// its own stamp, and each check loads it.
 	Stamp func(ctx context.Context) (string, error)
 	// Writes counts the writes made in this process; when it moves the
 	// next Get checks at once. nil: none are counted.
@@ -88,12 +89,15 @@ func (c *Cache[T]) Get(ctx context.Context) (T, error) {
 	// The time and the count before the stamp, the stamp before the
 	// value: a value is never kept as newer than it is.
 	began, writes := c.clock(), c.writes()
-	stamp, err := c.src.Stamp(ctx)
+	stamp, err := "", error(nil)
+	if c.src.Stamp != nil {
+		stamp, err = c.src.Stamp(ctx)
+	}
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	if s != nil && s.stamp == stamp && s.writes == writes && began.Sub(s.loaded) < Reload {
+	if s != nil && c.src.Stamp != nil && s.stamp == stamp && s.writes == writes && began.Sub(s.loaded) < Reload {
 		c.cur.Store(&state[T]{value: s.value, stamp: stamp, writes: writes, checked: began, loaded: s.loaded})
 		return s.value, nil
 	}

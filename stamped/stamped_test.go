@@ -194,3 +194,27 @@ func TestReadersDuringReloads(t *testing.T) {
 		t.Fatal("the last change is not seen")
 	}
 }
+
+// A value without a stamp is its own: each check past the interval loads
+// it, none within.
+func TestNoStampLoadsEachCheck(t *testing.T) {
+	t.Parallel()
+	s := &store{value: 1}
+	src := s.source()
+	src.Stamp = nil
+	c := stamped.New(src, 50*time.Millisecond)
+	get(t, c)
+	s.set(2, "")
+	if get(t, c) != 1 || s.loads.Load() != 1 {
+		t.Fatal("loaded again within the interval")
+	}
+	time.Sleep(60 * time.Millisecond)
+	if get(t, c) != 2 || s.stamps.Load() != 0 {
+		t.Fatalf("after the interval: %d loads, %d stamp reads", s.loads.Load(), s.stamps.Load())
+	}
+	s.set(3, "")
+	s.writes.Add(1)
+	if get(t, c) != 3 {
+		t.Fatal("a write of this process is not seen at once")
+	}
+}

@@ -18,11 +18,12 @@ type stampKind int
 const (
 	kindDirectory stampKind = iota // people, employments, units
 	kindGrants                     // role grants
+	kindStageSet                   // the stage set: counted only, it is its own stamp
 	numStampKinds
 )
 
 // stampIDs are the meta documents of the stamps.
-var stampIDs = [numStampKinds]string{"stamp:directory", "stamp:grants"}
+var stampIDs = [numStampKinds]string{"stamp:directory", "stamp:grants", ""}
 
 // changed records that a write of the kind was made (or tried: a write
 // that failed may still have been stored): this handle's count at once,
@@ -71,6 +72,10 @@ func (s *Access) GrantsStamp(ctx context.Context) (string, error) {
 // GrantWrites counts the writes of grants made through this database
 // handle.
 func (s *Access) GrantWrites() uint64 { return s.db.changes[kindGrants].Load() }
+
+// StageSetWrites counts the writes of the stage set made through this
+// database handle.
+func (s *StageSettings) StageSetWrites() uint64 { return s.db.changes[kindStageSet].Load() }
 
 // Trace calls f with the name and collection of every command sent
 // through this handle until stop is called; tests count round trips

@@ -222,7 +222,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Applying.Arrivals = s.Candidates
 	s.Applying.Withdrawals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Settings: db.StageSettings(),
-		Changes: db.Recruitments(), Now: now}
+		Changes: db.Recruitments(), Now: now, Refresh: cfg.StaffRefresh}
 	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
 	s.Statistics = &recruiting.Statistics{Candidates: db.Recruitments(), Ads: s.Board, Statuses: db.Applications(), Stages: s.Stages,
 		Recruitments: s.Recruiting, Units: s.Directory, Now: now}
