@@ -3,22 +3,81 @@ package access
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
 
 	"portal/employees"
+	"portal/stamped"
 )
 
 // Grants is what the policy reads of the store.
 type Grants interface {
-	GrantsOf(ctx context.Context, personID string) ([]Grant, error)
+	// ActiveGrants returns every grant not revoked.
+	ActiveGrants(ctx context.Context) ([]Grant, error)
+	// GrantsStamp returns the grants' change stamp: a value that every
+	// write of a grant, by any instance, replaces after the grant is
+	// stored; "" before the first.
+	GrantsStamp(ctx context.Context) (string, error)
+	// GrantWrites counts the writes of grants made through this store in
+	// this process, so that they are seen at once.
+	GrantWrites() uint64
 }
 
 // Policy is the one place that decides what a person may do: from the
 // person's active grants in the catalogue, and for the relation of a
 // manager to their reports from the directory. Every staff page asks it.
+//
+// It keeps every active grant in memory and reads them anew when the
+// grants' change stamp moves, which it reads at most once per Refresh: a
+// grant revoked on another instance stops counting here within Refresh,
+// one revoked through this process at once. Zero reads the stamp for
+// every question.
 type Policy struct {
-	Grants Grants
-	Dir    Directory
-	Roles  *Catalogue
+	Grants  Grants
+	Dir     Directory
+	Roles   *Catalogue
+	Refresh time.Duration
+
+	once  sync.Once
+	cache *stamped.Cache[map[string][]Grant]
+}
+
+// GrantLoads counts how many times the grants have been read into memory.
+func (p *Policy) GrantLoads() uint64 {
+	p.init()
+	return p.cache.Loads()
+}
+
+func (p *Policy) init() {
+	p.once.Do(func() {
+		p.cache = stamped.New(stamped.Source[map[string][]Grant]{Stamp: p.Grants.GrantsStamp, Writes: p.Grants.GrantWrites,
+			Load: p.loadGrants}, p.Refresh)
+	})
+}
+
+// loadGrants reads the active grants by person, in the order granted.
+func (p *Policy) loadGrants(ctx context.Context) (map[string][]Grant, error) {
+	all, err := p.Grants.ActiveGrants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Grant{}
+	for _, g := range all {
+		if g.Active() {
+			out[g.PersonID] = append(out[g.PersonID], g)
+		}
+	}
+	for _, gs := range out {
+		slices.SortFunc(gs, func(a, b Grant) int {
+			if c := a.GrantedAt.Compare(b.GrantedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}
+	return out, nil
 }
 
 // Can reports whether the person may use the permission for the unit. A
@@ -135,17 +194,12 @@ func (p *Policy) activeGrants(ctx context.Context, personID string) ([]Grant, er
 	if err != nil || !ok {
 		return nil, err
 	}
-	all, err := p.Grants.GrantsOf(ctx, personID)
+	p.init()
+	byPerson, err := p.cache.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []Grant
-	for _, g := range all {
-		if g.Active() {
-			out = append(out, g)
-		}
-	}
-	return out, nil
+	return slices.Clone(byPerson[personID]), nil
 }
 
 func (p *Policy) active(ctx context.Context, personID string) (bool, error) {

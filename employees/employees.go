@@ -7,8 +7,12 @@ package employees
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"portal/stamped"
 )
 
 // Errors of the directory.
@@ -111,27 +115,113 @@ type Store interface {
 	SetDefaultEmployment(ctx context.Context, personID, employmentID string) error
 	// SetLanguage records the language of the person's latest login.
 	SetLanguage(ctx context.Context, personID, lang string) error
+	// DirectoryStamp returns the directory's change stamp: a value that
+	// every write above, by any instance, replaces after its change is
+	// stored; "" before the first.
+	DirectoryStamp(ctx context.Context) (string, error)
+	// DirectoryWrites counts the writes made through this store in this
+	// process, so that they are seen at once.
+	DirectoryWrites() uint64
 }
 
-// Directory answers questions about people, employments and units.
+// Directory answers questions about people, employments and units. It
+// answers them from a copy of the whole directory kept in memory, read
+// anew when the directory's change stamp moves; see Refresh.
 type Directory struct {
 	Store Store
 	Now   func() time.Time
+	// Refresh bounds how long a change made by another instance (an
+	// import that deactivates someone who left, a new employment) goes
+	// unseen here: the stamp is read at most once per Refresh. Writes
+	// through this process's store are seen at once. Zero reads the
+	// stamp for every question.
+	Refresh time.Duration
+
+	once  sync.Once
+	cache *stamped.Cache[*view]
+}
+
+// view is the whole directory at one stamp; never changed once read.
+type view struct {
+	people    map[string]Person
+	emps      map[string]Employment
+	byPerson  map[string][]Employment // by id
+	byManager map[string][]Employment // by id
+	units     map[string]Unit
+}
+
+// Loads counts how many times the directory has been read into memory.
+func (d *Directory) Loads() uint64 {
+	d.init()
+	return d.cache.Loads()
+}
+
+func (d *Directory) init() {
+	d.once.Do(func() {
+		d.cache = stamped.New(stamped.Source[*view]{Stamp: d.Store.DirectoryStamp, Writes: d.Store.DirectoryWrites, Load: d.load}, d.Refresh)
+	})
+}
+
+// current returns the directory as of a stamp read at most Refresh ago.
+func (d *Directory) current(ctx context.Context) (*view, error) {
+	d.init()
+	return d.cache.Get(ctx)
+}
+
+// load reads the whole directory.
+func (d *Directory) load(ctx context.Context) (*view, error) {
+	units, err := d.Store.AllUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	people, err := d.Store.AllPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	emps, err := d.Store.AllEmployments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &view{people: make(map[string]Person, len(people)), emps: make(map[string]Employment, len(emps)),
+		byPerson: map[string][]Employment{}, byManager: map[string][]Employment{}, units: make(map[string]Unit, len(units))}
+	for _, u := range units {
+		v.units[u.ID] = u
+	}
+	for _, p := range people {
+		v.people[p.ID] = p
+	}
+	slices.SortFunc(emps, func(a, b Employment) int { return strings.Compare(a.ID, b.ID) })
+	for _, e := range emps {
+		v.emps[e.ID] = e
+		v.byPerson[e.PersonID] = append(v.byPerson[e.PersonID], e)
+		if e.ManagerID != "" {
+			v.byManager[e.ManagerID] = append(v.byManager[e.ManagerID], e)
+		}
+	}
+	return v, nil
 }
 
 // Person returns the person with the user name, or ErrNotFound.
 func (d *Directory) Person(ctx context.Context, user string) (Person, error) {
-	return d.Store.PersonByID(ctx, NormalizeUser(user))
+	v, err := d.current(ctx)
+	if err != nil {
+		return Person{}, err
+	}
+	p, ok := v.people[NormalizeUser(user)]
+	if !ok {
+		return Person{}, ErrNotFound
+	}
+	return p, nil
 }
 
 // Employments returns the person's employments, the active ones first.
 func (d *Directory) Employments(ctx context.Context, personID string) ([]Employment, error) {
-	all, err := d.Store.EmploymentsOf(ctx, personID)
+	v, err := d.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var active, ended []Employment
-	for _, e := range all {
+	for _, e := range v.byPerson[personID] {
 		if e.Active {
 			active = append(active, e)
 		} else {
@@ -143,12 +233,32 @@ func (d *Directory) Employments(ctx context.Context, personID string) ([]Employm
 
 // Employment returns the employment, or ErrNotFound.
 func (d *Directory) Employment(ctx context.Context, id string) (Employment, error) {
-	return d.Store.EmploymentByID(ctx, id)
+	v, err := d.current(ctx)
+	if err != nil {
+		return Employment{}, err
+	}
+	return v.employment(id)
+}
+
+func (v *view) employment(id string) (Employment, error) {
+	e, ok := v.emps[id]
+	if !ok {
+		return Employment{}, ErrNotFound
+	}
+	return e, nil
 }
 
 // Unit returns the unit, or ErrNotFound.
 func (d *Directory) Unit(ctx context.Context, id string) (Unit, error) {
-	return d.Store.UnitByID(ctx, id)
+	v, err := d.current(ctx)
+	if err != nil {
+		return Unit{}, err
+	}
+	u, ok := v.units[id]
+	if !ok {
+		return Unit{}, ErrNotFound
+	}
+	return u, nil
 }
 
 // CurrentEmployment is the employment a login of the person starts in:
@@ -183,23 +293,29 @@ func (d *Directory) SetDefault(ctx context.Context, personID, employmentID strin
 	return d.Store.SetDefaultEmployment(ctx, personID, employmentID)
 }
 
-// SetLanguage records the language the person last logged in with.
+// SetLanguage records the language the person last logged in with. A
+// login in the language on record writes nothing: every write of the
+// directory makes every instance read it anew.
 func (d *Directory) SetLanguage(ctx context.Context, personID, lang string) error {
+	if p, err := d.Store.PersonByID(ctx, personID); err == nil && p.Lang == lang {
+		return nil
+	}
 	return d.Store.SetLanguage(ctx, personID, lang)
 }
 
 // Ancestors returns the unit and the units above it, nearest first.
 func (d *Directory) Ancestors(ctx context.Context, unitID string) ([]Unit, error) {
+	v, err := d.current(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []Unit
 	seen := map[string]bool{}
 	for id := unitID; id != "" && !seen[id]; {
 		seen[id] = true
-		u, err := d.Store.UnitByID(ctx, id)
-		if errors.Is(err, ErrNotFound) {
+		u, ok := v.units[id]
+		if !ok {
 			break
-		}
-		if err != nil {
-			return nil, err
 		}
 		out = append(out, u)
 		id = u.ParentID
@@ -223,20 +339,24 @@ func (d *Directory) Within(ctx context.Context, unit, top string) (bool, error) 
 
 // ManagerOf returns the person who manages the employment, or ErrNotFound.
 func (d *Directory) ManagerOf(ctx context.Context, employmentID string) (Person, Employment, error) {
-	e, err := d.Store.EmploymentByID(ctx, employmentID)
+	v, err := d.current(ctx)
+	if err != nil {
+		return Person{}, Employment{}, err
+	}
+	e, err := v.employment(employmentID)
 	if err != nil {
 		return Person{}, Employment{}, err
 	}
 	if e.ManagerID == "" {
 		return Person{}, Employment{}, ErrNotFound
 	}
-	m, err := d.Store.EmploymentByID(ctx, e.ManagerID)
+	m, err := v.employment(e.ManagerID)
 	if err != nil {
 		return Person{}, Employment{}, err
 	}
-	p, err := d.Store.PersonByID(ctx, m.PersonID)
-	if err != nil {
-		return Person{}, Employment{}, err
+	p, ok := v.people[m.PersonID]
+	if !ok {
+		return Person{}, Employment{}, ErrNotFound
 	}
 	return p, m, nil
 }
@@ -244,20 +364,16 @@ func (d *Directory) ManagerOf(ctx context.Context, employmentID string) (Person,
 // Reports returns the active employments that the person's active
 // employments manage; another employment of the person's own is not one.
 func (d *Directory) Reports(ctx context.Context, personID string) ([]Employment, error) {
-	own, err := d.Store.EmploymentsOf(ctx, personID)
+	v, err := d.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []Employment
-	for _, m := range own {
+	for _, m := range v.byPerson[personID] {
 		if !m.Active {
 			continue
 		}
-		reports, err := d.Store.Reports(ctx, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range reports {
+		for _, r := range v.byManager[m.ID] {
 			if r.Active && r.PersonID != personID {
 				out = append(out, r)
 			}

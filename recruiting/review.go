@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -165,12 +166,18 @@ type Page struct {
 	Counts    map[string]int
 	All       int
 	Withdrawn int
-	ids       []string
+	matching  []*entry
 }
 
 // IDs returns the ids of every candidate matching the query, in the
 // list's order and over all its pages: what previous and next follow.
-func (p Page) IDs() []string { return p.ids }
+func (p Page) IDs() []string {
+	ids := make([]string, len(p.matching))
+	for i, e := range p.matching {
+		ids[i] = e.ID
+	}
+	return ids
+}
 
 // Ratings reads the group's ratings of a recruitment's candidates.
 type Ratings interface {
@@ -239,11 +246,61 @@ type kept struct {
 	used uint64 // guarded by Review.mu
 }
 
-// snapshot is a recruitment's candidates at one stamp; never changed
-// once built.
+// snapshot is a recruitment's candidates at one stamp; its rows never
+// change once built. The orders the list sorts them in are kept beside
+// them as they are first asked for, so that a request filters in order
+// and sorts nothing.
 type snapshot struct {
 	stamp string
 	rows  []entry
+
+	mu     sync.Mutex
+	orders map[string][]*entry // by sort (and, sorting by name, anonymisation)
+
+	countOnce sync.Once
+	counts    map[string]int // candidates by stage
+	withdrawn int
+}
+
+// tally returns the candidates at each stage and the withdrawn ones, of
+// the whole recruitment: the same for every query.
+func (s *snapshot) tally() (map[string]int, int) {
+	s.countOnce.Do(func() {
+		s.counts = map[string]int{}
+		for i := range s.rows {
+			s.counts[s.rows[i].Stage]++
+			if s.rows[i].Withdrawn {
+				s.withdrawn++
+			}
+		}
+	})
+	return s.counts, s.withdrawn
+}
+
+// ordered returns every row in the order of the sort.
+func (s *snapshot) ordered(r Recruitment, by string) []*entry {
+	key := ""
+	switch by {
+	case SortRating:
+		key = by
+	case SortName:
+		key = by + ":" + strconv.FormatBool(r.Anonymised) // who is hidden depends on it
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.orders[key]; ok {
+		return o
+	}
+	o := make([]*entry, len(s.rows))
+	for i := range s.rows {
+		o[i] = &s.rows[i]
+	}
+	sortEntries(o, r, by)
+	if s.orders == nil {
+		s.orders = map[string][]*entry{}
+	}
+	s.orders[key] = o
+	return o
 }
 
 // entry is one candidate with what the list filters and sorts by.
@@ -340,7 +397,8 @@ func finish(row Row, r Recruitment, questions []jobs.Question) Row {
 }
 
 func buildPage(snap *snapshot, r Recruitment, questions []jobs.Question, q Query) Page {
-	p := Page{Query: q, Counts: map[string]int{}, All: len(snap.rows)}
+	counts, withdrawn := snap.tally()
+	p := Page{Query: q, Counts: maps.Clone(counts), All: len(snap.rows), Withdrawn: withdrawn}
 	var question *jobs.Question
 	if q.Question != "" {
 		if i := slices.IndexFunc(questions, func(x jobs.Question) bool { return x.ID == q.Question }); i >= 0 {
@@ -350,12 +408,7 @@ func buildPage(snap *snapshot, r Recruitment, questions []jobs.Question, q Query
 	exact := question != nil && (question.Type == jobs.QuestionYesNo || question.Type == jobs.QuestionSingle || question.Type == jobs.QuestionMulti)
 	answer := jobs.Fold(q.Answer)
 	matching := make([]*entry, 0, len(snap.rows))
-	for i := range snap.rows {
-		e := &snap.rows[i]
-		p.Counts[e.Stage]++
-		if e.Withdrawn {
-			p.Withdrawn++
-		}
+	for _, e := range snap.ordered(r, q.Sort) {
 		if q.Stage != "" && e.Stage != q.Stage {
 			continue
 		}
@@ -375,14 +428,10 @@ func buildPage(snap *snapshot, r Recruitment, questions []jobs.Question, q Query
 		}
 		matching = append(matching, e)
 	}
-	sortEntries(matching, r, q.Sort)
 	p.Total = len(matching)
 	p.Pages = max(1, (p.Total+ListPageSize-1)/ListPageSize)
 	p.Page = min(max(q.Page, 1), p.Pages)
-	p.ids = make([]string, len(matching))
-	for i, e := range matching {
-		p.ids[i] = e.ID
-	}
+	p.matching = matching
 	from := (p.Page - 1) * ListPageSize
 	for _, e := range matching[from:min(from+ListPageSize, len(matching))] {
 		p.Rows = append(p.Rows, finish(e.Row, r, questions))

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"portal/applications"
+	"portal/stamped"
 )
 
 // Stage is one step of the review, with its names in Swedish and English.
@@ -121,6 +123,28 @@ type Stages struct {
 		Decision(ctx context.Context, recruitmentID string) (Decision, error)
 	}
 	Now func() time.Time
+	// Refresh bounds how stale the set that Shown returns may be, when
+	// the system administrator changed it through another instance.
+	Refresh time.Duration
+
+	once  sync.Once
+	shown *stamped.Cache[[]Stage]
+}
+
+// Shown returns the stage set for showing (the candidate list's counts
+// and menus), kept in memory and read anew at most once per Refresh, at
+// once after a change through this process. Moving a candidate checks
+// against Set, read every time.
+func (s *Stages) Shown(ctx context.Context) ([]Stage, error) {
+	s.once.Do(func() {
+		src := stamped.Source[[]Stage]{Load: s.Set}
+		if w, ok := s.Settings.(interface{ StageSetWrites() uint64 }); ok {
+			src.Writes = w.StageSetWrites
+		}
+		s.shown = stamped.New(src, s.Refresh)
+	})
+	set, err := s.shown.Get(ctx)
+	return slices.Clone(set), err
 }
 
 // Set returns the stage set in force.

@@ -70,6 +70,7 @@ run_staff() { # name path
 LIST="/personal/rekrytering/$RID/kandidater"
 printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
 run_staff "trivial (/healthz)" /healthz
+run_staff "recruitment page (for comparison)" "/personal/rekrytering/$RID"
 run_staff "candidates, first page" "$LIST"
 run_staff "candidates, filter on an answer" "$LIST?fraga=shift&svar=Natt"
 run_staff "candidates, sorted by rating" "$LIST?sortera=rating"

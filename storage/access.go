@@ -199,9 +199,10 @@ func (s *Access) Unlock(ctx context.Context, key, token string) error {
 	return nil
 }
 
-// InsertGrant stores a new grant.
+// InsertGrant stores a new grant. Every write of a grant moves the
+// grants' change stamp after it (see stamps.go).
 func (s *Access) InsertGrant(ctx context.Context, g access.Grant) error {
-	return accessInsert(ctx, s.db.c(colRoleGrants), toGrantDoc(g))
+	return s.db.changed(ctx, kindGrants, accessInsert(ctx, s.db.c(colRoleGrants), toGrantDoc(g)))
 }
 
 // GrantByID returns the grant or access.ErrNotFound.
@@ -224,7 +225,7 @@ func (s *Access) ActiveGrants(ctx context.Context) ([]access.Grant, error) {
 
 // SaveGrant replaces the grant.
 func (s *Access) SaveGrant(ctx context.Context, g access.Grant) error {
-	return replace(ctx, s.db.c(colRoleGrants), g.ID, toGrantDoc(g))
+	return s.db.changed(ctx, kindGrants, replace(ctx, s.db.c(colRoleGrants), g.ID, toGrantDoc(g)))
 }
 
 // SaveCompletion stores the completion under person and course.

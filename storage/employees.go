@@ -155,11 +155,12 @@ func (s *Employees) AllPeople(ctx context.Context) ([]employees.Person, error) {
 	return mapDocs(docs, personDoc.person), err
 }
 
-// SavePerson stores the person.
+// SavePerson stores the person. Every write of the directory moves its
+// change stamp after it (see stamps.go).
 func (s *Employees) SavePerson(ctx context.Context, p employees.Person) error {
-	return replace(ctx, s.db.c(colPeople), p.ID, personDoc{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName,
+	return s.db.changed(ctx, kindDirectory, replace(ctx, s.db.c(colPeople), p.ID, personDoc{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName,
 		WorkEmail: p.WorkEmail, Active: p.Active, DefaultEmployment: p.DefaultEmployment, Local: p.Local, Lang: p.Lang, CreatedAt: p.CreatedAt,
-		UpdatedAt: p.UpdatedAt, DeactivatedAt: p.DeactivatedAt})
+		UpdatedAt: p.UpdatedAt, DeactivatedAt: p.DeactivatedAt}))
 }
 
 // SyncPerson stores the fields of the person that the HR export owns,
@@ -179,16 +180,19 @@ func (s *Employees) SyncPerson(ctx context.Context, p employees.Person) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("storage: sync person: %w", err)
+		err = fmt.Errorf("storage: sync person: %w", err)
 	}
-	return nil
+	return s.db.changed(ctx, kindDirectory, err)
 }
 
 // SetDefaultEmployment records the employment the person's logins start in.
 func (s *Employees) SetDefaultEmployment(ctx context.Context, personID, employmentID string) error {
 	res, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": personID}, bson.M{"$set": bson.M{"default_employment": employmentID}})
 	if err != nil {
-		return fmt.Errorf("storage: default employment: %w", err)
+		return s.db.changed(ctx, kindDirectory, fmt.Errorf("storage: default employment: %w", err))
+	}
+	if err := s.db.changed(ctx, kindDirectory, nil); err != nil {
+		return err
 	}
 	if res.MatchedCount == 0 {
 		return employees.ErrNotFound
@@ -198,10 +202,11 @@ func (s *Employees) SetDefaultEmployment(ctx context.Context, personID, employme
 
 // SetLanguage records the language of the person's latest login.
 func (s *Employees) SetLanguage(ctx context.Context, personID, lang string) error {
-	if _, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": personID}, bson.M{"$set": bson.M{"lang": lang}}); err != nil {
-		return fmt.Errorf("storage: language of a person: %w", err)
+	_, err := s.db.c(colPeople).UpdateOne(ctx, bson.M{"_id": personID}, bson.M{"$set": bson.M{"lang": lang}})
+	if err != nil {
+		err = fmt.Errorf("storage: language of a person: %w", err)
 	}
-	return nil
+	return s.db.changed(ctx, kindDirectory, err)
 }
 
 // EmploymentByID returns the employment or employees.ErrNotFound.
@@ -230,8 +235,8 @@ func (s *Employees) AllEmployments(ctx context.Context) ([]employees.Employment,
 
 // SaveEmployment stores the employment.
 func (s *Employees) SaveEmployment(ctx context.Context, e employees.Employment) error {
-	return replace(ctx, s.db.c(colEmployments), e.ID, employmentDoc{ID: e.ID, Person: e.PersonID, Unit: e.UnitID, Title: e.Title,
-		Manager: e.ManagerID, Active: e.Active, Start: e.Start, End: e.End, Updated: e.UpdatedAt, Ended: e.DeactivatedAt})
+	return s.db.changed(ctx, kindDirectory, replace(ctx, s.db.c(colEmployments), e.ID, employmentDoc{ID: e.ID, Person: e.PersonID, Unit: e.UnitID, Title: e.Title,
+		Manager: e.ManagerID, Active: e.Active, Start: e.Start, End: e.End, Updated: e.UpdatedAt, Ended: e.DeactivatedAt}))
 }
 
 // UnitByID returns the unit or employees.ErrNotFound.
@@ -248,6 +253,6 @@ func (s *Employees) AllUnits(ctx context.Context) ([]employees.Unit, error) {
 
 // SaveUnit stores the unit.
 func (s *Employees) SaveUnit(ctx context.Context, u employees.Unit) error {
-	return replace(ctx, s.db.c(colUnits), u.ID, unitDoc{ID: u.ID, Name: u.Name, Parent: u.ParentID, Active: u.Active,
-		Updated: u.UpdatedAt, Ended: u.DeactivatedAt})
+	return s.db.changed(ctx, kindDirectory, replace(ctx, s.db.c(colUnits), u.ID, unitDoc{ID: u.ID, Name: u.Name, Parent: u.ParentID, Active: u.Active,
+		Updated: u.UpdatedAt, Ended: u.DeactivatedAt}))
 }

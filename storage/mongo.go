@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -19,11 +20,17 @@ import (
 type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// changes counts the writes made through this handle, per kind of
+	// cached data (see stamps.go); trace sees every command (tests).
+	changes [numStampKinds]atomic.Uint64
+	trace   atomic.Pointer[func(command, collection string)]
 }
 
 // Connect opens the database and checks that it answers.
 func Connect(ctx context.Context, uri, name string) (*DB, error) {
+	d := &DB{}
 	opts := options.Client().ApplyURI(uri).
+		SetMonitor(d.monitor()).
 		SetWriteConcern(writeconcern.Majority()).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetConnectTimeout(5 * time.Second).
@@ -35,7 +42,7 @@ func Connect(ctx context.Context, uri, name string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
-	d := &DB{client: client, db: client.Database(name)}
+	d.client, d.db = client, client.Database(name)
 	if err := d.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err

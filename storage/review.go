@@ -153,6 +153,7 @@ func (s *StageSettings) SaveStageSet(ctx context.Context, set []recruiting.Stage
 		docs[i] = d
 	}
 	_, err := s.db.c(colMeta).ReplaceOne(ctx, bson.M{"_id": stageSetID}, bson.M{"stages": docs}, options.Replace().SetUpsert(true))
+	s.db.changes[kindStageSet].Add(1)
 	if err != nil {
 		return fmt.Errorf("storage: save stage set: %w", err)
 	}

@@ -60,6 +60,7 @@ type Config struct {
 	IdleTimeout     time.Duration
 	ShutdownGrace   time.Duration
 	AdsRefresh      time.Duration
+	StaffRefresh    time.Duration // how stale another instance's change of the staff directory or a grant may be here
 	SessionIdle     time.Duration
 	SessionMax      time.Duration
 	// Staff logins: idle time inside the trusted networks, from outside,
@@ -293,6 +294,10 @@ func loadConfig(lookup env) (Config, error) {
 	c.IdleTimeout = duration("PORTAL_IDLE_TIMEOUT", 60*time.Second)
 	c.ShutdownGrace = duration("PORTAL_SHUTDOWN_GRACE", 20*time.Second)
 	c.AdsRefresh = duration("PORTAL_ADS_REFRESH", 2*time.Second)
+	c.StaffRefresh = duration("PORTAL_STAFF_REFRESH", 500*time.Millisecond)
+	if c.StaffRefresh > 5*time.Second {
+		bad("PORTAL_STAFF_REFRESH", "at most 5s: a revoked role works on other instances until then")
+	}
 	c.SessionIdle = duration("PORTAL_SESSION_IDLE", 30*time.Minute)
 	c.SessionMax = duration("PORTAL_SESSION_MAX", 12*time.Hour)
 	if c.SessionIdle > c.SessionMax {

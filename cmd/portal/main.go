@@ -320,7 +320,7 @@ func appConfig(cfg Config) app.Config {
 		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, AppealDays: cfg.AppealDays, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
-		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,
+		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, StaffRefresh: cfg.StaffRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,
 		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},

@@ -66,8 +66,14 @@ func stashKey(s *sessions.Session) string { return "staff-employment:" + s.Key }
 // Current is the employment the session works in: the one chosen in it,
 // else the person's default, else the first active one.
 func (h *Header) Current(ctx context.Context, s *sessions.Session, p employees.Person, emps []employees.Employment) (employees.Employment, bool) {
+	active := 0
+	for _, e := range emps {
+		if e.Active {
+			active++
+		}
+	}
 	chosen := ""
-	if h.Stash != nil {
+	if h.Stash != nil && active > 1 { // with one active employment there is nothing to choose: no read
 		if b, err := h.Stash.Get(stashKey(s)); err == nil {
 			chosen = string(b)
 		}

@@ -97,7 +97,7 @@ func (k *Kit) App() (*fiber.App, error) {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
-		Views:          engine,
+		Views:          pages{engine},
 		ErrorHandler:   k.HandleError,
 		BodyLimit:      k.Cfg.BodyLimit,
 		ReadTimeout:    k.Cfg.ReadTimeout,

@@ -49,6 +49,7 @@ type Config struct {
 	RequestTimeout time.Duration // zero: the HTTP side's default
 	UploadIdle     time.Duration // zero: the HTTP side's default
 	AdsRefresh     time.Duration
+	StaffRefresh   time.Duration   // of the staff directory and the grants (Directory.Refresh, Policy.Refresh)
 	Sessions       sessions.Policy // of applicants; zero: sessions.DefaultPolicy
 	StaffSessions  sessions.Policy // of staff; zero: sessions.StaffPolicy
 	// SSO is the staff's single sign-on; nil: none. Its RedirectURL
@@ -194,7 +195,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Applying = &applications.Service{Apps: db.Applications(), Ads: s.Board, Accounts: db.Accounts(), Files: s.Files, Mailer: s.Outbox,
 		Render: mails, Links: site, Now: now}
 	s.Accounts.Drafts, s.Accounts.Applications = s.Applying, s.Applying
-	s.Directory = &employees.Directory{Store: db.Employees(), Now: now}
+	s.Directory = &employees.Directory{Store: db.Employees(), Now: now, Refresh: cfg.StaffRefresh}
 	if cfg.SSO != nil {
 		c := *cfg.SSO
 		if c.RedirectURL == "" {
@@ -213,7 +214,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	if s.Roles == nil {
 		s.Roles = access.DefaultCatalogue()
 	}
-	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles}
+	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles, Refresh: cfg.StaffRefresh}
 	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now,
 		Notify: accessMailer{mails, s.Outbox}, BaseURL: cfg.BaseURL, Logger: in.Log.With("component", "access")}
 	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
@@ -221,7 +222,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Applying.Arrivals = s.Candidates
 	s.Applying.Withdrawals = s.Candidates
 	s.Stages = &recruiting.Stages{Candidates: db.Recruitments(), Store: db.Recruitments(), Apps: db.Applications(), Settings: db.StageSettings(),
-		Changes: db.Recruitments(), Now: now}
+		Changes: db.Recruitments(), Now: now, Refresh: cfg.StaffRefresh}
 	s.RecruitAds = &recruiting.Ads{Board: s.Board, Publisher: s.Publish, Log: db.AdEditing(), Templates: db.AdEditing(), Now: now}
 	s.Statistics = &recruiting.Statistics{Candidates: db.Recruitments(), Ads: s.Board, Statuses: db.Applications(), Stages: s.Stages,
 		Recruitments: s.Recruiting, Units: s.Directory, Now: now}

@@ -137,7 +137,7 @@ func New(t testing.TB, o Options) *Portal {
 		Dev: o.Dev, BaseURL: o.BaseURL, SiteName: "Exempelkommunen", SupportEmail: "support@example.se",
 		SigningKey: SigningKey, TrustedProxies: o.TrustedProxies, BodyLimit: o.BodyLimit, UploadDir: p.UploadDir,
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
-		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second,
+		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second, StaffRefresh: 250 * time.Millisecond,
 		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO), Staff: o.Staff,
 		TrustedNetworks: o.TrustedNetworks, SMS: true,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})

@@ -59,6 +59,21 @@ func DB(t testing.TB) *storage.DB {
 	return db
 }
 
+// Another opens a second handle on the database of db, as another
+// instance of the portal has one: what is written through either reaches
+// the other only through the database. It is closed when the test ends.
+func Another(t testing.TB, db *storage.DB) *storage.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	other, err := storage.Connect(ctx, need(t, EnvMongo), db.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close(context.Background()) })
+	return other
+}
+
 // BlobConfig returns the S3 settings for a new bucket.
 func BlobConfig(t testing.TB) storage.BlobConfig {
 	t.Helper()
