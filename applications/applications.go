@@ -94,6 +94,10 @@ type Snapshot struct {
 	PostalCode string `json:"postal_code"`
 	Town       string `json:"town"`
 	Country    string `json:"country"`
+	// Protected is set when the applicant stated that they have protected
+	// personal data: their contact details are shown only to those who
+	// must reach them, and masked in exports and disclosure copies.
+	Protected bool `json:"protected,omitempty"`
 }
 
 // Name is the first and last name.

@@ -246,6 +246,7 @@ type snapshotDoc struct {
 	PostalCode string `bson:"postal_code,omitempty"`
 	Town       string `bson:"town,omitempty"`
 	Country    string `bson:"country,omitempty"`
+	Protected  bool   `bson:"protected,omitempty"`
 }
 
 func toSnapshotDoc(s applications.Snapshot) *snapshotDoc {
