@@ -36,12 +36,14 @@ const (
 	// PermRecruitStages: change the stages of the review and the reasons
 	// of "not selected".
 	PermRecruitStages Permission = "recruitment.stages"
+	// PermRetention: the records' retention: culling, holds lifted.
+	PermRetention Permission = "records.retention"
 )
 
 // Permissions lists every known permission.
 var Permissions = []Permission{PermStaffOverview, PermApproveCases, PermReadReports, PermManageSched, PermBalances,
 	PermReportAbsence, PermPlanSchedule, PermRecruit, PermReview, PermDecide, PermRegister, PermGrantRoles,
-	PermReadAudit, PermRecordCourses, PermManageMail, PermRecruitStages}
+	PermReadAudit, PermRecordCourses, PermManageMail, PermRecruitStages, PermRetention}
 
 // RoleSystemAdmin is the role the command line grants the first
 // administrator; the catalogue must have it.
