@@ -219,7 +219,9 @@ func (s *Schedule) At(ctx context.Context, ads Ads, at time.Time) (Overview, err
 				}
 			}
 		}
-		unarchived := slices.ContainsFunc(due.Archived, func(c recruiting.Candidate) bool { return c.ArchivedAt.IsZero() })
+		// The hired are marked archived when the others' date comes.
+		unarchived := !at.Before(s.Rules.CullFrom(d.FinalOn)) &&
+			slices.ContainsFunc(due.Archived, func(c recruiting.Candidate) bool { return c.ArchivedAt.IsZero() })
 		if len(due.Candidates) > 0 || due.Held > 0 || unarchived {
 			o.Due = append(o.Due, due)
 		}
