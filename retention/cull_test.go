@@ -438,5 +438,3 @@ func TestTwoRunnersCullOnce(t *testing.T) {
 		}
 	}
 }
-
-
