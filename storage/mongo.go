@@ -327,6 +327,14 @@ var migrations = []migration{
 		// Ratings by recruitment: "the review of applications" made that index.
 		return d.indexes(ctx, colCandidates, mongo.IndexModel{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")})
 	}},
+	{"requests for official documents", func(ctx context.Context, d *DB) error {
+		// Outcomes are one per request by their _id; requests are listed
+		// newest first and found by recruitment.
+		return d.indexes(ctx, colDisclosureRequests,
+			mongo.IndexModel{Keys: bson.D{{Key: "recorded_at", Value: -1}}, Options: options.Index().SetName("recorded_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")},
+		)
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto
