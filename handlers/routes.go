@@ -81,10 +81,10 @@ type Deps struct {
 	Decisions *recruiting.Decisions // employment decisions and statements
 	// Disclosure: requests for official documents and their copies.
 	Disclosure *disclosure.Service
-	Counter   web.Counter
-	Storage   fiber.Storage // short-lived state every instance sees
-	Checks    []Check
-	Log       *slog.Logger
+	Counter    web.Counter
+	Storage    fiber.Storage // short-lived state every instance sees
+	Checks     []Check
+	Log        *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.

@@ -42,16 +42,16 @@ type disclosureMaskingDoc struct {
 }
 
 type disclosureRequestDoc struct {
-	ID          string       `bson:"_id"`
+	ID          string                 `bson:"_id"`
 	Requester   disclosureRequesterDoc `bson:"requester"`
-	ArrivedOn   time.Time    `bson:"arrived_on"`
-	Recruitment string       `bson:"recruitment"`
-	Ref         string       `bson:"ref"`
-	Candidates  []string     `bson:"candidates,omitempty"`
-	Note        string       `bson:"note,omitempty"`
+	ArrivedOn   time.Time              `bson:"arrived_on"`
+	Recruitment string                 `bson:"recruitment"`
+	Ref         string                 `bson:"ref"`
+	Candidates  []string               `bson:"candidates,omitempty"`
+	Note        string                 `bson:"note,omitempty"`
 	Masking     disclosureMaskingDoc   `bson:"masking"`
-	RecordedBy  string       `bson:"recorded_by"`
-	RecordedAt  time.Time    `bson:"recorded_at"`
+	RecordedBy  string                 `bson:"recorded_by"`
+	RecordedAt  time.Time              `bson:"recorded_at"`
 }
 
 type disclosureReleasedFileDoc struct {
@@ -61,20 +61,20 @@ type disclosureReleasedFileDoc struct {
 }
 
 type disclosureReleaseDoc struct {
-	Recipient   string            `bson:"recipient"`
-	Recruitment string            `bson:"recruitment"`
-	Ref         string            `bson:"ref"`
-	Candidates  []int             `bson:"candidates"`
-	Masked      []string          `bson:"masked"`
+	Recipient   string                      `bson:"recipient"`
+	Recruitment string                      `bson:"recruitment"`
+	Ref         string                      `bson:"ref"`
+	Candidates  []int                       `bson:"candidates"`
+	Masked      []string                    `bson:"masked"`
 	Files       []disclosureReleasedFileDoc `bson:"files"`
 }
 
 type disclosureOutcomeDoc struct {
-	ID      string      `bson:"_id"` // the request's
-	State   string      `bson:"state"`
-	Reason  string      `bson:"reason,omitempty"`
-	By      string      `bson:"by"`
-	At      time.Time   `bson:"at"`
+	ID      string                `bson:"_id"` // the request's
+	State   string                `bson:"state"`
+	Reason  string                `bson:"reason,omitempty"`
+	By      string                `bson:"by"`
+	At      time.Time             `bson:"at"`
 	Release *disclosureReleaseDoc `bson:"release,omitempty"`
 }
 

@@ -255,4 +255,3 @@ func (h *Disclosure) AnswerRequest(c *fiber.Ctx) error {
 	}
 	return c.Redirect(RequestPath(o.ID)+"?klart="+notice, fiber.StatusSeeOther)
 }
-
