@@ -16,6 +16,7 @@ import (
 	"portal/employees"
 	"portal/internal/pdftext"
 	"portal/jobs"
+	"portal/retention"
 )
 
 // registrarOrg is recruiterOrg with a registrar for the social services
@@ -160,6 +161,16 @@ func TestDisclosureCopy(t *testing.T) {
 	if err != nil || len(req.CandidateIDs) != 2 || req.CandidateIDs[0] != cid || req.CandidateIDs[1] != cid2 || req.Requester.Organisation != "Tidningen" {
 		t.Fatalf("stored: %v %+v", err, req)
 	}
+	// The pending request holds the two applications it names, no more.
+	holds, err := a.Holds.Of(ctx, rid)
+	if err != nil || len(holds) != 2 {
+		t.Fatalf("holds: %v %+v", err, holds)
+	}
+	for _, h := range holds {
+		if !h.Active() || h.Source != "request:"+qid || h.Kind != retention.HoldRequest || (h.CandidateID != cid && h.CandidateID != cid2) {
+			t.Errorf("hold: %+v", h)
+		}
+	}
 	qpage := "/personal/registratur/" + qid
 	want(t, "request page", reg.get(qpage+"?klart=recorded"), 200, "Begäran från Karin Reporter", "Begäran är registrerad", "Sökande 1",
 		"Åsa Öberg", "Lämna inte ut Personligt brev.pdf", "Bifogade filer kan inte maskeras automatiskt", "Personnummer och samordningsnummer i all text")
@@ -270,6 +281,10 @@ func TestDisclosureCopy(t *testing.T) {
 		strings.Join(got.Outcome.Release.Masked, "|") == "" || len(got.Outcome.Release.Candidates) != 2 {
 		t.Fatalf("outcome: %v %+v", err, got.Outcome)
 	}
+	// The release lifts the request's holds.
+	if holds, err = a.Holds.Of(ctx, rid); err != nil || len(holds) != 2 || holds[0].Active() || holds[1].Active() || holds[0].LiftedBy != "regist01" {
+		t.Errorf("holds after the release: %v %+v", err, holds)
+	}
 	if res := reg.get(qpage + "/kopia"); res.StatusCode != 409 {
 		t.Errorf("copy after the release: %d", res.StatusCode)
 	}
@@ -336,6 +351,10 @@ func TestDisclosureAnsweredOnce(t *testing.T) {
 	}
 	if ok != 1 {
 		t.Errorf("%d answers recorded, want 1", ok)
+	}
+	// One hold on the whole recruitment, placed and lifted once.
+	if holds, err := a.Holds.Of(context.Background(), rid); err != nil || len(holds) != 1 || holds[0].CandidateID != "" || holds[0].Active() {
+		t.Errorf("holds: %v %+v", err, holds)
 	}
 	got, err := a.Disclosure.Store.Request(context.Background(), strings.TrimPrefix(qpage, "/personal/registratur/"))
 	if err != nil || got.Pending() || got.Ref != r.Ref || !got.WholeRecruitment() {
