@@ -31,6 +31,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/staffauth":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/access":          with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/recruiting":      with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
+		"portal/disclosure":      with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/retention":       with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/sessions":        with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/tasks"),
 		"portal/sso":             with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
@@ -53,7 +54,7 @@ func TestDependencyDirection(t *testing.T) {
 	leaves := []string{"portal/valid", "portal/links", "portal/classify", "portal/charts", "portal/stamped"}
 	// Commands, test kits, demo data and the SMTP adapter may use anything.
 	free := []string{"portal", "portal/cmd/...", "portal/scripts/...", "portal/demo", "portal/e2e", "portal/mail/smtp", "portal/mail/elks",
-		"portal/internal/app", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/smtptest", "portal/internal/fixtures", "portal/internal/oidctest"}
+		"portal/internal/app", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/pdftext", "portal/internal/smtptest", "portal/internal/fixtures", "portal/internal/oidctest"}
 
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...").CombinedOutput()
 	if err != nil {

@@ -16,7 +16,7 @@ var OrganisationJSON []byte
 
 // DemoUsers names some people of the demo organisation and what they show.
 var DemoUsers = []struct{ User, What string }{
-	{"erisan01", "Systemförvaltare, meant as the demo's administrator"},
+	{"erisan01", "Systemförvaltare, meant as the demo's administrator; registrar for the whole organisation"},
 	{"evaryl01", "Enhetschef, Hemtjänsten Centrum, with six reports"},
 	{"fatali01", "Undersköterska, managed by evaryl01"},
 	{"sofand01", "Sjuksköterska with two employments"},
@@ -24,9 +24,10 @@ var DemoUsers = []struct{ User, What string }{
 }
 
 // Grants are the roles the demo data gives from the start, so that the
-// recruiters' pages have someone to open them.
+// recruiters' and the registrar's pages have someone to open them.
 var Grants = []struct{ User, Role, Unit string }{
 	{"sarnys01", "recruiter", "EXK-KS"},
+	{"erisan01", "registrar", "EXK-KS"},
 }
 
 // Organisation is the demo organisation, read and checked.

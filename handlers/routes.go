@@ -19,6 +19,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/disclosure"
 	"portal/employees"
 	"portal/factors"
 	"portal/handlers/applicant"
@@ -78,10 +79,12 @@ type Deps struct {
 	Registry  *recruiting.Registry
 	Messages  *recruiting.Messages  // to candidates, from templates
 	Decisions *recruiting.Decisions // employment decisions and statements
-	Counter   web.Counter
-	Storage   fiber.Storage // short-lived state every instance sees
-	Checks    []Check
-	Log       *slog.Logger
+	// Disclosure: requests for official documents and their copies.
+	Disclosure *disclosure.Service
+	Counter    web.Counter
+	Storage    fiber.Storage // short-lived state every instance sees
+	Checks     []Check
+	Log        *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -115,6 +118,9 @@ func mapErrors(k *web.Kit) {
 	k.MapError(recruiting.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(recruiting.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "recruit.forbidden")
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
+	k.MapError(disclosure.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(disclosure.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
+	k.MapError(disclosure.ErrDecided, fiber.StatusConflict, "disclose.decided.heading", "disclose.decided.text")
 }
 
 // New builds the Fiber app with every route.
@@ -173,6 +179,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		decisions = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
 	)
 	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
+	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
+	home.Registrar = deps.Disclosure
 	appView.Order = candidates.Order // previous and next follow the candidate list
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -357,6 +365,15 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/:id/beslut", staffLogin, decisions.SaveDecision)
 	staffPages.Get("/rekrytering/:id/beslut/anslag", staffLogin, decisions.ShowNotice)
 	staffPages.Post("/rekrytering/:id/yttranden/:sid", staffLogin, decisions.AnswerStatement)
+	// Requests for official documents: each page asks for a registrar
+	// over the recruitment's unit.
+	staffPages.Get("/registratur", staffLogin, registrar.ShowRequests)
+	staffPages.Get("/registratur/ny", staffLogin, registrar.ShowNewRequest)
+	staffPages.Post("/registratur/ny", staffLogin, registrar.RecordRequest)
+	staffPages.Get("/registratur/:id", staffLogin, registrar.ShowRequest)
+	staffPages.Post("/registratur/:id/maskering", staffLogin, registrar.SaveMasking)
+	staffPages.Get("/registratur/:id/kopia", staffLogin, registrar.DownloadCopy)
+	staffPages.Post("/registratur/:id/svar", staffLogin, registrar.AnswerRequest)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

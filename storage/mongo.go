@@ -335,6 +335,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"requests for official documents", func(ctx context.Context, d *DB) error {
+		// Outcomes are one per request by their _id; requests are listed
+		// newest first and found by recruitment.
+		return d.indexes(ctx, colDisclosureRequests,
+			mongo.IndexModel{Keys: bson.D{{Key: "recorded_at", Value: -1}}, Options: options.Index().SetName("recorded_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")},
+		)
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

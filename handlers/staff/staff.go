@@ -29,6 +29,11 @@ type Home struct {
 	Recruiting interface {
 		SeesRecruitments(ctx context.Context, personID string) (bool, error)
 	}
+	// Registrar tells whether the person handles requests for official
+	// documents; nil: no link to them.
+	Registrar interface {
+		May(ctx context.Context, personID string) (bool, error)
+	}
 }
 
 // Menu is what the start page asks to list the pages a person may open.
@@ -125,6 +130,13 @@ func (h *Home) ShowHome(c *fiber.Ctx) error {
 		} {
 			if perms[l.perm] {
 				admin = append(admin, l.Link)
+			}
+		}
+		if h.Registrar != nil {
+			if ok, err := h.Registrar.May(ctx, id); err != nil {
+				return err
+			} else if ok {
+				admin = append(admin, Link{PathRequests, "disclose.list.title"})
 			}
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"portal/applicants"
 	"portal/applications"
 	"portal/credentials"
+	"portal/disclosure"
 	"portal/employees"
 	"portal/factors"
 	"portal/handlers"
@@ -137,6 +138,8 @@ type Services struct {
 	Holds    *retention.Holds
 	Schedule *retention.Schedule
 	Culler   *retention.Culler
+	// Requests for official documents and their disclosure copies.
+	Disclosure *disclosure.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -266,6 +269,10 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	if in.Blobs != nil {
 		s.Culler.Objects = in.Blobs
 	}
+	s.Disclosure = &disclosure.Service{Store: db.Disclosure(), Recruitments: db.Recruitments(), Policy: s.Policy, Now: now,
+		Copies: &disclosure.Copies{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
+			Files: db.Attachments(), Blobs: in.Blobs, Reviews: db.RecruitReview(), Ads: s.Board, Log: db.RecruitReview(), Now: now},
+		Holds: s.Holds}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -304,7 +311,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
-		Messages: s.Messages, Decisions: s.Decisions,
+		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure,
 		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
