@@ -327,6 +327,11 @@ var migrations = []migration{
 		// Ratings by recruitment: "the review of applications" made that index.
 		return d.indexes(ctx, colCandidates, mongo.IndexModel{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")})
 	}},
+	{"unused accounts: the latest login", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colAccounts,
+			mongo.IndexModel{Keys: bson.D{{Key: "last_login_at", Value: 1}}, Options: options.Index().SetName("last_login_at")},
+			mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created_at")})
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto
