@@ -50,6 +50,9 @@ type Candidate struct {
 	// Revealed: the candidate has reached the interview stage, so an
 	// anonymised review shows who they are from then on.
 	Revealed bool
+	// ArchivedAt is when the records' culling kept the hired candidate's
+	// application for good.
+	ArchivedAt time.Time
 }
 
 // Protected reports whether the candidate is a placeholder for an

@@ -219,7 +219,8 @@ func (s *Schedule) At(ctx context.Context, ads Ads, at time.Time) (Overview, err
 				}
 			}
 		}
-		if len(due.Candidates) > 0 || due.Held > 0 {
+		unarchived := slices.ContainsFunc(due.Archived, func(c recruiting.Candidate) bool { return c.ArchivedAt.IsZero() })
+		if len(due.Candidates) > 0 || due.Held > 0 || unarchived {
 			o.Due = append(o.Due, due)
 		}
 	}

@@ -327,6 +327,14 @@ var migrations = []migration{
 		// Ratings by recruitment: "the review of applications" made that index.
 		return d.indexes(ctx, colCandidates, mongo.IndexModel{Keys: bson.D{{Key: "stage", Value: 1}}, Options: options.Index().SetName("stage")})
 	}},
+	{"retention: holds, culling marks, records and runs", func(ctx context.Context, d *DB) error {
+		for col, key := range map[string]string{colHolds: "recruitment", colMarks: "at", colCullRecs: "run", colCullRuns: "started"} {
+			if err := d.indexes(ctx, col, mongo.IndexModel{Keys: bson.D{{Key: key, Value: 1}}, Options: options.Index().SetName(key)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 	{"unused accounts: the latest login", func(ctx context.Context, d *DB) error {
 		return d.indexes(ctx, colAccounts,
 			mongo.IndexModel{Keys: bson.D{{Key: "last_login_at", Value: 1}}, Options: options.Index().SetName("last_login_at")},

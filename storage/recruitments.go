@@ -134,11 +134,13 @@ type candidateDoc struct {
 	Stage        string       `bson:"stage"`
 	StageAt      time.Time    `bson:"stage_at"`
 	Revealed     bool         `bson:"revealed,omitempty"`
+	ArchivedAt   time.Time    `bson:"archived_at,omitempty"`
 }
 
 func (d candidateDoc) candidate() recruiting.Candidate {
 	c := recruiting.Candidate{ID: d.ID, RecruitmentID: d.Recruitment, Number: d.Number, Source: d.Source, Applicant: d.Applicant,
-		Lang: d.Lang, ArrivedAt: d.ArrivedAt, RegisteredBy: d.RegisteredBy, Stage: d.Stage, StageAt: d.StageAt, Revealed: d.Revealed}
+		Lang: d.Lang, ArrivedAt: d.ArrivedAt, RegisteredBy: d.RegisteredBy, Stage: d.Stage, StageAt: d.StageAt, Revealed: d.Revealed,
+		ArchivedAt: d.ArchivedAt}
 	if d.Details != nil {
 		c.Details = fromSnapshotDoc(*d.Details)
 	}

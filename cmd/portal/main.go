@@ -69,6 +69,8 @@ func main() {
 		err = adsCommand(ctx, cfg, log, args)
 	case "staff":
 		err = staffCommand(ctx, cfg, log, args)
+	case "retention":
+		err = retentionCommand(ctx, cfg, log, args)
 	default:
 		err = fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 	}
@@ -95,6 +97,8 @@ const usage = `Usage: portal COMMAND [ARGUMENTS]
   staff courses FILE             record courses completed on the learning platform
   staff add-admin USER EMAIL [NAME]
                                  make USER system administrator and mail a temporary password
+  retention plan [--at DATE]     print what a culling run at DATE (now) would remove, by recruitment
+  retention run                  run the culling now (under the scheduled task's lease)
   healthcheck                    exit 0 when the portal on PORT answers
   help                           this text
 

@@ -26,6 +26,7 @@ import (
 	"portal/links"
 	"portal/mail"
 	"portal/recruiting"
+	"portal/retention"
 	"portal/sessions"
 	"portal/sso"
 	"portal/staffauth"
@@ -70,6 +71,8 @@ type Config struct {
 	// AppealDays is how long an employment decision can be appealed after
 	// it is posted; zero: three weeks.
 	AppealDays int
+	// Retention is the retention rule's durations; zero: the defaults.
+	Retention retention.Rules
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
@@ -130,6 +133,10 @@ type Services struct {
 	Messages     *recruiting.Messages
 	Decisions    *recruiting.Decisions
 	GroupNotices *recruiting.Notifier
+	// Records and retention: holds, the rule applied, the culling.
+	Holds    *retention.Holds
+	Schedule *retention.Schedule
+	Culler   *retention.Culler
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -248,10 +255,28 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Outbox: s.Outbox, Render: mails, Now: now,
 		CandidateURL: func(rid, cid string) string { return cfg.BaseURL + staff.RecruitmentPath(rid) + "/kandidater/" + cid }}
 	s.Candidates.Announcer = s.GroupNotices
+	rules := cfg.Retention
+	if rules == (retention.Rules{}) {
+		rules = retention.DefaultRules()
+	}
+	s.Holds = &retention.Holds{Store: db.Retention(), Policy: s.Policy, Now: now}
+	s.Schedule = &retention.Schedule{Recruitments: db.Recruitments(), Decisions: db.RecruitDecisions(), Holds: db.Retention(), Rules: rules, Now: now}
+	s.Culler = &retention.Culler{Schedule: s.Schedule, Ads: s.Board, Records: db.Retention(), Changes: db.Recruitments(),
+		Lease: RetentionLease, Now: now}
+	if in.Blobs != nil {
+		s.Culler.Objects = in.Blobs
+	}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
 }
+
+// RetentionTask names the culling's task and lease, which `portal
+// retention run` takes too, so that one run goes at a time.
+const RetentionTask = "retention"
+
+// RetentionLease bounds one culling run.
+const RetentionLease = 3 * time.Hour
 
 // New builds the services, the HTTP app and the tasks.
 func New(cfg Config, in Infra) (*Portal, error) {
@@ -337,6 +362,15 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
 		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
+		// 04:30 Swedish time: outside the hour the clocks change.
+		{"30 4 * * *", RetentionTask, RetentionLease, func(ctx context.Context) error {
+			run, err := s.Culler.Run(ctx, "task")
+			if run.Counts.Applications+run.Counts.Drafts+run.Resumed > 0 {
+				log.Info("records culled", "run", run.ID, "applications", run.Counts.Applications, "drafts", run.Counts.Drafts,
+					"objects", run.Counts.Objects, "resumed", run.Resumed)
+			}
+			return err
+		}},
 		{"40 * * * *", "sweep-attachments", 30 * time.Minute, func(ctx context.Context) error {
 			n, err := s.Files.Sweep(ctx, 24*time.Hour)
 			if n.Pending+n.Unlinked+n.Objects > 0 {
