@@ -41,9 +41,6 @@ type Config struct {
 	MailFrom       string
 	MailAttempts   int
 	AppealDays     int     // days an employment decision can be appealed after it is posted
-	// Retention is the retention rule's durations: records, their margin,
-	// and unused applicant accounts.
-	Retention retention.Rules
 	MailRate       float64 // messages a second, per instance
 	SigningKey     []byte  // signs the links in alert e-mail
 	SupportEmail   string
@@ -82,6 +79,9 @@ type Config struct {
 	RolesFile           string            // the role catalogue; empty: the shipped one
 	Roles               *access.Catalogue // read from RolesFile at start
 	SSO                 SSOConfig
+	// Retention is the retention rule's durations: records, their margin,
+	// and unused applicant accounts.
+	Retention retention.Rules
 }
 
 // SSOConfig is the staff's single sign-on (OpenID Connect); off without
