@@ -35,8 +35,8 @@ func unusedService(db *storage.DB, clock *testenv.Clock) *applicants.Accounts {
 		Mailer: mail.NewOutbox(db.Outbox(), clock.Now), Now: clock.Now, Links: links.Table{Base: "https://jobb.example.se"}, Render: unusedMails{},
 		Sleep:    func(context.Context, time.Duration) {},
 		Sessions: &sessions.Manager{Store: db.Sessions()}, Interest: interestOf(db, clock.Now),
-		Drafts:   &applications.Service{Apps: db.Applications(), Files: &applications.Files{Store: db.Attachments()}},
-		Unused:   applicants.Unused{Years: 2, NoticeDays: 30}}
+		Drafts: &applications.Service{Apps: db.Applications(), Files: &applications.Files{Store: db.Attachments()}},
+		Unused: applicants.Unused{Years: 2, NoticeDays: 30}}
 }
 
 // notices returns the notices of unused accounts to the address.
