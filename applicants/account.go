@@ -6,6 +6,7 @@ package applicants
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,6 +38,28 @@ type Profile struct {
 	Town       string `json:"town"`
 	Country    string `json:"country"`
 	Phone      string `json:"phone"`
+	// Protected: the applicant stated that they have protected personal
+	// data (sekretessmarkering, skyddad folkbokföring). Their applications
+	// then carry no address, and only the recruiter sees how to reach them.
+	Protected bool `json:"protected,omitempty"`
+}
+
+// ProtectedValue is the value of the form field that states protected
+// personal data; an empty field states none.
+const ProtectedValue = "1"
+
+// ParseProtected reads the form field that states protected personal
+// data: ProtectedValue or nothing. Anything else is a problem of field.
+func ParseProtected(field, value string) (bool, error) {
+	switch value {
+	case "":
+		return false, nil
+	case ProtectedValue:
+		return true, nil
+	}
+	var errs valid.Problems
+	errs.Add(field, "protect.error.value")
+	return false, errs
 }
 
 // TempPassword is a one-time numeric password sent by e-mail.
@@ -104,7 +127,7 @@ var (
 // Clean trims every field and formats a Swedish postal code as "123 45".
 func (p Profile) Clean() Profile {
 	trim := strings.TrimSpace
-	p = Profile{trim(p.FirstName), trim(p.LastName), trim(p.Street), trim(p.PostalCode), trim(p.Town), trim(p.Country), trim(p.Phone)}
+	p = Profile{trim(p.FirstName), trim(p.LastName), trim(p.Street), trim(p.PostalCode), trim(p.Town), trim(p.Country), trim(p.Phone), p.Protected}
 	if p.Country == "" {
 		p.Country = "Sverige"
 	}
@@ -120,7 +143,12 @@ func isSweden(country string) bool {
 	return c == "sverige" || c == "sweden" || c == "se"
 }
 
-// Validate checks a cleaned profile: name, address, phone are required.
+// addressFields are the parts of the postal address, which an applicant
+// with protected personal data need not give: no application carries it.
+var addressFields = []string{"street", "postal_code", "town", "country"}
+
+// Validate checks a cleaned profile: name, address, phone are required;
+// the address is not when the applicant has protected personal data.
 func (p Profile) Validate() error {
 	var errs valid.Problems
 	fields := []struct{ name, value string }{
@@ -129,6 +157,7 @@ func (p Profile) Validate() error {
 	}
 	for _, f := range fields {
 		switch {
+		case f.value == "" && p.Protected && slices.Contains(addressFields, f.name):
 		case f.value == "":
 			errs.Add(f.name, "profile.error."+f.name)
 		case utf8.RuneCountInString(f.value) > 100 || strings.ContainsAny(f.value, "\r\n\t<>"):

@@ -188,9 +188,11 @@ type Registration struct {
 	Email    string
 	Password string
 	Consent  bool
-	Lang     string
-	IP       string
-	Next     string // a path of the portal to go on to once logged in
+	// Protected: the applicant stated protected personal data.
+	Protected bool
+	Lang      string
+	IP        string
+	Next      string // a path of the portal to go on to once logged in
 }
 
 // Register creates an account and sends the link that verifies the
@@ -218,7 +220,7 @@ func (s *Accounts) Register(ctx context.Context, r Registration) error {
 	}
 	now := s.Now()
 	a := Account{Email: email, PasswordHash: hash, ConsentVersion: ConsentVersion, ConsentAt: now,
-		CreatedAt: now, PasswordChangedAt: now, Profile: Profile{Country: "Sverige"}}
+		CreatedAt: now, PasswordChangedAt: now, Profile: Profile{Country: "Sverige", Protected: r.Protected}}
 	id, err := s.Store.CreateAccount(ctx, a)
 	if errors.Is(err, ErrEmailTaken) {
 		return s.tellOwner(ctx, email, r.Lang)
@@ -467,6 +469,26 @@ func (s *Accounts) UpdateProfile(ctx context.Context, id string, p Profile, ip s
 	}
 	s.event(ctx, id, EventProfileChanged, ip)
 	return p, nil
+}
+
+// StateProtected records whether the applicant has protected personal
+// data, leaving the rest of the profile as it is; the next version they
+// submit carries it.
+func (s *Accounts) StateProtected(ctx context.Context, id string, protected bool, ip string) error {
+	a, err := s.Store.AccountByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if a.Profile.Protected == protected {
+		return nil
+	}
+	p := a.Profile
+	p.Protected = protected
+	if err := s.Store.SetProfile(ctx, id, p); err != nil {
+		return err
+	}
+	s.event(ctx, id, EventProfileChanged, ip)
+	return nil
 }
 
 // Account returns one account.

@@ -98,6 +98,30 @@ type Snapshot struct {
 	// personal data: their contact details are shown only to those who
 	// must reach them, and masked in exports and disclosure copies.
 	Protected bool `json:"protected,omitempty"`
+	// Masked is set on a copy whose contact details were taken out for
+	// its reader (see WithoutContact); it is never stored.
+	Masked bool `json:"-"`
+}
+
+// Least is what a submitted version keeps of the details: all of them,
+// except for an applicant with protected personal data, whose postal
+// address is left out. The portal never writes to anyone by post, so the
+// address is never needed to reach them: the recruiter reaches them
+// through the e-mail address (the one messages go to) or the phone number
+// (to call them to an interview), which stay, as does the name.
+func (s Snapshot) Least() Snapshot {
+	if !s.Protected {
+		return s
+	}
+	s.Street, s.PostalCode, s.Town, s.Country = "", "", "", ""
+	return s
+}
+
+// WithoutContact returns the details with the contact details (e-mail,
+// phone, postal address) taken out and Masked set: what is shown in their
+// place of an applicant with protected personal data.
+func (s Snapshot) WithoutContact() Snapshot {
+	return Snapshot{FirstName: s.FirstName, LastName: s.LastName, Protected: s.Protected, Masked: true}
 }
 
 // Name is the first and last name.
@@ -525,13 +549,17 @@ func (s *Service) Submit(ctx context.Context, a Application, ad jobs.Ad, lang st
 	if err != nil {
 		return a, err
 	}
+	details, err := s.stated(ctx, a, acc.Details)
+	if err != nil {
+		return a, err
+	}
 	n := a.Version + 1
 	// The time of the write, which its filter judges against the deadline.
 	now := s.Now()
 	if err := s.Apps.MarkSubmitted(ctx, a.ID, n, a.Rev, now); err != nil {
 		return a, err
 	}
-	v := Version{N: n, At: now, Answers: a.Answers, Attachments: atts, Applicant: acc.Details}
+	v := Version{N: n, At: now, Answers: a.Answers, Attachments: atts, Applicant: details}
 	if err := s.Apps.AddVersion(ctx, a.ID, v); err != nil {
 		return a, err
 	}
@@ -550,6 +578,27 @@ func (s *Service) Submit(ctx context.Context, a Application, ad jobs.Ad, lang st
 	_, err = s.Mailer.SendOnce(ctx, []mail.Keyed{{Key: fmt.Sprintf("receipt:%s:%d", a.ID, n),
 		Message: mail.Message{To: acc.Email, Subject: subject, Text: text}}})
 	return a, err
+}
+
+// stated returns the details a new version of the application keeps (see
+// Snapshot.Least). Once a version was sent stating protected personal
+// data, every later version of that application states it too: the
+// employer has been told, and a version that no longer says so would
+// show the group what the earlier ones kept from it.
+func (s *Service) stated(ctx context.Context, a Application, d Snapshot) (Snapshot, error) {
+	if !d.Protected && a.Version > 0 {
+		versions, err := s.Apps.Versions(ctx, a.ID)
+		if err != nil {
+			return d, err
+		}
+		for _, v := range versions {
+			if v.Applicant.Protected {
+				d.Protected = true
+				break
+			}
+		}
+	}
+	return d.Least(), nil
 }
 
 // Withdraw withdraws a submitted application before the deadline; it stays

@@ -122,6 +122,7 @@ func (p *Papers) Read(ctx context.Context, v Viewer, c Candidate, n int, log boo
 		}
 		paper.Shown = shown
 	}
+	paper.markProtected()
 	if log {
 		if err := p.Log.Viewed(ctx, v, c, paper.Shown.N); err != nil {
 			return Paper{}, err

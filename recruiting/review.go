@@ -191,6 +191,8 @@ type Submission struct {
 	Status  string
 	Answers jobs.Answers
 	Files   int
+	// Protected: the latest version states protected personal data.
+	Protected bool
 }
 
 // ListStore reads what the candidate list is built from.
@@ -327,7 +329,11 @@ func (rv *Review) List(ctx context.Context, v Viewer, r Recruitment, q Query) (P
 	if err != nil {
 		return Page{}, err
 	}
-	return buildPage(snap, r, questions, q), nil
+	page := buildPage(snap, r, questions, q)
+	for i := range page.Rows {
+		page.Rows[i].Details = r.ShownDetails(v, page.Rows[i].Candidate)
+	}
+	return page, nil
 }
 
 // Questions returns the questions of the recruitment's ad; none when it
@@ -367,7 +373,9 @@ func (rv *Review) Rows(ctx context.Context, v Viewer, r Recruitment, ids []strin
 	var out []Row
 	for _, e := range snap.rows {
 		if want[e.ID] {
-			out = append(out, finish(e.Row, r, questions))
+			row := finish(e.Row, r, questions)
+			row.Details = r.ShownDetails(v, row.Candidate)
+			out = append(out, row)
 			delete(want, e.ID)
 		}
 	}
@@ -598,6 +606,8 @@ func (rv *Review) build(ctx context.Context, r Recruitment, stamp string) (*snap
 		if sub, ok := subs[c.ID]; ok {
 			e.Withdrawn = sub.Status == applications.StatusWithdrawn
 			e.Answers, e.Files = sub.Answers, sub.Files
+			// Stated at a later version: the whole candidate is masked.
+			e.Details.Protected = e.Details.Protected || sub.Protected
 			e.folded = make(map[string]string, len(sub.Answers))
 			for id, vals := range sub.Answers {
 				e.folded[id] = jobs.Fold(strings.Join(vals, "\n"))

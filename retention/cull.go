@@ -215,14 +215,7 @@ func (c *Culler) run(ctx context.Context, run *Run) error {
 	if err := c.resume(ctx, run); err != nil {
 		return err
 	}
-	o, err := c.Schedule.At(ctx, c.Ads, run.RuleAt)
-	if err != nil {
-		return err
-	}
-	for _, due := range o.Due {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	return c.Schedule.Each(ctx, run.RuleAt, func(due Due) error {
 		rec, err := c.cull(ctx, run, due, true)
 		if err != nil {
 			return fmt.Errorf("retention: %s: %w", due.Recruitment.Ref, err)
@@ -231,8 +224,8 @@ func (c *Culler) run(ctx context.Context, run *Run) error {
 			run.Records = append(run.Records, rec)
 			run.Counts.Add(rec.Counts)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // cull handles one due recruitment: archive the hired, mark the due,

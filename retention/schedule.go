@@ -158,44 +158,67 @@ type Overview struct {
 // At applies the rule to every recruitment at the moment at: what a run
 // then would cull, the recruitments waiting for a decision, the holds.
 func (s *Schedule) At(ctx context.Context, ads Ads, at time.Time) (Overview, error) {
-	rs, err := s.Recruitments.Recruitments(ctx)
-	if err != nil {
-		return Overview{}, err
-	}
-	holds, err := s.Holds.Holds(ctx)
-	if err != nil {
-		return Overview{}, err
-	}
 	o := Overview{At: at}
+	holds, err := s.each(ctx, ads, at, func(d Due) error {
+		o.Due = append(o.Due, d)
+		return nil
+	}, func(u Undecided) { o.Undecided = append(o.Undecided, u) })
 	for _, h := range holds {
 		if h.Active() {
 			o.Holds = append(o.Holds, h)
 		}
 	}
+	return o, err
+}
+
+// Each calls fn with each recruitment that has records due at the moment,
+// one at a time, in order of reference number, so that a run holds one
+// recruitment's candidates at a time.
+func (s *Schedule) Each(ctx context.Context, at time.Time, fn func(Due) error) error {
+	_, err := s.each(ctx, nil, at, fn, nil)
+	return err
+}
+
+func (s *Schedule) each(ctx context.Context, ads Ads, at time.Time, onDue func(Due) error, onUndecided func(Undecided)) ([]Hold, error) {
+	rs, err := s.Recruitments.Recruitments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(rs, func(a, b recruiting.Recruitment) int { return compareRef(a.Ref, b.Ref) })
+	holds, err := s.Holds.Holds(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range rs {
+		if err := ctx.Err(); err != nil {
+			return holds, err
+		}
 		d, decided, err := s.decision(ctx, r.ID)
 		if err != nil {
-			return Overview{}, err
-		}
-		cands, err := s.Recruitments.CandidatesOf(ctx, r.ID)
-		if err != nil {
-			return Overview{}, err
+			return holds, err
 		}
 		if !decided {
-			if ads == nil {
+			if ads == nil || onUndecided == nil {
 				continue
 			}
 			ad, err := ads.AdByRef(ctx, r.Ref)
 			if errors.Is(err, jobs.ErrNotFound) {
 				continue
 			} else if err != nil {
-				return Overview{}, err
+				return holds, err
 			}
 			last := jobs.DayOf(ad.ClosesAt().Add(-time.Nanosecond))
 			if since := s.Rules.UndecidedFrom(last); !at.Before(since) {
-				o.Undecided = append(o.Undecided, Undecided{Recruitment: r, LastDay: last, Since: since, Candidates: len(cands)})
+				cands, err := s.Recruitments.CandidatesOf(ctx, r.ID)
+				if err != nil {
+					return holds, err
+				}
+				onUndecided(Undecided{Recruitment: r, LastDay: last, Since: since, Candidates: len(cands)})
 			}
 			continue
+		}
+		if at.Before(s.Rules.CullFrom(d.FinalOn)) {
+			continue // nothing is due before the rule's date; holds only keep longer
 		}
 		due := Due{Recruitment: r, Decision: d, Category: CategoryNotHired, Rule: RuleNotHired}
 		if d.Outcome == recruiting.OutcomeCancelled {
@@ -207,26 +230,29 @@ func (s *Schedule) At(ctx context.Context, ads Ads, at time.Time) (Overview, err
 				rh = append(rh, h)
 			}
 		}
+		cands, err := s.Recruitments.CandidatesOf(ctx, r.ID)
+		if err != nil {
+			return holds, err
+		}
 		for _, c := range cands {
 			switch st := s.status(d, true, rh, c, at); st.State {
 			case StateDue:
 				due.Candidates = append(due.Candidates, c)
 			case StateArchived:
 				due.Archived = append(due.Archived, c)
-			case StateHeld:
-				if !at.Before(st.CullFrom) {
-					due.Held++
-				}
+			case StateHeld, StateKept:
+				due.Held++ // a hold keeps it, or a claim's new period
 			}
 		}
+		// The hired are marked archived when the others' date comes.
 		unarchived := slices.ContainsFunc(due.Archived, func(c recruiting.Candidate) bool { return c.ArchivedAt.IsZero() })
 		if len(due.Candidates) > 0 || due.Held > 0 || unarchived {
-			o.Due = append(o.Due, due)
+			if err := onDue(due); err != nil {
+				return holds, err
+			}
 		}
 	}
-	slices.SortFunc(o.Due, func(a, b Due) int { return compareRef(a.Recruitment.Ref, b.Recruitment.Ref) })
-	slices.SortFunc(o.Undecided, func(a, b Undecided) int { return compareRef(a.Recruitment.Ref, b.Recruitment.Ref) })
-	return o, nil
+	return holds, nil
 }
 
 func compareRef(a, b string) int {

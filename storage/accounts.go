@@ -29,6 +29,7 @@ type profileDoc struct {
 	Town       string `bson:"town"`
 	Country    string `bson:"country"`
 	Phone      string `bson:"phone"`
+	Protected  bool   `bson:"protected,omitempty"`
 }
 
 type tempDoc struct {
@@ -123,7 +124,7 @@ func (s *Accounts) Applicant(ctx context.Context, id string) (applications.Appli
 	p := a.Profile
 	return applications.Applicant{Email: a.Email, Verified: a.Verified(), Details: applications.Snapshot{
 		FirstName: p.FirstName, LastName: p.LastName, Email: a.Email, Phone: p.Phone,
-		Street: p.Street, PostalCode: p.PostalCode, Town: p.Town, Country: p.Country}}, nil
+		Street: p.Street, PostalCode: p.PostalCode, Town: p.Town, Country: p.Country, Protected: p.Protected}}, nil
 }
 
 // AccountByVerifyToken finds the account a verification link belongs to.

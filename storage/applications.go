@@ -253,11 +253,15 @@ func toSnapshotDoc(s applications.Snapshot) *snapshotDoc {
 	if s == (applications.Snapshot{}) {
 		return nil
 	}
-	d := snapshotDoc(s)
-	return &d
+	// Masked is never stored: a masked copy is for its reader only.
+	return &snapshotDoc{FirstName: s.FirstName, LastName: s.LastName, Email: s.Email, Phone: s.Phone, Street: s.Street,
+		PostalCode: s.PostalCode, Town: s.Town, Country: s.Country, Protected: s.Protected}
 }
 
-func fromSnapshotDoc(d snapshotDoc) applications.Snapshot { return applications.Snapshot(d) }
+func fromSnapshotDoc(d snapshotDoc) applications.Snapshot {
+	return applications.Snapshot{FirstName: d.FirstName, LastName: d.LastName, Email: d.Email, Phone: d.Phone, Street: d.Street,
+		PostalCode: d.PostalCode, Town: d.Town, Country: d.Country, Protected: d.Protected}
+}
 
 // AddVersion records a submitted version once: a repeat collides on _id
 // and is taken as already done.

@@ -145,15 +145,39 @@ func (b *Blobs) Changed(ctx context.Context, prefix string, from, to time.Time, 
 	return nil
 }
 
-// Destroy removes every object and the bucket itself; tests use it.
+// Destroy removes every object, every version of it, and the bucket
+// itself; tests use it.
 func (b *Blobs) Destroy(ctx context.Context) error {
-	for obj := range b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Recursive: true}) {
-		if obj.Err != nil {
-			return obj.Err
-		}
-		if err := b.Remove(ctx, obj.Key); err != nil {
-			return err
+	objs := b.client.ListObjects(ctx, b.bucket, minio.ListObjectsOptions{Recursive: true, WithVersions: true})
+	for res := range b.client.RemoveObjectsWithResult(ctx, b.bucket, objs, minio.RemoveObjectsOptions{}) {
+		if res.Err != nil {
+			return res.Err
 		}
 	}
 	return b.client.RemoveBucket(ctx, b.bucket)
+}
+
+// EnableVersioning turns on the bucket's versioning, so that an object
+// written again or removed keeps its earlier versions; the culling removes
+// every version.
+func (b *Blobs) EnableVersioning(ctx context.Context) error {
+	if err := b.client.EnableVersioning(ctx, b.bucket); err != nil {
+		return fmt.Errorf("storage: versioning of %s: %w", b.bucket, err)
+	}
+	return nil
+}
+
+// Versions counts the versions kept of the object under key, delete
+// markers included.
+func (b *Blobs) Versions(ctx context.Context, key string) (int, error) {
+	n := 0
+	for obj := range b.client.ListObjects(ctx, b.bucket, listVersions(key)) {
+		if obj.Err != nil {
+			return n, fmt.Errorf("storage: list versions of %s: %w", key, obj.Err)
+		}
+		if obj.Key == key {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -46,7 +46,7 @@ func (s *Recruitments) Submissions(ctx context.Context, adRef string) (map[strin
 		batch := ids[:min(versionBatch, len(ids))]
 		ids = ids[len(batch):]
 		cur, err := s.db.c(colVersions).Find(ctx, bson.M{"_id": bson.M{"$in": batch}},
-			options.Find().SetProjection(bson.M{"application": 1, "answers": 1, "attachments.id": 1}))
+			options.Find().SetProjection(bson.M{"application": 1, "answers": 1, "attachments.id": 1, "applicant.protected": 1}))
 		if err != nil {
 			return nil, fmt.Errorf("storage: latest versions: %w", err)
 		}
@@ -56,13 +56,16 @@ func (s *Recruitments) Submissions(ctx context.Context, adRef string) (map[strin
 			Attachments []struct {
 				ID string `bson:"id"`
 			} `bson:"attachments"`
+			Applicant struct {
+				Protected bool `bson:"protected"`
+			} `bson:"applicant"`
 		}
 		if err := cur.All(ctx, &docs); err != nil {
 			return nil, fmt.Errorf("storage: latest versions: %w", err)
 		}
 		for _, d := range docs {
 			sub := out[d.Application]
-			sub.Answers, sub.Files = jobs.Answers(d.Answers), len(d.Attachments)
+			sub.Answers, sub.Files, sub.Protected = jobs.Answers(d.Answers), len(d.Attachments), d.Applicant.Protected
 			out[d.Application] = sub
 		}
 	}

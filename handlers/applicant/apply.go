@@ -26,6 +26,7 @@ type Apply struct {
 	}
 	Accounts interface {
 		Account(ctx context.Context, id string) (applicants.Account, error)
+		StateProtected(ctx context.Context, id string, protected bool, ip string) error
 		// Records tells how long each submitted application is kept.
 		Records(ctx context.Context, id string) ([]applicants.Record, error)
 	}
@@ -280,10 +281,12 @@ func (h *Apply) ShowSummary(c *fiber.Ctx) error {
 	if !x.app.Open(h.Now()) {
 		return h.closedPage(c, x.ad)
 	}
-	return h.summaryPage(c, x, "")
+	return h.summaryPage(c, x, "", nil)
 }
 
-func (h *Apply) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
+// summaryPage draws the summary; protected is what the form sent for
+// the statement of protected personal data (nil: as the profile has it).
+func (h *Apply) summaryPage(c *fiber.Ctx, x applyCtx, problem string, protected *string, errs ...valid.Problem) error {
 	files, err := h.Applying.AttachmentsOf(c.UserContext(), x.app)
 	if err != nil {
 		return err
@@ -292,11 +295,19 @@ func (h *Apply) summaryPage(c *fiber.Ctx, x applyCtx, problem string) error {
 	if err != nil {
 		return err
 	}
-	if problem != "" {
+	if problem != "" || len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
+	checked := ""
+	if acc.Profile.Protected {
+		checked = applicants.ProtectedValue
+	}
+	if protected != nil {
+		checked = *protected
+	}
 	return h.applyPage(c, "apply/summary", "apply.summary", "summary", x, fiber.Map{
-		"Files": files, "Verified": acc.Verified(), "Problem": problem,
+		"Files": files, "Verified": acc.Verified(), "Problem": problem, "Account": acc,
+		"Protected": checked, "Errors": valid.Problems(errs),
 	})
 }
 
@@ -306,14 +317,24 @@ func (h *Apply) SubmitApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The statement of protected personal data is the profile's, and goes
+	// with this version and every later one.
+	typed := strings.Clone(c.FormValue("protected"))
+	protected, err := applicants.ParseProtected("protected", typed)
+	if errs, ok := web.FieldErrors(err); ok {
+		return h.summaryPage(c, x, "", &typed, errs...)
+	}
+	if err := h.Accounts.StateProtected(c.UserContext(), x.app.Applicant, protected, h.ClientIP(c)); err != nil {
+		return err
+	}
 	app, err := h.Applying.Submit(c.UserContext(), x.app, x.ad, web.L(c).Lang)
 	switch {
 	case errors.Is(err, applications.ErrClosed):
 		return h.closedPage(c, x.ad)
 	case errors.Is(err, applications.ErrUnverified):
-		return h.summaryPage(c, x, "apply.verify_first")
+		return h.summaryPage(c, x, "apply.verify_first", nil)
 	case errors.Is(err, applications.ErrIncomplete):
-		return h.summaryPage(c, x, "apply.incomplete")
+		return h.summaryPage(c, x, "apply.incomplete", nil)
 	case err != nil:
 		return err
 	}

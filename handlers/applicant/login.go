@@ -123,11 +123,15 @@ func (h *Login) ShowRegister(c *fiber.Ctx) error {
 
 // Register creates an account and answers the same whether the address was free or already taken.
 func (h *Login) Register(c *fiber.Ctx) error {
-	f := web.Form(c, "email", "password", "consent", "next")
+	f := web.Form(c, "email", "password", "consent", "protected", "next")
 	next := web.LocalPathOrEmpty(f["next"])
-	err := h.Accounts.Register(c.UserContext(), applicants.Registration{
-		Email: f["email"], Password: f["password"], Consent: f["consent"] == "1", Lang: web.L(c).Lang, IP: h.ClientIP(c), Next: next,
-	})
+	protected, err := applicants.ParseProtected("protected", f["protected"])
+	if err == nil {
+		err = h.Accounts.Register(c.UserContext(), applicants.Registration{
+			Email: f["email"], Password: f["password"], Consent: f["consent"] == "1", Protected: protected,
+			Lang: web.L(c).Lang, IP: h.ClientIP(c), Next: next,
+		})
+	}
 	if errs, ok := web.FieldErrors(err); ok {
 		return h.FormPage(c, "account/register", "register.title", fiber.Map{"Form": f, "Errors": errs, "Next": next})
 	}

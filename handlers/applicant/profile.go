@@ -51,8 +51,12 @@ type Profile struct {
 var profileFields = []string{"first_name", "last_name", "street", "postal_code", "town", "country", "phone"}
 
 func profileForm(p applicants.Profile) map[string]string {
-	return map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "street": p.Street,
+	f := map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "street": p.Street,
 		"postal_code": p.PostalCode, "town": p.Town, "country": p.Country, "phone": p.Phone}
+	if p.Protected {
+		f["protected"] = applicants.ProtectedValue
+	}
+	return f
 }
 
 // profileState is what goes back to My details after a rejected form:
@@ -106,10 +110,13 @@ func (h *Profile) profilePage(c *fiber.Ctx, st profileState) error {
 
 // SaveProfile saves the name, address and phone number of My details.
 func (h *Profile) SaveProfile(c *fiber.Ctx) error {
-	f := web.Form(c, profileFields...)
-	p := applicants.Profile{FirstName: f["first_name"], LastName: f["last_name"], Street: f["street"],
-		PostalCode: f["postal_code"], Town: f["town"], Country: f["country"], Phone: f["phone"]}
-	_, err := h.Accounts.UpdateProfile(c.UserContext(), web.SessionOf(c).AccountID, p, h.ClientIP(c))
+	f := web.Form(c, append(profileFields, "protected")...)
+	protected, err := applicants.ParseProtected("protected", f["protected"])
+	if err == nil {
+		p := applicants.Profile{FirstName: f["first_name"], LastName: f["last_name"], Street: f["street"],
+			PostalCode: f["postal_code"], Town: f["town"], Country: f["country"], Phone: f["phone"], Protected: protected}
+		_, err = h.Accounts.UpdateProfile(c.UserContext(), web.SessionOf(c).AccountID, p, h.ClientIP(c))
+	}
 	if errs, ok := web.FieldErrors(err); ok {
 		return h.profilePage(c, profileState{form: f, details: errs})
 	}

@@ -319,7 +319,7 @@ func (h *Application) applicationPage(c *fiber.Ctx, r recruiting.Recruitment, v 
 		versions = append(versions, fiber.Map{"N": ver.N, "At": ver.At, "Current": ver.N == paper.Shown.N,
 			"URL": withQuery(self, query, "version="+strconv.Itoa(ver.N))})
 	}
-	details := paper.Details()
+	details := paper.ShownDetails(r, v)
 	hidden := r.HidesIdentity(cand) || cand.Protected()
 	name := CandidateName(l, r, cand, details)
 	if len(errs) > 0 {

@@ -173,6 +173,7 @@ func listRows(l *views.Localizer, rows []recruiting.Row, stages map[string]strin
 	}
 	esc := template.HTMLEscapeString
 	withdrawn, unrated, flagged := esc(l.T("recruitlist.withdrawn")), esc(l.T("recruitlist.unrated")), esc(l.T("recruitlist.flagged"))
+	protectedTag := esc(l.T("protect.tag"))
 	var b strings.Builder
 	b.Grow(len(rows) * 700)
 	for _, row := range rows {
@@ -203,6 +204,9 @@ func listRows(l *views.Localizer, rows []recruiting.Row, stages map[string]strin
 		b.WriteString(`        <th scope="row"><a href="` + esc(base+"/"+row.ID+suffix) + `">` + esc(label) + "</a>")
 		if named {
 			b.WriteString(` <span class="hint">` + esc(l.T("recruitlist.number", row.Number)) + "</span>")
+		}
+		if row.Details.Protected {
+			b.WriteString(` <span class="tag">` + protectedTag + "</span>")
 		}
 		if row.Withdrawn {
 			b.WriteString(` <span class="tag" id="w-` + id + `">` + withdrawn + "</span>")
@@ -379,7 +383,8 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9-]+`)
 
 // export writes the rows as a file to download. Names and contact
 // details are left out for candidates an anonymised review hides, and
-// their columns altogether when it hides every one.
+// their columns altogether when it hides every one; the contact details
+// of applicants with protected personal data say so instead.
 func (h *Candidates) export(c *fiber.Ctx, r recruiting.Recruitment, rows []recruiting.Row, format string) error {
 	ctx := c.UserContext()
 	l := web.L(c)
@@ -414,6 +419,10 @@ func (h *Candidates) export(c *fiber.Ctx, r recruiting.Recruitment, rows []recru
 				cells = append(cells, tables.Text(l.T("recruitlist.applicant_n", row.Number)), tables.Text(""), tables.Text(""))
 			case row.Protected():
 				cells = append(cells, tables.Text(l.T("recruitlist.protected")), tables.Text(""), tables.Text(""))
+			case row.StatedProtected():
+				// Masked whoever exports: a file travels further than a page.
+				masked := l.T("protect.masked")
+				cells = append(cells, tables.Text(recruiting.MaskedDetails(row.Candidate).Name()), tables.Text(masked), tables.Text(masked))
 			default:
 				cells = append(cells, tables.Text(row.Details.Name()), tables.Text(row.Details.Email), tables.Text(row.Details.Phone))
 			}

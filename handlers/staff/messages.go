@@ -112,6 +112,8 @@ func (h *Messages) messagesPage(c *fiber.Ctx, r recruiting.Recruitment, v recrui
 				// The letter names the applicant; the group may not see
 				// who that is yet.
 				shown.Details = applications.Snapshot{FirstName: shownName(c, r, shown)}
+			} else {
+				shown.Details = r.ShownDetails(v, shown)
 			}
 			data["Preview"] = h.Service.Write(t, r, shown, "")
 			data["PreviewName"] = shownName(c, r, *first)

@@ -1,0 +1,440 @@
+package retention_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"portal/applications"
+	"portal/internal/fixtures"
+	"portal/internal/testapp"
+	"portal/jobs"
+	"portal/recruiting"
+	"portal/retention"
+)
+
+var start = time.Date(2026, 3, 2, 10, 0, 0, 0, jobs.Stockholm)
+
+// world is a portal with recruitments whose applications have real files,
+// each written twice in a versioned bucket.
+type world struct {
+	t   *testing.T
+	a   *testapp.Portal
+	ctx context.Context
+	n   int
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	a := testapp.New(t, testapp.Options{Now: start, Ads: 1})
+	if err := a.Blobs.EnableVersioning(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return &world{t: t, a: a, ctx: context.Background()}
+}
+
+// recruitment opens a recruitment with an ad and n applications, each
+// with files; it returns the recruitment and the candidates' ids.
+func (w *world) recruitment(n, files int) (recruiting.Recruitment, []string) {
+	t := w.t
+	t.Helper()
+	w.n++
+	ref := fmt.Sprintf("REK-2026-%04d", w.n)
+	r := recruiting.Recruitment{Ref: ref, UnitID: "u1", Title: "Undersköterska " + ref, Positions: 1, CreatedAt: start, UpdatedAt: start}
+	id, err := w.a.DB.Recruitments().CreateRecruitment(w.ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ID = id
+	ad := w.a.Ads[0]
+	ad.Ref, ad.Title, ad.LastDay = ref, r.Title, jobs.DayOf(start).AddDays(10)
+	if err := w.a.DB.Ads().SaveAd(w.ctx, ad); err != nil {
+		t.Fatal(err)
+	}
+	var apps []fixtures.Applied
+	for i := range n {
+		apps = append(apps, fixtures.Applied{Details: applications.Snapshot{FirstName: fmt.Sprintf("Åsa%d", i), LastName: "Öberg", Email: fmt.Sprintf("a%d-%s@example.se", i, ref)},
+			Answers: jobs.Answers{}, Files: files, At: start.Add(time.Duration(i) * time.Minute)})
+	}
+	ids, err := fixtures.Apply(w.ctx, w.a.DB, w.a.Candidates, ref, ad.ClosesAt(), apps, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cid := range ids {
+		w.files(cid, files)
+		w.review(r.ID, cid)
+	}
+	return r, ids
+}
+
+// files gives the application's version files their records and objects,
+// each object written twice (two versions).
+func (w *world) files(app string, n int) {
+	t := w.t
+	t.Helper()
+	for f := range n {
+		fid := fmt.Sprintf("%s-f%d", app, f)
+		a := applications.Attachment{ID: fid, Owner: "fixture", AdRef: "x", Name: "cv.pdf", ContentType: "application/pdf", Size: 4,
+			Key: "attachments/" + fid, State: applications.AttachmentStored, CreatedAt: start, Application: app, Slot: f + 1}
+		if err := w.a.DB.Attachments().InsertAttachment(w.ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		for v := range 2 {
+			body := []byte(fmt.Sprintf("v%d", v))
+			if err := w.a.Blobs.Put(w.ctx, a.Key, bytes.NewReader(body), int64(len(body)), "application/pdf"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// review adds a rating, a note, a message and a look at the application.
+func (w *world) review(rid, cid string) {
+	t := w.t
+	t.Helper()
+	db := w.a.DB
+	if err := db.RecruitReview().PutRating(w.ctx, recruiting.Rating{CandidateID: cid, RecruitmentID: rid, PersonID: "rekry01", Score: 3, At: start}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecruitReview().AddNote(w.ctx, recruiting.Note{CandidateID: cid, RecruitmentID: rid, PersonID: "rekry01", Text: "Bra", At: start}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecruitReview().AddAccess(w.ctx, recruiting.Access{RecruitmentID: rid, CandidateID: cid, PersonID: "rekry01", Kind: "application", At: start}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecruitDecisions().AddEntry(w.ctx, recruiting.LogEntry{Key: "m-" + cid, RecruitmentID: rid, CandidateID: cid, Kind: "message", Subject: "Hej", Body: "Hej Åsa", By: "rekry01", At: start}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// decide stores the decision posted on the day.
+func (w *world) decide(r recruiting.Recruitment, outcome string, hired []string, posted jobs.Day) recruiting.Decision {
+	w.t.Helper()
+	d := recruiting.Decision{RecruitmentID: r.ID, Outcome: outcome, Hired: hired, DecidedOn: posted, DecidedBy: "rekry01", PostedOn: posted,
+		AppealDays: 21, AppealUntil: posted.AddDays(21), FinalOn: posted.AddDays(22), At: posted.Start()}
+	if outcome == recruiting.OutcomeCancelled {
+		d.Reason = "Tjänsten dras in"
+	}
+	if err := w.a.DB.RecruitDecisions().AddDecision(w.ctx, d); err != nil {
+		w.t.Fatal(err)
+	}
+	return d
+}
+
+// has reports what is left of an application: its records and object
+// versions.
+func (w *world) has(cid string, files int) (records, objects int) {
+	t := w.t
+	t.Helper()
+	if _, err := w.a.DB.Applications().ApplicationByID(w.ctx, cid); err == nil {
+		records++
+	} else if !errors.Is(err, applications.ErrNotFound) {
+		t.Fatal(err)
+	}
+	if _, err := w.a.DB.Recruitments().Candidate(w.ctx, cid); err == nil {
+		records++
+	}
+	if v, err := w.a.DB.Applications().Versions(w.ctx, cid); err != nil {
+		t.Fatal(err)
+	} else {
+		records += len(v)
+	}
+	if rs, err := w.a.DB.RecruitReview().RatingsOf(w.ctx, cid); err != nil {
+		t.Fatal(err)
+	} else {
+		records += len(rs)
+	}
+	if ns, err := w.a.DB.RecruitReview().NotesOf(w.ctx, cid); err != nil {
+		t.Fatal(err)
+	} else {
+		records += len(ns)
+	}
+	if ls, err := w.a.DB.RecruitReview().AccessOfCandidate(w.ctx, cid, 0); err != nil {
+		t.Fatal(err)
+	} else {
+		records += len(ls)
+	}
+	if es, err := w.a.DB.RecruitDecisions().EntriesOf(w.ctx, []string{cid}); err != nil {
+		t.Fatal(err)
+	} else {
+		records += len(es)
+	}
+	for f := range files {
+		fid := fmt.Sprintf("%s-f%d", cid, f)
+		if _, err := w.a.DB.Attachments().Attachment(w.ctx, fid); err == nil {
+			records++
+		}
+		n, err := w.a.Blobs.Versions(w.ctx, "attachments/"+fid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects += n
+	}
+	return records, objects
+}
+
+const files = 2
+
+// whole: 1 application, 1 candidate, 1 version, 1 rating, 1 note, 1 log
+// entry, 1 message, and per file a record and two object versions.
+const wholeRecords, wholeObjects = 7 + files, 2 * files
+
+func (w *world) wantWhole(what string, ids ...string) {
+	w.t.Helper()
+	for _, id := range ids {
+		if rec, obj := w.has(id, files); rec != wholeRecords || obj != wholeObjects {
+			w.t.Errorf("%s %s: %d records and %d object versions, want %d and %d", what, id, rec, obj, wholeRecords, wholeObjects)
+		}
+	}
+}
+
+func (w *world) wantGone(what string, ids ...string) {
+	w.t.Helper()
+	for _, id := range ids {
+		if rec, obj := w.has(id, files); rec != 0 || obj != 0 {
+			w.t.Errorf("%s %s: %d records and %d object versions left", what, id, rec, obj)
+		}
+	}
+}
+
+func TestCullingRemovesExactlyWhatIsDue(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	posted := jobs.DayOf(start).AddDays(20)
+	hiredR, hiredIDs := w.recruitment(3, files)
+	d := w.decide(hiredR, recruiting.OutcomeHired, hiredIDs[:1], posted)
+	cancelR, cancelIDs := w.recruitment(2, files)
+	w.decide(cancelR, recruiting.OutcomeCancelled, nil, posted)
+	_, openIDs := w.recruitment(2, files) // no decision
+	heldR, heldIDs := w.recruitment(2, files)
+	w.decide(heldR, recruiting.OutcomeHired, heldIDs[:1], posted)
+	appealR, appealIDs := w.recruitment(3, files)
+	w.decide(appealR, recruiting.OutcomeHired, appealIDs[:1], posted)
+	// A draft to the first ad, never sent: it goes with the rest.
+	draft, err := w.a.DB.Applications().CreateApplication(w.ctx, applications.Application{Applicant: "someone", AdRef: hiredR.Ref, Status: applications.StatusDraft,
+		Step: applications.StepSummary, CreatedAt: start, UpdatedAt: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := &retention.Holds{Store: w.a.DB.Retention(), Policy: w.a.Policy, Now: w.a.Now}
+	if _, err := holds.PlaceFor(w.ctx, "request:q1", "reg01", retention.Hold{RecruitmentID: heldR.ID, Reason: "Begäran om allmän handling"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := holds.PlaceFor(w.ctx, "appeal:a1", "reg01", retention.Hold{RecruitmentID: appealR.ID, CandidateID: appealIDs[1], Kind: retention.HoldAppeal}); err != nil {
+		t.Fatal(err)
+	}
+
+	from := w.a.Schedule.Rules.CullFrom(d.FinalOn)
+	// A second before: nothing is due.
+	_, recs, err := w.a.Culler.Plan(w.ctx, from.Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 0 {
+		t.Fatalf("a second early the plan culls %+v", recs)
+	}
+	o, recs, err := w.a.Culler.Plan(w.ctx, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := map[string]retention.Record{}
+	for _, r := range recs {
+		plan[r.Ref] = r
+	}
+	want := map[string]retention.Counts{
+		hiredR.Ref:  {Applications: 2, Drafts: 1, Versions: 2, Files: 4, Ratings: 2, Notes: 2, Messages: 2, LogEntries: 2, Archived: 1},
+		cancelR.Ref: {Applications: 2, Versions: 2, Files: 4, Ratings: 2, Notes: 2, Messages: 2, LogEntries: 2},
+		// The appeal holds one of two; the hired stays.
+		appealR.Ref: {Applications: 1, Versions: 1, Files: 2, Ratings: 1, Notes: 1, Messages: 1, LogEntries: 1, Archived: 1},
+		// The hold keeps the recruitment's records; its hired is archived.
+		heldR.Ref: {Archived: 1},
+	}
+	if len(plan) != len(want) {
+		t.Errorf("plan: %+v", recs)
+	}
+	for ref, c := range want {
+		if plan[ref].Counts != c {
+			t.Errorf("plan for %s: %+v, want %+v", ref, plan[ref].Counts, c)
+		}
+	}
+	if len(o.Holds) != 2 {
+		t.Errorf("holds in the plan: %+v", o.Holds)
+	}
+
+	w.a.Clock.Set(from)
+	run, err := w.a.Culler.Run(w.ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !run.Completed || len(run.Records) != 4 || run.Counts.Applications != 5 || run.Counts.Drafts != 1 || run.Counts.Objects != 5*wholeObjects {
+		t.Fatalf("run: %+v", run)
+	}
+	w.wantGone("not hired", hiredIDs[1:]...)
+	w.wantGone("cancelled", cancelIDs...)
+	w.wantGone("appeal's other", appealIDs[2])
+	w.wantWhole("hired", hiredIDs[0], heldIDs[0], appealIDs[0])
+	w.wantWhole("undecided", openIDs...)
+	w.wantWhole("held recruitment", heldIDs[1])
+	w.wantWhole("appellant", appealIDs[1])
+	if _, err := w.a.DB.Applications().ApplicationByID(w.ctx, draft); !errors.Is(err, applications.ErrNotFound) {
+		t.Errorf("the draft is left: %v", err)
+	}
+	if c, err := w.a.DB.Recruitments().Candidate(w.ctx, hiredIDs[0]); err != nil || c.ArchivedAt.IsZero() {
+		t.Errorf("the hired candidate is not marked archived: %+v %v", c, err)
+	}
+	// Ads and decisions are kept.
+	if _, err := w.a.DB.Ads().AdByRef(w.ctx, cancelR.Ref); err != nil {
+		t.Errorf("the ad went: %v", err)
+	}
+	if _, err := w.a.DB.RecruitDecisions().Decision(w.ctx, cancelR.ID); err != nil {
+		t.Errorf("the decision went: %v", err)
+	}
+	// The records: no personal data, the rule, the counts.
+	runs, err := w.a.DB.Retention().Runs(w.ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || len(runs[0].Records) != 4 || !runs[0].Completed {
+		t.Fatalf("stored runs: %+v", runs)
+	}
+	for _, r := range runs[0].Records {
+		if r.Done.IsZero() || r.Rule == "" || r.FinalOn != d.FinalOn.String() {
+			t.Errorf("record %+v", r)
+		}
+		if strings.Contains(fmt.Sprint(r), "Åsa") || strings.Contains(fmt.Sprint(r), "@") {
+			t.Errorf("personal data in the record: %+v", r)
+		}
+		if r.Ref == cancelR.Ref && (r.Category != retention.CategoryCancelled || r.Counts.Objects != 2*wholeObjects) {
+			t.Errorf("cancelled record: %+v", r)
+		}
+	}
+
+	// A second run removes nothing.
+	again, err := w.a.Culler.Run(w.ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Records) != 0 || again.Counts != (retention.Counts{}) {
+		t.Errorf("second run: %+v", again)
+	}
+
+	// Lifting the appeal lets its application go at the next run.
+	hs, _ := w.a.DB.Retention().Holds(w.ctx, appealR.ID)
+	if err := holds.LiftFor(w.ctx, "appeal:a1", "reg01", "Överklagandet avslogs", appealR.ID); err != nil || len(hs) != 1 {
+		t.Fatal(err, hs)
+	}
+	third, err := w.a.Culler.Run(w.ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Counts.Applications != 1 {
+		t.Errorf("after the appeal: %+v", third)
+	}
+	w.wantGone("appellant after the appeal", appealIDs[1])
+	w.wantWhole("held recruitment", heldIDs[1])
+}
+
+// failing removes objects but fails to remove the records, as a run
+// killed between the two.
+type failing struct {
+	retention.Records
+	fail bool
+}
+
+func (f *failing) Remove(ctx context.Context, ids []string) error {
+	if f.fail {
+		return errors.New("killed")
+	}
+	return f.Records.Remove(ctx, ids)
+}
+
+func TestCullingCutShortIsCompletedByTheNextRun(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	r, ids := w.recruitment(3, files)
+	d := w.decide(r, recruiting.OutcomeHired, ids[:1], jobs.DayOf(start).AddDays(20))
+	from := w.a.Schedule.Rules.CullFrom(d.FinalOn)
+	w.a.Clock.Set(from)
+	broken := *w.a.Culler
+	broken.Records = &failing{Records: w.a.DB.Retention(), fail: true}
+	if _, err := broken.Run(w.ctx, "test"); err == nil {
+		t.Fatal("the broken run did not fail")
+	}
+	for _, id := range ids[1:] {
+		if rec, obj := w.has(id, files); obj != 0 || rec == 0 {
+			t.Fatalf("after the cut: %d records, %d objects", rec, obj)
+		}
+	}
+	// Within the lease the cut run's marks are left alone (it may still
+	// be going); after it, the next run completes them.
+	if run, err := w.a.Culler.Run(w.ctx, "test"); err != nil || run.Resumed != 0 {
+		t.Fatalf("a run within the lease: %+v %v", run, err)
+	}
+	w.a.Clock.Add(w.a.Culler.Lease + time.Second)
+	run, err := w.a.Culler.Run(w.ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Resumed != 2 {
+		t.Errorf("resumed %d, want 2", run.Resumed)
+	}
+	w.wantGone("after the next run", ids[1:]...)
+	w.wantWhole("hired", ids[0])
+	runs, err := w.a.DB.Retention().Runs(w.ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total retention.Counts
+	for _, x := range runs {
+		for _, rec := range x.Records {
+			total.Add(rec.Counts)
+			if rec.Done.IsZero() {
+				t.Errorf("record not done: %+v", rec)
+			}
+		}
+	}
+	if total.Applications != 2 || total.Files != 4 {
+		t.Errorf("records count %+v", total)
+	}
+}
+
+func TestTwoRunnersCullOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	r, ids := w.recruitment(12, 1)
+	d := w.decide(r, recruiting.OutcomeHired, ids[:1], jobs.DayOf(start).AddDays(20))
+	w.a.Clock.Set(w.a.Schedule.Rules.CullFrom(d.FinalOn))
+	var wg sync.WaitGroup
+	runs := make([]retention.Run, 2)
+	errs := make([]error, 2)
+	for i := range runs {
+		c := *w.a.Culler
+		c.Batch = 3
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runs[i], errs[i] = c.Run(w.ctx, fmt.Sprint("runner", i))
+		}()
+	}
+	wg.Wait()
+	var total retention.Counts
+	for i, run := range runs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		total.Add(run.Counts)
+	}
+	if total.Applications != 11 || total.Files != 11 || total.Ratings != 11 {
+		t.Errorf("together the runners culled %+v, want each of 11 once", total)
+	}
+	for _, id := range ids[1:] {
+		if rec, obj := w.has(id, 1); rec != 0 || obj != 0 {
+			t.Errorf("%s: %d records, %d objects left", id, rec, obj)
+		}
+	}
+}
