@@ -82,7 +82,12 @@ type Account struct {
 	PendingEmail      string // a new address waiting for confirmation
 	EmailTokenHash    string // hash of the link that confirms it
 	EmailTokenExpires time.Time
-	DeleteAfter       time.Time // deletion scheduled for this moment
+	DeleteAfter       time.Time // deletion asked for at this moment, and not yet finished
+	// LastLoginAt is the day of the latest login, recorded once a day.
+	LastLoginAt time.Time
+	// IdleNoticeAt is when the account was told it is to be deleted as
+	// unused; a login clears it.
+	IdleNoticeAt time.Time
 }
 
 // Verified reports whether the e-mail address has been confirmed.

@@ -40,20 +40,33 @@ type Store interface {
 	// ApplyEmailChange makes the pending address the account's own, or
 	// returns ErrEmailTaken.
 	ApplyEmailChange(ctx context.Context, id, email string, now time.Time) error
-	// LatestApplication returns when the applicant last submitted an
-	// application (zero when never).
-	LatestApplication(ctx context.Context, id string) (time.Time, error)
+	// HasApplications reports whether any application, submitted or not,
+	// is stored for the applicant.
+	HasApplications(ctx context.Context, id string) (bool, error)
+	// ScheduleDeletion marks the account as being deleted since at; zero
+	// removes the mark.
 	ScheduleDeletion(ctx context.Context, id string, at time.Time) error
-	DueDeletions(ctx context.Context, now time.Time) ([]string, error)
+	// MarkedForDeletion lists, in order, up to limit accounts with a
+	// deletion mark whose ids come after the given one.
+	MarkedForDeletion(ctx context.Context, after string, limit int) ([]string, error)
+	// RecordLogin stores the moment of a login and removes the notice of
+	// an unused account.
+	RecordLogin(ctx context.Context, id string, at time.Time) error
+	// LastLoginEvent returns the latest login in the security log (zero
+	// when none), for accounts from before logins were recorded.
+	LastLoginEvent(ctx context.Context, id string) (time.Time, error)
+	// UnusedAccounts lists, in order of id and after the given one, up to
+	// limit accounts with no login since before (and, never logged in,
+	// created before it).
+	UnusedAccounts(ctx context.Context, before time.Time, after string, limit int) ([]Account, error)
+	// SetIdleNotice records when the account was told it is to be deleted
+	// as unused.
+	SetIdleNotice(ctx context.Context, id string, at time.Time) error
 	// DeleteEvents removes the account's security log.
 	DeleteEvents(ctx context.Context, id string) error
 	// DeleteAccount removes the account itself, nothing that hangs on it.
 	DeleteAccount(ctx context.Context, id string) error
 }
-
-// Retention is how long applications are kept; an account can be deleted
-// when its latest application is this old.
-const Retention = 2 * 365 * 24 * time.Hour
 
 // Counter counts events per key in fixed windows, shared by all instances.
 type Counter interface {
@@ -68,6 +81,8 @@ type Counter interface {
 // Mailer puts e-mail in the outbox.
 type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
+	// SendOnce adds the messages whose keys are new and returns how many.
+	SendOnce(ctx context.Context, msgs []mail.Keyed) (int, error)
 }
 
 // Kinds of account e-mail.
@@ -80,6 +95,8 @@ const (
 	MailEmailChangeOld  = "email_change_old"    // to the old address: a change was asked for
 	MailEmailChanged    = "email_changed"       // to the old address: the change is made
 	MailEmailTaken      = "email_taken_attempt" // someone tried to change to the address
+	MailDeleted         = "account_deleted"     // the account is deleted; which applications are kept, until when
+	MailUnused          = "account_unused"      // the unused account is to be deleted unless someone logs in
 )
 
 // Mail is what an account e-mail tells; each kind uses some of it.
@@ -89,6 +106,11 @@ type Mail struct {
 	Code  string // a temporary password
 	Hours int    // how long the link or code is good for
 	Email string // the address a change is about
+	// Records are the applications of a deleted account, each with how
+	// long it is kept.
+	Records []Record
+	// Until is when an unused account is deleted.
+	Until time.Time
 	// The pages a message may point to.
 	Login, ForgotPassword, Profile, Support string
 }
@@ -138,6 +160,12 @@ type Accounts struct {
 	Sessions Logins
 	// Interest keeps the account's job-alert interest registration.
 	Interest Interest
+	// Retention tells how long submitted applications are kept and culls
+	// those past their day; nil: every one is kept.
+	Retention Retention
+	// Unused is the rule for accounts nobody logs in to; zero Years: they
+	// are kept.
+	Unused Unused
 	// Applications are read for "download my data".
 	Applications ApplicationData
 	// Viewings tell "download my data" who among the staff viewed the
@@ -217,13 +245,22 @@ func (s *Accounts) tellOwner(ctx context.Context, email, lang string) error {
 
 // send renders one account e-mail and puts it in the outbox.
 func (s *Accounts) send(ctx context.Context, to, lang string, m Mail) error {
+	msg, err := s.render(lang, to, m)
+	if err != nil {
+		return err
+	}
+	return s.Mailer.Send(ctx, msg)
+}
+
+// render writes one account e-mail to an address.
+func (s *Accounts) render(lang, to string, m Mail) (mail.Message, error) {
 	m.Login, m.ForgotPassword = s.Links.URL(links.Login), s.Links.URL(links.ForgotPassword)
 	m.Profile, m.Support = s.Links.URL(links.Profile), s.Links.URL(links.Support)
 	subject, text, err := s.Render.AccountMail(lang, m)
 	if err != nil {
-		return fmt.Errorf("applicants: render %s mail: %w", m.Kind, err)
+		return mail.Message{}, fmt.Errorf("applicants: render %s mail: %w", m.Kind, err)
 	}
-	return s.Mailer.Send(ctx, mail.Message{To: to, Subject: subject, Text: text})
+	return mail.Message{To: to, Subject: subject, Text: text}, nil
 }
 
 // SendVerification e-mails a new link that confirms the address.
@@ -284,6 +321,9 @@ func (s *Accounts) Login(ctx context.Context, email, password, ip string) (a Acc
 		s.event(ctx, r.ID, EventResetUsed, ip)
 	} else {
 		s.event(ctx, r.ID, EventLogin, ip)
+	}
+	if err := s.recordLogin(ctx, secrets.account); err != nil {
+		return Account{}, false, err
 	}
 	return secrets.account, r.Temp, nil
 }
@@ -561,92 +601,6 @@ func (s *Accounts) ConfirmEmailChange(ctx context.Context, token, lang string) (
 	_ = s.send(ctx, old, lang, Mail{Kind: MailEmailChanged, Email: a.PendingEmail})
 	a.Email, a.PendingEmail = a.PendingEmail, ""
 	return a, nil
-}
-
-// EarliestDeletion is when the account may be deleted: now, or two years
-// after the latest application, which is an official record until then.
-func (s *Accounts) EarliestDeletion(ctx context.Context, id string) (time.Time, error) {
-	latest, err := s.Store.LatestApplication(ctx, id)
-	if err != nil {
-		return time.Time{}, err
-	}
-	now := s.Now()
-	if latest.IsZero() || !latest.Add(Retention).After(now) {
-		return now, nil
-	}
-	return latest.Add(Retention), nil
-}
-
-// Delete deletes the account now when the rules allow it, or schedules the
-// deletion for the earliest lawful moment; it reports that moment and
-// whether the account is gone.
-func (s *Accounts) Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error) {
-	a, err := s.Store.AccountByID(ctx, id)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	if key, err := s.checkPassword(ctx, a, password); err != nil {
-		return time.Time{}, false, err
-	} else if key != "" {
-		return time.Time{}, false, valid.Problems{{Field: "delete_password", Key: key}}
-	}
-	at, err := s.EarliestDeletion(ctx, id)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	if at.After(s.Now()) {
-		// What is not on record goes now; the account and its submitted
-		// applications wait for the lawful date.
-		if err := s.Drafts.RemoveDrafts(ctx, id); err != nil {
-			return time.Time{}, false, err
-		}
-		if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
-			return time.Time{}, false, err
-		}
-		s.event(ctx, id, EventDeletionPlanned, ip)
-		return at, false, nil
-	}
-	// Marked first, so that the daily task finishes a deletion cut short.
-	if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
-		return time.Time{}, false, err
-	}
-	return at, true, s.deleteNow(ctx, id)
-}
-
-// CancelDeletion keeps an account whose deletion was scheduled.
-func (s *Accounts) CancelDeletion(ctx context.Context, id, ip string) error {
-	if err := s.Store.ScheduleDeletion(ctx, id, time.Time{}); err != nil {
-		return err
-	}
-	s.event(ctx, id, EventDeletionDropped, ip)
-	return nil
-}
-
-// DeleteDue deletes the accounts whose scheduled deletion has come, after
-// checking the two-year rule again, and returns how many went.
-func (s *Accounts) DeleteDue(ctx context.Context) (int, error) {
-	ids, err := s.Store.DueDeletions(ctx, s.Now())
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range ids {
-		at, err := s.EarliestDeletion(ctx, id)
-		if err != nil {
-			return n, err
-		}
-		if at.After(s.Now()) {
-			if err := s.Store.ScheduleDeletion(ctx, id, at); err != nil {
-				return n, err
-			}
-			continue
-		}
-		if err := s.deleteNow(ctx, id); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
 }
 
 // Export is everything stored about an applicant, for "download my data".

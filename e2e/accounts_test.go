@@ -244,15 +244,21 @@ func TestMyDetailsFormsInTheBrowser(t *testing.T) {
 		if _, err := p.DB.Accounts().AccountByEmail(context.Background(), newEmail); err != nil {
 			t.Fatalf("%s: address not changed: %v", lang, err)
 		}
-		// A deletion planned for later (as the two-year rule can demand) is kept.
+		// A deletion asked for and cut short can be called off.
 		acc, _ := p.DB.Accounts().AccountByEmail(context.Background(), newEmail)
 		if err := p.DB.Accounts().ScheduleDeletion(context.Background(), acc.ID, time.Now().Add(400*24*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		step("deletion planned", chromedp.Navigate(p.URL+"/mina-uppgifter"), chromedp.WaitVisible(`form[action="/mina-uppgifter/radera/avbryt"] button`, chromedp.ByQuery))
+		step("deletion pending", chromedp.Navigate(p.URL+"/mina-uppgifter"), chromedp.WaitVisible(`form[action="/mina-uppgifter/radera/avbryt"] button`, chromedp.ByQuery))
 		step("deletion kept",
 			chromedp.Click(`form[action="/mina-uppgifter/radera/avbryt"] button`, chromedp.ByQuery),
-			chromedp.WaitVisible("#delete_password", chromedp.ByID))
+			chromedp.WaitNotPresent(`form[action="/mina-uppgifter/radera/avbryt"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`a[href="/mina-uppgifter/radera"]`, chromedp.ByQuery))
+		step("delete page", chromedp.Click(`a[href="/mina-uppgifter/radera"]`, chromedp.ByQuery), chromedp.WaitVisible("#delete_password", chromedp.ByID))
+		step("wrong password to delete",
+			chromedp.SendKeys("#delete_password", "inte mitt lösenord alls", chromedp.ByID),
+			chromedp.Click(`form[action="/mina-uppgifter/radera"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible("#delete_password-error", chromedp.ByID))
 		step("deleted",
 			chromedp.SendKeys("#delete_password", pw, chromedp.ByID),
 			chromedp.Click(`form[action="/mina-uppgifter/radera"] button`, chromedp.ByQuery),

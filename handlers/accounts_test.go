@@ -727,8 +727,11 @@ func TestDownloadAndDeleteAccount(t *testing.T) {
 	}
 
 	page := v.get("/mina-uppgifter")
-	if !strings.Contains(page.body, "Du kan radera ditt konto nu.") {
+	if !strings.Contains(page.body, `href="/mina-uppgifter/radera"`) {
 		t.Fatal("deletion not offered")
+	}
+	if page := v.get("/mina-uppgifter/radera"); page.StatusCode != 200 || !strings.Contains(page.body, "Du har inga inskickade ansökningar") {
+		t.Fatalf("delete page: %d", page.StatusCode)
 	}
 	if res := v.post("/mina-uppgifter", "/mina-uppgifter/radera", url.Values{"delete_password": {"fel"}}); res.StatusCode != 422 {
 		t.Fatalf("wrong password deleted: %d", res.StatusCode)

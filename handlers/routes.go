@@ -229,6 +229,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	app.Post("/mina-uppgifter/e-post", csrf, needLogin, profile.ChangeEmail)
 	app.Get("/konto/byt-epost", csrf, profile.ShowConfirmEmailChange)
 	app.Post("/konto/byt-epost", csrf, profile.ConfirmEmailChange)
+	app.Get("/mina-uppgifter/radera", csrf, needLogin, profile.ShowDelete)
 	app.Post("/mina-uppgifter/radera", csrf, needLogin, profile.DeleteAccount)
 	app.Post("/mina-uppgifter/radera/avbryt", csrf, needLogin, profile.CancelDeletion)
 	app.Get("/mina-uppgifter/hamta", needLogin, profile.DownloadData)

@@ -369,7 +369,8 @@ func (m *Messages) deliver(ctx context.Context, c Candidate, e LogEntry) (outcom
 // address is where the candidate receives e-mail now: their account's
 // address, or for one registered by hand the address the recruiter
 // wrote down; empty when there is none (a placeholder for protected
-// personal data never has one) or the account is gone.
+// personal data never has one). When the applicant has deleted the
+// account, the application is still theirs: the address given in it.
 func (m *Messages) address(ctx context.Context, c Candidate) (string, error) {
 	switch {
 	case c.Protected():
@@ -379,7 +380,11 @@ func (m *Messages) address(ctx context.Context, c Candidate) (string, error) {
 	case c.Applicant == "":
 		return "", nil
 	}
-	return m.Addresses.Address(ctx, c.Applicant)
+	addr, err := m.Addresses.Address(ctx, c.Applicant)
+	if err == nil && addr == "" {
+		addr = c.Details.Email
+	}
+	return addr, err
 }
 
 // Reachable reports whether the portal can write to the candidate.

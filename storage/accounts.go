@@ -55,6 +55,8 @@ type accountDoc struct {
 	EmailTokenHash    string        `bson:"email_token_hash,omitempty"`
 	EmailTokenExpires time.Time     `bson:"email_token_expires,omitempty"`
 	DeleteAfter       time.Time     `bson:"delete_after,omitempty"`
+	LastLoginAt       time.Time     `bson:"last_login_at,omitempty"`
+	IdleNoticeAt      time.Time     `bson:"idle_notice_at,omitempty"`
 }
 
 func (d accountDoc) account() applicants.Account {
@@ -64,7 +66,7 @@ func (d accountDoc) account() applicants.Account {
 		ConsentVersion: d.ConsentVersion, ConsentAt: d.ConsentAt, Profile: applicants.Profile(d.Profile),
 		CreatedAt: d.CreatedAt, PasswordChangedAt: d.PasswordChangedAt,
 		PendingEmail: d.PendingEmail, EmailTokenHash: d.EmailTokenHash, EmailTokenExpires: d.EmailTokenExpires,
-		DeleteAfter: d.DeleteAfter,
+		DeleteAfter: d.DeleteAfter, LastLoginAt: d.LastLoginAt, IdleNoticeAt: d.IdleNoticeAt,
 	}
 	if d.Temp != nil {
 		a.Temp = &applicants.TempPassword{Hash: d.Temp.Hash, IssuedAt: d.Temp.IssuedAt, ExpiresAt: d.Temp.ExpiresAt}
@@ -245,23 +247,21 @@ func (s *Accounts) ApplyEmailChange(ctx context.Context, id, email string, now t
 	return err
 }
 
-// LatestApplication returns when the applicant last submitted an application.
-func (s *Accounts) LatestApplication(ctx context.Context, id string) (time.Time, error) {
-	var doc struct {
-		SubmittedAt time.Time `bson:"submitted_at"`
-	}
-	err := s.db.c(colApplications).FindOne(ctx, bson.M{"applicant": id},
-		options.FindOne().SetSort(bson.D{{Key: "submitted_at", Value: -1}})).Decode(&doc)
+// HasApplications reports whether any application of the applicant is
+// stored, submitted or not.
+func (s *Accounts) HasApplications(ctx context.Context, id string) (bool, error) {
+	err := s.db.c(colApplications).FindOne(ctx, bson.M{"applicant": id}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return time.Time{}, nil
+		return false, nil
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("storage: latest application: %w", err)
+		return false, fmt.Errorf("storage: applications of an account: %w", err)
 	}
-	return doc.SubmittedAt, nil
+	return true, nil
 }
 
-// ScheduleDeletion sets when the account is to be deleted; zero cancels.
+// ScheduleDeletion marks the account as being deleted since at; zero
+// removes the mark.
 func (s *Accounts) ScheduleDeletion(ctx context.Context, id string, at time.Time) error {
 	if at.IsZero() {
 		return s.update(ctx, id, bson.M{"$unset": bson.M{"delete_after": ""}})
@@ -269,24 +269,97 @@ func (s *Accounts) ScheduleDeletion(ctx context.Context, id string, at time.Time
 	return s.update(ctx, id, bson.M{"$set": bson.M{"delete_after": at}})
 }
 
-// DueDeletions lists the accounts whose scheduled deletion has come.
-func (s *Accounts) DueDeletions(ctx context.Context, now time.Time) ([]string, error) {
-	cur, err := s.db.c(colAccounts).Find(ctx, bson.M{"delete_after": bson.M{"$lte": now, "$gt": time.Time{}}},
-		options.Find().SetProjection(bson.M{"_id": 1}))
+// MarkedForDeletion lists, in order of id, up to limit accounts with a
+// deletion mark whose ids come after the given one ("": from the first).
+func (s *Accounts) MarkedForDeletion(ctx context.Context, after string, limit int) ([]string, error) {
+	filter := bson.M{"delete_after": bson.M{"$gt": time.Time{}}}
+	if err := afterID(filter, after); err != nil {
+		return nil, err
+	}
+	cur, err := s.db.c(colAccounts).Find(ctx, filter,
+		options.Find().SetProjection(bson.M{"_id": 1}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("storage: due deletions: %w", err)
+		return nil, fmt.Errorf("storage: accounts marked for deletion: %w", err)
 	}
 	var docs []struct {
 		ID bson.ObjectID `bson:"_id"`
 	}
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("storage: due deletions: %w", err)
+		return nil, fmt.Errorf("storage: accounts marked for deletion: %w", err)
 	}
 	out := make([]string, len(docs))
 	for i, d := range docs {
 		out[i] = d.ID.Hex()
 	}
 	return out, nil
+}
+
+// afterID adds to a filter that the account's id comes after the given
+// one; "" adds nothing.
+func afterID(filter bson.M, after string) error {
+	if after == "" {
+		return nil
+	}
+	oid, err := bson.ObjectIDFromHex(after)
+	if err != nil {
+		return fmt.Errorf("storage: account id %q: %w", after, err)
+	}
+	filter["_id"] = bson.M{"$gt": oid}
+	return nil
+}
+
+// RecordLogin stores the moment of a login and removes the notice of an
+// unused account. Logins at once each write a moment of the same day, so
+// whichever write stays is right.
+func (s *Accounts) RecordLogin(ctx context.Context, id string, at time.Time) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"last_login_at": at}, "$unset": bson.M{"idle_notice_at": ""}})
+}
+
+// LastLoginEvent returns the latest login in the account's security log,
+// zero when there is none.
+func (s *Accounts) LastLoginEvent(ctx context.Context, id string) (time.Time, error) {
+	var doc eventDoc
+	err := s.db.c(colEvents).FindOne(ctx, bson.M{"account": id, "kind": bson.M{"$in": bson.A{applicants.EventLogin, applicants.EventResetUsed}}},
+		options.FindOne().SetSort(bson.D{{Key: "at", Value: -1}})).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("storage: last login: %w", err)
+	}
+	return doc.At, nil
+}
+
+// UnusedAccounts lists, in order of id and after the given one, up to
+// limit accounts whose latest recorded login is before the moment, or
+// that never logged in and were created before it.
+func (s *Accounts) UnusedAccounts(ctx context.Context, before time.Time, after string, limit int) ([]applicants.Account, error) {
+	filter := bson.M{"$or": bson.A{
+		bson.M{"last_login_at": bson.M{"$lt": before}},
+		bson.M{"last_login_at": bson.M{"$exists": false}, "created_at": bson.M{"$lt": before}},
+	}}
+	if err := afterID(filter, after); err != nil {
+		return nil, err
+	}
+	cur, err := s.db.c(colAccounts).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("storage: unused accounts: %w", err)
+	}
+	var docs []accountDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: unused accounts: %w", err)
+	}
+	out := make([]applicants.Account, len(docs))
+	for i, d := range docs {
+		out[i] = d.account()
+	}
+	return out, nil
+}
+
+// SetIdleNotice records when the account was told it is to be deleted as
+// unused.
+func (s *Accounts) SetIdleNotice(ctx context.Context, id string, at time.Time) error {
+	return s.update(ctx, id, bson.M{"$set": bson.M{"idle_notice_at": at}})
 }
 
 // DeleteEvents removes an account's security log.

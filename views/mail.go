@@ -39,7 +39,7 @@ var staffMails = []string{staffauth.MailReset, staffauth.MailPasswordChanged, st
 // accountMails are the kinds of account e-mail, each its own template.
 var accountMails = []string{applicants.MailRegisterTaken, applicants.MailVerify, applicants.MailReset,
 	applicants.MailPasswordChanged, applicants.MailEmailChange, applicants.MailEmailChangeOld,
-	applicants.MailEmailChanged, applicants.MailEmailTaken}
+	applicants.MailEmailChanged, applicants.MailEmailTaken, applicants.MailDeleted, applicants.MailUnused}
 
 // mailTemplates maps the kind of a message to its template.
 var mailTemplates = map[string]string{

@@ -33,7 +33,8 @@ func TestAccountMails(t *testing.T) {
 	l, m := testMails(t)
 	d := applicants.Mail{Link: "https://jobb.example.se/konto/verifiera?token=ab&next=%2Fjobb", Code: "12345678", Hours: 72,
 		Email: "ny@example.se", Login: "https://jobb.example.se/logga-in", ForgotPassword: "https://jobb.example.se/glomt-losenord",
-		Profile: "https://jobb.example.se/mina-uppgifter", Support: "https://jobb.example.se/support"}
+		Profile: "https://jobb.example.se/mina-uppgifter", Support: "https://jobb.example.se/support",
+		Until: time.Date(2029, 3, 3, 11, 30, 0, 0, time.UTC)}
 	args := map[string][]any{
 		applicants.MailRegisterTaken:   {d.Login, d.ForgotPassword},
 		applicants.MailVerify:          {d.Link, d.Hours},
@@ -43,12 +44,17 @@ func TestAccountMails(t *testing.T) {
 		applicants.MailEmailChangeOld:  {d.Email, d.Profile},
 		applicants.MailEmailChanged:    {d.Email, d.Support},
 		applicants.MailEmailTaken:      {d.Support},
+		applicants.MailUnused:          nil, // the moment in the language's words
 	}
-	if len(args) != len(accountMails) {
+	// The deletion's list of applications has a test of its own.
+	if len(args)+1 != len(accountMails) {
 		t.Fatalf("%d kinds tested, %d rendered", len(args), len(accountMails))
 	}
 	for _, lang := range Languages {
 		for kind, a := range args {
+			if kind == applicants.MailUnused {
+				a = []any{l.Get(lang).DateTime(d.Until), d.Login}
+			}
 			d.Kind = kind
 			subject, text, err := m.AccountMail(lang, d)
 			if err != nil {
@@ -64,6 +70,42 @@ func TestAccountMails(t *testing.T) {
 	}
 	if _, _, err := m.AccountMail("sv", applicants.Mail{Kind: "nothing"}); err == nil {
 		t.Error("an unknown kind was written")
+	}
+}
+
+// The deletion's mail names each submitted application and how long it is
+// kept, as the delete page does, and says so when there is none.
+func TestAccountDeletedMail(t *testing.T) {
+	_, m := testMails(t)
+	day := func(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, jobs.Stockholm) }
+	records := []applicants.Record{
+		{AdRef: "REK-2026-0001", AdTitle: "Undersköterska", SubmittedAt: day(2026, 5, 4), Keeping: applicants.Keeping{State: applicants.KeepThrough, Through: day(2029, 3, 3)}},
+		{AdRef: "REK-2026-0002", AdTitle: "Lärare", SubmittedAt: day(2026, 6, 1), Keeping: applicants.Keeping{State: applicants.KeepUndecided, Years: 2}},
+		{AdRef: "REK-2026-0003", AdTitle: "Kock", SubmittedAt: day(2026, 2, 1), Keeping: applicants.Keeping{State: applicants.KeepArchived}},
+	}
+	for lang, want := range map[string][]string{
+		"sv": {"- Undersköterska (REK-2026-0001), skickad 4 maj 2026: Sparas till och med 3 mars 2029",
+			"- Lärare (REK-2026-0002), skickad 1 juni 2026: Sparas tills rekryteringen är avslutad och därefter i två år",
+			"- Kock (REK-2026-0003), skickad 1 februari 2026: Anställd: arkiveras", "https://jobb.example.se/support"},
+		"en": {"- Undersköterska (REK-2026-0001), submitted 4 May 2026: Kept until 3 March 2029",
+			"Kept until the recruitment is finished and then for two years", "Hired: archived"},
+	} {
+		subject, text, err := m.AccountMail(lang, applicants.Mail{Kind: applicants.MailDeleted, Records: records, Support: "https://jobb.example.se/support"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: no %q in\n%s", lang, w, text)
+			}
+		}
+		if subject == "" || strings.Contains(text, "%!") {
+			t.Errorf("%s: %q\n%s", lang, subject, text)
+		}
+	}
+	_, text, err := m.AccountMail("sv", applicants.Mail{Kind: applicants.MailDeleted})
+	if err != nil || !strings.Contains(text, "Du hade inga inskickade ansökningar") {
+		t.Fatalf("no applications: %v\n%s", err, text)
 	}
 }
 

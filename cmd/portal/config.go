@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"portal/access"
+	"portal/retention"
 )
 
 // Config is every setting of the portal, read from the environment.
@@ -78,6 +79,9 @@ type Config struct {
 	RolesFile           string            // the role catalogue; empty: the shipped one
 	Roles               *access.Catalogue // read from RolesFile at start
 	SSO                 SSOConfig
+	// Retention is the retention rule's durations: records, their margin,
+	// and unused applicant accounts.
+	Retention retention.Rules
 }
 
 // SSOConfig is the staff's single sign-on (OpenID Connect); off without
@@ -223,6 +227,14 @@ func loadConfig(lookup env) (Config, error) {
 	}
 	c.MailAttempts = integer("PORTAL_MAIL_MAX_ATTEMPTS", 8, 1, 100)
 	c.AppealDays = integer("PORTAL_APPEAL_DAYS", 21, 1, 365)
+	c.Retention = retention.DefaultRules()
+	c.Retention.Years = integer("PORTAL_RETENTION_YEARS", c.Retention.Years, 1, 50)
+	c.Retention.MarginDays = integer("PORTAL_RETENTION_MARGIN_DAYS", c.Retention.MarginDays, 0, 30)
+	c.Retention.AccountIdleYears = integer("PORTAL_ACCOUNT_IDLE_YEARS", c.Retention.AccountIdleYears, 1, 50)
+	c.Retention.NoticeDays = integer("PORTAL_ACCOUNT_NOTICE_DAYS", c.Retention.NoticeDays, 1, 365)
+	if c.Retention.NoticeDays >= 365*c.Retention.AccountIdleYears {
+		bad("PORTAL_ACCOUNT_NOTICE_DAYS", "want fewer days than PORTAL_ACCOUNT_IDLE_YEARS holds, got %d", c.Retention.NoticeDays)
+	}
 	if s := str("PORTAL_MAIL_RATE", "10"); s != "" {
 		r, err := strconv.ParseFloat(s, 64)
 		if err != nil || r <= 0 || r > 10000 {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"portal/retention"
 )
 
 func envOf(m map[string]string) env {
@@ -22,7 +24,7 @@ func TestConfigDefaultsInDev(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8090" || c.BaseURL != "http://127.0.0.1:8090" || c.ReadTimeout != 15*time.Second || c.BodyLimit != 27<<20 || !c.Dev() ||
 		c.UploadDir != filepath.Join(os.TempDir(), "portal-uploads") || c.Environment != "development" || c.StaffPasswordsOff ||
-		c.StaffPasswordMaxAge != 0 || c.StaffOrgName != "Exempelkommunen" {
+		c.StaffPasswordMaxAge != 0 || c.StaffOrgName != "Exempelkommunen" || c.Retention != retention.DefaultRules() {
 		t.Fatalf("%+v", c)
 	}
 }
@@ -33,13 +35,15 @@ func TestConfigNamesEveryProblem(t *testing.T) {
 		"PORTAL_S3_ENDPOINT": "http://minio:9000", "PORTAL_READ_TIMEOUT": "soon", "PORTAL_LOG_FORMAT": "xml",
 		"PORTAL_SMTP_SECURITY": "maybe", "PORTAL_UPLOAD_DIR": "uploads",
 		"PORTAL_STAFF_PASSWORDS": "maybe", "PORTAL_STAFF_PASSWORD_MAX_AGE": "90d",
+		"PORTAL_RETENTION_YEARS": "0", "PORTAL_RETENTION_MARGIN_DAYS": "a day", "PORTAL_ACCOUNT_IDLE_YEARS": "1", "PORTAL_ACCOUNT_NOTICE_DAYS": "365",
 	}))
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
 	for _, name := range []string{"PORT:", "PORTAL_BASE_URL: must be https", "PORTAL_MONGO_URI: required", "PORTAL_S3_ENDPOINT:",
 		"PORTAL_S3_ACCESS_KEY: required", "PORTAL_READ_TIMEOUT:", "PORTAL_LOG_FORMAT:", "PORTAL_SMTP_SECURITY:", "PORTAL_SMTP_HOST: required outside development", "PORTAL_SIGNING_KEY: required",
-		"PORTAL_UPLOAD_DIR:", "PORTAL_STAFF_PASSWORDS:", "PORTAL_STAFF_PASSWORD_MAX_AGE:"} {
+		"PORTAL_UPLOAD_DIR:", "PORTAL_STAFF_PASSWORDS:", "PORTAL_STAFF_PASSWORD_MAX_AGE:",
+		"PORTAL_RETENTION_YEARS:", "PORTAL_RETENTION_MARGIN_DAYS:", "PORTAL_ACCOUNT_NOTICE_DAYS:"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %q:\n%v", name, err)
 		}

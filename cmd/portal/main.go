@@ -321,7 +321,7 @@ func appConfig(cfg Config) app.Config {
 	staff.Idle, staff.OutsideIdle, staff.Absolute = cfg.StaffIdle, cfg.StaffOutsideIdle, cfg.StaffMax
 	staff.PublicIdle, staff.PublicAbsolute = staff.Idle, staff.Absolute
 	return app.Config{
-		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, AppealDays: cfg.AppealDays, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
+		Dev: cfg.Dev(), BaseURL: cfg.BaseURL, AppealDays: cfg.AppealDays, Retention: cfg.Retention, SiteName: cfg.SiteName, SupportEmail: cfg.SupportEmail,
 		SigningKey: cfg.SigningKey, TrustedProxies: cfg.TrustedProxies, BodyLimit: cfg.BodyLimit, UploadDir: cfg.UploadDir,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		RequestTimeout: cfg.RequestTimeout, AdsRefresh: cfg.AdsRefresh, StaffRefresh: cfg.StaffRefresh, Sessions: policy, StaffSessions: staff, Hasher: hasher,

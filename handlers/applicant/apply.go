@@ -27,6 +27,8 @@ type Apply struct {
 	Accounts interface {
 		Account(ctx context.Context, id string) (applicants.Account, error)
 		StateProtected(ctx context.Context, id string, protected bool, ip string) error
+		// Records tells how long each submitted application is kept.
+		Records(ctx context.Context, id string) ([]applicants.Record, error)
 	}
 	Applying interface {
 		Start(ctx context.Context, applicant string, ad jobs.Ad) (applications.Application, error)
@@ -368,7 +370,18 @@ func (h *Apply) ShowApplications(c *fiber.Ctx) error {
 	if n := statementNotice(c); n != "" {
 		notice = n
 	}
-	return h.FormPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.Now(), "Notice": notice, "Letters": letters})
+	records, err := h.Accounts.Records(c.UserContext(), web.SessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	// Shown once the recruitment is decided; before, the rule names no day.
+	kept := map[string]*applicants.Keeping{}
+	for _, r := range records {
+		if r.Decided() {
+			kept[r.ID] = &r.Keeping
+		}
+	}
+	return h.FormPage(c, "apply/list", "apply.list_heading", fiber.Map{"Apps": apps, "Now": h.Now(), "Notice": notice, "Letters": letters, "Kept": kept})
 }
 
 // ShowWithdraw asks whether to withdraw the application; refused after the last application day.

@@ -33,8 +33,8 @@ type Profile struct {
 		ChangePassword(ctx context.Context, id, current, password, ip, lang string) error
 		RequestEmailChange(ctx context.Context, id, newEmail, password, lang string) error
 		ConfirmEmailChange(ctx context.Context, token, lang string) (applicants.Account, error)
-		EarliestDeletion(ctx context.Context, id string) (time.Time, error)
-		Delete(ctx context.Context, id, password, ip string) (time.Time, bool, error)
+		Records(ctx context.Context, id string) ([]applicants.Record, error)
+		Delete(ctx context.Context, id, password, ip, lang string) ([]applicants.Record, error)
 		CancelDeletion(ctx context.Context, id, ip string) error
 		ExportData(ctx context.Context, id string) (applicants.Export, error)
 	}
@@ -62,8 +62,8 @@ func profileForm(p applicants.Profile) map[string]string {
 // profileState is what goes back to My details after a rejected form:
 // what was typed in the details form and the errors of each section.
 type profileState struct {
-	form                             map[string]string
-	details, password, email, delete valid.Problems
+	form                     map[string]string
+	details, password, email valid.Problems
 }
 
 // ShowProfile shows My details, with a notice of what was just done.
@@ -81,19 +81,15 @@ func (h *Profile) profilePage(c *fiber.Ctx, st profileState) error {
 	if err != nil {
 		return err
 	}
-	earliest, err := h.Accounts.EarliestDeletion(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
 	if st.form == nil {
 		st.form = profileForm(acc.Profile)
 	}
-	if len(st.details)+len(st.password)+len(st.email)+len(st.delete) > 0 {
+	if len(st.details)+len(st.password)+len(st.email) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	notice := ""
 	for q, key := range map[string]string{"sparat": "profile.saved", "losenord": "profile.password_changed",
-		"skickat": "profile.resent", "epost": "profile.email_link_sent", "radering": "profile.deletion_scheduled", "behall": "profile.deletion_cancelled",
+		"skickat": "profile.resent", "epost": "profile.email_link_sent", "behall": "profile.deletion_cancelled",
 		"intresse": "interest.saved", "intresse_slut": "interest.stopped"} {
 		if c.Query(q) == "1" {
 			notice = key
@@ -108,8 +104,7 @@ func (h *Profile) profilePage(c *fiber.Ctx, st profileState) error {
 	}
 	return h.FormPage(c, "account/profile", "profile.title", fiber.Map{
 		"Interest": interest, "InterestLinks": interestLinks, "Account": acc, "Events": events, "Form": st.form, "Errors": st.details, "PasswordErrors": st.password,
-		"EmailErrors": st.email, "DeleteErrors": st.delete, "Empty": map[string]string{}, "Notice": notice,
-		"DeleteNow": !earliest.After(h.Now()), "Earliest": earliest,
+		"EmailErrors": st.email, "Empty": map[string]string{}, "Notice": notice,
 	})
 }
 
@@ -180,27 +175,39 @@ func (h *Profile) ConfirmEmailChange(c *fiber.Ctx) error {
 	return h.Message(c, fiber.StatusOK, "", "email_change.title", "email_change.done", true, "/mina-uppgifter", "verify.to_profile")
 }
 
-// DeleteAccount deletes the account at once when the two-year rule allows
-// it, and otherwise schedules the deletion for the earliest lawful date.
+// ShowDelete asks whether to delete the account, and tells first what
+// becomes of each submitted application.
+func (h *Profile) ShowDelete(c *fiber.Ctx) error {
+	return h.deletePage(c, nil)
+}
+
+func (h *Profile) deletePage(c *fiber.Ctx, errs valid.Problems) error {
+	records, err := h.Accounts.Records(c.UserContext(), web.SessionOf(c).AccountID)
+	if err != nil {
+		return err
+	}
+	return h.FormPage(c, "account/delete", "accounts.delete.title", fiber.Map{"Records": records, "Errors": errs, "Empty": map[string]string{}})
+}
+
+// DeleteAccount deletes the account at once, with the applications past
+// their day, and says which of the others are kept, and until when.
 func (h *Profile) DeleteAccount(c *fiber.Ctx) error {
 	s := web.SessionOf(c)
 	f := web.Form(c, "delete_password")
-	_, deleted, err := h.Accounts.Delete(c.UserContext(), s.AccountID, f["delete_password"], h.ClientIP(c))
+	records, err := h.Accounts.Delete(c.UserContext(), s.AccountID, f["delete_password"], h.ClientIP(c), web.L(c).Lang)
 	if errs, ok := web.FieldErrors(err); ok {
-		return h.profilePage(c, profileState{delete: errs})
+		return h.deletePage(c, errs)
 	}
 	if err != nil {
 		return err
 	}
-	if !deleted {
-		return c.Redirect("/mina-uppgifter?radering=1", fiber.StatusSeeOther)
-	}
 	h.Realm.Leave(c)
 	c.Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
-	return h.Message(c, fiber.StatusOK, "", "delete.title", "delete.done", true, "/jobb", "error.to_jobs")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.Render(c, "account/deleted", web.Page{Title: web.L(c).T("delete.title"), Data: fiber.Map{"Records": records}})
 }
 
-// CancelDeletion cancels a scheduled deletion of the account.
+// CancelDeletion keeps an account whose deletion was cut short.
 func (h *Profile) CancelDeletion(c *fiber.Ctx) error {
 	if err := h.Accounts.CancelDeletion(c.UserContext(), web.SessionOf(c).AccountID, h.ClientIP(c)); err != nil {
 		return err

@@ -273,6 +273,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Copies: &disclosure.Copies{Candidates: db.Recruitments(), Versions: db.Applications(), Registered: db.RecruitReview(),
 			Files: db.Attachments(), Blobs: in.Blobs, Reviews: db.RecruitReview(), Ads: s.Board, Log: db.RecruitReview(), Now: now},
 		Holds: s.Holds}
+	s.Accounts.Retention = accountRecords{s.Schedule, s.Culler}
+	s.Accounts.Unused = applicants.Unused{Years: rules.AccountIdleYears, NoticeDays: rules.NoticeDays}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -363,7 +365,9 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 			old, err := s.Outbox.RemoveOld(ctx)
 			return int(n) + old, err
 		})},
-		{"15 3 * * *", "delete-due-accounts", 30 * time.Minute, counted("scheduled account deletions done", s.Accounts.DeleteDue)},
+		// Swedish time, outside the hours the clocks change (02:00-03:59).
+		{"15 4 * * *", "delete-due-accounts", 30 * time.Minute, counted("account deletions cut short finished", s.Accounts.DeleteDue)},
+		{"45 4 * * *", "delete-unused-accounts", 2 * time.Hour, counted("unused accounts deleted", s.Accounts.DeleteUnused)},
 		{"* * * * *", "alert-dispatch", 10 * time.Minute, counted("job alerts queued", s.Alerts.RunDispatches)},
 		{fmt.Sprintf("5 %d * * *", alerts.DigestHour), "alert-digests", 30 * time.Minute, counted("daily alert digests queued", s.Alerts.SendDigests)},
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
