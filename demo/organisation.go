@@ -27,6 +27,8 @@ var DemoUsers = []struct{ User, What string }{
 // recruiters' pages have someone to open them.
 var Grants = []struct{ User, Role, Unit string }{
 	{"sarnys01", "recruiter", "EXK-KS"},
+	// The registrar: records appeals and holds (records and retention).
+	{"annkar02", "registrar", "EXK-KS"},
 }
 
 // Organisation is the demo organisation, read and checked.

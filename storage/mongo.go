@@ -335,6 +335,9 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"retention: appeals of decisions", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colAppeals, mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")})
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto
