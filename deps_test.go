@@ -31,7 +31,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/staffauth":       with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/access":          with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/recruiting":      with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
-		"portal/retention":       with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks", "portal/mail"),
+		"portal/retention":       with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"), // mail through recruiting
 		"portal/sessions":        with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/tasks"),
 		"portal/sso":             with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/internal/tokens": with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
