@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"portal/employees"
 	"portal/jobs"
@@ -92,6 +93,17 @@ func TestRetentionPage(t *testing.T) {
 	if cands, err := a.db.Recruitments().CandidatesOf(context.Background(), rid); err != nil || len(cands) != 2 {
 		t.Errorf("after the plan: %d candidates (%v)", len(cands), err)
 	}
+
+	// Three years on, a run culls it; the page lists the run and its
+	// record, and nothing is due any more.
+	a.clock.Add(3 * 366 * 24 * time.Hour)
+	run, err := a.Culler.Run(context.Background(), "command")
+	if err != nil || len(run.Records) != 1 {
+		t.Fatalf("run: %v %+v", err, run)
+	}
+	res = staffVisitor(t, a, "admin01").get("/personal/gallring") // the old login has ended
+	want(t, "after the run", res, 200, "Klar: 1 rekrytering(ar) gallrade.", "kommandot portal retention run", r.Ref, retention.RuleNotHired,
+		"Inget skulle gallras.")
 }
 
 // Holds: the registrar of the unit places them on the recruitment and on
