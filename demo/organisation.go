@@ -28,6 +28,8 @@ var DemoUsers = []struct{ User, What string }{
 var Grants = []struct{ User, Role, Unit string }{
 	{"sarnys01", "recruiter", "EXK-KS"},
 	{"erisan01", "registrar", "EXK-KS"},
+	// The registrar: records appeals and holds (records and retention).
+	{"annkar02", "registrar", "EXK-KS"},
 }
 
 // Organisation is the demo organisation, read and checked.

@@ -29,6 +29,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/recruiting"
+	"portal/retention"
 	"portal/sessions"
 	"portal/staffauth"
 	"portal/views"
@@ -81,10 +82,18 @@ type Deps struct {
 	Decisions *recruiting.Decisions // employment decisions and statements
 	// Disclosure: requests for official documents and their copies.
 	Disclosure *disclosure.Service
-	Counter    web.Counter
-	Storage    fiber.Storage // short-lived state every instance sees
-	Checks     []Check
-	Log        *slog.Logger
+	// Records and retention: holds, the rule applied, the culling and its
+	// runs, appeals, and when the nightly run comes next.
+	Holds         *retention.Holds
+	Schedule      *retention.Schedule
+	Culler        *retention.Culler
+	Appeals       *retention.Appeals
+	RetentionRuns staff.RetentionRuns
+	NextCulling   func(now time.Time) (time.Time, error)
+	Counter       web.Counter
+	Storage       fiber.Storage // short-lived state every instance sees
+	Checks        []Check
+	Log           *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -117,6 +126,8 @@ func mapErrors(k *web.Kit) {
 	k.MapError(access.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
 	k.MapError(recruiting.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(recruiting.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "recruit.forbidden")
+	k.MapError(retention.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(retention.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "retention.forbidden")
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 	k.MapError(disclosure.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(disclosure.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
@@ -181,6 +192,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
 	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
 	home.Registrar = deps.Disclosure
+	// Records and retention: the administrator's page, holds, appeals.
+	records := &staff.Retention{Kit: k, Policy: deps.Policy, Culler: deps.Culler, Runs: deps.RetentionRuns, Holds: deps.Holds,
+		HoldStore: deps.Holds.Store, Records: deps.Schedule.Recruitments, People: deps.Directory, Next: deps.NextCulling}
+	holdForms := &staff.HoldForms{Holds: deps.Holds, Schedule: deps.Schedule, Records: deps.Schedule.Recruitments, People: deps.Directory}
+	recruits.HoldForms, appView.HoldForms = holdForms, holdForms
+	decisions.Appeals = &staff.AppealForms{Holds: deps.Holds, Appeals: deps.Appeals, People: deps.Directory}
 	appView.Order = candidates.Order // previous and next follow the candidate list
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
@@ -375,6 +392,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/registratur/:id/maskering", staffLogin, registrar.SaveMasking)
 	staffPages.Get("/registratur/:id/kopia", staffLogin, registrar.DownloadCopy)
 	staffPages.Post("/registratur/:id/svar", staffLogin, registrar.AnswerRequest)
+	// Records and retention: holds on a recruitment or one application,
+	// appeals of the decision, and the records administrator's page.
+	staffPages.Post("/rekrytering/:id/sparr", staffLogin, recruits.PlaceHold)
+	staffPages.Post("/rekrytering/:id/kandidater/:cid/sparr", staffLogin, appView.PlaceHold)
+	staffPages.Post("/rekrytering/:id/beslut/overklagande", staffLogin, decisions.RecordAppeal)
+	staffPages.Get("/gallring", staffLogin, records.RequireRetention, records.ShowRetention)
+	staffPages.Post("/gallring/sparr/:hid/hav", staffLogin, records.RequireRetention, records.LiftHold)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -151,8 +151,8 @@ type Service struct {
 
 // RightsIn returns what the person may do in the recruitment: a recruiter
 // whose grant covers its unit may do everything; a group member what the
-// group role gives; anyone else nothing. People who have left may do
-// nothing.
+// group role gives; the registrar and the records administrator of its
+// unit read it; anyone else nothing. People who have left may do nothing.
 func (s *Service) RightsIn(ctx context.Context, personID string, r Recruitment) (Rights, error) {
 	sc, err := s.scope(ctx, personID)
 	if err != nil {
@@ -169,6 +169,9 @@ type scope struct {
 	active   bool
 	units    []string        // of the person's recruiter grants
 	covered  map[string]bool // by unit of a recruitment, as found
+	// records are the units of the person's grants that keep the
+	// official records (registrar, records administrator): they read.
+	records *scope
 }
 
 func (s *Service) scope(ctx context.Context, personID string) (*scope, error) {
@@ -186,8 +189,24 @@ func (s *Service) scope(ctx context.Context, personID string) (*scope, error) {
 	if sc.units, err = s.Policy.UnitsWith(ctx, personID, PermManage); err != nil {
 		return nil, err
 	}
+	rec := &scope{s: s, personID: personID, active: true, covered: map[string]bool{}}
+	for _, perm := range recordsPerms {
+		units, err := s.Policy.UnitsWith(ctx, personID, perm)
+		if err != nil {
+			return nil, err
+		}
+		rec.units = append(rec.units, units...)
+	}
+	if len(rec.units) > 0 {
+		sc.records = rec
+	}
 	return sc, nil
 }
+
+// recordsPerms are the permissions of those who keep the official
+// records: they read the recruitments of their units, as the records
+// they are (holds, appeals, requests for the documents).
+var recordsPerms = []access.Permission{access.PermRegister, access.PermRetention}
 
 func (sc *scope) covers(ctx context.Context, unit string) (bool, error) {
 	if ok, known := sc.covered[unit]; known {
@@ -225,7 +244,7 @@ func (sc *scope) rights(ctx context.Context, r Recruitment) (Rights, error) {
 	}
 	m, ok := r.Member(sc.personID)
 	if !ok {
-		return Rights{}, nil
+		return sc.recordsRights(ctx, r)
 	}
 	switch m.Role {
 	case RoleRecruiter:
@@ -235,7 +254,19 @@ func (sc *scope) rights(ctx context.Context, r Recruitment) (Rights, error) {
 	case RoleUnion, RoleExpert:
 		return Rights{See: true}, nil
 	}
-	return Rights{}, nil
+	return sc.recordsRights(ctx, r)
+}
+
+// recordsRights: the keepers of the records of the unit read it.
+func (sc *scope) recordsRights(ctx context.Context, r Recruitment) (Rights, error) {
+	if sc.records == nil {
+		return Rights{}, nil
+	}
+	ok, err := sc.records.covers(ctx, r.UnitID)
+	if err != nil || !ok {
+		return Rights{}, err
+	}
+	return Rights{See: true}, nil
 }
 
 // Open returns the recruitment with what the person may do in it; one the

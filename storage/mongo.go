@@ -348,6 +348,9 @@ var migrations = []migration{
 			mongo.IndexModel{Keys: bson.D{{Key: "last_login_at", Value: 1}}, Options: options.Index().SetName("last_login_at")},
 			mongo.IndexModel{Keys: bson.D{{Key: "created_at", Value: 1}}, Options: options.Index().SetName("created_at")})
 	}},
+	{"retention: appeals of decisions", func(ctx context.Context, d *DB) error {
+		return d.indexes(ctx, colAppeals, mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")})
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

@@ -95,3 +95,13 @@ func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv..
 func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }
+
+// Next is when a task on the cron spec runs next after now, in the
+// location's time.
+func Next(spec string, loc *time.Location, now time.Time) (time.Time, error) {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return sched.Next(now.In(loc)), nil
+}

@@ -75,6 +75,9 @@ type Application struct {
 	// the candidate list shows them for its query string, for previous
 	// and next; nil: in order of their numbers.
 	Order func(ctx context.Context, r recruiting.Recruitment, v recruiting.Viewer, query string) ([]string, error)
+	// HoldForms shows where the application's records stand and places
+	// holds on it; nil: not shown.
+	HoldForms *HoldForms
 }
 
 // pageParams are the parameters of the application page that are its
@@ -322,6 +325,10 @@ func (h *Application) applicationPage(c *fiber.Ctx, r recruiting.Recruitment, v 
 	details := paper.ShownDetails(r, v)
 	hidden := r.HidesIdentity(cand) || cand.Protected()
 	name := CandidateName(l, r, cand, details)
+	hold, err := h.HoldForms.view(ctx, v.PersonID, r, &cand)
+	if err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
@@ -333,6 +340,7 @@ func (h *Application) applicationPage(c *fiber.Ctx, r recruiting.Recruitment, v 
 		"Prev": link(prev), "Next": link(next), "Position": pos, "Total": total, "ListURL": withQuery(CandidatesPath(r.ID), query),
 		"Form": form, "Errors": errs, "Notice": appNotice(c), "Scores": []int{1, 2, 3, 4, 5},
 		"ByHand": cand.Source == recruiting.SourcePaper || cand.Source == recruiting.SourceEmail,
+		"Hold":   hold,
 	}})
 }
 
@@ -419,6 +427,9 @@ func (h *Application) neighbours(ctx context.Context, r recruiting.Recruitment, 
 var appNotices = []string{"rated", "noted", "moved", "registered", "files"}
 
 func appNotice(c *fiber.Ctx) string {
+	if c.Query("klart") == "held" {
+		return "retention.notice.held"
+	}
 	if k := c.Query("klart"); slices.Contains(appNotices, k) {
 		return "recruitapp.notice." + k
 	}

@@ -34,6 +34,9 @@ type Decisions struct {
 		Person(ctx context.Context, user string) (employees.Person, error)
 		Unit(ctx context.Context, id string) (employees.Unit, error)
 	}
+	// Appeals records the appeals of the decision, each with its hold;
+	// nil: not shown.
+	Appeals *AppealForms
 }
 
 // DecisionCandidate is a candidate on the decision page.
@@ -125,6 +128,11 @@ func (h *Decisions) decisionPage(c *fiber.Ctx, r recruiting.Recruitment, v recru
 		}
 		data["Requests"] = reqs
 	}
+	if dec != nil {
+		if data["Appeals"], err = h.Appeals.view(c, r, rows); err != nil {
+			return err
+		}
+	}
 	data["Form"], data["Errors"] = form, errs
 	data["Notice"] = decisionNotice(c)
 	return h.FormPageIn(c, "staff/decision", "decide.decision.title", "staff-recruit", data)
@@ -159,6 +167,9 @@ func (h *Decisions) requestRows(c *fiber.Ctx, r recruiting.Recruitment, answers 
 var decisionNotices = []string{"decided", "before", "answered", "answered_before"}
 
 func decisionNotice(c *fiber.Ctx) string {
+	if c.Query("klart") == "appealed" {
+		return "appeal.notice.recorded"
+	}
 	if k := c.Query("klart"); slices.Contains(decisionNotices, k) {
 		return "decide.notice." + k
 	}

@@ -62,6 +62,9 @@ type Recruitments struct {
 	// Statements finds the requests for statements that wait for their
 	// answer, the recruiters' to-do; nil: none.
 	Statements Statements
+	// HoldForms shows where the records stand and places holds; nil: not
+	// shown.
+	HoldForms *HoldForms
 }
 
 // RecruitmentRow is a recruitment as the list shows it.
@@ -243,10 +246,12 @@ func (h *Recruitments) ShowRecruitment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.recruitmentPage(c, r, v, nil, nil, "")
+	return h.recruitmentPage(c, r, v, nil, nil, "", nil)
 }
 
-func (h *Recruitments) recruitmentPage(c *fiber.Ctx, r recruiting.Recruitment, v recruiting.Viewer, group []MemberRow, errs valid.Problems, anonymised string) error {
+// recruitmentPage draws the page; holdForm is the hold form as typed.
+func (h *Recruitments) recruitmentPage(c *fiber.Ctx, r recruiting.Recruitment, v recruiting.Viewer, group []MemberRow, errs valid.Problems, anonymised string,
+	holdForm map[string]string) error {
 	ctx := c.UserContext()
 	units, err := h.unitNames(ctx)
 	if err != nil {
@@ -279,9 +284,16 @@ func (h *Recruitments) recruitmentPage(c *fiber.Ctx, r recruiting.Recruitment, v
 	if err != nil {
 		return err
 	}
+	hold, err := h.HoldForms.view(ctx, v.PersonID, r, nil)
+	if err != nil {
+		return err
+	}
+	if holdForm == nil {
+		holdForm = map[string]string{}
+	}
 	return h.FormPageIn(c, "staff/recruitment", "recruit.page.title", "staff-recruit", fiber.Map{
-		"Todo": todo,
-		"R":    r, "V": v, "UnitName": units[r.UnitID], "Ad": ad, "Published": published, "Now": h.Now(),
+		"Todo": todo, "Hold": hold, "Form": holdForm,
+		"R": r, "V": v, "UnitName": units[r.UnitID], "Ad": ad, "Published": published, "Now": h.Now(),
 		"Group": memberRows(rows, 2), "Roles": recruiting.GroupRoles, "Notify": recruiting.NotifyChoices,
 		"Anonymised": anonymised, "Errors": errs, "Notice": recruitNotice(c),
 	})
@@ -303,7 +315,7 @@ func (h *Recruitments) SaveGroup(c *fiber.Ctx) error {
 	}
 	_, err = h.Service.SetGroup(c.UserContext(), v, r, members(group), anonymised == "on", published)
 	if errs, ok := web.FieldErrors(err); ok {
-		return h.recruitmentPage(c, r, v, group, errs, anonymised)
+		return h.recruitmentPage(c, r, v, group, errs, anonymised, nil)
 	}
 	if err != nil {
 		return err
@@ -316,6 +328,9 @@ func (h *Recruitments) SaveGroup(c *fiber.Ctx) error {
 var recruitNotices = []string{"created", "group"}
 
 func recruitNotice(c *fiber.Ctx) string {
+	if c.Query("klart") == "held" {
+		return "retention.notice.held"
+	}
 	if k := c.Query("klart"); slices.Contains(recruitNotices, k) {
 		return "recruit.notice." + k
 	}

@@ -127,6 +127,7 @@ func (h *Home) ShowHome(c *fiber.Ctx) error {
 			{access.PermReadAudit, Link{"/personal/admin/logg", "access.audit.title"}},
 			{access.PermManageMail, Link{"/personal/admin/utskick", "admin.outbox.title"}},
 			{access.PermRecruitStages, Link{PathStages, "recruitlist.stages.title"}},
+			{access.PermRetention, Link{PathRetention, "retention.title"}},
 		} {
 			if perms[l.perm] {
 				admin = append(admin, l.Link)

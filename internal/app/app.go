@@ -32,6 +32,7 @@ import (
 	"portal/sso"
 	"portal/staffauth"
 	"portal/storage"
+	"portal/tasks"
 	"portal/views"
 )
 
@@ -140,6 +141,7 @@ type Services struct {
 	Culler   *retention.Culler
 	// Requests for official documents and their disclosure copies.
 	Disclosure *disclosure.Service
+	Appeals    *retention.Appeals
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -275,6 +277,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		Holds: s.Holds}
 	s.Accounts.Retention = accountRecords{s.Schedule, s.Culler}
 	s.Accounts.Unused = applicants.Unused{Years: rules.AccountIdleYears, NoticeDays: rules.NoticeDays}
+	s.Appeals = &retention.Appeals{Store: db.Retention(), Holds: s.Holds, Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	return s, nil
@@ -283,6 +286,10 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 // RetentionTask names the culling's task and lease, which `portal
 // retention run` takes too, so that one run goes at a time.
 const RetentionTask = "retention"
+
+// RetentionSpec is when the culling runs: 04:30 Swedish time, outside the
+// hour the clocks change.
+const RetentionSpec = "30 4 * * *"
 
 // RetentionLease bounds one culling run.
 const RetentionLease = 3 * time.Hour
@@ -314,7 +321,9 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
 		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure,
-		Checks: []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
+		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
+		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
+		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
 	})
 	if err != nil {
 		return nil, err
@@ -373,8 +382,7 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
 		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
-		// 04:30 Swedish time: outside the hour the clocks change.
-		{"30 4 * * *", RetentionTask, RetentionLease, func(ctx context.Context) error {
+		{RetentionSpec, RetentionTask, RetentionLease, func(ctx context.Context) error {
 			run, err := s.Culler.Run(ctx, "task")
 			if run.Counts.Applications+run.Counts.Drafts+run.Resumed > 0 {
 				log.Info("records culled", "run", run.ID, "applications", run.Counts.Applications, "drafts", run.Counts.Drafts,
