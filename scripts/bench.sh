@@ -86,3 +86,9 @@ go test -run '^$' -bench 'BenchmarkSearch$' -benchtime 2s ./jobs | grep Benchmar
 
 printf '\nOne login (argon2id verification with the production parameters):\n'
 go test -run '^$' -bench 'BenchmarkLogin$' -benchtime 20x ./credentials | grep Benchmark
+
+# The culling: two like sets of cullable applications, deleted straight and
+# culled by the retention run, on the same stack (see README, Performance).
+go run ./scripts/retentionbench -mongo "$PORTAL_MONGO_URI" -db retentionbench -s3 "$PORTAL_S3_ENDPOINT" \
+  -s3-access "$PORTAL_S3_ACCESS_KEY" -s3-secret "$PORTAL_S3_SECRET_KEY" \
+  -applications "${BENCH_RETENTION_APPLICATIONS:-5000}" -files 2 -recruitments "${BENCH_RETENTION_RECRUITMENTS:-10}"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -476,51 +477,77 @@ func (s *Retention) Runs(ctx context.Context, limit int) ([]retention.Run, error
 }
 
 // RemoveAllVersions removes every version of the objects under the keys,
-// delete markers too, in batches of the server's multi-delete.
+// delete markers too. Each key is asked for its latest version and that
+// version removed until none is left: a lookup by key costs the same in a
+// bucket of any size, where listing a key's versions walks its folder.
+// Keys are handled removeWorkers at a time.
 func (b *Blobs) RemoveAllVersions(ctx context.Context, keys []string) (int, error) {
-	if len(keys) == 0 {
-		return 0, nil
+	var (
+		mu      sync.Mutex
+		removed int
+		first   error
+	)
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range min(removeWorkers, len(keys)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for key := range next {
+				n, err := b.removeVersions(ctx, key)
+				mu.Lock()
+				removed += n
+				if err != nil && first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	objs := make(chan minioObject, 1000)
-	var listErr error
-	go func() {
-		defer close(objs)
-		for _, key := range keys {
-			for obj := range b.client.ListObjects(ctx, b.bucket, listVersions(key)) {
-				if obj.Err != nil {
-					listErr = fmt.Errorf("storage: list versions of %s: %w", key, obj.Err)
-					return
-				}
-				if obj.Key != key {
-					continue // another key under the same prefix
-				}
-				select {
-				case objs <- obj:
-				case <-ctx.Done():
-					return
-				}
-			}
+	for _, key := range keys {
+		select {
+		case next <- key:
+		case <-ctx.Done():
 		}
-	}()
+	}
+	close(next)
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return removed, first
+}
+
+// removeWorkers is how many keys are removed at once.
+const removeWorkers = 8
+
+// maxVersions bounds the versions removed of one key, so that a server
+// answering strangely cannot keep a run going for ever.
+const maxVersions = 10000
+
+func (b *Blobs) removeVersions(ctx context.Context, key string) (int, error) {
 	n := 0
-	for res := range b.client.RemoveObjectsWithResult(ctx, b.bucket, objs, removeOpts) {
-		if res.Err != nil {
-			if code := errorCode(res.Err); code == "NoSuchVersion" || code == "NoSuchKey" {
-				continue
+	for range maxVersions {
+		info, err := b.client.StatObject(ctx, b.bucket, key, minio.StatObjectOptions{})
+		if err != nil && !info.IsDeleteMarker {
+			if code := errorCode(err); code == "NoSuchKey" || code == "NoSuchVersion" {
+				return n, nil
 			}
-			return n, fmt.Errorf("storage: remove %s: %w", res.ObjectName, res.Err)
+			return n, fmt.Errorf("storage: stat %s: %w", key, err)
+		}
+		// The latest version, or the delete marker over older ones: remove
+		// it by its id (none in a bucket never versioned).
+		err = b.client.RemoveObject(ctx, b.bucket, key, minio.RemoveObjectOptions{VersionID: info.VersionID})
+		if err != nil {
+			if code := errorCode(err); code == "NoSuchKey" || code == "NoSuchVersion" {
+				continue // removed meanwhile: ask again
+			}
+			return n, fmt.Errorf("storage: remove %s: %w", key, err)
 		}
 		n++
 	}
-	if listErr != nil {
-		return n, listErr
-	}
-	return n, ctx.Err()
+	return n, fmt.Errorf("storage: %s has more than %d versions", key, maxVersions)
 }
-
-type minioObject = minio.ObjectInfo
-
-var removeOpts = minio.RemoveObjectsOptions{}
 
 func listVersions(key string) minio.ListObjectsOptions {
 	return minio.ListObjectsOptions{Prefix: key, WithVersions: true, Recursive: true}
