@@ -9,4 +9,4 @@ start_test_stack
 export PORTAL_TEST_CHROMIUM=${PORTAL_TEST_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 
 # PKGS narrows the run, e.g. PKGS=./handlers/... make test
-go test -race -count=1 -timeout 20m "$@" ${PKGS:-./...}
+go test -race -count=1 -timeout 40m "$@" ${PKGS:-./...}
