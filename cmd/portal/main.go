@@ -232,12 +232,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close(context.Background())
-	bctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	blobs, err := storage.OpenBlobs(bctx, storage.BlobConfig{
-		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS,
-	})
-	cancel()
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -368,6 +363,16 @@ func outboxSenders(cfg Config) mail.Channels {
 
 // openServices opens the database and builds the services over it, for
 // the commands; the caller closes the database.
+// openBlobs connects to the bucket of the configuration.
+func openBlobs(ctx context.Context, cfg Config) (*storage.Blobs, error) {
+	bctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return storage.OpenBlobs(bctx, storage.BlobConfig{
+		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS,
+	})
+}
+
 func openServices(ctx context.Context, cfg Config, log *slog.Logger) (*storage.DB, *app.Services, error) {
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {

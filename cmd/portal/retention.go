@@ -14,7 +14,6 @@ import (
 	"portal/internal/app"
 	"portal/jobs"
 	"portal/retention"
-	"portal/storage"
 )
 
 const retentionUse = "use portal retention plan [--at YYYY-MM-DD] | portal retention run"
@@ -115,12 +114,7 @@ func retentionRun(ctx context.Context, cfg Config, log *slog.Logger, out io.Writ
 		return err
 	}
 	defer db.Close(context.Background())
-	bctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	blobs, err := storage.OpenBlobs(bctx, storage.BlobConfig{
-		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS,
-	})
-	cancel()
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
