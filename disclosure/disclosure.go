@@ -243,6 +243,12 @@ var Stockholm = func() *time.Location {
 	return loc
 }()
 
+// dayStart is midnight at the start of t's day, Swedish time.
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.In(Stockholm).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Stockholm)
+}
+
 // Record stores a new pending request by a registrar over the
 // recruitment's unit and holds what it names. Bad input is a
 // valid.Problems and stores nothing.
@@ -277,6 +283,14 @@ func (s *Service) Record(ctx context.Context, personID string, d Draft) (Request
 	if utf8.RuneCountInString(rq.Address) > maxLong {
 		errs.Add("address", "disclose.error.too_long")
 	}
+	for field, v := range map[string]string{"name": rq.Name, "organisation": rq.Organisation, "email": rq.Email} {
+		if !valid.Plain(v) {
+			errs.Add(field, "disclose.error.chars")
+		}
+	}
+	if !valid.PlainText(rq.Address) {
+		errs.Add("address", "disclose.error.chars")
+	}
 	req.Requester = rq
 	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(d.ArrivedOn), Stockholm)
 	switch {
@@ -291,6 +305,8 @@ func (s *Service) Record(ctx context.Context, personID string, d Draft) (Request
 	req.Note = strings.TrimSpace(d.Note)
 	if utf8.RuneCountInString(req.Note) > maxLong {
 		errs.Add("note", "disclose.error.too_long")
+	} else if !valid.PlainText(req.Note) {
+		errs.Add("note", "disclose.error.chars")
 	}
 	r, found, err := s.findRecruitment(ctx, personID, d)
 	if err != nil {
@@ -304,6 +320,9 @@ func (s *Service) Record(ctx context.Context, personID string, d Draft) (Request
 		}
 	} else {
 		req.RecruitmentID, req.Ref = r.ID, r.Ref
+		if err == nil && !req.ArrivedOn.IsZero() && req.ArrivedOn.Before(dayStart(r.CreatedAt)) {
+			errs.Add("arrived", "disclose.error.arrived_early")
+		}
 		if !d.All {
 			ids, problem, err := s.whichCandidates(ctx, r, d.Which)
 			if err != nil {

@@ -2,11 +2,13 @@ package retention
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"portal/internal/tokens"
 	"portal/jobs"
 	"portal/recruiting"
 	"portal/valid"
@@ -48,6 +50,9 @@ type AppealDraft struct {
 	CaseNumber string
 }
 
+// ErrAppealExists is returned when the same appeal is recorded again.
+var ErrAppealExists = errors.New("retention: the appeal is recorded already")
+
 // AppellantOther is the appellant who is none of the applicants.
 const AppellantOther = "other"
 
@@ -70,7 +75,10 @@ type Appeals struct {
 // application, or on the whole recruitment when someone else appealed.
 // cands are the recruitment's candidates. Without the right it is
 // ErrForbidden, and nothing is stored.
-func (s *Appeals) Record(ctx context.Context, personID string, r recruiting.Recruitment, decided bool, cands []recruiting.Candidate, d AppealDraft) (Appeal, error) {
+//
+// The same appeal recorded twice (a double click, two tabs) is recorded
+// once: its id is made of what it says, so the second is ErrExists.
+func (s *Appeals) Record(ctx context.Context, personID string, r recruiting.Recruitment, dec *recruiting.Decision, cands []recruiting.Candidate, d AppealDraft) (Appeal, error) {
 	if ok, err := s.Holds.may(ctx, personID, r.UnitID, PermPlace); err != nil {
 		return Appeal{}, err
 	} else if !ok {
@@ -89,6 +97,8 @@ func (s *Appeals) Record(ctx context.Context, personID string, r recruiting.Recr
 			errs.Add("appeal_name", "appeal.error.name")
 		case utf8.RuneCountInString(a.Name) > maxAppellantName:
 			errs.Add("appeal_name", "appeal.error.name_long")
+		case !valid.Plain(a.Name):
+			errs.Add("appeal_name", "appeal.error.chars")
 		}
 	default:
 		for i := range cands {
@@ -96,13 +106,16 @@ func (s *Appeals) Record(ctx context.Context, personID string, r recruiting.Recr
 				appellant = &cands[i]
 			}
 		}
-		if appellant == nil {
+		switch {
+		case appellant == nil:
 			errs.Add("appellant", "appeal.error.appellant")
-		} else {
+		case dec != nil && dec.IsHired(appellant.ID):
+			errs.Add("appellant", "appeal.error.hired")
+		default:
 			a.CandidateID, a.Name = appellant.ID, ""
 		}
 	}
-	if !decided {
+	if dec == nil {
 		errs.Add("appellant", "appeal.error.undecided")
 	}
 	now := s.Now()
@@ -112,19 +125,27 @@ func (s *Appeals) Record(ctx context.Context, personID string, r recruiting.Recr
 		errs.Add("arrived_on", "appeal.error.arrived_format")
 	} else if day.Start().After(jobs.DayOf(now).Start()) {
 		errs.Add("arrived_on", "appeal.error.arrived_future")
+	} else if dec != nil && day.Start().Before(dec.PostedOn.Start()) {
+		errs.Add("arrived_on", "appeal.error.arrived_early")
 	} else {
 		a.ArrivedOn = day
 	}
 	if utf8.RuneCountInString(a.Court) > maxCourt {
 		errs.Add("court", "appeal.error.court_long")
+	} else if !valid.Plain(a.Court) {
+		errs.Add("court", "appeal.error.chars")
 	}
 	if utf8.RuneCountInString(a.CaseNumber) > maxCaseNumber {
 		errs.Add("case_number", "appeal.error.case_long")
+	} else if !valid.Plain(a.CaseNumber) {
+		errs.Add("case_number", "appeal.error.chars")
 	}
 	if len(errs) > 0 {
 		return Appeal{}, errs
 	}
-	a.ID = tokens.New(12)
+	sum := sha256.Sum256([]byte(strings.Join([]string{r.ID, a.CandidateID, strings.ToLower(a.Name), a.ArrivedOn.String(),
+		strings.ToLower(a.CaseNumber)}, "\x00")))
+	a.ID = hex.EncodeToString(sum[:12])
 	reason := "Överklagande av anställningsbeslutet, inkom " + a.ArrivedOn.String()
 	if a.Court != "" || a.CaseNumber != "" {
 		reason += " (" + strings.TrimSpace(a.Court+" "+a.CaseNumber) + ")"
@@ -132,11 +153,18 @@ func (s *Appeals) Record(ctx context.Context, personID string, r recruiting.Recr
 	// The hold first: an appeal is never recorded without its hold.
 	h, err := s.Holds.add(ctx, Hold{ID: "appeal-" + a.ID, RecruitmentID: r.ID, CandidateID: a.CandidateID, Kind: HoldAppeal,
 		Reason: reason, Since: a.ArrivedOn.Start(), PlacedBy: personID}, now)
+	if errors.Is(err, ErrExists) {
+		// Recorded before, or a recording cut short after its hold: the
+		// insert below completes the one and collides with the other.
+		h.ID, err = "appeal-"+a.ID, nil
+	}
 	if err != nil {
 		return Appeal{}, err
 	}
 	a.HoldID, a.RecordedBy, a.RecordedAt = h.ID, personID, now
-	if err := s.Store.AddAppeal(ctx, a); err != nil {
+	if err := s.Store.AddAppeal(ctx, a); errors.Is(err, ErrExists) {
+		return Appeal{}, ErrAppealExists
+	} else if err != nil {
 		return Appeal{}, err
 	}
 	return a, nil

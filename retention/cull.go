@@ -80,6 +80,18 @@ type Run struct {
 	Completed bool
 }
 
+// Culled is how many recruitments the run removed records of (a record
+// may only tell of the hired marked archived).
+func (r Run) Culled() int {
+	n := 0
+	for _, rec := range r.Records {
+		if rec.Counts.Applications+rec.Counts.Drafts > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // Records reads and removes the records culling concerns.
 type Records interface {
 	// Gather counts what the applications (portal ids or candidates
@@ -154,7 +166,11 @@ func (c *Culler) Plan(ctx context.Context, at time.Time) (Overview, []Record, er
 	for _, due := range o.Due {
 		rec := Record{RecruitmentID: due.Recruitment.ID, Ref: due.Recruitment.Ref, Category: due.Category, Rule: due.Rule,
 			FinalOn: due.Decision.FinalOn.String(), At: at}
-		rec.Counts.Archived = len(due.Archived)
+		for _, cand := range due.Archived {
+			if cand.ArchivedAt.IsZero() {
+				rec.Counts.Archived++
+			}
+		}
 		ids, err := c.ids(ctx, due, true)
 		if err != nil {
 			return Overview{}, nil, err
@@ -167,6 +183,9 @@ func (c *Culler) Plan(ctx context.Context, at time.Time) (Overview, []Record, er
 			for _, m := range marks {
 				rec.Counts.Add(m.Counts)
 			}
+		}
+		if rec.Counts == (Counts{}) {
+			continue // held: nothing would go
 		}
 		out = append(out, rec)
 	}

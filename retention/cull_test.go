@@ -10,12 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"portal/access"
 	"portal/applications"
 	"portal/internal/fixtures"
 	"portal/internal/testapp"
 	"portal/jobs"
 	"portal/recruiting"
 	"portal/retention"
+	"portal/valid"
 )
 
 var start = time.Date(2026, 3, 2, 10, 0, 0, 0, jobs.Stockholm)
@@ -437,4 +439,104 @@ func TestTwoRunnersCullOnce(t *testing.T) {
 			t.Errorf("%s: %d records, %d objects left", id, rec, obj)
 		}
 	}
+}
+
+// The same appeal sent at once from two tabs is one appeal with one hold;
+// two people lifting a hold at once lift it once; text with control
+// characters and days before the matter could arise are refused.
+func TestAppealsAndLiftsHappenOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	r, ids := w.recruitment(3, 0)
+	d := w.decide(r, recruiting.OutcomeHired, ids[:1], jobs.DayOf(start).AddDays(20))
+	w.a.Clock.Set(d.PostedOn.Start().Add(48 * time.Hour))
+	cands, err := w.a.DB.Recruitments().CandidatesOf(w.ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Who may is the handlers' tests' matter; here everyone may.
+	holds := &retention.Holds{Store: w.a.DB.Retention(), Policy: allowAll{}, Now: w.a.Now}
+	appealsSvc := &retention.Appeals{Store: w.a.DB.Retention(), Holds: holds, Now: w.a.Now}
+	draft := retention.AppealDraft{Appellant: ids[1], ArrivedOn: d.PostedOn.AddDays(1).String(), Court: "Förvaltningsrätten", CaseNumber: "123-26"}
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = appealsSvc.Record(w.ctx, "reg01", r, &d, cands, draft)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, retention.ErrAppealExists):
+			t.Fatal(err)
+		}
+	}
+	appeals, _ := appealsSvc.Of(w.ctx, r.ID)
+	placed, _ := w.a.DB.Retention().Holds(w.ctx, r.ID)
+	if ok != 1 || len(appeals) != 1 || len(placed) != 1 {
+		t.Fatalf("%d recorded, %d appeals, %d holds; want one each", ok, len(appeals), len(placed))
+	}
+
+	bad := []struct {
+		name  string
+		draft retention.AppealDraft
+		field string
+	}{
+		{"control characters", retention.AppealDraft{Appellant: retention.AppellantOther, Name: "\x00\x07", ArrivedOn: draft.ArrivedOn}, "appeal_name"},
+		{"before the decision was posted", retention.AppealDraft{Appellant: ids[2], ArrivedOn: d.PostedOn.AddDays(-1).String()}, "arrived_on"},
+		{"the hired", retention.AppealDraft{Appellant: ids[0], ArrivedOn: draft.ArrivedOn}, "appellant"},
+	}
+	for _, b := range bad {
+		_, err := appealsSvc.Record(w.ctx, "reg01", r, &d, cands, b.draft)
+		var p valid.Problems
+		if !errors.As(err, &p) {
+			t.Fatalf("%s: %v", b.name, err)
+		}
+		if _, found := p.Field(b.field); !found {
+			t.Errorf("%s: problems %+v, want one for %s", b.name, p, b.field)
+		}
+	}
+	if _, err := holds.Place(w.ctx, "reg01", r, retention.Hold{Kind: retention.HoldClaim, Reason: "Anmälan", Since: start.AddDate(-5, 0, 0)}); err == nil {
+		t.Error("a claim five years before the recruitment was placed")
+	}
+	if _, err := holds.Place(w.ctx, "reg01", r, retention.Hold{Kind: retention.HoldOther, Reason: "a\x1b[31m"}); err == nil {
+		t.Error("a reason with control characters was placed")
+	}
+
+	lifted := make([]error, 6)
+	for i := range lifted {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lifted[i] = w.a.DB.Retention().LiftHold(w.ctx, placed[0].ID, fmt.Sprint("arkiv", i), fmt.Sprint("skäl ", i), w.a.Now())
+		}()
+	}
+	wg.Wait()
+	won := -1
+	for i, err := range lifted {
+		switch {
+		case err == nil && won >= 0:
+			t.Fatalf("lifted by %d and %d", won, i)
+		case err == nil:
+			won = i
+		case !errors.Is(err, retention.ErrLifted):
+			t.Fatal(err)
+		}
+	}
+	h, err := w.a.DB.Retention().Hold(w.ctx, placed[0].ID)
+	if err != nil || won < 0 || h.LiftedBy != fmt.Sprint("arkiv", won) || h.LiftReason != fmt.Sprint("skäl ", won) {
+		t.Errorf("the hold as lifted: %+v (winner %d) %v", h, won, err)
+	}
+}
+
+type allowAll struct{}
+
+func (allowAll) Can(context.Context, string, access.Permission, string) (bool, error) {
+	return true, nil
 }

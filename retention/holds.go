@@ -9,6 +9,8 @@ import (
 
 	"portal/access"
 	"portal/internal/tokens"
+	"portal/jobs"
+	"portal/recruiting"
 	"portal/valid"
 )
 
@@ -103,10 +105,13 @@ type Holds struct {
 // maxReason bounds a reason's length.
 const maxReason = 2000
 
-// Place records a hold by a person with the right over the recruitment's
-// unit. The kind must be one of HoldKinds; the reason is required.
-func (s *Holds) Place(ctx context.Context, personID, unit string, h Hold) (Hold, error) {
-	if ok, err := s.may(ctx, personID, unit, PermPlace); err != nil {
+// Place records a hold on the recruitment r (or one application in it)
+// by a person with the right over its unit. The kind must be one of
+// HoldKinds; the reason is required; the day the matter arose is neither
+// in the future nor before the recruitment was opened.
+func (s *Holds) Place(ctx context.Context, personID string, r recruiting.Recruitment, h Hold) (Hold, error) {
+	h.RecruitmentID = r.ID
+	if ok, err := s.may(ctx, personID, r.UnitID, PermPlace); err != nil {
 		return Hold{}, err
 	} else if !ok {
 		return Hold{}, ErrForbidden
@@ -120,16 +125,22 @@ func (s *Holds) Place(ctx context.Context, personID, unit string, h Hold) (Hold,
 	if !known {
 		errs.Add("kind", "hold.error.kind")
 	}
-	if h.Reason == "" {
+	switch {
+	case h.Reason == "":
 		errs.Add("reason", "hold.error.reason")
-	} else if utf8.RuneCountInString(h.Reason) > maxReason {
+	case utf8.RuneCountInString(h.Reason) > maxReason:
 		errs.Add("reason", "hold.error.reason_long")
+	case !valid.PlainText(h.Reason):
+		errs.Add("reason", "hold.error.chars")
 	}
 	now := s.Now()
-	if h.Since.IsZero() {
+	switch {
+	case h.Since.IsZero():
 		h.Since = now
-	} else if h.Since.After(now) {
+	case h.Since.After(now):
 		errs.Add("since", "hold.error.since_future")
+	case h.Since.Before(jobs.DayOf(r.CreatedAt).Start()):
+		errs.Add("since", "hold.error.since_early")
 	}
 	if len(errs) > 0 {
 		return Hold{}, errs
@@ -190,6 +201,8 @@ func (s *Holds) Lift(ctx context.Context, personID, unit, id, reason string) err
 		return valid.Problems{{Field: "reason", Key: "hold.error.lift_reason"}}
 	case utf8.RuneCountInString(reason) > maxReason:
 		return valid.Problems{{Field: "reason", Key: "hold.error.reason_long"}}
+	case !valid.PlainText(reason):
+		return valid.Problems{{Field: "reason", Key: "hold.error.chars"}}
 	}
 	return s.Store.LiftHold(ctx, id, personID, reason, s.Now())
 }

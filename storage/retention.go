@@ -24,6 +24,7 @@ func (d *DB) Retention() *Retention { return &Retention{d} }
 
 const (
 	colHolds      = "retention_holds"
+	colHoldLifts  = "retention_hold_lifts"
 	colMarks      = "retention_marks"
 	colCullRecs   = "retention_records"
 	colCullRuns   = "retention_runs"
@@ -90,18 +91,49 @@ func (s *Retention) Holds(ctx context.Context, recruitmentIDs ...string) ([]rete
 }
 
 // LiftHold records the lifting of an active hold; a lifted one is
-// retention.ErrLifted, a missing one retention.ErrNotFound.
+// retention.ErrLifted, a missing one retention.ErrNotFound. Of two people
+// lifting at once one wins: the lifting is first inserted under the
+// hold's id, which both servers make atomic, and only then written on the
+// hold (FerretDB applies an update by reading and writing back, so a
+// conditional update alone could let both through).
 func (s *Retention) LiftHold(ctx context.Context, id, by, reason string, at time.Time) error {
-	res, err := s.db.c(colHolds).UpdateOne(ctx, bson.M{"_id": id, "lifted_at": bson.M{"$exists": false}},
-		bson.M{"$set": bson.M{"lifted_by": by, "lifted_at": at, "lift_reason": reason}})
+	h, err := s.Hold(ctx, id)
 	if err != nil {
-		return fmt.Errorf("storage: lift hold: %w", err)
+		return err
 	}
-	if res.MatchedCount == 0 {
-		if _, err := s.Hold(ctx, id); err != nil {
+	if !h.Active() {
+		return retention.ErrLifted
+	}
+	lift := liftDoc{ID: id, By: by, Reason: reason, At: at}
+	_, err = s.db.c(colHoldLifts).InsertOne(ctx, lift)
+	if isDuplicate(err) {
+		// Lifted by someone else; finish their write if it was cut short.
+		if lift, err = findOne[liftDoc](ctx, s.db.c(colHoldLifts), id, retention.ErrNotFound); err != nil {
+			return err
+		}
+		if err := s.writeLift(ctx, lift); err != nil {
 			return err
 		}
 		return retention.ErrLifted
+	}
+	if err != nil {
+		return fmt.Errorf("storage: lift hold: %w", err)
+	}
+	return s.writeLift(ctx, lift)
+}
+
+type liftDoc struct {
+	ID     string    `bson:"_id"` // the hold's
+	By     string    `bson:"by"`
+	Reason string    `bson:"reason"`
+	At     time.Time `bson:"at"`
+}
+
+func (s *Retention) writeLift(ctx context.Context, l liftDoc) error {
+	_, err := s.db.c(colHolds).UpdateOne(ctx, bson.M{"_id": l.ID, "lifted_at": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"lifted_by": l.By, "lifted_at": l.At, "lift_reason": l.Reason}})
+	if err != nil {
+		return fmt.Errorf("storage: lift hold: %w", err)
 	}
 	return nil
 }

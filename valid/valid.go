@@ -6,6 +6,7 @@ package valid
 import (
 	"net/mail"
 	"strings"
+	"unicode"
 )
 
 // Problem is one thing wrong with a form: the field, the translation key of
@@ -65,4 +66,16 @@ func Email(s string) bool {
 	}
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && strings.Contains(s[at+1:], ".")
+}
+
+// Plain reports whether s, a one-line text such as a name, holds no
+// control characters.
+func Plain(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// PlainText reports whether s, a text of lines such as a reason, holds no
+// control characters but line breaks and tabs.
+func PlainText(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' })
 }

@@ -80,3 +80,16 @@ func TestProblems(t *testing.T) {
 		t.Errorf("Error() = %q", p.Error())
 	}
 }
+
+func TestPlain(t *testing.T) {
+	for s, want := range map[string]bool{"Åsa Öberg": true, "": true, "a\x00b": false, "\x07": false, "rad\nrad": false, "a\u200bb": true} {
+		if Plain(s) != want {
+			t.Errorf("Plain(%q) = %v", s, !want)
+		}
+	}
+	for s, want := range map[string]bool{"rad 1\r\nrad 2\tslut": true, "a\x00b": false, "\x1b[31m": false} {
+		if PlainText(s) != want {
+			t.Errorf("PlainText(%q) = %v", s, !want)
+		}
+	}
+}

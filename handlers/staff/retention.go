@@ -234,7 +234,7 @@ func (h *Retention) LiftHold(c *fiber.Ctx) error {
 type HoldForms struct {
 	Holds interface {
 		MayPlace(ctx context.Context, personID, unit string) (bool, error)
-		Place(ctx context.Context, personID, unit string, h retention.Hold) (retention.Hold, error)
+		Place(ctx context.Context, personID string, r recruiting.Recruitment, h retention.Hold) (retention.Hold, error)
 		Of(ctx context.Context, recruitmentID string) ([]retention.Hold, error)
 	}
 	Schedule interface {
@@ -320,7 +320,7 @@ func (f *HoldForms) place(c *fiber.Ctx, r recruiting.Recruitment, candidateID st
 			hd.Since = d.Start()
 		}
 	}
-	_, err := f.Holds.Place(c.UserContext(), web.SessionOf(c).AccountID, r.UnitID, hd)
+	_, err := f.Holds.Place(c.UserContext(), web.SessionOf(c).AccountID, r, hd)
 	if errs, ok := web.FieldErrors(err); ok {
 		out := make(valid.Problems, 0, len(errs))
 		for _, e := range errs {
@@ -375,7 +375,7 @@ type AppealForms struct {
 		MayPlace(ctx context.Context, personID, unit string) (bool, error)
 	}
 	Appeals interface {
-		Record(ctx context.Context, personID string, r recruiting.Recruitment, decided bool, cands []recruiting.Candidate, d retention.AppealDraft) (retention.Appeal, error)
+		Record(ctx context.Context, personID string, r recruiting.Recruitment, dec *recruiting.Decision, cands []recruiting.Candidate, d retention.AppealDraft) (retention.Appeal, error)
 		Of(ctx context.Context, recruitmentID string) ([]retention.Appeal, error)
 	}
 	People interface {
@@ -439,18 +439,21 @@ func (h *Decisions) RecordAppeal(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	form := web.Form(c, appealFields...)
-	decided := true
-	if _, err := h.Service.Decision(ctx, r); errors.Is(err, recruiting.ErrNotFound) {
-		decided = false
-	} else if err != nil {
+	var dec *recruiting.Decision
+	if d, err := h.Service.Decision(ctx, r); err == nil {
+		dec = &d
+	} else if !errors.Is(err, recruiting.ErrNotFound) {
 		return err
 	}
 	cands, err := h.Candidates.CandidatesOf(ctx, r.ID)
 	if err != nil {
 		return err
 	}
-	_, err = h.Appeals.Appeals.Record(ctx, v.PersonID, r, decided, cands, retention.AppealDraft{Appellant: form["appellant"], Name: form["appeal_name"],
+	_, err = h.Appeals.Appeals.Record(ctx, v.PersonID, r, dec, cands, retention.AppealDraft{Appellant: form["appellant"], Name: form["appeal_name"],
 		ArrivedOn: form["arrived_on"], Court: form["court"], CaseNumber: form["case_number"]})
+	if errors.Is(err, retention.ErrAppealExists) {
+		err = valid.Problems{{Field: "appellant", Key: "appeal.error.exists"}}
+	}
 	if errs, ok := web.FieldErrors(err); ok {
 		return h.decisionPage(c, r, v, form, nil, errs, nil)
 	}
