@@ -130,6 +130,11 @@ type Objects interface {
 	RemoveAllVersions(ctx context.Context, keys []string) (int, error)
 }
 
+// DefaultBatch is how many applications a run handles at a time: a
+// filter on a list of ids reads the whole collection on FerretDB, so
+// fewer, larger batches go faster there; MongoDB uses its indexes.
+const DefaultBatch = 500
+
 // Culler runs the rule: it marks what is due, removes every object version
 // of it, then its records, and writes a culling record per recruitment.
 type Culler struct {
@@ -150,7 +155,7 @@ type Culler struct {
 
 func (c *Culler) batch() int {
 	if c.Batch <= 0 {
-		return 200
+		return DefaultBatch
 	}
 	return c.Batch
 }

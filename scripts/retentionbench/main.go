@@ -27,6 +27,7 @@ import (
 	"portal/internal/app"
 	"portal/jobs"
 	"portal/recruiting"
+	"portal/retention"
 	"portal/storage"
 )
 
@@ -69,7 +70,7 @@ func main() {
 	peak := watchHeap()
 	t0 := time.Now()
 	var objTime, docTime time.Duration
-	for chunk := range slices.Chunk(direct, 200) {
+	for chunk := range slices.Chunk(direct, retention.DefaultBatch) {
 		var keys []string
 		for _, id := range chunk {
 			for f := range *files {
