@@ -16,6 +16,7 @@ import (
 
 	"portal/access"
 	"portal/internal/tokens"
+	"portal/jobs"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/valid"
@@ -235,19 +236,10 @@ type Draft struct {
 }
 
 // Stockholm is the time zone request days are in.
-var Stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+var Stockholm = jobs.Stockholm
 
 // dayStart is midnight at the start of t's day, Swedish time.
-func dayStart(t time.Time) time.Time {
-	y, m, d := t.In(Stockholm).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, Stockholm)
-}
+func dayStart(t time.Time) time.Time { return jobs.DayOf(t).Start() }
 
 // Record stores a new pending request by a registrar over the
 // recruitment's unit and holds what it names. Bad input is a
