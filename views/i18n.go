@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"portal/jobs"
+	"portal/valid"
 )
 
 // Languages the portal speaks, Swedish first.
@@ -111,6 +112,9 @@ func (l *Localizer) T(key string, args ...any) string {
 	}
 	return msg
 }
+
+// Problem returns the text of what is wrong, with its arguments.
+func (l *Localizer) Problem(p valid.Problem) string { return l.T(p.Key, p.Args...) }
 
 // Date formats the Swedish calendar day of t, e.g. "23 november 2026".
 func (l *Localizer) Date(t time.Time) string {

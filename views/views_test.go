@@ -13,6 +13,7 @@ import (
 	"portal/applicants"
 	"portal/charts"
 	"portal/jobs"
+	"portal/valid"
 )
 
 func TestLocalesHaveTheSameKeys(t *testing.T) {
@@ -194,5 +195,29 @@ func TestChartFuncs(t *testing.T) {
 	}
 	if s := out.String(); strings.Count(s, `<svg `) != 2 || strings.Contains(s, "<b>") || !strings.Contains(s, "&lt;b&gt;") {
 		t.Errorf("charts not drawn as markup: %s", s)
+	}
+}
+
+// The error summary writes each problem with its arguments, as the field
+// does.
+func TestErrorSummaryKeepsArguments(t *testing.T) {
+	l, err := LoadLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := valid.Problem{Field: "name", Key: "disclose.page.heading", Args: []any{"Karin Reporter"}}
+	if got := l.Get("sv").Problem(p); got != "Begäran från Karin Reporter" {
+		t.Errorf("Problem: %q", got)
+	}
+	tpl, err := htmltemplate.New("form").Funcs(funcs(time.Now)).ParseFS(files, "templates/partials/form.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := tpl.ExecuteTemplate(&b, "error-summary", SummaryView{L: l.Get("sv"), Errors: valid.Problems{p}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<a href="#name">Begäran från Karin Reporter</a>`) {
+		t.Errorf("the summary:\n%s", b.String())
 	}
 }
