@@ -2,6 +2,7 @@ package applicants
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -108,7 +109,17 @@ func (s *Accounts) unused(ctx context.Context, a Account, now time.Time) (bool, 
 	if now.Before(deleteAt) || now.Before(a.IdleNoticeAt.Add(s.Unused.notice())) {
 		return false, nil
 	}
-	if _, err := s.deleteNow(ctx, a, "sv", false); err != nil {
+	// Read again just before: a login since the batch was read keeps it.
+	fresh, err := s.Store.AccountByID(ctx, a.ID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if fresh.LastLoginAt.After(a.LastLoginAt) || fresh.IdleNoticeAt.IsZero() {
+		return false, nil
+	}
+	if _, err := s.deleteNow(ctx, fresh, "sv", false); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -47,12 +47,8 @@ const (
 // States lists the states in display order.
 var States = []string{StatePending, StateReleased, StateRefused, StateWithdrawn}
 
-// Permissions: the registrar handles requests over the units of the
-// grant; the records administrator may too.
-const (
-	PermRegister  = access.PermRegister
-	PermRetention = access.PermRetention
-)
+// PermRegister is the registrar's: requests over the units of the grant.
+const PermRegister = access.PermRegister
 
 // AccessDisclosure is the kind of the access-log entries a copy writes.
 const AccessDisclosure = "disclosure"
@@ -184,20 +180,16 @@ const (
 	maxLong  = 2000 // an address, a note, a reason
 )
 
-// May reports whether the person may handle requests at all.
+// May reports whether the person may handle requests at all: a
+// registrar. The records administrator's right (which the system
+// administrator carries) opens no application, so no copy either.
 func (s *Service) May(ctx context.Context, personID string) (bool, error) {
-	if ok, err := s.Policy.Can(ctx, personID, PermRegister, ""); err != nil || ok {
-		return ok, err
-	}
-	return s.Policy.Can(ctx, personID, PermRetention, "")
+	return s.Policy.Can(ctx, personID, PermRegister, "")
 }
 
 // covers reports whether the person may handle requests about the unit.
 func (s *Service) covers(ctx context.Context, personID, unit string) (bool, error) {
-	if ok, err := s.Policy.Can(ctx, personID, PermRegister, unit); err != nil || ok {
-		return ok, err
-	}
-	return s.Policy.Can(ctx, personID, PermRetention, unit)
+	return s.Policy.Can(ctx, personID, PermRegister, unit)
 }
 
 // RecruitmentsFor returns the recruitments the person may record requests
@@ -520,6 +512,8 @@ func (s *Service) Release(ctx context.Context, personID string, o Opened, remark
 	remark = strings.TrimSpace(remark)
 	if utf8.RuneCountInString(remark) > maxLong {
 		return Outcome{}, valid.Problems{{Field: "remark", Key: "disclose.error.too_long"}}
+	} else if !valid.PlainText(remark) {
+		return Outcome{}, valid.Problems{{Field: "remark", Key: "disclose.error.chars"}}
 	}
 	c, err := s.Copies.Plan(ctx, o)
 	if err != nil {
@@ -548,6 +542,8 @@ func (s *Service) Refuse(ctx context.Context, personID string, o Opened, reason 
 		return Outcome{}, valid.Problems{{Field: "reason", Key: "disclose.error.reason"}}
 	case utf8.RuneCountInString(reason) > maxLong:
 		return Outcome{}, valid.Problems{{Field: "reason", Key: "disclose.error.too_long"}}
+	case !valid.PlainText(reason):
+		return Outcome{}, valid.Problems{{Field: "reason", Key: "disclose.error.chars"}}
 	}
 	return s.answer(ctx, personID, o, Outcome{State: StateRefused, Reason: reason})
 }
@@ -560,6 +556,8 @@ func (s *Service) Withdraw(ctx context.Context, personID string, o Opened, remar
 	remark = strings.TrimSpace(remark)
 	if utf8.RuneCountInString(remark) > maxLong {
 		return Outcome{}, valid.Problems{{Field: "remark", Key: "disclose.error.too_long"}}
+	} else if !valid.PlainText(remark) {
+		return Outcome{}, valid.Problems{{Field: "remark", Key: "disclose.error.chars"}}
 	}
 	return s.answer(ctx, personID, o, Outcome{State: StateWithdrawn, Reason: remark})
 }

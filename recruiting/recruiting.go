@@ -204,9 +204,12 @@ func (s *Service) scope(ctx context.Context, personID string) (*scope, error) {
 }
 
 // recordsPerms are the permissions of those who keep the official
-// records: they read the recruitments of their units, as the records
-// they are (holds, appeals, requests for the documents).
-var recordsPerms = []access.Permission{access.PermRegister, access.PermRetention}
+// records: the registrar reads the recruitments of their units, as the
+// records they are (holds, appeals, requests for the documents). The
+// records administrator's right (access.PermRetention, which the system
+// administrator carries) is not among them: the culling's page needs no
+// application, and an administrator of the system reads none.
+var recordsPerms = []access.Permission{access.PermRegister}
 
 func (sc *scope) covers(ctx context.Context, unit string) (bool, error) {
 	if ok, known := sc.covered[unit]; known {

@@ -106,11 +106,16 @@ type Records interface {
 	// OpenMarks returns marks made before the moment, oldest first, at
 	// most limit.
 	OpenMarks(ctx context.Context, before time.Time, limit int) ([]Mark, error)
+	// Unmark removes marks before anything of theirs is removed: a hold
+	// placed meanwhile keeps them.
+	Unmark(ctx context.Context, ids []string) error
 	// Remove removes every record of the marked applications, their marks
 	// last.
 	Remove(ctx context.Context, ids []string) error
 	// Archive marks the hired candidates archived; a repeat is harmless.
 	Archive(ctx context.Context, ids []string, at time.Time) error
+	// HasRecord reports whether the culling record is written.
+	HasRecord(ctx context.Context, id string) (bool, error)
 	// AddRecord inserts a culling record; one with its id is ErrExists.
 	AddRecord(ctx context.Context, r Record) error
 	// FinishRecord adds the object versions removed to the record and
@@ -275,7 +280,7 @@ func (c *Culler) cull(ctx context.Context, run *Run, due Due, drafts bool) (Reco
 		return Record{}, err
 	}
 	var mine []string
-	keys := map[string][]string{}
+	keys, countsOf := map[string][]string{}, map[string]Counts{}
 	for chunk := range slices.Chunk(ids, c.batch()) {
 		gathered, err := c.Records.Gather(ctx, chunk)
 		if err != nil {
@@ -292,10 +297,19 @@ func (c *Culler) cull(ctx context.Context, run *Run, due Due, drafts bool) (Reco
 			return Record{}, err
 		}
 		for _, id := range added {
-			rec.Counts.Add(gathered[id].Counts)
+			countsOf[id] = gathered[id].Counts
 			keys[id] = gathered[id].Keys
 		}
 		mine = append(mine, added...)
+	}
+	// A hold placed while this recruitment was being marked keeps what it
+	// covers: nothing of it has been removed yet.
+	if mine, err = c.dropHeld(ctx, due.Recruitment.ID, mine); err != nil {
+		return Record{}, err
+	}
+	rec.Counts = Counts{Archived: rec.Counts.Archived}
+	for _, id := range mine {
+		rec.Counts.Add(countsOf[id])
 	}
 	if len(mine) == 0 && rec.Counts.Archived == 0 {
 		return Record{}, nil
@@ -353,9 +367,38 @@ func (c *Culler) resume(ctx context.Context, run *Run) error {
 			r.Counts.Add(m.Counts)
 			batches[m.Batch] = r
 		}
-		// A run cut short before its record was written: write it now,
-		// from the marks (a record written before stays as it is).
-		for _, r := range batches {
+		// A run cut short before its record was written had removed
+		// nothing of these yet: a hold placed since keeps what it covers,
+		// and the record is written now from the marks left. A record
+		// written before stays as it is, and its marks are completed.
+		dropped := map[string]bool{}
+		for batch, r := range batches {
+			has, err := c.Records.HasRecord(ctx, batch)
+			if err != nil {
+				return err
+			}
+			if has {
+				continue
+			}
+			var these []string
+			for _, m := range marks {
+				if m.Batch == batch {
+					these = append(these, m.ID)
+				}
+			}
+			kept, err := c.dropHeld(ctx, r.RecruitmentID, these)
+			if err != nil {
+				return err
+			}
+			r.Counts = Counts{}
+			for _, m := range marks {
+				if m.Batch == batch && slices.Contains(kept, m.ID) {
+					r.Counts.Add(m.Counts)
+				}
+			}
+			for _, id := range these {
+				dropped[id] = !slices.Contains(kept, id)
+			}
 			rec, err := c.orphanRecord(ctx, r)
 			if err != nil {
 				return err
@@ -367,7 +410,7 @@ func (c *Culler) resume(ctx context.Context, run *Run) error {
 		for batch := range batches {
 			var these []string
 			for _, m := range marks {
-				if m.Batch == batch {
+				if m.Batch == batch && !dropped[m.ID] {
 					these = append(these, m.ID)
 				}
 			}
@@ -409,6 +452,29 @@ func (c *Culler) orphanRecord(ctx context.Context, r Record) (Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// dropHeld takes out of the marked those an active hold of the
+// recruitment now covers, and removes their marks.
+func (c *Culler) dropHeld(ctx context.Context, recruitmentID string, ids []string) ([]string, error) {
+	holds, err := c.Schedule.Holds.Holds(ctx, recruitmentID)
+	if err != nil {
+		return nil, err
+	}
+	var keep, held []string
+	for _, id := range ids {
+		if slices.ContainsFunc(holds, func(h Hold) bool { return h.Active() && h.Covers(recruitmentID, id) }) {
+			held = append(held, id)
+		} else {
+			keep = append(keep, id)
+		}
+	}
+	if len(held) > 0 {
+		if err := c.Records.Unmark(ctx, held); err != nil {
+			return nil, err
+		}
+	}
+	return keep, nil
 }
 
 func (c *Culler) lease() time.Duration {

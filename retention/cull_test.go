@@ -540,3 +540,46 @@ type allowAll struct{}
 func (allowAll) Can(context.Context, string, access.Permission, string) (bool, error) {
 	return true, nil
 }
+
+// holdWhileMarking places a hold on one application just after the run
+// marked it, as a registrar might while a long run goes.
+type holdWhileMarking struct {
+	retention.Records
+	place func()
+}
+
+func (h *holdWhileMarking) AddMarks(ctx context.Context, marks []retention.Mark) ([]string, error) {
+	ids, err := h.Records.AddMarks(ctx, marks)
+	if h.place != nil {
+		h.place()
+		h.place = nil
+	}
+	return ids, err
+}
+
+func TestHoldPlacedDuringARunKeepsItsApplication(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	r, ids := w.recruitment(3, files)
+	d := w.decide(r, recruiting.OutcomeHired, ids[:1], jobs.DayOf(start).AddDays(20))
+	w.a.Clock.Set(w.a.Schedule.Rules.CullFrom(d.FinalOn))
+	holds := &retention.Holds{Store: w.a.DB.Retention(), Policy: allowAll{}, Now: w.a.Now}
+	c := *w.a.Culler
+	c.Records = &holdWhileMarking{Records: w.a.DB.Retention(), place: func() {
+		if _, err := holds.PlaceFor(w.ctx, "request:late", "reg01", retention.Hold{RecruitmentID: r.ID, CandidateID: ids[1]}); err != nil {
+			t.Error(err)
+		}
+	}}
+	run, err := c.Run(w.ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Counts.Applications != 1 {
+		t.Errorf("the run culled %d, want 1 (one was held while it marked)", run.Counts.Applications)
+	}
+	w.wantWhole("held while marking", ids[1])
+	w.wantGone("not held", ids[2])
+	if marks, err := w.a.DB.Retention().OpenMarks(w.ctx, w.a.Now().Add(time.Hour), 0); err != nil || len(marks) != 0 {
+		t.Errorf("marks left: %+v %v", marks, err)
+	}
+}

@@ -224,11 +224,11 @@ func (s *Schedule) each(ctx context.Context, ads Ads, at time.Time, onDue func(D
 		if d.Outcome == recruiting.OutcomeCancelled {
 			due.Category, due.Rule = CategoryCancelled, RuleCancelled
 		}
-		var rh []Hold
-		for _, h := range holds {
-			if h.RecruitmentID == r.ID {
-				rh = append(rh, h)
-			}
+		// Read again now: a run is long, and a hold placed since it began
+		// must count.
+		rh, err := s.Holds.Holds(ctx, r.ID)
+		if err != nil {
+			return holds, err
 		}
 		cands, err := s.Recruitments.CandidatesOf(ctx, r.ID)
 		if err != nil {

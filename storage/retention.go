@@ -430,6 +430,23 @@ type recordDoc struct {
 	Done        time.Time `bson:"done,omitempty"`
 }
 
+// HasRecord reports whether the culling record is written.
+func (s *Retention) HasRecord(ctx context.Context, id string) (bool, error) {
+	n, err := s.db.c(colCullRecs).CountDocuments(ctx, bson.M{"_id": id}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("storage: read culling record: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Unmark removes marks of which nothing is removed yet.
+func (s *Retention) Unmark(ctx context.Context, ids []string) error {
+	if _, err := s.db.c(colMarks).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		return fmt.Errorf("storage: unmark: %w", err)
+	}
+	return nil
+}
+
 // AddRecord inserts a culling record; one with its id is
 // retention.ErrExists.
 func (s *Retention) AddRecord(ctx context.Context, r retention.Record) error {
