@@ -9,6 +9,7 @@ import (
 	"portal/demo"
 	"portal/employees"
 	"portal/internal/testapp"
+	"portal/jobs"
 	"portal/recruiting"
 )
 
@@ -48,7 +49,7 @@ func TestDisclosureJourneyInTheBrowser(t *testing.T) {
 	erik.sees("bad request", "Skriv namnet på den som begär handlingarna.", "Välj rekrytering i listan")
 	notSideways(t, erik.ctx, "bad request")
 	erik.submit("request recorded", `form[action="/personal/registratur/ny"] button[type="submit"]`,
-		"#name", "Karin Reporter", "#organisation", "Tidningen", "#arrived", p.Now().Format("2006-01-02"), "#ref", r.Ref)
+		"#name", "Karin Reporter", "#organisation", "Tidningen", "#arrived", jobs.DayOf(p.Now()).String(), "#ref", r.Ref)
 	erik.sees("request recorded", "Begäran är registrerad", "Begäran från Karin Reporter", "Bifogade filer kan inte maskeras automatiskt")
 	page := erik.path()
 	notSideways(t, erik.ctx, "request page")

@@ -145,14 +145,14 @@ func TestDisclosureCopy(t *testing.T) {
 		"ref": {"REK-1999-9999"}, "scope": {"chosen"}, "which": {"7"}})
 	want(t, "bad request", res, 422, "Skriv namnet på den som begär handlingarna.", "Skriv en giltig e-postadress", "Skriv datumet som år-månad-dag",
 		"Det finns ingen rekrytering med det referensnumret", `href="#name"`, `id="arrived-error"`)
-	res = reg.post("/personal/registratur/ny", "/personal/registratur/ny", url.Values{"name": {"Karin Reporter"}, "arrived": {a.clock.Now().Format("2006-01-02")},
+	res = reg.post("/personal/registratur/ny", "/personal/registratur/ny", url.Values{"name": {"Karin Reporter"}, "arrived": {jobs.DayOf(a.clock.Now()).String()},
 		"ref": {strings.ToLower(r.Ref)}, "scope": {"chosen"}, "which": {"1, Sökande 99"}})
 	want(t, "unknown applicant", res, 422, "Det finns ingen sökande i rekryteringen med det nummer eller namn: <q>Sökande 99</q>", `value="Karin Reporter"`)
 	if list, _ := a.Disclosure.List(ctx, "regist01", ""); len(list) != 0 {
 		t.Fatalf("bad forms stored %d requests", len(list))
 	}
 	res = reg.post("/personal/registratur/ny", "/personal/registratur/ny", url.Values{"name": {"Karin Reporter"}, "organisation": {"Tidningen"},
-		"email": {"karin@tidningen.se"}, "arrived": {a.clock.Now().Format("2006-01-02")}, "ref": {strings.ToLower(r.Ref)}, "scope": {"chosen"}, "which": {"1\nBo Ekström"}})
+		"email": {"karin@tidningen.se"}, "arrived": {jobs.DayOf(a.clock.Now()).String()}, "ref": {strings.ToLower(r.Ref)}, "scope": {"chosen"}, "which": {"1\nBo Ekström"}})
 	if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/personal/registratur/") {
 		t.Fatalf("record: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), res.body)
 	}
@@ -329,7 +329,7 @@ func TestDisclosureAnsweredOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := staffVisitor(t, a, "regist01")
-	res := reg.post("/personal/registratur/ny", "/personal/registratur/ny", url.Values{"name": {"Per"}, "arrived": {a.clock.Now().Format("2006-01-02")},
+	res := reg.post("/personal/registratur/ny", "/personal/registratur/ny", url.Values{"name": {"Per"}, "arrived": {jobs.DayOf(a.clock.Now()).String()},
 		"recruitment": {rid}, "ref": {"ignored"}, "scope": {"all"}})
 	if res.StatusCode != 303 {
 		t.Fatalf("record: %d %s", res.StatusCode, res.body)
