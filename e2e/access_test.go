@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"portal/demo"
 	"portal/employees"
 	"portal/sessions"
 )
@@ -116,6 +117,26 @@ func TestRolePagesInTheBrowser(t *testing.T) {
 }
 
 // recruiterOrg is staffOrg with rekry01, a recruiter for SOC and below.
+// demoOrganisation stores the demo organisation and its grants, as
+// `portal seed` does for `make run`.
+func demoOrganisation(t *testing.T, p *portal) {
+	t.Helper()
+	ctx := context.Background()
+	batch, err := demo.Organisation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := &employees.Directory{Store: p.DB.Employees(), Now: p.Now}
+	if _, err := dir.Import(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range demo.Grants {
+		if _, err := p.Access.GrantByCommand(ctx, g.User, g.Role, g.Unit); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func recruiterOrg(t *testing.T, p *portal) {
 	t.Helper()
 	staffOrg(t, p)

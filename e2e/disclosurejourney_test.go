@@ -6,8 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"portal/demo"
-	"portal/employees"
 	"portal/internal/testapp"
 	"portal/jobs"
 	"portal/recruiting"
@@ -20,19 +18,7 @@ import (
 func TestDisclosureJourneyInTheBrowser(t *testing.T) {
 	p := servePortal(t, testapp.Options{Ads: 5, TrustedNetworks: []string{"127.0.0.0/8"}})
 	ctx := context.Background()
-	batch, err := demo.Organisation()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := &employees.Directory{Store: p.DB.Employees(), Now: p.Now}
-	if _, err := dir.Import(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range demo.Grants {
-		if _, err := p.Access.GrantByCommand(ctx, g.User, g.Role, g.Unit); err != nil {
-			t.Fatal(err)
-		}
-	}
+	demoOrganisation(t, p)
 	r, err := p.Recruiting.Create(ctx, "sarnys01", recruiting.Draft{UnitID: "EXK-VOF-HEM", Title: "Undersköterska till hemtjänsten", Positions: 1})
 	if err != nil {
 		t.Fatal(err)

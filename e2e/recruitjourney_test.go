@@ -14,8 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
-	"portal/demo"
-	"portal/employees"
 	"portal/internal/testapp"
 	"portal/jobs"
 )
@@ -85,19 +83,7 @@ func questionIDs(t *testing.T, p *portal, ref string) map[string]string {
 func TestRecruitmentJourneyInTheBrowser(t *testing.T) {
 	p := servePortal(t, testapp.Options{Ads: 5, TrustedNetworks: []string{"127.0.0.0/8"}})
 	ctx := context.Background()
-	batch, err := demo.Organisation()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := &employees.Directory{Store: p.DB.Employees(), Now: p.Now}
-	if _, err := dir.Import(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range demo.Grants { // what `portal seed` gives the demo
-		if _, err := p.Access.GrantByCommand(ctx, g.User, g.Role, g.Unit); err != nil {
-			t.Fatal(err)
-		}
-	}
+	demoOrganisation(t, p)
 	const pw = "Sommarstugan vid sjön 2026"
 
 	// Sara, the demo's recruiter, opens the recruitment.

@@ -7,8 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"portal/applications"
-	"portal/demo"
-	"portal/employees"
 	"portal/internal/testapp"
 	"portal/jobs"
 	"portal/recruiting"
@@ -24,19 +22,7 @@ import (
 func TestRetentionJourneyInTheBrowser(t *testing.T) {
 	p := servePortal(t, testapp.Options{Ads: 2, TrustedNetworks: []string{"127.0.0.0/8"}})
 	ctx := context.Background()
-	batch, err := demo.Organisation()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := &employees.Directory{Store: p.DB.Employees(), Now: p.Now}
-	if _, err := dir.Import(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range demo.Grants { // what `portal seed` gives the demo
-		if _, err := p.Access.GrantByCommand(ctx, g.User, g.Role, g.Unit); err != nil {
-			t.Fatal(err)
-		}
-	}
+	demoOrganisation(t, p)
 	if _, err := p.Access.AddAdmin(ctx, "erisan01"); err != nil { // as `portal staff add-admin` does
 		t.Fatal(err)
 	}
