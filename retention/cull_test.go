@@ -583,3 +583,30 @@ func TestHoldPlacedDuringARunKeepsItsApplication(t *testing.T) {
 		t.Errorf("marks left: %+v %v", marks, err)
 	}
 }
+
+// A hold sent twenty times at once, as a double click or two tabs send
+// it, is placed once.
+func TestHoldPlacedOnceWhenSentAtOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	r, ids := w.recruitment(2, 0)
+	holds := &retention.Holds{Store: w.a.DB.Retention(), Policy: allowAll{}, Now: w.a.Now}
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = holds.Place(w.ctx, "reg01", r, retention.Hold{CandidateID: ids[0], Kind: retention.HoldClaim, Reason: "DO-anmälan", Since: start})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if hs, err := w.a.DB.Retention().Holds(w.ctx, r.ID); err != nil || len(hs) != 1 {
+		t.Errorf("%d holds placed, want 1 (%v)", len(hs), err)
+	}
+}

@@ -2,6 +2,8 @@ package retention
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -146,7 +148,16 @@ func (s *Holds) Place(ctx context.Context, personID string, r recruiting.Recruit
 		return Hold{}, errs
 	}
 	h.PlacedBy, h.Source = personID, ""
-	return s.add(ctx, h, now)
+	// The same hold sent twice (a double click, two tabs) is placed once:
+	// its id is made of what it says.
+	sum := sha256.Sum256([]byte(strings.Join([]string{h.RecruitmentID, h.CandidateID, h.Kind, h.Reason,
+		jobs.DayOf(h.Since).String(), personID}, "\x00")))
+	h.ID = "hand-" + hex.EncodeToString(sum[:12])
+	placed, err := s.add(ctx, h, now)
+	if errors.Is(err, ErrExists) {
+		return s.Store.Hold(ctx, h.ID)
+	}
+	return placed, err
 }
 
 // PlaceFor records a hold placed by something else, such as a pending
