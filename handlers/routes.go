@@ -28,6 +28,7 @@ import (
 	"portal/handlers/web"
 	"portal/jobs"
 	"portal/mail"
+	"portal/payroll"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -82,6 +83,8 @@ type Deps struct {
 	Decisions *recruiting.Decisions // employment decisions and statements
 	// Disclosure: requests for official documents and their copies.
 	Disclosure *disclosure.Service
+	// Payroll: payslips, balances, the summary and the preliminary pay.
+	Payroll *payroll.Service
 	// Records and retention: holds, the rule applied, the culling and its
 	// runs, appeals, and when the nightly run comes next.
 	Holds         *retention.Holds
