@@ -64,10 +64,10 @@ type Counts struct {
 
 // Result says what an import did.
 type Result struct {
-	Employments                         int
+	Employments                        int
 	Payslips, Balances, Totals, Months Counts
-	Details                             Counts // salaries and tax details
-	Summaries                           int    // summaries written
+	Details                            Counts // salaries and tax details
+	Summaries                          int    // summaries written
 }
 
 // String is the result, a line per kind.
