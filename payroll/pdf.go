@@ -30,9 +30,9 @@ type Slip struct {
 	// The texts: the title, the labels of the facts and the columns, and
 	// a note at the foot.
 	Title, PeriodLabel, PaidOnLabel, EmploymentLabel string
-	Code, Text, Quantity, Rate, Amount             string
-	Gross, Tax, Net, Footer                         string
-	Created                                         time.Time
+	Code, Text, Quantity, Rate, Amount               string
+	Gross, Tax, Net, Footer                          string
+	Created                                          time.Time
 }
 
 // WritePDF writes the payslip as a one-page A4 PDF.

@@ -148,7 +148,7 @@ func (h *Pay) ShowPayslips(c *fiber.Ctx) error {
 	data["Chrono"], data["NetTotal"] = chrono, total
 	if len(chrono) > 0 {
 		data["Chart"] = charts.Bars(charts.BarChart{ID: "pay-net", Title: l.T("pay.chart.title", year),
-			Desc: l.T("pay.chart.desc", year, monthName(l, chrono[0].Period), monthName(l, chrono[len(chrono)-1].Period)),
+			Desc:   l.T("pay.chart.desc", year, monthName(l, chrono[0].Period), monthName(l, chrono[len(chrono)-1].Period)),
 			Labels: labels, Values: values, Format: func(v float64) string { return payroll.Amount(int64(v) * 100).Format(l.Lang) }})
 	}
 	return h.FormPageIn(c, "staff/payslips", "pay.payslips.title", "staff-pay", data)
