@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"portal/employees"
@@ -170,5 +171,35 @@ func TestPaySwitchesWithTheEmployment(t *testing.T) {
 	}
 	if res := w.get("/personal/lon/2026-11"); res.StatusCode != 404 {
 		t.Fatalf("Eva's period for Anna: %d", res.StatusCode)
+	}
+}
+
+// A payslip page reads its payslip by key and nothing else of payroll;
+// the list reads the summary and each payslip of the year by key.
+func TestPayPagesReadByKey(t *testing.T) {
+	t.Parallel()
+	a := newPayApp(t)
+	v := a.visitor(t)
+	staffLogin(v, "evaryl01", goodPassword)
+	for path, want := range map[string][]string{
+		"/personal/lon/2026-11": {"find payroll_payslips"},
+		"/personal/lon":         {"find payroll_summaries", "find payroll_summaries", "find payroll_payslips", "find payroll_payslips"},
+		"/personal/saldon/flex": {"find payroll_balances"},
+	} {
+		v.get(path) // warm up
+		var mu sync.Mutex
+		var seen []string
+		stop := a.db.Trace(func(command, collection string) {
+			if strings.HasPrefix(collection, "payroll_") {
+				mu.Lock()
+				seen = append(seen, command+" "+collection)
+				mu.Unlock()
+			}
+		})
+		res := v.get(path)
+		stop()
+		if res.StatusCode != 200 || strings.Join(seen, ", ") != strings.Join(want, ", ") {
+			t.Errorf("%s: %d, %v, want %v", path, res.StatusCode, seen, want)
+		}
 	}
 }
