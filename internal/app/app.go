@@ -287,7 +287,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Appeals = &retention.Appeals{Store: db.Retention(), Holds: s.Holds, Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
-	s.Payroll = &payroll.Service{Store: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
+	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	return s, nil
 }
