@@ -28,6 +28,7 @@ import (
 	"portal/handlers/web"
 	"portal/jobs"
 	"portal/mail"
+	"portal/personal"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -90,10 +91,15 @@ type Deps struct {
 	Appeals       *retention.Appeals
 	RetentionRuns staff.RetentionRuns
 	NextCulling   func(now time.Time) (time.Time, error)
-	Counter       web.Counter
-	Storage       fiber.Storage // short-lived state every instance sees
-	Checks        []Check
-	Log           *slog.Logger
+	// Personal data: the person's own details and relatives, and what
+	// staff may change; TaxDetails the tax details payroll imported (nil:
+	// none shown).
+	Personal   *personal.Service
+	TaxDetails staff.TaxDetails
+	Counter    web.Counter
+	Storage    fiber.Storage // short-lived state every instance sees
+	Checks     []Check
+	Log        *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -131,6 +137,7 @@ func mapErrors(k *web.Kit) {
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 	k.MapError(disclosure.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(disclosure.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
+	k.MapError(personal.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(disclosure.ErrDecided, fiber.StatusConflict, "disclose.decided.heading", "disclose.decided.text")
 }
 
@@ -199,6 +206,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	recruits.HoldForms, appView.HoldForms = holdForms, holdForms
 	decisions.Appeals = &staff.AppealForms{Holds: deps.Holds, Appeals: deps.Appeals, People: deps.Directory}
 	appView.Order = candidates.Order // previous and next follow the candidate list
+	own := &staff.Personal{Kit: k, Header: staffHead, Service: deps.Personal, Tax: deps.TaxDetails}
+	if deps.Personal != nil {
+		own.Editable = deps.Personal.Editable
+	}
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
 	// The language comes first, so that even a body refused before it is
@@ -337,6 +348,18 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/installningar/inloggning/app", staffLogin, factorSet.ShowAppSetup)
 	staffPages.Post("/installningar/inloggning/app", staffLogin, factorSet.ConfirmApp)
 	staffPages.Post("/installningar/inloggning/app/ta-bort", staffLogin, factorSet.RemoveApp)
+
+	// Personal data (seed 001, "Personligt"): the session's person's own.
+	staffPages.Get("/personligt", staffLogin, own.ShowPersonal)
+	staffPages.Post("/personligt", staffLogin, own.SaveContact)
+	staffPages.Get("/personligt/skatt", staffLogin, own.ShowTax)
+	staffPages.Get("/personligt/anhoriga", staffLogin, own.ShowRelatives)
+	staffPages.Get("/personligt/anhoriga/ny", staffLogin, own.ShowNewRelative)
+	staffPages.Post("/personligt/anhoriga/ny", staffLogin, k.Limit("relatives", 120, time.Hour), own.AddRelative)
+	staffPages.Get("/personligt/anhoriga/:id", staffLogin, own.ShowChangeRelative)
+	staffPages.Post("/personligt/anhoriga/:id", staffLogin, own.ChangeRelative)
+	staffPages.Get("/personligt/anhoriga/:id/ta-bort", staffLogin, own.ShowRemoveRelative)
+	staffPages.Post("/personligt/anhoriga/:id/ta-bort", staffLogin, own.RemoveRelative)
 
 	// Recruitments: each page asks the recruitment what the person may do.
 	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)
