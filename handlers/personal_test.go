@@ -7,9 +7,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"portal/employees"
 	"portal/internal/testapp"
+	"portal/payroll"
 	"portal/personal"
 )
 
@@ -278,4 +280,37 @@ func TestTaxPageWithoutDetails(t *testing.T) {
 	a := personalApp(t, personal.DefaultEditable)
 	eva := staffVisitor(t, a, "evaryl01")
 	want(t, "tax", eva.get("/personal/personligt/skatt"), 200, "Skatteverket", "en gång i månaden", "administratör", "Det finns inga skatteuppgifter")
+}
+
+// The tax details are those payroll imported for the employment the
+// session works in: a table and column with its amounts, or a fixed
+// percentage; switching employment shows the other's.
+func TestTaxPage(t *testing.T) {
+	t.Parallel()
+	a := personalApp(t, personal.DefaultEditable)
+	ctx := context.Background()
+	if err := a.db.Employees().SaveEmployment(ctx, employees.Employment{ID: "E-EVA2", PersonID: "evaryl01", Title: "Timvikarie", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	updated := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
+	for _, tax := range []payroll.Tax{
+		{EmploymentID: "E-EVA", Year: 2026, Table: 32, Column: 1, Adjustment: "Jämkning 2 000 kr i månaden", UpdatedAt: updated,
+			Steps: []payroll.TaxStep{{From: 3000000, To: 3020000, Tax: 678900}}},
+		{EmploymentID: "E-EVA2", Year: 2026, Percent: 3050, UpdatedAt: updated},
+	} {
+		tax := tax
+		if err := a.db.Payroll().SaveSummary(ctx, payroll.Summary{EmploymentID: tax.EmploymentID, Tax: &tax, UpdatedAt: updated}, payroll.Contents{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eva := staffVisitor(t, a, "evaryl01")
+	want(t, "table", eva.get("/personal/personligt/skatt"), 200, "Skattetabell", "<dd>32</dd>", "<dd>1</dd>", "Jämkning 2 000 kr i månaden",
+		"2 november 2026", "30\u00a0000", "6\u00a0789", "Skatteverket")
+	res := eva.post("/personal/personligt/skatt", "/personal/anstallning", url.Values{"employment": {"E-EVA2"}, "next": {"/personal/personligt/skatt"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("switch: %d", res.StatusCode)
+	}
+	want(t, "percentage", eva.get("/personal/personligt/skatt"), 200, "Fast skatt i procent", "30,5 %", "Inget jämkningsbeslut", "E-EVA2")
+	otto := staffVisitor(t, a, "otto")
+	want(t, "another's", otto.get("/personal/personligt/skatt"), 200, "Det finns inga skatteuppgifter")
 }

@@ -28,6 +28,7 @@ import (
 	"portal/handlers/web"
 	"portal/jobs"
 	"portal/mail"
+	"portal/payroll"
 	"portal/personal"
 	"portal/recruiting"
 	"portal/retention"
@@ -83,6 +84,11 @@ type Deps struct {
 	Decisions *recruiting.Decisions // employment decisions and statements
 	// Disclosure: requests for official documents and their copies.
 	Disclosure *disclosure.Service
+	// Payroll: payslips, balances, the summary and the preliminary pay.
+	Payroll *payroll.Service
+	// Personal data: the person's own details and relatives, and what
+	// staff may change.
+	Personal *personal.Service
 	// Records and retention: holds, the rule applied, the culling and its
 	// runs, appeals, and when the nightly run comes next.
 	Holds         *retention.Holds
@@ -91,15 +97,10 @@ type Deps struct {
 	Appeals       *retention.Appeals
 	RetentionRuns staff.RetentionRuns
 	NextCulling   func(now time.Time) (time.Time, error)
-	// Personal data: the person's own details and relatives, and what
-	// staff may change; TaxDetails the tax details payroll imported (nil:
-	// none shown).
-	Personal   *personal.Service
-	TaxDetails staff.TaxDetails
-	Counter    web.Counter
-	Storage    fiber.Storage // short-lived state every instance sees
-	Checks     []Check
-	Log        *slog.Logger
+	Counter       web.Counter
+	Storage       fiber.Storage // short-lived state every instance sees
+	Checks        []Check
+	Log           *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -206,9 +207,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	recruits.HoldForms, appView.HoldForms = holdForms, holdForms
 	decisions.Appeals = &staff.AppealForms{Holds: deps.Holds, Appeals: deps.Appeals, People: deps.Directory}
 	appView.Order = candidates.Order // previous and next follow the candidate list
-	own := &staff.Personal{Kit: k, Header: staffHead, Service: deps.Personal, Tax: deps.TaxDetails}
+	own := &staff.Personal{Kit: k, Header: staffHead, Service: deps.Personal}
 	if deps.Personal != nil {
 		own.Editable = deps.Personal.Editable
+	}
+	if deps.Payroll != nil { // the tax details payroll imported
+		own.Tax = deps.Payroll
 	}
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))

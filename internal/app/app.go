@@ -26,6 +26,7 @@ import (
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
+	"portal/payroll"
 	"portal/personal"
 	"portal/recruiting"
 	"portal/retention"
@@ -82,6 +83,8 @@ type Config struct {
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
+	// PaydayOfMonth is the day of the month salaries are paid; 0: the 25th.
+	PaydayOfMonth int
 }
 
 // Staff is the configuration of the staff login.
@@ -147,6 +150,10 @@ type Services struct {
 	// Requests for official documents and their disclosure copies.
 	Disclosure *disclosure.Service
 	Appeals    *retention.Appeals
+	// Payroll is what payroll exported and the preliminary pay;
+	// PayrollImport reads payroll's export into it.
+	Payroll       *payroll.Service
+	PayrollImport *payroll.Importer
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -290,6 +297,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		editable, _ = personal.ParseEditable(personal.DefaultEditable)
 	}
 	s.Personal = &personal.Service{Store: db.Personal(), Editable: editable, Now: now}
+	s.Payroll = &payroll.Service{Store: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
+	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	return s, nil
 }
 
@@ -330,7 +339,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
-		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal,
+		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Payroll: s.Payroll,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
