@@ -179,6 +179,9 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if err := seedOrganisation(ctx, services.Directory, services.Access, *ifEmpty, log); err != nil {
 		return err
 	}
+	if err := seedPersonal(ctx, db.Personal(), log); err != nil {
+		return err
+	}
 	if err := seedAds(ctx, db, services, *ifEmpty, *n, *open, log); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"portal/access"
 	"portal/demo"
 	"portal/employees"
+	"portal/personal"
 	"portal/staffauth"
 	"portal/valid"
 )
@@ -113,6 +114,38 @@ func seedOrganisation(ctx context.Context, dir *employees.Directory, roles *acce
 			return fmt.Errorf("demo grant %s to %s: %w", g.Role, g.User, err)
 		}
 	}
+	return nil
+}
+
+// seedPersonal stores what the demo's HR and payroll export about each
+// demo person (address, phone, the bank account masked), and the demo
+// relatives of a person who has none yet, so running it again adds
+// nothing and keeps what was entered since.
+func seedPersonal(ctx context.Context, store personal.Store, log *slog.Logger) error {
+	batch, err := demo.Organisation()
+	if err != nil {
+		return err
+	}
+	added := 0
+	for _, d := range demo.Personal(batch, time.Now()) {
+		if err := store.SaveExported(ctx, d.Exported); err != nil {
+			return err
+		}
+		have, err := store.Relatives(ctx, d.Exported.PersonID)
+		if err != nil {
+			return err
+		}
+		for _, r := range d.Relatives {
+			if len(have) > 0 {
+				break
+			}
+			if _, err := store.InsertRelative(ctx, r); err != nil && !errors.Is(err, personal.ErrTaken) {
+				return err
+			}
+			added++
+		}
+	}
+	log.Info("demo personal data stored", "people", len(batch.People), "relatives_added", added)
 	return nil
 }
 
