@@ -95,6 +95,7 @@ const usage = `Usage: portal COMMAND [ARGUMENTS]
   ads publish REF                publish a draft now
   staff import FILE              make the staff directory what the HR export (.json or .csv) says
   staff courses FILE             record courses completed on the learning platform
+  staff personal FILE            store what HR exports of staff's address, phone, e-mail and bank account (JSON)
   staff add-admin USER EMAIL [NAME]
                                  make USER system administrator and mail a temporary password
   retention plan [--at DATE]     print what a culling run at DATE (now) would remove, by recruitment
