@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -19,11 +20,17 @@ import (
 // and what HR exported about Eva.
 func personalApp(t *testing.T, editable string) *testApp {
 	t.Helper()
+	return personalAppLogging(t, editable, nil)
+}
+
+// personalAppLogging is personalApp logging every request to log.
+func personalAppLogging(t *testing.T, editable string, log io.Writer) *testApp {
+	t.Helper()
 	e, err := personal.ParseEditable(editable)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := appOf(testapp.New(t, testapp.Options{Now: testNow, StaffEditable: e}))
+	a := appOf(testapp.New(t, testapp.Options{Now: testNow, StaffEditable: e, Log: log, LogRequests: log != nil}))
 	ctx := context.Background()
 	st := a.db.Employees()
 	for _, p := range []struct{ id, first, last, emp string }{{"evaryl01", "Eva", "Rydberg", "E-EVA"}, {"otto", "Otto", "Lind", "E-OTTO"}} {
@@ -313,4 +320,26 @@ func TestTaxPage(t *testing.T) {
 	want(t, "percentage", eva.get("/personal/personligt/skatt"), 200, "Fast skatt i procent", "30,5 %", "Inget jämkningsbeslut", "E-EVA2")
 	otto := staffVisitor(t, a, "otto")
 	want(t, "another's", otto.get("/personal/personligt/skatt"), 200, "Det finns inga skatteuppgifter")
+}
+
+// Nothing of a person's data reaches the log: not the values saved, not
+// those refused, not a relative's.
+func TestPersonalDataStaysOutOfTheLog(t *testing.T) {
+	t.Parallel()
+	var log lockedBuffer
+	a := personalAppLogging(t, personal.DefaultEditable, &log)
+	eva := staffVisitor(t, a, "evaryl01")
+	eva.post("/personal/personligt", "/personal/personligt", url.Values{"street": {"Hemligavägen 7"}, "postal_code": {"35231"}, "city": {"Växjö"}, "phone": {"070-765 43 21"}})
+	eva.post("/personal/personligt", "/personal/personligt", url.Values{"street": {"Hemligavägen 8"}, "postal_code": {"9"}, "city": {"Växjö"}, "email": {"hemlig@"}})
+	eva.post("/personal/personligt/anhoriga/ny", "/personal/personligt/anhoriga/ny", url.Values{"kind": {"relative"}, "name": {"Hemlig Anhörig"}, "relation": {"spouse"}, "phone": {"073-765 43 21"}})
+	eva.post("/personal/personligt/anhoriga/ny", "/personal/personligt/anhoriga/ny", url.Values{"kind": {"child"}, "name": {"Hemligt Barn"}, "birth_date": {"2019-13-01"}})
+	out := log.String()
+	if !strings.Contains(out, "/personal/personligt") {
+		t.Fatalf("nothing logged:\n%s", out)
+	}
+	for _, secret := range []string{"Hemlig", "765", "2019-13", "8327"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%q reached the log:\n%s", secret, out)
+		}
+	}
 }
