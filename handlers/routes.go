@@ -359,7 +359,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/personligt/skatt", staffLogin, own.ShowTax)
 	staffPages.Get("/personligt/anhoriga", staffLogin, own.ShowRelatives)
 	staffPages.Get("/personligt/anhoriga/ny", staffLogin, own.ShowNewRelative)
-	staffPages.Post("/personligt/anhoriga/ny", staffLogin, k.Limit("relatives", 120, time.Hour), own.AddRelative)
+	staffPages.Post("/personligt/anhoriga/ny", staffLogin, own.AddRelative) // at most personal.MaxRelatives each
 	staffPages.Get("/personligt/anhoriga/:id", staffLogin, own.ShowChangeRelative)
 	staffPages.Post("/personligt/anhoriga/:id", staffLogin, own.ChangeRelative)
 	staffPages.Get("/personligt/anhoriga/:id/ta-bort", staffLogin, own.ShowRemoveRelative)
