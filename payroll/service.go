@@ -165,11 +165,11 @@ func TaxOn(gross Amount, tax *Tax, latest *Payslip) (Amount, TaxSource, Quantity
 	return 0, TaxUnknown, 0
 }
 
-// percentOf is hundredths of a percent of an amount, rounded to whole
-// kronor as withheld tax is.
+// percentOf is hundredths of a percent of a positive amount, rounded
+// down to whole kronor as tax withheld is.
 func percentOf(a Amount, hundredths int64) Amount {
-	ore := divRound(int64(a)*hundredths, 10000)
-	return Amount(divRound(ore, 100) * 100)
+	ore := int64(a) * hundredths / 10000
+	return Amount(ore / 100 * 100)
 }
 
 // divRound divides rounding half away from zero.

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"portal/payroll"
 )
 
@@ -483,6 +486,15 @@ func (s *Payroll) Tax(ctx context.Context, employmentID string) (payroll.Tax, er
 func (s *Payroll) SaveTax(ctx context.Context, t payroll.Tax) error {
 	id := t.EmploymentID + ":tax"
 	return replace(ctx, s.db.c(colDetails), id, detailDoc{ID: id, Employment: t.EmploymentID, Tax: toTaxDoc(&t)})
+}
+
+// Empty reports whether no payroll data has been imported yet.
+func (s *Payroll) Empty(ctx context.Context) (bool, error) {
+	n, err := s.db.c(colSummaries).CountDocuments(ctx, bson.M{}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("storage: count %s: %w", colSummaries, err)
+	}
+	return n == 0, nil
 }
 
 var _ payroll.Records = (*Payroll)(nil)
