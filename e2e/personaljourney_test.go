@@ -14,7 +14,8 @@ import (
 
 // "Personligt" in the browser, on the demo organisation with its
 // personal data: Johan sees his address and his bank account masked,
-// changes his phone (a bad postal code first), reads his tax details,
+// changes his phone (a bad postal code first), reads his tax details
+// from the demo payroll and opens the table's amounts,
 // adds a child and a relative (a form with problems first), changes the
 // relative and removes the child after confirming; every page in Swedish
 // and English, with axe and at 320 px.
@@ -35,6 +36,13 @@ func TestPersonalJourneyInTheBrowser(t *testing.T) {
 			johan = d
 		}
 	}
+	file, err := demo.Payroll(p.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.PayrollImport.Import(ctx, file); err != nil {
+		t.Fatal(err)
+	}
 	const pw = "Vi bor i huset vid bron 2026"
 
 	b := newStaffBrowser(t, p)
@@ -48,7 +56,12 @@ func TestPersonalJourneyInTheBrowser(t *testing.T) {
 	b.sees("saved", "Dina uppgifter är sparade.", "Kontaktuppgifter ändrade (Postnummer, Telefon)")
 
 	b.open("/personal/personligt/skatt", "tax details")
-	b.sees("tax details", "Skatteverket", "administratör")
+	b.sees("tax details", "Skatteverket", "administratör", "Skattetabell", "32", "Visa skattetabellens belopp")
+	if err := chromedp.Run(b.ctx, chromedp.Click("details summary", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	checkAxe(t, b.ctx, "tax table open")
+	notSideways(t, b.ctx, "tax details")
 
 	b.open("/personal/personligt/anhoriga", "relatives")
 	b.sees("relatives", "Du har inte lagt till några anhöriga")
