@@ -343,3 +343,44 @@ func TestPersonalDataStaysOutOfTheLog(t *testing.T) {
 		}
 	}
 }
+
+// Changes that race touch only their own records: changing two relatives
+// and adding a third at once keeps all three changes.
+func TestRelativesChangedAtOnce(t *testing.T) {
+	t.Parallel()
+	a := personalApp(t, personal.DefaultEditable)
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"Per Rydberg", "Lisa Rydberg"} {
+		r, err := a.Personal.AddRelative(ctx, "evaryl01", personal.KindRelative, personal.RelativeInput{Name: name, Relation: "sibling", Phone: "070-123 45 67"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	eva := staffVisitor(t, a, "evaryl01")
+	var wg sync.WaitGroup
+	codes := make([]int, 3)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i == 2 {
+				codes[i] = eva.post("/personal/personligt/anhoriga/ny", "/personal/personligt/anhoriga/ny", url.Values{"kind": {"relative"}, "name": {"Ny Anhörig"},
+					"relation": {"other"}, "phone": {"08-123 456 78"}}).StatusCode
+				return
+			}
+			path := "/personal/personligt/anhoriga/" + ids[i]
+			codes[i] = eva.post(path, path, url.Values{"name": {"Ändrad " + itoa(i)}, "relation": {"parent"}, "phone": {"070-123 45 6" + itoa(i)}}).StatusCode
+		}()
+	}
+	wg.Wait()
+	rs, err := a.Personal.Relatives(ctx, "evaryl01")
+	if err != nil || len(rs) != 3 {
+		t.Fatalf("%v: %+v %v", codes, rs, err)
+	}
+	names := rs[0].Name + ", " + rs[1].Name + ", " + rs[2].Name
+	if names != "Ändrad 0, Ändrad 1, Ny Anhörig" || rs[0].Relation != personal.Parent || rs[1].Phone != "070-123 45 61" {
+		t.Errorf("%v: %s %+v", codes, names, rs)
+	}
+}
