@@ -26,6 +26,7 @@ type ExportProblem struct {
 	What  string
 }
 
+// String names the row, the person and the field, then the problem.
 func (p ExportProblem) String() string {
 	where := fmt.Sprintf("row %d", p.Row)
 	if p.User != "" {
@@ -40,6 +41,7 @@ func (p ExportProblem) String() string {
 // ExportError lists every problem of an export; nothing of it is stored.
 type ExportError struct{ Problems []ExportProblem }
 
+// Error lists every problem.
 func (e *ExportError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

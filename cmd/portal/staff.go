@@ -159,6 +159,7 @@ func personalImport(ctx context.Context, cfg Config, log *slog.Logger, file stri
 // directoryPeople tells the import which people the directory has.
 type directoryPeople struct{ dir *employees.Directory }
 
+// PersonExists reports whether the directory has the person.
 func (d directoryPeople) PersonExists(ctx context.Context, id string) (bool, error) {
 	_, err := d.dir.Person(ctx, id)
 	if errors.Is(err, employees.ErrNotFound) {
