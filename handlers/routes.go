@@ -29,6 +29,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/payroll"
+	"portal/personal"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -85,6 +86,9 @@ type Deps struct {
 	Disclosure *disclosure.Service
 	// Payroll: payslips, balances, the summary and the preliminary pay.
 	Payroll *payroll.Service
+	// Personal data: the person's own details and relatives, and what
+	// staff may change.
+	Personal *personal.Service
 	// Records and retention: holds, the rule applied, the culling and its
 	// runs, appeals, and when the nightly run comes next.
 	Holds         *retention.Holds
@@ -135,6 +139,7 @@ func mapErrors(k *web.Kit) {
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 	k.MapError(disclosure.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(disclosure.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "access.forbidden_text")
+	k.MapError(personal.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(disclosure.ErrDecided, fiber.StatusConflict, "disclose.decided.heading", "disclose.decided.text")
 }
 
@@ -204,6 +209,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	recruits.HoldForms, appView.HoldForms = holdForms, holdForms
 	decisions.Appeals = &staff.AppealForms{Holds: deps.Holds, Appeals: deps.Appeals, People: deps.Directory}
 	appView.Order = candidates.Order // previous and next follow the candidate list
+	own := &staff.Personal{Kit: k, Header: staffHead, Service: deps.Personal}
+	if deps.Personal != nil {
+		own.Editable = deps.Personal.Editable
+	}
+	if deps.Payroll != nil { // the tax details payroll imported
+		own.Tax = deps.Payroll
+	}
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: k.LogPanic}))
 	// The language comes first, so that even a body refused before it is
@@ -342,6 +354,18 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/installningar/inloggning/app", staffLogin, factorSet.ShowAppSetup)
 	staffPages.Post("/installningar/inloggning/app", staffLogin, factorSet.ConfirmApp)
 	staffPages.Post("/installningar/inloggning/app/ta-bort", staffLogin, factorSet.RemoveApp)
+
+	// Personal data (seed 001, "Personligt"): the session's person's own.
+	staffPages.Get("/personligt", staffLogin, own.ShowPersonal)
+	staffPages.Post("/personligt", staffLogin, own.SaveContact)
+	staffPages.Get("/personligt/skatt", staffLogin, own.ShowTax)
+	staffPages.Get("/personligt/anhoriga", staffLogin, own.ShowRelatives)
+	staffPages.Get("/personligt/anhoriga/ny", staffLogin, own.ShowNewRelative)
+	staffPages.Post("/personligt/anhoriga/ny", staffLogin, own.AddRelative) // at most personal.MaxRelatives each
+	staffPages.Get("/personligt/anhoriga/:id", staffLogin, own.ShowChangeRelative)
+	staffPages.Post("/personligt/anhoriga/:id", staffLogin, own.ChangeRelative)
+	staffPages.Get("/personligt/anhoriga/:id/ta-bort", staffLogin, own.ShowRemoveRelative)
+	staffPages.Post("/personligt/anhoriga/:id/ta-bort", staffLogin, own.RemoveRelative)
 
 	// Recruitments: each page asks the recruitment what the person may do.
 	staffPages.Get("/rekrytering", staffLogin, recruits.ShowRecruitments)

@@ -351,6 +351,14 @@ var migrations = []migration{
 	{"retention: appeals of decisions", func(ctx context.Context, d *DB) error {
 		return d.indexes(ctx, colAppeals, mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")})
 	}},
+	{"personal data: relatives in their slots, the record of changes", func(ctx context.Context, d *DB) error {
+		if err := d.indexes(ctx, colRelatives,
+			mongo.IndexModel{Keys: bson.D{{Key: "slot", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slot_unique")},
+			mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}, {Key: "n", Value: 1}}, Options: options.Index().SetName("person_n")}); err != nil {
+			return err
+		}
+		return d.indexes(ctx, colPersonalChanges, mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("person_at")})
+	}},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

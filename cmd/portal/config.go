@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"portal/access"
+	"portal/personal"
 	"portal/retention"
 )
 
@@ -76,10 +77,13 @@ type Config struct {
 	StaffOrgCode        string
 	Environment         string // production, test, development or any text, shown on the staff login page
 	StaffPasswordsOff   bool
-	StaffPasswordMaxAge time.Duration     // zero: passwords do not expire
-	RolesFile           string            // the role catalogue; empty: the shipped one
-	Roles               *access.Catalogue // read from RolesFile at start
-	SSO                 SSOConfig
+	StaffPasswordMaxAge time.Duration // zero: passwords do not expire
+	// StaffEditable is what staff may change of their contact details
+	// under Personligt (PORTAL_STAFF_EDITABLE).
+	StaffEditable personal.Editable
+	RolesFile     string            // the role catalogue; empty: the shipped one
+	Roles         *access.Catalogue // read from RolesFile at start
+	SSO           SSOConfig
 	// Retention is the retention rule's durations: records, their margin,
 	// and unused applicant accounts.
 	Retention retention.Rules
@@ -371,6 +375,11 @@ func loadConfig(lookup env) (Config, error) {
 			bad("PORTAL_STAFF_PASSWORD_MAX_AGE", "want off or a duration of at least 1h, such as 2160h (90 days), got %q", v)
 		}
 		c.StaffPasswordMaxAge = d
+	}
+	if e, err := personal.ParseEditable(str("PORTAL_STAFF_EDITABLE", personal.DefaultEditable)); err != nil {
+		bad("PORTAL_STAFF_EDITABLE", "%v", err)
+	} else {
+		c.StaffEditable = e
 	}
 	if c.RolesFile = str("PORTAL_ROLES_FILE", ""); c.RolesFile != "" {
 		if b, err := os.ReadFile(c.RolesFile); err != nil {

@@ -97,6 +97,7 @@ const usage = `Usage: portal COMMAND [ARGUMENTS]
   ads publish REF                publish a draft now
   staff import FILE              make the staff directory what the HR export (.json or .csv) says
   staff courses FILE             record courses completed on the learning platform
+  staff personal FILE            store what HR exports of staff's address, phone, e-mail and bank account (JSON)
   staff add-admin USER EMAIL [NAME]
                                  make USER system administrator and mail a temporary password
   payroll import FILE            store payslips, balances and schedules from payroll's export (all or nothing)
@@ -180,6 +181,9 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	}
 	defer db.Close(context.Background())
 	if err := seedOrganisation(ctx, services.Directory, services.Access, *ifEmpty, log); err != nil {
+		return err
+	}
+	if err := seedPersonal(ctx, db.Personal(), log); err != nil {
 		return err
 	}
 	if err := seedAds(ctx, db, services, *ifEmpty, *n, *open, log); err != nil {
@@ -329,7 +333,8 @@ func appConfig(cfg Config) app.Config {
 		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
-		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "", PaydayOfMonth: cfg.Payday,
+		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "", StaffEditable: cfg.StaffEditable,
+		PaydayOfMonth: cfg.Payday,
 	}
 }
 

@@ -40,6 +40,14 @@ func TestSeedTwiceAddsNothing(t *testing.T) {
 		if people, err := db.Employees().AllPeople(ctx); err != nil || len(people) != 30 {
 			t.Fatalf("after seed %v: %d staff (%v), want the demo organisation's 30", args, len(people), err)
 		}
+		// Every demo person has an address and a masked bank account; the
+		// demo relatives are stored once.
+		if e, err := db.Personal().Exported(ctx, "evaryl01"); err != nil || e.Contact.Street == "" || e.Bank == nil {
+			t.Fatalf("after seed %v: exported personal data %+v (%v)", args, e, err)
+		}
+		if rs, err := db.Personal().Relatives(ctx, "erisan01"); err != nil || len(rs) == 0 || len(rs) > 2 {
+			t.Fatalf("after seed %v: demo relatives %+v (%v)", args, rs, err)
+		}
 	}
 }
 

@@ -13,7 +13,10 @@ import (
 	"portal/access"
 	"portal/demo"
 	"portal/employees"
+	"portal/internal/app"
+	"portal/personal"
 	"portal/staffauth"
+	"portal/storage"
 	"portal/valid"
 )
 
@@ -24,6 +27,8 @@ func staffCommand(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 		return staffImport(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
 	case len(args) == 2 && args[0] == "courses":
 		return coursesCommand(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
+	case len(args) == 2 && args[0] == "personal":
+		return personalImport(ctx, cfg, log, args[1], os.Stdout, os.Stderr)
 	case (len(args) == 3 || len(args) == 4) && args[0] == "add-admin":
 		name := ""
 		if len(args) == 4 {
@@ -31,8 +36,8 @@ func staffCommand(ctx context.Context, cfg Config, log *slog.Logger, args []stri
 		}
 		return addAdmin(ctx, cfg, log, args[1], args[2], name, os.Stdout)
 	}
-	const use = "use portal staff import FILE (.json or .csv) | portal staff courses FILE | portal staff add-admin USER EMAIL [NAME]"
-	if len(args) > 0 && args[0] != "import" && args[0] != "courses" && args[0] != "add-admin" {
+	const use = "use portal staff import FILE (.json or .csv) | portal staff courses FILE | portal staff personal FILE | portal staff add-admin USER EMAIL [NAME]"
+	if len(args) > 0 && args[0] != "import" && args[0] != "courses" && args[0] != "personal" && args[0] != "add-admin" {
 		return fmt.Errorf("unknown staff command %q; %s", args[0], use)
 	}
 	return errors.New(use)
@@ -113,6 +118,85 @@ func seedOrganisation(ctx context.Context, dir *employees.Directory, roles *acce
 			return fmt.Errorf("demo grant %s to %s: %w", g.Role, g.User, err)
 		}
 	}
+	return nil
+}
+
+// personalImport stores what HR and payroll export about staff's
+// personal data (the starting address, phone and e-mail, the bank
+// account, kept masked); a bad file gets every problem printed to errOut
+// and stores nothing.
+func personalImport(ctx context.Context, cfg Config, log *slog.Logger, file string, out, errOut io.Writer) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	rows, err := personal.ReadExport(f, time.Now())
+	f.Close()
+	if err == nil {
+		var db *storage.DB
+		var services *app.Services
+		if db, services, err = openServices(ctx, cfg, log); err != nil {
+			return err
+		}
+		defer db.Close(context.Background())
+		err = personal.StoreExport(ctx, db.Personal(), directoryPeople{services.Directory}, rows)
+	}
+	var eerr *personal.ExportError
+	if errors.As(err, &eerr) {
+		fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
+		for _, p := range eerr.Problems {
+			fmt.Fprintf(errOut, "  %s\n", p)
+		}
+		return fmt.Errorf("%s: nothing was imported: %d problems", file, len(eerr.Problems))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: personal data of %d people stored\n", file, len(rows))
+	return nil
+}
+
+// directoryPeople tells the import which people the directory has.
+type directoryPeople struct{ dir *employees.Directory }
+
+// PersonExists reports whether the directory has the person.
+func (d directoryPeople) PersonExists(ctx context.Context, id string) (bool, error) {
+	_, err := d.dir.Person(ctx, id)
+	if errors.Is(err, employees.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// seedPersonal stores what the demo's HR and payroll export about each
+// demo person (address, phone, the bank account masked), and the demo
+// relatives of a person who has none yet, so running it again adds
+// nothing and keeps what was entered since.
+func seedPersonal(ctx context.Context, store personal.Store, log *slog.Logger) error {
+	batch, err := demo.Organisation()
+	if err != nil {
+		return err
+	}
+	added := 0
+	for _, d := range demo.Personal(batch, time.Now()) {
+		if err := store.SaveExported(ctx, d.Exported); err != nil {
+			return err
+		}
+		have, err := store.Relatives(ctx, d.Exported.PersonID)
+		if err != nil {
+			return err
+		}
+		for _, r := range d.Relatives {
+			if len(have) > 0 {
+				break
+			}
+			if _, err := store.InsertRelative(ctx, r); err != nil && !errors.Is(err, personal.ErrTaken) {
+				return err
+			}
+			added++
+		}
+	}
+	log.Info("demo personal data stored", "people", len(batch.People), "relatives_added", added)
 	return nil
 }
 

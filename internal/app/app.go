@@ -27,6 +27,7 @@ import (
 	"portal/links"
 	"portal/mail"
 	"portal/payroll"
+	"portal/personal"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -76,6 +77,9 @@ type Config struct {
 	AppealDays int
 	// Retention is the retention rule's durations; zero: the defaults.
 	Retention retention.Rules
+	// StaffEditable is what staff may change of their contact details;
+	// nil: personal.DefaultEditable.
+	StaffEditable personal.Editable
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
@@ -119,6 +123,7 @@ type Services struct {
 	Policy        *access.Policy
 	Roles         *access.Catalogue
 	Factors       *factors.Service
+	Personal      *personal.Service // the person's own details and relatives
 	Recruiting    *recruiting.Service
 	Candidates    *recruiting.Candidates
 	Stages        *recruiting.Stages
@@ -287,6 +292,11 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Appeals = &retention.Appeals{Store: db.Retention(), Holds: s.Holds, Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
+	editable := cfg.StaffEditable
+	if editable == nil {
+		editable, _ = personal.ParseEditable(personal.DefaultEditable)
+	}
+	s.Personal = &personal.Service{Store: db.Personal(), Editable: editable, Now: now}
 	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	return s, nil
@@ -329,7 +339,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
-		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Payroll: s.Payroll,
+		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Payroll: s.Payroll,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},

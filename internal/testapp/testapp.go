@@ -24,6 +24,7 @@ import (
 	"portal/internal/testenv"
 	"portal/jobs"
 	"portal/mail"
+	"portal/personal"
 	"portal/sessions"
 	"portal/sso"
 	"portal/staffauth"
@@ -55,6 +56,9 @@ type Options struct {
 	SSO *sso.Config
 	// Staff configures the staff login.
 	Staff app.Staff
+	// StaffEditable is what staff may change under Personligt; nil: the
+	// default, everything.
+	StaffEditable personal.Editable
 	// DB and Blobs, when set, are used instead of a fresh database and
 	// bucket on the test servers.
 	DB    *storage.DB
@@ -79,6 +83,8 @@ type Portal struct {
 	StaffAuth *staffauth.Service
 	// Access is the staff's roles, requests and grants.
 	Access *access.Service
+	// Personal is the staff's own personal data and relatives.
+	Personal *personal.Service
 	// Factors is the second step of staff logins from outside.
 	Factors *factors.Service
 	Publish *jobs.Publishing
@@ -139,7 +145,7 @@ func New(t testing.TB, o Options) *Portal {
 		ReadTimeout: o.ReadTimeout, WriteTimeout: 10 * time.Second, IdleTimeout: 30 * time.Second,
 		RequestTimeout: o.RequestTimeout, UploadIdle: o.UploadIdle, AdsRefresh: time.Second, StaffRefresh: 250 * time.Millisecond,
 		Sessions: o.Sessions, Hasher: FastHasher, SSO: o.SSO, SSOName: ssoName(o.SSO), Staff: o.Staff,
-		TrustedNetworks: o.TrustedNetworks, SMS: true,
+		TrustedNetworks: o.TrustedNetworks, SMS: true, StaffEditable: o.StaffEditable,
 	}, app.Infra{DB: db, Blobs: p.Blobs, Now: p.Now, Log: logger, Sleep: func(context.Context, time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +153,7 @@ func New(t testing.TB, o Options) *Portal {
 	p.App, p.Board, p.Accounts, p.Applying, p.Files = portal.App, portal.Board, portal.Accounts, portal.Applying, portal.Files
 	p.Sessions, p.StaffSessions, p.Alerts, p.Publish, p.Outbox = portal.Sessions, portal.StaffSessions, portal.Alerts, portal.Publish, portal.Outbox
 	p.StaffAuth = portal.StaffAuth
-	p.Access = portal.Access
+	p.Access, p.Personal = portal.Access, portal.Personal
 	p.Factors = portal.Factors
 	p.Services = portal.Services
 	p.Ads = demo.Ads(p.Now(), o.Ads)
