@@ -149,9 +149,15 @@ func (h *Pay) ShowPayslips(c *fiber.Ctx) error {
 	if len(chrono) > 0 {
 		data["Chart"] = charts.Bars(charts.BarChart{ID: "pay-net", Title: l.T("pay.chart.title", year),
 			Desc:   l.T("pay.chart.desc", year, monthName(l, chrono[0].Period), monthName(l, chrono[len(chrono)-1].Period)),
-			Labels: labels, Values: values, Format: func(v float64) string { return payroll.Amount(int64(v) * 100).Format(l.Lang) }})
+			Labels: labels, Values: values, Format: func(v float64) string { return wholeKronor(l, v) }})
 	}
 	return h.FormPageIn(c, "staff/payslips", "pay.payslips.title", "staff-pay", data)
+}
+
+// wholeKronor is a tick of a chart of money: "25 000 kr", "SEK 25,000".
+func wholeKronor(l *views.Localizer, v float64) string {
+	s := payroll.Amount(int64(v) * 100).Format(l.Lang)
+	return strings.Replace(strings.Replace(s, ",00\u00a0kr", "\u00a0kr", 1), ".00", "", 1)
 }
 
 func monthName(l *views.Localizer, p payroll.Period) string {
