@@ -53,7 +53,7 @@ func TestDependencyDirection(t *testing.T) {
 	}
 	// Leaves are what every domain shares; they import nothing but the
 	// standard library, so that any package may use them.
-	leaves := []string{"portal/valid", "portal/links", "portal/classify", "portal/charts", "portal/stamped"}
+	leaves := []string{"portal/valid", "portal/links", "portal/classify", "portal/charts", "portal/stamped", "portal/fonts"}
 	// Commands, test kits, demo data and the SMTP adapter may use anything.
 	free := []string{"portal", "portal/cmd/...", "portal/scripts/...", "portal/demo", "portal/e2e", "portal/mail/smtp", "portal/mail/elks",
 		"portal/internal/app", "portal/internal/testapp", "portal/internal/testenv", "portal/internal/pdftext", "portal/internal/smtptest", "portal/internal/fixtures", "portal/internal/oidctest"}

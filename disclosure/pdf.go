@@ -1,21 +1,13 @@
 package disclosure
 
 import (
-	_ "embed"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
-)
 
-// DejaVu Sans, under the Bitstream Vera licence (fonts/LICENSE): a font
-// with every Swedish letter, embedded as a subset in each PDF.
-var (
-	//go:embed fonts/DejaVuSans.ttf
-	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	fontBold []byte
+	"portal/fonts"
 )
 
 const font = "dejavu"
@@ -25,8 +17,8 @@ const font = "dejavu"
 // replaced by Masked. Masked values are never handed to the PDF.
 func writePDF(w io.Writer, c Copy, it Item) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(font, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(font, "B", fontBold)
+	pdf.AddUTF8FontFromBytes(font, "", fonts.Regular)
+	pdf.AddUTF8FontFromBytes(font, "B", fonts.Bold)
 	pdf.SetTitle(it.Label()+", "+c.Request.Ref, true)
 	pdf.SetCreator("portal", true)
 	pdf.SetCreationDate(c.Built)

@@ -1,21 +1,17 @@
 package payroll
 
 import (
-	_ "embed"
 	"io"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"portal/fonts"
 )
 
-// DejaVu Sans, under the Bitstream Vera licence (fonts/LICENSE): a font
-// with every Swedish letter, embedded as a subset in each PDF. Only the
-// regular weight: each font read costs about 25 ms, and a payslip is
-// clear enough with sizes and rules (headings are larger, the net pay
-// underlined by a rule).
-//
-//go:embed fonts/DejaVuSans.ttf
-var fontRegular []byte
+// A payslip is written in the regular weight of the portal's font only:
+// each font read costs about 25 ms, and a payslip is clear enough with
+// sizes and rules (headings are larger, the net pay underlined by a rule).
 
 const pdfFont = "dejavu"
 
@@ -38,7 +34,7 @@ type Slip struct {
 // WritePDF writes the payslip as a one-page A4 PDF.
 func WritePDF(w io.Writer, p Payslip, s Slip) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(pdfFont, "", fontRegular)
+	pdf.AddUTF8FontFromBytes(pdfFont, "", fonts.Regular)
 	pdf.SetTitle(s.Title, true)
 	pdf.SetAuthor(s.Employer, true)
 	pdf.SetCreator("portal", true)
