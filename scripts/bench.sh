@@ -56,11 +56,11 @@ run "RSS feed, all open ads" /jobb/feed.rss
 
 printf '\nThe candidate list of a recruitment with 2,000 applications (staff session, %s connections):\n' "${BENCH_REVIEW_CONNECTIONS:-10}"
 read -r RID STAFF_TOKEN < <(go run ./scripts/reviewbench -mongo "$PORTAL_MONGO_URI" -db "$PORTAL_MONGO_DB" -applications "${BENCH_APPLICATIONS:-2000}")
-run_staff() { # name path
+run_staff() { # name path [connections]
   local code out rps p50 p99
   code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2") # warm up: builds the list
   [ "$code" = 200 ] || echo "$1: answered $code" >&2
-  out=$(wrk -t2 -c"${BENCH_REVIEW_CONNECTIONS:-10}" -d"$DURATION" --latency -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2")
+  out=$(wrk -t2 -c"${3:-${BENCH_REVIEW_CONNECTIONS:-10}}" -d"$DURATION" --latency -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -74,6 +74,14 @@ run_staff "recruitment page (for comparison)" "/personal/rekrytering/$RID"
 run_staff "candidates, first page" "$LIST"
 run_staff "candidates, filter on an answer" "$LIST?fraga=shift&svar=Natt"
 run_staff "candidates, sorted by rating" "$LIST?sortera=rating"
+
+printf '\nThe overview of an employee with five years of payslips and balances (staff session, %s connections),\nand the latest payslip as a PDF (1 connection):\n' "$CONNS"
+read -r STAFF_TOKEN PERIOD < <(go run ./scripts/overviewbench -mongo "$PORTAL_MONGO_URI" -db "$PORTAL_MONGO_DB")
+printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
+run_staff "trivial (/healthz)" /healthz "$CONNS"
+run_staff "overview (/personal)" /personal "$CONNS"
+run_staff "payslip page" "/personal/lon/$PERIOD" "$CONNS"
+run_staff "payslip PDF" "/personal/lon/$PERIOD/pdf" 1
 
 printf '\nUploads:\n'
 go run ./scripts/uploadbench -url "$BASE" -pid "$PORTAL_PID" -ad "${AD#/jobb/}"
