@@ -113,7 +113,7 @@ func (l Layout) clone() Layout {
 func (l Layout) Move(b Block, delta int) (Layout, error) {
 	i := l.index(b)
 	if i < 0 {
-		return l, unknown("block")
+		return l, unknown("layout")
 	}
 	j := i + delta
 	if (delta != -1 && delta != 1) || j < 0 || j >= len(l.Items) {
@@ -128,10 +128,10 @@ func (l Layout) Move(b Block, delta int) (Layout, error) {
 func (l Layout) Resize(b Block, s Size) (Layout, error) {
 	i := l.index(b)
 	if i < 0 {
-		return l, unknown("block")
+		return l, unknown("layout")
 	}
 	if s != Half && s != Full {
-		return l, valid.Problems{{Field: "size", Key: "overview.error.size"}}
+		return l, valid.Problems{{Field: "layout", Key: "overview.error.size"}}
 	}
 	out := l.clone()
 	out.Items[i].Size = s
@@ -142,7 +142,7 @@ func (l Layout) Resize(b Block, s Size) (Layout, error) {
 func (l Layout) SetHidden(b Block, hidden bool) (Layout, error) {
 	i := l.index(b)
 	if i < 0 {
-		return l, unknown("block")
+		return l, unknown("layout")
 	}
 	out := l.clone()
 	out.Items[i].Hidden = hidden

@@ -26,6 +26,7 @@ import (
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
+	"portal/overview"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -142,6 +143,8 @@ type Services struct {
 	// Requests for official documents and their disclosure copies.
 	Disclosure *disclosure.Service
 	Appeals    *retention.Appeals
+	// Overview keeps each person's layout of the staff start page.
+	Overview *overview.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -280,6 +283,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Appeals = &retention.Appeals{Store: db.Retention(), Holds: s.Holds, Now: now}
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
+	s.Overview = &overview.Service{Store: db.Overview(), Now: now}
 	return s, nil
 }
 
@@ -320,7 +324,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
-		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure,
+		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Overview: s.Overview,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
