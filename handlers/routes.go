@@ -29,6 +29,7 @@ import (
 	"portal/jobs"
 	"portal/mail"
 	"portal/overview"
+	"portal/payroll"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -85,6 +86,8 @@ type Deps struct {
 	Disclosure *disclosure.Service
 	// Overview keeps each person's layout of the start page.
 	Overview *overview.Service
+	// Payroll: payslips, balances, the summary and the preliminary pay.
+	Payroll *payroll.Service
 	// Records and retention: holds, the rule applied, the culling and its
 	// runs, appeals, and when the nightly run comes next.
 	Holds         *retention.Holds
@@ -195,6 +198,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
 	start := &staff.Overview{Kit: k, Header: staffHead, Layouts: deps.Overview,
 		ToDo: []staff.ToDoSource{&staff.RoleToDo{Roles: deps.Roles, Requests: deps.Access, Managers: deps.Policy}}}
+	if deps.Payroll != nil {
+		start.Pay = deps.Payroll
+	}
 	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
 	home.Registrar = deps.Disclosure
 	// Records and retention: the administrator's page, holds, appeals.

@@ -27,6 +27,7 @@ import (
 	"portal/links"
 	"portal/mail"
 	"portal/overview"
+	"portal/payroll"
 	"portal/recruiting"
 	"portal/retention"
 	"portal/sessions"
@@ -79,6 +80,8 @@ type Config struct {
 	// SMS: an SMS gateway is configured (in development the outbox at
 	// /dev/sms stands in for one).
 	SMS bool
+	// PaydayOfMonth is the day of the month salaries are paid; 0: the 25th.
+	PaydayOfMonth int
 }
 
 // Staff is the configuration of the staff login.
@@ -145,6 +148,10 @@ type Services struct {
 	Appeals    *retention.Appeals
 	// Overview keeps each person's layout of the staff start page.
 	Overview *overview.Service
+	// Payroll is what payroll exported and the preliminary pay;
+	// PayrollImport reads payroll's export into it.
+	Payroll       *payroll.Service
+	PayrollImport *payroll.Importer
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -284,6 +291,8 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	s.Overview = &overview.Service{Store: db.Overview(), Now: now}
+	s.Payroll = &payroll.Service{Store: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
+	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	return s, nil
 }
 
@@ -324,7 +333,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
-		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Overview: s.Overview,
+		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Overview: s.Overview, Payroll: s.Payroll,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
