@@ -8,8 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"portal/jobs"
 	"portal/overview"
+	"portal/payroll"
 )
 
 // blockOrder is the blocks of the overview page in the order they show.
@@ -208,5 +211,57 @@ func TestOverviewSavesAtOnce(t *testing.T) {
 	l, err := a.Overview.Layout(context.Background(), "evaryl01")
 	if err != nil || (!slices.Equal(l.Items, one.Items) && !slices.Equal(l.Items, two.Items)) {
 		t.Fatalf("after saves at once: %+v %v", l.Items, err)
+	}
+}
+
+// With payroll's export the blocks show the latest net pay, the
+// preliminary pay with its lines and where the tax comes from, the
+// balances with their links, the year's totals and the schedule; each
+// person sees only the employment the session works in.
+func TestOverviewWithPayroll(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	day := func(s string) time.Time { d, _ := time.ParseInLocation(time.DateOnly, s, jobs.Stockholm); return d }
+	sum := payroll.Summary{
+		EmploymentID: "E-EVA",
+		Latest: &payroll.Payslip{EmploymentID: "E-EVA", Period: "2026-10", PaidOn: day("2026-10-23"), Gross: 3200000, Tax: 355000, Net: 2845000,
+			Lines: []payroll.Line{{Code: "1101", Text: "Månadslön", Amount: 3200000}}},
+		Balances: []payroll.Balance{
+			{EmploymentID: "E-EVA", Kind: payroll.VacationPaid, Year: 2026, Unit: "dag", Value: 1850, AsOf: day("2026-11-20")},
+			{EmploymentID: "E-EVA", Kind: payroll.Flex, Unit: "tim", Value: -350, AsOf: day("2026-11-20")},
+		},
+		YearToDate: &payroll.YearToDate{EmploymentID: "E-EVA", Year: 2026, Salary: 32000000, Tax: 7100000, Allowances: 123450, Benefits: 60000, AsOf: day("2026-10-23")},
+		Salary:     &payroll.Salary{EmploymentID: "E-EVA", Monthly: 3200000, From: day("2026-01-01")},
+		Tax: &payroll.Tax{EmploymentID: "E-EVA", Year: 2026, Table: 33, Column: 1,
+			Steps: []payroll.TaxStep{{From: 3100000, To: 3300000, Tax: 800000}}},
+		Schedule: []payroll.Shift{
+			{EmploymentID: "E-EVA", Day: day("2026-11-23"), Start: "07:00", End: "16:00", BreakMinutes: 45, Text: "Dagpass"},
+			{EmploymentID: "E-EVA", Day: day("2026-11-26"), Start: "21:00", End: "07:00", Text: "Nattpass"},
+		},
+	}
+	if err := a.db.Payroll().SaveSummary(ctx, sum, payroll.Contents{}); err != nil {
+		t.Fatal(err)
+	}
+	eva := staffVisitor(t, a, "evaryl01")
+	page := eva.get("/personal")
+	want(t, "eva's overview", page, 200, "28\u00a0450,00\u00a0kr", "23 oktober 2026", `href="/personal/lon/2026-10"`, "oktober 2026",
+		"Preliminär</span>", "Preliminär lön för november 2026", "Månadslön", "32\u00a0000,00\u00a0kr", "−8\u00a0000,00\u00a0kr", "24\u00a0000,00\u00a0kr",
+		"Skatten följer skattetabell 33, kolumn 1", `href="/personal/saldon/vacation-paid?ar=2026"`, "Betalda semesterdagar 2026", "18,5 dagar",
+		`href="/personal/saldon/flex"`, "−3,5 timmar", "Utbetalt hittills under 2026", "320\u00a0000,00\u00a0kr", "1\u00a0234,50\u00a0kr",
+		"07:00–16:00", "Rast 45 min", "Dagpass", "21:00–07:00 (slutar nästa dag)", "Nattpass")
+	if strings.Contains(page.body, "Lönesystemet har inte skickat") {
+		t.Error("eva's overview says payroll has sent nothing")
+	}
+	eva.lang = "en"
+	want(t, "in English", eva.get("/personal"), 200, "SEK\u00a028,450.00", "The tax follows tax table 33, column 1", "18.5 days", "−3.5 hours")
+	// Others see none of it.
+	for _, who := range []string{"chefanna", "otto"} {
+		res := staffVisitor(t, a, who).get("/personal")
+		want(t, who, res, 200, "Lönesystemet har inte skickat")
+		if strings.Contains(res.body, "28\u00a0450") || strings.Contains(res.body, "Dagpass") {
+			t.Errorf("%s sees eva's pay", who)
+		}
 	}
 }

@@ -325,15 +325,11 @@ func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPr
 	return v
 }
 
-func isVacation(k payroll.BalanceKind) bool {
-	return k == payroll.VacationPaid || k == payroll.VacationSaved || k == payroll.VacationUnpaid
-}
-
 func balanceViews(l *views.Localizer, s payroll.Summary) []ovBalance {
 	var out []ovBalance
 	for _, b := range s.Balances {
 		label, href := l.T("overview.balance."+string(b.Kind)), "/personal/saldon/"+string(b.Kind)
-		if isVacation(b.Kind) && b.Year != 0 {
+		if b.Kind.PerYear() && b.Year != 0 {
 			label = l.T("overview.balances.year", label, b.Year)
 			href += "?ar=" + strconv.Itoa(b.Year)
 		}
