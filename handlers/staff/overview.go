@@ -300,7 +300,7 @@ func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPr
 		if ln.Quantity != 0 {
 			q = ovQuantity(ln.Quantity, l.Lang)
 			if ln.Unit != "" {
-				q += " " + ln.Unit
+				q += " " + unitName(l, ln.Unit)
 			}
 		}
 		v.Lines = append(v.Lines, ovLine{Text: ln.Text, Quantity: q, Amount: ovMoney(ln.Amount, l.Lang)})
@@ -335,7 +335,7 @@ func balanceViews(l *views.Localizer, s payroll.Summary) []ovBalance {
 		}
 		value := ovQuantity(b.Value, l.Lang)
 		if b.Unit != "" {
-			value += " " + l.T("overview.unit."+b.Unit)
+			value += " " + unitName(l, b.Unit)
 		}
 		v := ovBalance{Label: label, Value: value, Href: href}
 		if !b.AsOf.IsZero() {
@@ -344,6 +344,16 @@ func balanceViews(l *views.Localizer, s payroll.Summary) []ovBalance {
 		out = append(out, v)
 	}
 	return out
+}
+
+// unitName is a unit of payroll's in the reader's language, or as payroll
+// wrote it when it is none the pages know.
+func unitName(l *views.Localizer, unit string) string {
+	key := "overview.unit." + unit
+	if n := l.T(key); n != key {
+		return n
+	}
+	return unit
 }
 
 func ytdView(l *views.Localizer, s payroll.Summary, now time.Time) *ovYTD {
