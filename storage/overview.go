@@ -57,7 +57,16 @@ func (s *Overview) SaveLayout(ctx context.Context, l overview.Layout) error {
 	for _, it := range l.Items {
 		d.Items = append(d.Items, overviewItemDoc{Block: string(it.Block), Size: string(it.Size), Hidden: it.Hidden})
 	}
-	_, err := s.db.c(colOverview).ReplaceOne(ctx, bson.M{"_id": l.PersonID}, d, options.Replace().SetUpsert(true))
+	replace := func() error {
+		_, err := s.db.c(colOverview).ReplaceOne(ctx, bson.M{"_id": l.PersonID}, d, options.Replace().SetUpsert(true))
+		return err
+	}
+	err := replace()
+	for i := 0; i < 3 && isDuplicate(err); i++ {
+		// Two first saves at once both try to insert; the one that lost
+		// replaces what the other inserted.
+		err = replace()
+	}
 	if err != nil {
 		return fmt.Errorf("storage: save overview layout: %w", err)
 	}
