@@ -56,6 +56,12 @@ type Overview struct {
 	Days DayEntries
 }
 
+// summaryEstimator is what Pay may offer besides: the estimate from a
+// summary already read, which spares the overview a second read of it.
+type summaryEstimator interface {
+	EstimateFrom(ctx context.Context, sum payroll.Summary, now time.Time) (payroll.Estimate, error)
+}
+
 // ToDo is one thing of the to-do block.
 type ToDo struct {
 	Area  string // the translation key of its group, "overview.todo.area.roles"
@@ -230,7 +236,14 @@ func (h *Overview) ShowOverview(c *fiber.Ctx) error {
 	)
 	account := web.SessionOf(c).AccountID
 	wg.Go(func() { layout, layoutErr = h.Layouts.Layout(ctx, account) })
-	if h.Pay != nil && hasEmp {
+	if from, ok := h.Pay.(summaryEstimator); ok && hasEmp {
+		// The estimate from the summary read once.
+		wg.Go(func() {
+			if sum, sumErr = h.Pay.Summary(ctx, emp.ID); sumErr == nil {
+				est, estErr = from.EstimateFrom(ctx, sum, now)
+			}
+		})
+	} else if h.Pay != nil && hasEmp {
 		wg.Go(func() { sum, sumErr = h.Pay.Summary(ctx, emp.ID) })
 		wg.Go(func() { est, estErr = h.Pay.Estimate(ctx, emp.ID, now) })
 	}
