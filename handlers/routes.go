@@ -133,6 +133,7 @@ func mapErrors(k *web.Kit) {
 	k.MapError(recruiting.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(recruiting.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "recruit.forbidden")
 	k.MapError(retention.ErrNotFound, fiber.StatusNotFound, "", "")
+	k.MapError(payroll.ErrNotFound, fiber.StatusNotFound, "", "")
 	k.MapError(retention.ErrForbidden, fiber.StatusForbidden, "access.forbidden.heading", "retention.forbidden")
 	k.MapError(access.ErrStale, fiber.StatusConflict, "access.stale.heading", "access.stale.text")
 	k.MapError(disclosure.ErrNotFound, fiber.StatusNotFound, "", "")
@@ -201,6 +202,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if deps.Payroll != nil {
 		start.Pay = deps.Payroll
 	}
+	pay := &staff.Pay{Kit: k, Header: staffHead, Payroll: deps.Payroll, Employer: deps.StaffLogin.OrgName}
 	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
 	home.Registrar = deps.Disclosure
 	// Records and retention: the administrator's page, holds, appeals.
@@ -412,6 +414,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/rekrytering/:id/beslut/overklagande", staffLogin, decisions.RecordAppeal)
 	staffPages.Get("/gallring", staffLogin, records.RequireRetention, records.ShowRetention)
 	staffPages.Post("/gallring/sparr/:hid/hav", staffLogin, records.RequireRetention, records.LiftHold)
+	// Pay and balances (seed 001), of the employment the session works in.
+	staffPages.Get("/lon", staffLogin, pay.ShowPayslips)
+	staffPages.Get("/lon/:period", staffLogin, pay.ShowPayslip)
+	staffPages.Get("/lon/:period/pdf", staffLogin, pay.DownloadPayslip)
+	staffPages.Get("/saldon", staffLogin, pay.ShowBalances)
+	staffPages.Get("/saldon/:kind", staffLogin, pay.ShowBalance)
 
 	if cfg.Dev {
 		app.Get("/dev/mail", devMail.ShowDevMail)

@@ -537,10 +537,12 @@ func (c *Counts) count(existed, equal bool) {
 
 func (im *Importer) apply(ctx context.Context, p planned, at time.Time, res *Result) error {
 	r := im.Records
-	contents, err := r.Contents(ctx, p.id)
+	stored, err := r.Contents(ctx, p.id)
 	if err != nil {
 		return err
 	}
+	contents := Contents{Periods: slices.Clone(stored.Periods), Balances: slices.Clone(stored.Balances),
+		Totals: slices.Clone(stored.Totals), Months: slices.Clone(stored.Months)}
 	for _, slip := range p.payslips {
 		old, err := r.Payslip(ctx, p.id, slip.Period)
 		if err != nil && !IsNotFound(err) {
@@ -643,7 +645,7 @@ func (im *Importer) apply(ctx context.Context, p planned, at time.Time, res *Res
 			}
 		}
 	}
-	return im.summarize(ctx, p.id, contents, at, res)
+	return im.summarize(ctx, p.id, stored, contents, at, res)
 }
 
 func sortShifts(ss []Shift) {
@@ -683,7 +685,7 @@ func insertKey(xs []BalanceKey, k BalanceKey) []BalanceKey {
 // latest year's totals, the salary, the tax details and the schedule from
 // two weeks before the import to eight weeks after; written only when it
 // differs from the stored one.
-func (im *Importer) summarize(ctx context.Context, id string, c Contents, at time.Time, res *Result) error {
+func (im *Importer) summarize(ctx context.Context, id string, stored, c Contents, at time.Time, res *Result) error {
 	r := im.Records
 	sum := Summary{EmploymentID: id}
 	if n := len(c.Periods); n > 0 {
@@ -741,7 +743,6 @@ func (im *Importer) summarize(ctx context.Context, id string, c Contents, at tim
 		return err
 	}
 	if err == nil {
-		stored, _ := r.Contents(ctx, id)
 		old.UpdatedAt = time.Time{}
 		if same(old, sum) && same(stored, c) {
 			return nil

@@ -26,6 +26,11 @@ type Approved interface {
 type Service struct {
 	Store    Store
 	Approved Approved // nil: nothing approved adds to the salary yet
+	// Schedule reads the stored schedule month by month; nil: Shifts
+	// answers from the summary's weeks only.
+	Schedule interface {
+		Shifts(ctx context.Context, employmentID string, month Period) ([]Shift, error)
+	}
 	// PaydayOfMonth is the day salaries are paid; 0: the 25th.
 	PaydayOfMonth int
 	Now           func() time.Time
@@ -83,6 +88,37 @@ func (s *Service) Balance(ctx context.Context, employmentID string, kind Balance
 		}
 	}
 	return s.Store.Balance(ctx, employmentID, kind, year)
+}
+
+// Shifts are the employment's shifts from one day to another, both
+// included, by day: each month read by its key (the summary holds the
+// weeks around its import already).
+func (s *Service) Shifts(ctx context.Context, employmentID string, from, to time.Time) ([]Shift, error) {
+	from, to = Day(from), Day(to)
+	var out []Shift
+	keep := func(shifts []Shift) {
+		for _, sh := range shifts {
+			if !sh.Day.Before(from) && !sh.Day.After(to) {
+				out = append(out, sh)
+			}
+		}
+	}
+	if s.Schedule == nil {
+		sum, err := s.Store.Summary(ctx, employmentID)
+		if err != nil && !IsNotFound(err) {
+			return nil, err
+		}
+		keep(sum.Schedule)
+		return out, nil
+	}
+	for m := PeriodOf(from); m <= PeriodOf(to); m = m.Next() {
+		shifts, err := s.Schedule.Shifts(ctx, employmentID, m)
+		if err != nil {
+			return nil, err
+		}
+		keep(shifts)
+	}
+	return out, nil
 }
 
 // NextPayday is the period and day of the next payday after the latest
@@ -165,11 +201,11 @@ func TaxOn(gross Amount, tax *Tax, latest *Payslip) (Amount, TaxSource, Quantity
 	return 0, TaxUnknown, 0
 }
 
-// percentOf is hundredths of a percent of an amount, rounded to whole
-// kronor as withheld tax is.
+// percentOf is hundredths of a percent of a positive amount, rounded
+// down to whole kronor as tax withheld is.
 func percentOf(a Amount, hundredths int64) Amount {
-	ore := divRound(int64(a)*hundredths, 10000)
-	return Amount(divRound(ore, 100) * 100)
+	ore := int64(a) * hundredths / 10000
+	return Amount(ore / 100 * 100)
 }
 
 // divRound divides rounding half away from zero.

@@ -180,3 +180,21 @@ func TestPayrollImportWithProblemsStoresNothing(t *testing.T) {
 		t.Fatalf("a payslip was stored: %v", err)
 	}
 }
+
+func TestPayrollShiftsByMonth(t *testing.T) {
+	t.Parallel()
+	db := testenv.DB(t)
+	im := &payroll.Importer{Records: db.Payroll(), Employments: directory{"E1": true}, Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) }}
+	if _, err := im.Import(ctx, payrollFile()); err != nil {
+		t.Fatal(err)
+	}
+	s := &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll()}
+	day := func(d int, m time.Month) time.Time { return time.Date(2026, m, d, 12, 0, 0, 0, payroll.Stockholm) }
+	got, err := s.Shifts(ctx, "E1", day(24, time.November), day(31, time.December))
+	if err != nil || len(got) != 1 || got[0].Text != "Nattpass" || got[0].Day.Format(time.DateOnly) != "2026-12-02" {
+		t.Fatalf("shifts: %+v %v", got, err)
+	}
+	if got, _ := s.Shifts(ctx, "E2", day(1, time.November), day(30, time.November)); len(got) != 0 {
+		t.Fatalf("another employment's shifts: %v", got)
+	}
+}

@@ -3,7 +3,7 @@
 // `portal ads import FILE` and `portal ads publish REF` publish ads,
 // `portal staff import FILE` reads the staff directory from the HR export,
 // `portal staff courses FILE` records courses completed on the learning
-// platform,
+// platform, `portal payroll import FILE` reads payroll's export,
 // `portal migrate` brings the database schema up to date and
 // `portal healthcheck` asks a running portal whether it is up.
 package main
@@ -71,6 +71,8 @@ func main() {
 		err = staffCommand(ctx, cfg, log, args)
 	case "retention":
 		err = retentionCommand(ctx, cfg, log, args)
+	case "payroll":
+		err = payrollCommand(ctx, cfg, log, args)
 	default:
 		err = fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 	}
@@ -97,6 +99,7 @@ const usage = `Usage: portal COMMAND [ARGUMENTS]
   staff courses FILE             record courses completed on the learning platform
   staff add-admin USER EMAIL [NAME]
                                  make USER system administrator and mail a temporary password
+  payroll import FILE            store payslips, balances and schedules from payroll's export (all or nothing)
   retention plan [--at DATE]     print what a culling run at DATE (now) would remove, by recruitment
   retention run                  run the culling now (under the scheduled task's lease)
   healthcheck                    exit 0 when the portal on PORT answers
@@ -182,7 +185,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if err := seedAds(ctx, db, services, *ifEmpty, *n, *open, log); err != nil {
 		return err
 	}
-	return seedRecruitment(ctx, db, services, cfg.SiteName, log)
+	if err := seedRecruitment(ctx, db, services, cfg.SiteName, log); err != nil {
+		return err
+	}
+	return seedPayroll(ctx, db, services, time.Now(), log)
 }
 
 // seedAds stores n demo ads, unless ifEmpty and the database has ads.
@@ -323,7 +329,7 @@ func appConfig(cfg Config) app.Config {
 		SSO: ssoConfig(cfg), SSOName: cfg.SSO.Name,
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
-		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "",
+		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "", PaydayOfMonth: cfg.Payday,
 	}
 }
 

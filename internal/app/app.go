@@ -291,7 +291,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Factors = &factors.Service{Store: db.Factors(), Counter: db.Counters(), Outbox: s.Outbox, People: db.Employees(),
 		Key: cfg.SigningKey, Issuer: cfg.SiteName, SMS: cfg.SMS || cfg.Dev, Now: now}
 	s.Overview = &overview.Service{Store: db.Overview(), Now: now}
-	s.Payroll = &payroll.Service{Store: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
+	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	return s, nil
 }
