@@ -244,18 +244,33 @@ func TestOverviewWithPayroll(t *testing.T) {
 	if err := a.db.Payroll().SaveSummary(ctx, sum, payroll.Contents{}); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.db.Payroll().SavePayslip(ctx, *sum.Latest); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range sum.Balances {
+		if err := a.db.Payroll().SaveBalance(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
 	eva := staffVisitor(t, a, "evaryl01")
 	page := eva.get("/personal")
+	for _, link := range []string{"/personal/lon/2026-10", "/personal/saldon/semesterdagar?ar=2026", "/personal/saldon/flex"} {
+		if !strings.Contains(page.body, `href="`+link+`"`) {
+			t.Errorf("no link to %s", link)
+		} else if res := eva.get(link); res.StatusCode != 200 {
+			t.Errorf("%s from the overview: %d", link, res.StatusCode)
+		}
+	}
 	want(t, "eva's overview", page, 200, "28\u00a0450,00\u00a0kr", "23 oktober 2026", `href="/personal/lon/2026-10"`, "oktober 2026",
-		"Preliminär</span>", "Preliminär lön för november 2026", "Månadslön", "32\u00a0000,00\u00a0kr", "−8\u00a0000,00\u00a0kr", "24\u00a0000,00\u00a0kr",
-		"Skatten följer skattetabell 33, kolumn 1", `href="/personal/saldon/vacation-paid?ar=2026"`, "Betalda semesterdagar 2026", "18,5 dagar",
-		`href="/personal/saldon/flex"`, "−3,5 timmar", "Utbetalt hittills under 2026", "320\u00a0000,00\u00a0kr", "1\u00a0234,50\u00a0kr",
+		"Preliminär</span>", "Preliminär lön för november 2026", "Månadslön", "32\u00a0000,00\u00a0kr", "-8\u00a0000,00\u00a0kr", "24\u00a0000,00\u00a0kr",
+		"Skatten följer skattetabell 33, kolumn 1", `href="/personal/saldon/semesterdagar?ar=2026"`, "Betalda semesterdagar 2026", "18,5 dagar",
+		`href="/personal/saldon/flex"`, "-3,5 timmar", "Utbetalt hittills under 2026", "320\u00a0000,00\u00a0kr", "1\u00a0234,50\u00a0kr",
 		"07:00–16:00", "Rast 45 min", "Dagpass", "21:00–07:00 (slutar nästa dag)", "Nattpass")
 	if strings.Contains(page.body, "Lönesystemet har inte skickat") {
 		t.Error("eva's overview says payroll has sent nothing")
 	}
 	eva.lang = "en"
-	want(t, "in English", eva.get("/personal"), 200, "SEK\u00a028,450.00", "The tax follows tax table 33, column 1", "18.5 days", "−3.5 hours")
+	want(t, "in English", eva.get("/personal"), 200, "SEK 28,450.00", "The tax follows tax table 33, column 1", "18.5 days", "-3.5 hours")
 	// Others see none of it.
 	for _, who := range []string{"chefanna", "otto"} {
 		res := staffVisitor(t, a, who).get("/personal")

@@ -301,22 +301,22 @@ func netView(l *views.Localizer, s payroll.Summary) *ovNet {
 	if s.Latest == nil {
 		return nil
 	}
-	return &ovNet{Net: ovMoney(s.Latest.Net, l.Lang), PaidOn: l.Date(s.Latest.PaidOn), Period: periodLabel(l, s.Latest.Period),
-		Href: "/personal/lon/" + string(s.Latest.Period)}
+	return &ovNet{Net: s.Latest.Net.Format(l.Lang), PaidOn: l.Date(s.Latest.PaidOn), Period: periodLabel(l, s.Latest.Period),
+		Href: PayslipPath(s.Latest.Period)}
 }
 
 func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPrelim {
 	v := &ovPrelim{PaidOn: l.Date(e.PaidOn), Period: periodLabel(l, e.Period),
-		Gross: ovMoney(e.Gross, l.Lang), Tax: ovMoney(-e.Tax, l.Lang), Net: ovMoney(e.Net, l.Lang)}
+		Gross: e.Gross.Format(l.Lang), Tax: (-e.Tax).Format(l.Lang), Net: e.Net.Format(l.Lang)}
 	for _, ln := range e.Lines {
 		q := ""
 		if ln.Quantity != 0 {
-			q = ovQuantity(ln.Quantity, l.Lang)
+			q = ln.Quantity.Format(l.Lang)
 			if ln.Unit != "" {
 				q += " " + unitName(l, ln.Unit)
 			}
 		}
-		v.Lines = append(v.Lines, ovLine{Text: ln.Text, Quantity: q, Amount: ovMoney(ln.Amount, l.Lang)})
+		v.Lines = append(v.Lines, ovLine{Text: ln.Text, Quantity: q, Amount: ln.Amount.Format(l.Lang)})
 	}
 	switch e.TaxFrom {
 	case payroll.TaxFromTable:
@@ -326,9 +326,9 @@ func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPr
 			v.TaxFrom = l.T("overview.prelim.tax_table_plain")
 		}
 	case payroll.TaxFromPercent:
-		v.TaxFrom = l.T("overview.prelim.tax_percent", ovQuantity(e.Rate, l.Lang))
+		v.TaxFrom = l.T("overview.prelim.tax_percent", e.Rate.Format(l.Lang))
 	case payroll.TaxFromLatest:
-		v.TaxFrom = l.T("overview.prelim.tax_latest", ovQuantity(e.Rate, l.Lang))
+		v.TaxFrom = l.T("overview.prelim.tax_latest", e.Rate.Format(l.Lang))
 	default:
 		v.TaxFrom = l.T("overview.prelim.tax_unknown")
 	}
@@ -341,12 +341,11 @@ func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPr
 func balanceViews(l *views.Localizer, s payroll.Summary) []ovBalance {
 	var out []ovBalance
 	for _, b := range s.Balances {
-		label, href := l.T("overview.balance."+string(b.Kind)), "/personal/saldon/"+string(b.Kind)
+		label, href := l.T("overview.balance."+string(b.Kind)), BalancePath(b.Kind, b.Year)
 		if b.Kind.PerYear() && b.Year != 0 {
 			label = l.T("overview.balances.year", label, b.Year)
-			href += "?ar=" + strconv.Itoa(b.Year)
 		}
-		value := ovQuantity(b.Value, l.Lang)
+		value := b.Value.Format(l.Lang)
 		if b.Unit != "" {
 			value += " " + unitName(l, b.Unit)
 		}
@@ -374,8 +373,8 @@ func ytdView(l *views.Localizer, s payroll.Summary, now time.Time) *ovYTD {
 	if y == nil || y.Year != now.In(jobs.Stockholm).Year() {
 		return nil
 	}
-	return &ovYTD{Year: y.Year, AsOf: l.Date(y.AsOf), Salary: ovMoney(y.Salary, l.Lang), Tax: ovMoney(y.Tax, l.Lang),
-		Allowances: ovMoney(y.Allowances, l.Lang), Benefits: ovMoney(y.Benefits, l.Lang)}
+	return &ovYTD{Year: y.Year, AsOf: l.Date(y.AsOf), Salary: y.Salary.Format(l.Lang), Tax: y.Tax.Format(l.Lang),
+		Allowances: y.Allowances.Format(l.Lang), Benefits: y.Benefits.Format(l.Lang)}
 }
 
 // groupToDo splits the to-do into the person's own and what waits for
@@ -450,52 +449,4 @@ func (h *Overview) weeks(ctx context.Context, l *views.Localizer, personID, empl
 		out[len(out)-1].Days = append(out[len(out)-1].Days, d)
 	}
 	return out, nil
-}
-
-// ovMoney writes öre as kronor: "28 450,00 kr", "SEK 28,450.00".
-func ovMoney(a payroll.Amount, lang string) string {
-	sign := ""
-	if a < 0 {
-		sign, a = "−", -a
-	}
-	sep, dec := "\u00a0", ","
-	if lang == "en" {
-		sep, dec = ",", "."
-	}
-	n := fmt.Sprintf("%s%s%02d", group(int64(a)/100, sep), dec, int64(a)%100)
-	if lang == "en" {
-		return sign + "SEK\u00a0" + n
-	}
-	return sign + n + "\u00a0kr"
-}
-
-// ovQuantity writes hundredths with the decimals needed: "12,5", "25".
-func ovQuantity(q payroll.Quantity, lang string) string {
-	sign := ""
-	if q < 0 {
-		sign, q = "−", -q
-	}
-	dec := ","
-	if lang == "en" {
-		dec = "."
-	}
-	whole, frac := int64(q)/100, int64(q)%100
-	s := strconv.FormatInt(whole, 10)
-	if frac != 0 {
-		s += dec + strings.TrimRight(fmt.Sprintf("%02d", frac), "0")
-	}
-	return sign + s
-}
-
-// group writes n with sep between each three digits.
-func group(n int64, sep string) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
