@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/employees"
 	"portal/jobs"
 	"portal/overview"
 	"portal/payroll"
@@ -72,6 +73,11 @@ func TestOverviewPage(t *testing.T) {
 	if strings.Contains(res.body, "Eva Rydberg") || strings.Contains(res.body, "Väntar på dig") {
 		t.Error("otto sees eva's request")
 	}
+	// Someone without an active employment has the layout and the to-do.
+	if err := a.db.Employees().SavePerson(context.Background(), employees.Person{ID: "nyanst", FirstName: "Ny", LastName: "Anställd", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "no employment", staffVisitor(t, a, "nyanst").get("/personal"), 200, "Du har ingen aktiv anställning just nu", "Att göra", "Du har inget pågående just nu.")
 	eva.lang = "en"
 	want(t, "in English", eva.get("/personal"), 200, "<h1>Overview</h1>", "Current net pay", "Preliminary net pay", "Role Manager: waiting for your manager",
 		"Week 48", "Monday 23 November")
@@ -175,6 +181,17 @@ func TestOverviewEditRefusesHostileForms(t *testing.T) {
 			t.Fatalf("%s: the layout changed to %+v", name, l.Items)
 		}
 	}
+	// A page drawn before a block existed lacks it: the block is kept,
+	// at the end.
+	stale := draft(saved)
+	stale = slices.DeleteFunc(stale, func(it string) bool { return strings.HasPrefix(it, "todo:") })
+	if res := eva.post(edit, edit, url.Values{"item": stale, "do": {"save"}}); res.StatusCode != 303 {
+		t.Fatalf("stale save: %d", res.StatusCode)
+	}
+	if l, _ := a.Overview.Layout(ctx, "evaryl01"); len(l.Items) != len(overview.Blocks) || l.Items[len(l.Items)-1].Block != overview.ToDo {
+		t.Fatalf("stale layout stored as %+v", l.Items)
+	}
+	saved, _ = a.Overview.Layout(ctx, "evaryl01")
 	// Without the form's token nothing is taken either.
 	req := httptest.NewRequest(http.MethodPost, edit, strings.NewReader(url.Values{"item": draft(overview.Default("evaryl01")), "do": {"save"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
