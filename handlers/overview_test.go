@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"portal/employees"
+	"portal/internal/app"
 	"portal/jobs"
 	"portal/overview"
 	"portal/payroll"
@@ -295,5 +296,60 @@ func TestOverviewWithPayroll(t *testing.T) {
 		if strings.Contains(res.body, "28\u00a0450") || strings.Contains(res.body, "Dagpass") {
 			t.Errorf("%s sees eva's pay", who)
 		}
+	}
+}
+
+// The overview is of the employment the session works in: switching
+// shows the other's pay; the layout is the person's, the same in either
+// employment and after logging out and in with the password.
+func TestOverviewFollowsTheEmploymentAndTheLogin(t *testing.T) {
+	t.Parallel()
+	a := newStaffApp(t, app.Staff{})
+	ctx := context.Background()
+	for id, net := range map[string]payroll.Amount{"100201": 2100000, "100202": 1350000} {
+		sum := payroll.Summary{EmploymentID: id, Latest: &payroll.Payslip{EmploymentID: id, Period: "2026-10", PaidOn: testNow.AddDate(0, -1, 0), Net: net}}
+		if err := a.db.Payroll().SaveSummary(ctx, sum, payroll.Contents{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := a.visitor(t)
+	if res := staffLogin(v, "evaryl01", goodPassword); res.StatusCode != 303 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	page := v.get("/personal")
+	want(t, "first employment", page, 200, "21\u00a0000,00\u00a0kr")
+	if strings.Contains(page.body, "13\u00a0500,00") {
+		t.Error("the other employment's pay on the first's overview")
+	}
+	const edit = "/personal/oversikt/redigera"
+	moved, _ := overview.Default("evaryl01").Move(overview.Schedule, -1)
+	if res := v.post(edit, edit, url.Values{"item": draft(moved), "do": {"save"}}); res.StatusCode != 303 {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if res := v.post("/personal", "/personal/anstallning", url.Values{"employment": {"100202"}, "next": {"/personal"}}); res.StatusCode != 303 {
+		t.Fatalf("switch: %d", res.StatusCode)
+	}
+	page = v.get("/personal")
+	want(t, "second employment", page, 200, "13\u00a0500,00\u00a0kr")
+	if strings.Contains(page.body, "21\u00a0000,00") {
+		t.Error("the first employment's pay on the second's overview")
+	}
+	order := func(l overview.Layout) []overview.Block {
+		var out []overview.Block
+		for _, it := range l.Items {
+			out = append(out, it.Block)
+		}
+		return out
+	}
+	if got := blockOrder(page.body); !slices.Equal(got, order(moved)) {
+		t.Errorf("in the other employment: %v", got)
+	}
+	if res := v.post("/personal", "/personal/logga-ut", nil); res.StatusCode != 303 {
+		t.Fatalf("logout: %d", res.StatusCode)
+	}
+	w := a.visitor(t)
+	staffLogin(w, "evaryl01", goodPassword)
+	if got := blockOrder(w.get("/personal").body); !slices.Equal(got, order(moved)) {
+		t.Errorf("after logging in again: %v", got)
 	}
 }
