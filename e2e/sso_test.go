@@ -68,7 +68,7 @@ func TestSingleSignOnInTheBrowser(t *testing.T) {
 		notSideways(t, ctx, lang+" single sign-on: provider down")
 	}
 	atTheProvider("sv", "evaryl01@exempelkommunen.se")
-	if got := text(t, ctx, "main h1"); got != "Startsida" {
+	if got := text(t, ctx, "main h1"); got != "Översikt" {
 		t.Fatalf("after single sign-on: heading %q", got)
 	}
 	if got := text(t, ctx, "header"); !strings.Contains(got, "Logga ut") {

@@ -30,7 +30,7 @@ func TestStaffSurfaceInTheBrowser(t *testing.T) {
 	for _, lang := range []string{"sv", "en"} {
 		step := stepper(t, ctx, lang)
 		step("staff home", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal"), chromedp.WaitVisible("main h1", chromedp.ByQuery))
-		want := map[string]string{"sv": "Startsida", "en": "Home"}[lang]
+		want := map[string]string{"sv": "Översikt", "en": "Overview"}[lang]
 		if got := text(t, ctx, "main h1"); got != want {
 			t.Fatalf("%s: heading %q", lang, got)
 		}

@@ -656,7 +656,7 @@ func TestStaffHeaderOfALoginNotYetWhole(t *testing.T) {
 		}
 	}
 	// The start page's title does not repeat the surface's name.
-	if !strings.Contains(home.body, "<title>Startsida – Personalwebben – Exempelkommunen</title>") {
+	if !strings.Contains(home.body, "<title>Översikt – Personalwebben – Exempelkommunen</title>") {
 		t.Errorf("start page title:\n%s", home.body[:400])
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"portal/handlers/web"
 	"portal/jobs"
 	"portal/mail"
+	"portal/overview"
 	"portal/payroll"
 	"portal/personal"
 	"portal/recruiting"
@@ -84,6 +85,8 @@ type Deps struct {
 	Decisions *recruiting.Decisions // employment decisions and statements
 	// Disclosure: requests for official documents and their copies.
 	Disclosure *disclosure.Service
+	// Overview keeps each person's layout of the start page.
+	Overview *overview.Service
 	// Payroll: payslips, balances, the summary and the preliminary pay.
 	Payroll *payroll.Service
 	// Personal data: the person's own details and relatives, and what
@@ -199,6 +202,11 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		decisions = &staff.Decisions{Kit: k, Opener: deps.Recruiting, Service: deps.Decisions, Candidates: deps.Candidates.Store, People: deps.Directory}
 	)
 	recruits.Statements, apply.Recruitments = deps.Decisions, deps.Decisions
+	start := &staff.Overview{Kit: k, Header: staffHead, Layouts: deps.Overview,
+		ToDo: []staff.ToDoSource{&staff.RoleToDo{Roles: deps.Roles, Requests: deps.Access, Managers: deps.Policy}}}
+	if deps.Payroll != nil {
+		start.Pay = deps.Payroll
+	}
 	pay := &staff.Pay{Kit: k, Header: staffHead, Payroll: deps.Payroll, Employer: deps.StaffLogin.OrgName}
 	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
 	home.Registrar = deps.Disclosure
@@ -306,7 +314,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	// ("Continue" in the time-out warning sends a header instead.)
 	staffPages := app.Group(staffPrefix, staffRealm.Load, staff.MarkPartial, web.Unless(staffPrefix+"/session/forlang", csrf))
 	staffLogin := home.RequireLogin
-	staffPages.Get("/", staffLogin, home.ShowHome)
+	staffPages.Get("/", staffLogin, start.ShowOverview)
+	staffPages.Get("/oversikt/redigera", staffLogin, start.ShowEditOverview)
+	staffPages.Post("/oversikt/redigera", staffLogin, start.EditOverview)
 	staffPages.Post("/logga-ut", home.Logout)
 	staffPages.Post("/session/forlang", staff.RequireSession, k.ExtendSession(deps.StaffSessions))
 	staffPages.Get("/sso", k.Limit("sso", 300, 15*time.Minute), staffSSO.StartSSO)

@@ -26,6 +26,7 @@ import (
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
+	"portal/overview"
 	"portal/payroll"
 	"portal/personal"
 	"portal/recruiting"
@@ -150,6 +151,8 @@ type Services struct {
 	// Requests for official documents and their disclosure copies.
 	Disclosure *disclosure.Service
 	Appeals    *retention.Appeals
+	// Overview keeps each person's layout of the staff start page.
+	Overview *overview.Service
 	// Payroll is what payroll exported and the preliminary pay;
 	// PayrollImport reads payroll's export into it.
 	Payroll       *payroll.Service
@@ -297,6 +300,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		editable, _ = personal.ParseEditable(personal.DefaultEditable)
 	}
 	s.Personal = &personal.Service{Store: db.Personal(), Editable: editable, Now: now}
+	s.Overview = &overview.Service{Store: db.Overview(), Now: now}
 	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	return s, nil
@@ -339,7 +343,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Storage: db.KV("fiber", in.Now), Log: in.Log, SingleUse: db.SingleUse("sso"), Factors: s.Factors,
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
-		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Payroll: s.Payroll,
+		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Overview: s.Overview, Payroll: s.Payroll,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
