@@ -146,6 +146,12 @@ func (s *Service) Estimate(ctx context.Context, employmentID string, now time.Ti
 	if err != nil {
 		return Estimate{}, err
 	}
+	return s.EstimateFrom(ctx, sum, now)
+}
+
+// EstimateFrom is Estimate from a summary already read.
+func (s *Service) EstimateFrom(ctx context.Context, sum Summary, now time.Time) (Estimate, error) {
+	employmentID := sum.EmploymentID
 	var est Estimate
 	est.Period, est.PaidOn = s.NextPayday(now, sum.Latest)
 	if sum.Salary != nil && sum.Salary.Monthly != 0 {
