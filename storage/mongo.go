@@ -351,6 +351,8 @@ var migrations = []migration{
 	{"retention: appeals of decisions", func(ctx context.Context, d *DB) error {
 		return d.indexes(ctx, colAppeals, mongo.IndexModel{Keys: bson.D{{Key: "recruitment", Value: 1}}, Options: options.Index().SetName("recruitment")})
 	}},
+	{"staff messages: once in an inbox, counted read once", inboxIndexes},
+	{"staff favourites: a path once per person", favouriteIndexes},
 }
 
 // attachmentSlots moves the list of files kept on each application onto
