@@ -195,7 +195,7 @@ func (n *Nav) seesRecruitments(ctx context.Context, person string) (bool, error)
 type MenuItem struct {
 	ID, Href, Title, Text string
 	Search                string // the folded words the menu search matches
-	Current               bool   // the page shown
+	Current               string // "page": the page shown; "true": it is under this one
 	Open                  bool   // a submenu holding the page shown
 	Children              []MenuItem
 }
@@ -270,8 +270,8 @@ func pagePath(p string) string {
 }
 
 // currentOf returns the ID of the entry of the page at path: the one of
-// that path, else the deepest whose path the page is under.
-func currentOf(entries []MenuEntry, path string) string {
+// that path (exact), else the deepest whose path the page is under.
+func currentOf(entries []MenuEntry, path string) (id string, exact bool) {
 	best, bestLen := "", 0
 	for _, e := range entries {
 		p := pagePath(e.Path)
@@ -279,47 +279,63 @@ func currentOf(entries []MenuEntry, path string) string {
 			continue
 		}
 		if p == path {
-			return e.ID
+			return e.ID, true
 		}
 		if p != PathHome && p != "/" && strings.HasPrefix(path, p+"/") && len(p) > bestLen {
 			best, bestLen = e.ID, len(p)
 		}
 	}
-	return best
+	return best, false
 }
 
-// tree makes the menu's items from the visible entries.
-func tree(l *views.Localizer, entries []MenuEntry, current string) []MenuItem {
-	var top []MenuItem
-	byID := map[string]int{}
-	for _, e := range entries {
-		if e.Hidden {
-			continue
+// tree makes the menu's items from the visible entries: the submenus with
+// their entries, in the order of the rows.
+func tree(l *views.Localizer, entries []MenuEntry, current string, exact bool) []MenuItem {
+	mark := "page"
+	if !exact {
+		mark = "true" // a page under the entry's
+	}
+	item := func(e MenuEntry) MenuItem {
+		it := MenuItem{ID: e.ID, Href: e.Path, Title: l.T(e.Title)}
+		if e.ID == current {
+			it.Current = mark
 		}
-		item := MenuItem{ID: e.ID, Href: e.Path, Title: l.T(e.Title), Current: e.ID == current}
 		if e.Text != "" {
-			item.Text = l.T(e.Text)
+			it.Text = l.T(e.Text)
 		}
-		words := []string{item.Title, item.Text}
+		return it
+	}
+	search := func(it MenuItem, e MenuEntry, more ...string) string {
+		words := append([]string{it.Title, it.Text}, more...)
 		if e.Keywords != "" {
 			words = append(words, strings.ReplaceAll(l.T(e.Keywords), ",", " "))
 		}
-		if e.Parent != "" {
-			if i, ok := byID[e.Parent]; ok {
-				words = append(words, top[i].Title)
-				item.Search = menuFold(strings.Join(words, " "))
-				top[i].Children = append(top[i].Children, item)
-				if item.Current {
-					top[i].Open = true
-				}
-			}
+		return menuFold(strings.Join(words, " "))
+	}
+	var top []MenuItem
+	byID := map[string]int{}
+	for _, e := range entries {
+		if e.Parent == "" && !e.Hidden {
+			it := item(e)
+			it.Search = search(it, e)
+			byID[e.ID] = len(top)
+			top = append(top, it)
+		}
+	}
+	for _, e := range entries {
+		i, ok := byID[e.Parent]
+		if e.Parent == "" || e.Hidden || !ok {
 			continue
 		}
-		item.Search = menuFold(strings.Join(words, " "))
-		byID[e.ID] = len(top)
-		top = append(top, item)
+		it := item(e)
+		it.Search = search(it, e, top[i].Title)
+		top[i].Children = append(top[i].Children, it)
+		if it.Current != "" {
+			top[i].Open = true
+		}
 	}
-	return top
+	// A submenu without an entry to show is no submenu.
+	return slices.DeleteFunc(top, func(it MenuItem) bool { return it.Href == "" && len(it.Children) == 0 })
 }
 
 // search returns the pages among the items whose words hold every word of
@@ -371,14 +387,14 @@ func (n *Nav) Load(c *fiber.Ctx, person string) error {
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")
 	}
-	current := currentOf(entries, path)
-	view := &NavView{Menu: tree(l, entries, current), Here: SafeNext(string(c.Request().URI().RequestURI())), Path: path, Query: c.Query("q")}
-	if len(view.Query) > 100 {
-		view.Query = ""
+	current, exact := currentOf(entries, path)
+	view := &NavView{Menu: tree(l, entries, current, exact), Here: SafeNext(string(c.Request().URI().RequestURI())), Path: path}
+	if path == PathMenu && len(c.Query("q")) <= 100 { // elsewhere q is another search's
+		view.Query = strings.Clone(c.Query("q"))
 	}
 	// The page may be starred when it is an entry's own page.
 	for _, e := range entries {
-		if e.Path != "" && e.Path == path && e.ID == current {
+		if e.Path != "" && e.Path == path && e.ID == current && exact {
 			view.Starrable, view.StarTitle = true, l.T(e.Title)
 		}
 	}
