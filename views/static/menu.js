@@ -91,9 +91,9 @@
     // Said once typing pauses, not at every key.
     timer = setTimeout(function () {
       if (!words.length) count.textContent = "";
-      else if (hits === 0) count.textContent = count.getAttribute("data-none");
-      else if (hits === 1) count.textContent = count.getAttribute("data-one");
-      else count.textContent = count.getAttribute("data-many").replace("%d", hits);
+      else if (hits === 0) count.textContent = count.getAttribute("data-count-none");
+      else if (hits === 1) count.textContent = count.getAttribute("data-count-one");
+      else count.textContent = count.getAttribute("data-count-many").replace("%d", hits);
     }, 400);
   }
   function matches(text, words) {
