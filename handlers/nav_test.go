@@ -125,7 +125,11 @@ func TestStaffMessageToAColleague(t *testing.T) {
 	}
 	// Nobody else opens it, and trying changes nothing.
 	anna := staffVisitor(t, a, "chefanna")
-	want(t, "other", anna.get("/personal/meddelanden/"+id[1]), 404)
+	other := anna.get("/personal/meddelanden/" + id[1])
+	want(t, "other", other, 404)
+	if strings.Contains(other.body, "Fika") || strings.Contains(other.body, "Välkommen") {
+		t.Error("another's message shows what it says")
+	}
 	want(t, "bad id", otto.get("/personal/meddelanden/nope"), 404)
 	if n := unread(t, otto); n != 1 {
 		t.Fatalf("unread after another's try: %d", n)
@@ -283,7 +287,9 @@ func TestStaffFavourites(t *testing.T) {
 	if res := eva.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/"+slot+"/ta-bort", nil); res.StatusCode != 303 {
 		t.Fatal(res.StatusCode)
 	}
-	want(t, "other's slot", eva.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/31/titel", url.Values{"title": {"x"}}), 404)
+	want(t, "no such slot", eva.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/31/titel", url.Values{"title": {"x"}}), 404)
+	otto := staffVisitor(t, a, "otto")
+	want(t, "another's slot", otto.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/"+fmt.Sprint(list[0].Slot)+"/titel", url.Values{"title": {"x"}}), 404)
 	list, _ = a.Favourites.List(context.Background(), "evaryl01")
 	if len(list) != 2 {
 		t.Fatalf("after removing: %+v", list)

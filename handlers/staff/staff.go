@@ -35,9 +35,6 @@ type Menu interface {
 	ManagesAnyone(ctx context.Context, personID string) (bool, error)
 }
 
-// Link is one page of the start page's list.
-type Link struct{ Href, Text string }
-
 // RequireLogin lets only logged-in staff through, and gives the layout
 // who they are; others go to the staff login page and come back here
 // afterwards. Staff pages are never stored by the browser.
