@@ -311,3 +311,41 @@ func TestStaffFavouriteHiddenWhenNoLongerPermitted(t *testing.T) {
 		t.Error("a favourite of a page one may not open is shown")
 	}
 }
+
+// The limits of a message: at most 50 recipients, each an active
+// colleague, a subject and a text of bounded length; bad input sends
+// nothing.
+func TestStaffMessageLimits(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	many := make([]string, 51)
+	for i := range many {
+		many[i] = fmt.Sprintf("p%02d", i)
+	}
+	for name, tc := range map[string]struct {
+		to            []string
+		subject, text string
+		field         string
+	}{
+		"too many":   {many, "Hej", "Text", "to"},
+		"unknown":    {[]string{"otto", "nobody"}, "Hej", "Text", "to"},
+		"long text":  {[]string{"otto"}, "Hej", strings.Repeat("a", 10001), "text"},
+		"long title": {[]string{"otto"}, strings.Repeat("a", 201), "Text", "subject"},
+		"control":    {[]string{"otto"}, "Hej\x00", "Text", "subject"},
+		"no text":    {[]string{"otto"}, "Hej", "  ", "text"},
+	} {
+		_, err := a.Inbox.Send(ctx, "evaryl01", tc.to, tc.subject, tc.text)
+		if !strings.Contains(fmt.Sprint(err), tc.field+":") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if sum, err := a.Inbox.Summary(ctx, "otto"); err != nil || sum.Unread() != 0 {
+		t.Fatalf("sent anyway: %+v %v", sum, err)
+	}
+	long := eva(t, a).post("/personal/meddelanden/nytt", "/personal/meddelanden/nytt", url.Values{"to": {"otto"}, "subject": {"Hej"}, "text": {strings.Repeat("å", 10001)}})
+	want(t, "long text", long, 422, "Texten får vara högst 10 000 tecken.", `id="text-error"`, `href="#text"`)
+}
+
+func eva(t *testing.T, a *testApp) *visitor { return staffVisitor(t, a, "evaryl01") }
