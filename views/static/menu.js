@@ -3,6 +3,17 @@
 // saying in a live region how many match. Without JavaScript every
 // submenu is open, "Meny" leads to the menu page and the search is a form.
 (function () {
+  // Escape closes the header's messages and goes back to their summary.
+  var inbox = document.querySelector("details.nav-inbox");
+  if (inbox) {
+    inbox.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && inbox.open) {
+        inbox.open = false;
+        inbox.querySelector("summary").focus();
+      }
+    });
+  }
+
   var menu = document.getElementById("staff-menu");
   if (!menu) return;
 
