@@ -33,6 +33,8 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/recruiting":      with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/disclosure":      with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/retention":       with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks"),
+		"portal/inbox":           with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting"),
+		"portal/favourites":      with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting", "portal/employees"),
 		"portal/payroll":         with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting"),
 		"portal/personal":        with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting", "portal/payroll", "portal/employees"),
 		"portal/overview":        with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/payroll", "portal/access", "portal/employees"),

@@ -209,6 +209,7 @@ const (
 type Notice struct {
 	Kind      string
 	To        string // the recipient's work e-mail address
+	PersonID  string // the recipient's user name
 	Lang      string // "sv" or "en"
 	Requester string // the requester's name
 	Role      string // the role's name in Lang

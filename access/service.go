@@ -83,7 +83,7 @@ func (s *Service) notify(ctx context.Context, to employees.Person, n Notice) {
 	if s.Notify == nil || to.WorkEmail == "" || !to.Active {
 		return
 	}
-	n.To, n.Link = to.WorkEmail, s.BaseURL+n.Link
+	n.To, n.PersonID, n.Link = to.WorkEmail, to.ID, s.BaseURL+n.Link
 	if n.Lang == "" {
 		n.Lang = "sv"
 	}

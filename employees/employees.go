@@ -214,6 +214,22 @@ func (d *Directory) Person(ctx context.Context, user string) (Person, error) {
 	return p, nil
 }
 
+// ActivePeople returns every person who has not left, by user name.
+func (d *Directory) ActivePeople(ctx context.Context) ([]Person, error) {
+	v, err := d.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Person, 0, len(v.people))
+	for _, p := range v.people {
+		if p.Active {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Person) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
 // Employments returns the person's employments, the active ones first.
 func (d *Directory) Employments(ctx context.Context, personID string) ([]Employment, error) {
 	v, err := d.current(ctx)

@@ -631,7 +631,7 @@ func TestStaffHeaderOfALoginNotYetWhole(t *testing.T) {
 	t.Parallel()
 	a := factorApp(t, nil)
 	staffPerson(t, a, "evaryl01", "eva.rydberg@exempel.se")
-	links := []string{`href="/personal/behorigheter"`, `href="/personal/installningar"`, `>Start</a>`}
+	links := []string{`href="/personal/behorigheter"`, `href="/personal/installningar"`, `>Översikt</a>`} // the menu's first entry
 	for name, tc := range map[string]struct {
 		o    sessions.Options
 		path string

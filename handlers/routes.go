@@ -22,10 +22,12 @@ import (
 	"portal/disclosure"
 	"portal/employees"
 	"portal/factors"
+	"portal/favourites"
 	"portal/handlers/applicant"
 	"portal/handlers/public"
 	"portal/handlers/staff"
 	"portal/handlers/web"
+	"portal/inbox"
 	"portal/jobs"
 	"portal/mail"
 	"portal/overview"
@@ -99,11 +101,14 @@ type Deps struct {
 	Culler        *retention.Culler
 	Appeals       *retention.Appeals
 	RetentionRuns staff.RetentionRuns
-	NextCulling   func(now time.Time) (time.Time, error)
-	Counter       web.Counter
-	Storage       fiber.Storage // short-lived state every instance sees
-	Checks        []Check
-	Log           *slog.Logger
+	// The staff's messages to each other and their favourites.
+	Inbox       *inbox.Service
+	Favourites  *favourites.Service
+	NextCulling func(now time.Time) (time.Time, error)
+	Counter     web.Counter
+	Storage     fiber.Storage // short-lived state every instance sees
+	Checks      []Check
+	Log         *slog.Logger
 }
 
 // staffPrefix is where the staff surface lives.
@@ -182,7 +187,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffEntry = staff.Entry{Realm: staffRealm, Sessions: deps.StaffSessions, Network: network, Languages: deps.Directory}
 		staffSSO   = &staff.SSO{Kit: k, Entry: staffEntry, Provider: deps.SSO, People: deps.Directory, Once: deps.SingleUse}
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
-		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Menu: deps.Policy, Recruiting: deps.Recruiting}
+		staffNav   = &staff.Nav{Checks: deps.Policy, Recruiting: deps.Recruiting, Favourites: deps.Favourites, Inbox: deps.Inbox, Now: deps.Now}
+		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Nav: staffNav}
+		inboxPages = &staff.Inbox{Kit: k, Service: deps.Inbox, People: deps.Directory}
+		favPages   = &staff.Favourites{Kit: k, Nav: staffNav, Service: deps.Favourites}
 		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		roles      = &staff.Access{Kit: k, Roles: deps.Roles, Service: deps.Access, Policy: deps.Policy, Units: deps.Directory.Store, People: deps.Directory}
@@ -209,7 +217,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	pay := &staff.Pay{Kit: k, Header: staffHead, Payroll: deps.Payroll, Employer: deps.StaffLogin.OrgName}
 	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
-	home.Registrar = deps.Disclosure
+	staffNav.Registrar, staffNav.Names = deps.Disclosure, inboxPages
 	// Records and retention: the administrator's page, holds, appeals.
 	records := &staff.Retention{Kit: k, Policy: deps.Policy, Culler: deps.Culler, Runs: deps.RetentionRuns, Holds: deps.Holds,
 		HoldStore: deps.Holds.Store, Records: deps.Schedule.Recruitments, People: deps.Directory, Next: deps.NextCulling}
@@ -329,6 +337,18 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Post("/glomt-losenord", passwordsOn, k.Limit("staff-reset", 30, time.Hour), staffIn.RequestReset)
 	staffPages.Get("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, staffIn.ShowNewPassword)
 	staffPages.Post("/byt-losenord", passwordsOn, staffIn.RequireNewPassword, k.Limit("staff-new-password", 30, time.Hour), staffIn.SetNewPassword)
+	// The menu, favourites and messages of the staff layout.
+	staffPages.Get("/meny", staffLogin, home.ShowMenu)
+	staffPages.Post("/favoriter", staffLogin, favPages.AddFavourite)
+	staffPages.Post("/favoriter/ta-bort", staffLogin, favPages.RemoveStar)
+	staffPages.Get("/installningar/favoriter", staffLogin, favPages.ShowFavourites)
+	staffPages.Post("/installningar/favoriter/:slot/titel", staffLogin, favPages.RenameFavourite)
+	staffPages.Post("/installningar/favoriter/:slot/flytta", staffLogin, favPages.MoveFavourite)
+	staffPages.Post("/installningar/favoriter/:slot/ta-bort", staffLogin, favPages.RemoveFavourite)
+	staffPages.Get("/meddelanden", staffLogin, inboxPages.ShowInbox)
+	staffPages.Get("/meddelanden/nytt", staffLogin, inboxPages.ShowNewMessage)
+	staffPages.Post("/meddelanden/nytt", staffLogin, k.Limit("staff-message", 120, time.Hour), inboxPages.SendMessage)
+	staffPages.Get("/meddelanden/:id", staffLogin, inboxPages.ShowMessage)
 	staffPages.Get("/installningar", staffLogin, staffAcct.ShowSettings)
 	staffPages.Post("/installningar/losenord", passwordsOn, staffLogin, k.Limit("staff-new-password", 30, time.Hour), staffAcct.ChangePassword)
 	staffPages.Post("/anstallning", staffLogin, staffAcct.SwitchEmployment)

@@ -359,6 +359,8 @@ var migrations = []migration{
 		}
 		return d.indexes(ctx, colPersonalChanges, mongo.IndexModel{Keys: bson.D{{Key: "person", Value: 1}, {Key: "at", Value: -1}}, Options: options.Index().SetName("person_at")})
 	}},
+	{"staff messages: once in an inbox, counted read once", inboxIndexes},
+	{"staff favourites: a path once per person", favouriteIndexes},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

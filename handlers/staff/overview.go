@@ -83,6 +83,10 @@ type ToDoSource interface {
 	ToDo(ctx context.Context, personID, lang string) ([]ToDo, error)
 }
 
+// Link is one entry of a schedule day's menu: where it leads and the key
+// of its text.
+type Link struct{ Href, Text string }
+
 // DayEntries gives the entries of a schedule day's menu (registering
 // absence or a work change for it comes with the cases).
 type DayEntries interface {

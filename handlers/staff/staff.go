@@ -22,30 +22,18 @@ type Home struct {
 	Entry
 	// Header puts who is logged in into the layout; nil: nobody is shown.
 	Header *Header
-	// Menu tells which pages the person may open; nil: only their own.
-	Menu Menu
-	// Recruiting tells whether the person has recruitments to see; nil:
-	// no link to them.
-	Recruiting interface {
-		SeesRecruitments(ctx context.Context, personID string) (bool, error)
-	}
-	// Registrar tells whether the person handles requests for official
-	// documents; nil: no link to them.
-	Registrar interface {
-		May(ctx context.Context, personID string) (bool, error)
-	}
+	// Nav puts the menu, favourites and messages into the layout; nil:
+	// the layout has no menu.
+	Nav *Nav
 }
 
-// Menu is what the start page asks to list the pages a person may open.
+// Menu is what the menu asks to show the pages a person may open.
 type Menu interface {
 	// Permitted returns the permissions of the person's active roles.
 	Permitted(ctx context.Context, personID string) (map[access.Permission]bool, error)
 	// ManagesAnyone reports whether the person manages any employment.
 	ManagesAnyone(ctx context.Context, personID string) (bool, error)
 }
-
-// Link is one page of the start page's list.
-type Link struct{ Href, Text string }
 
 // RequireLogin lets only logged-in staff through, and gives the layout
 // who they are; others go to the staff login page and come back here
@@ -87,62 +75,13 @@ func (h *Home) RequireLogin(c *fiber.Ctx) error {
 			return c.Redirect(PathLogin, fiber.StatusSeeOther)
 		}
 	}
-	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
-	return c.Next()
-}
-
-// ShowHome is the start page of the staff surface: the pages the person
-// may open, their own first, then those their roles give.
-func (h *Home) ShowHome(c *fiber.Ctx) error {
-	links := []Link{{"/personal/behorigheter", "access.roles.title"}, {"/personal/installningar", "stafflogin.settings.title"}}
-	var admin []Link
-	if h.Menu != nil {
-		ctx, id := c.UserContext(), web.SessionOf(c).AccountID
-		manages, err := h.Menu.ManagesAnyone(ctx, id)
-		if err != nil {
+	if h.Nav != nil {
+		if err := h.Nav.Load(c, s.AccountID); err != nil {
 			return err
-		}
-		if manages {
-			links = append(links, Link{"/personal/behorigheter/att-signera", "access.sign.title"})
-		}
-		if h.Recruiting != nil {
-			sees, err := h.Recruiting.SeesRecruitments(ctx, id)
-			if err != nil {
-				return err
-			}
-			if sees {
-				links = append(links, Link{PathRecruitments, "recruit.list.title"})
-			}
-		}
-		perms, err := h.Menu.Permitted(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, l := range []struct {
-			perm access.Permission
-			Link
-		}{
-			{access.PermGrantRoles, Link{"/personal/admin/behorigheter", "access.admin.title"}},
-			{access.PermRecordCourses, Link{"/personal/admin/kurser", "access.courses.title"}},
-			{access.PermReadAudit, Link{"/personal/admin/logg", "access.audit.title"}},
-			{access.PermManageMail, Link{"/personal/admin/utskick", "admin.outbox.title"}},
-			{access.PermRecruitStages, Link{PathStages, "recruitlist.stages.title"}},
-			{access.PermRetention, Link{PathRetention, "retention.title"}},
-		} {
-			if perms[l.perm] {
-				admin = append(admin, l.Link)
-			}
-		}
-		if h.Registrar != nil {
-			if ok, err := h.Registrar.May(ctx, id); err != nil {
-				return err
-			} else if ok {
-				admin = append(admin, Link{PathRequests, "disclose.list.title"})
-			}
 		}
 	}
-	return h.Render(c, "staff/home", web.Page{Title: web.L(c).T("staff.home.title"), Section: "staff-home",
-		Data: fiber.Map{"Links": links, "Admin": admin}})
+	c.Set("X-Session-Ends", strconv.FormatInt(s.EndsAt().UnixMilli(), 10))
+	return c.Next()
 }
 
 // Logout ends the staff session on the server and shows the staff login

@@ -21,8 +21,10 @@ import (
 	"portal/disclosure"
 	"portal/employees"
 	"portal/factors"
+	"portal/favourites"
 	"portal/handlers"
 	"portal/handlers/staff"
+	"portal/inbox"
 	"portal/jobs"
 	"portal/links"
 	"portal/mail"
@@ -157,6 +159,9 @@ type Services struct {
 	// PayrollImport reads payroll's export into it.
 	Payroll       *payroll.Service
 	PayrollImport *payroll.Importer
+	// The staff's messages ("Meddelanden") and favourites.
+	Inbox      *inbox.Service
+	Favourites *favourites.Service
 }
 
 // Portal is the whole portal: its services, the HTTP app and the tasks
@@ -242,8 +247,10 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 		s.Roles = access.DefaultCatalogue()
 	}
 	s.Policy = &access.Policy{Grants: db.Access(), Dir: s.Directory, Roles: s.Roles, Refresh: cfg.StaffRefresh}
+	s.Inbox = &inbox.Service{Store: db.Inbox(), People: s.Directory, Now: now}
+	s.Favourites = &favourites.Service{Store: db.Favourites(), Now: now}
 	s.Access = &access.Service{Store: db.Access(), Dir: s.Directory, Roles: s.Roles, Policy: s.Policy, Now: now,
-		Notify: accessMailer{mails, s.Outbox}, BaseURL: cfg.BaseURL, Logger: in.Log.With("component", "access")}
+		Notify: accessMailer{mails, s.Outbox, s.Inbox}, BaseURL: cfg.BaseURL, Logger: in.Log.With("component", "access")}
 	s.Recruiting = &recruiting.Service{Store: db.Recruitments(), Policy: s.Policy, People: s.Directory, RefPrefix: cfg.RecruitmentPrefix, Now: now}
 	s.Candidates = &recruiting.Candidates{Recruitments: db.Recruitments(), Store: db.Recruitments(), Changes: db.Recruitments(), Now: now}
 	s.Applying.Arrivals = s.Candidates
@@ -344,6 +351,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
 		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Overview: s.Overview, Payroll: s.Payroll,
+		Inbox: s.Inbox, Favourites: s.Favourites,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
