@@ -55,7 +55,7 @@ var MenuEntries = []MenuEntry{
 	{ID: "personal", Title: "nav.menu.personal", Keywords: "nav.kw.personal"},
 	{ID: "details", Parent: "personal", Path: "/personal/personligt", Title: "nav.menu.details", Text: "nav.text.details", Keywords: "nav.kw.details"},
 	{ID: "relatives", Parent: "personal", Path: "/personal/personligt/anhoriga", Title: "nav.menu.relatives", Text: "nav.text.relatives", Keywords: "nav.kw.relatives"},
-	{ID: "tax", Parent: "personal", Path: "/personal/personligt#skatt", Title: "nav.menu.tax", Text: "nav.text.tax", Keywords: "nav.kw.tax"},
+	{ID: "tax", Parent: "personal", Path: "/personal/personligt/skatt", Title: "nav.menu.tax", Text: "nav.text.tax", Keywords: "nav.kw.tax"},
 	{ID: "messages", Path: PathInbox, Title: "nav.menu.messages", Keywords: "nav.kw.messages"},
 	{ID: "settings", Title: "nav.menu.settings_group", Keywords: "nav.kw.settings"},
 	{ID: "settings-account", Parent: "settings", Path: "/personal/installningar", Title: "nav.menu.settings", Text: "nav.text.settings", Keywords: "nav.kw.settings_account"},
