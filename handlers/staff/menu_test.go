@@ -11,7 +11,7 @@ func TestMenuSearchMatches(t *testing.T) {
 		{ID: "pay", Title: "Lön", Children: []MenuItem{
 			{ID: "balances", Href: "/personal/saldon", Title: "Saldon", Search: menuFold("Saldon Semester, flex och komp semesterdagar Lön")},
 		}},
-		{ID: "tax", Href: "/personal/personligt#skatt", Title: "Skatteuppgifter", Search: menuFold("Skatteuppgifter jämkning skattetabell")},
+		{ID: "tax", Href: "/personal/personligt/skatt", Title: "Skatteuppgifter", Search: menuFold("Skatteuppgifter jämkning skattetabell")},
 	}
 	for q, want := range map[string]string{
 		"SEMESTER": "balances", "semest": "balances", "lön saldon": "balances", "Jamkning": "tax", "jämk": "tax", "SKÄTT": "tax",
