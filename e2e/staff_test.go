@@ -67,8 +67,11 @@ func notSideways(t *testing.T, ctx context.Context, page string) {
 		chromedp.Evaluate(`(() => {
 			const d = document.documentElement;
 			if (d.scrollWidth <= d.clientWidth) return [];
-			return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > d.clientWidth + 0.5)
-				.slice(-5).map(e => e.outerHTML.slice(0, 160));
+			// The outermost elements that reach past the edge: those whose
+			// parent does not, which are what pushes the page wide.
+			const past = e => e.getBoundingClientRect().right > d.clientWidth + 0.5;
+			return [...document.querySelectorAll("body *")].filter(e => past(e) && !(e.parentElement && past(e.parentElement)))
+				.slice(0, 5).map(e => e.outerHTML.slice(0, 160));
 		})()`, &wide),
 		chromedp.EmulateViewport(1280, 900))
 	if err != nil {
