@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,19 +29,8 @@ func coursesCommand(ctx context.Context, cfg Config, log *slog.Logger, file stri
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	sum, err := services.Access.ImportCourses(ctx, rows)
-	var ierr *access.ImportError
-	if errors.As(err, &ierr) {
-		fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
-		for _, p := range ierr.Problems {
-			fmt.Fprintf(errOut, "  %s\n", p)
-		}
-		if len(ierr.Problems) == 1 {
-			return fmt.Errorf("%s: nothing was imported: 1 problem", file)
-		}
-		return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ierr.Problems))
-	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return importFailed(file, err, errOut, func(e *access.ImportError) []string { return texts(e.Problems) })
 	}
 	fmt.Fprintln(out, sum)
 	return nil

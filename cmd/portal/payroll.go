@@ -37,7 +37,7 @@ func payrollImport(ctx context.Context, cfg Config, log *slog.Logger, file strin
 	export, err := payroll.Read(f)
 	f.Close()
 	if err != nil {
-		return payrollFailed(file, err, errOut)
+		return importFailed(file, err, errOut, payrollProblems)
 	}
 	db, services, err := openServices(ctx, cfg, log)
 	if err != nil {
@@ -46,27 +46,13 @@ func payrollImport(ctx context.Context, cfg Config, log *slog.Logger, file strin
 	defer db.Close(context.Background())
 	res, err := services.PayrollImport.Import(ctx, export)
 	if err != nil {
-		return payrollFailed(file, err, errOut)
+		return importFailed(file, err, errOut, payrollProblems)
 	}
 	fmt.Fprintln(out, res)
 	return nil
 }
 
-// payrollFailed prints each problem of an export on a line of its own.
-func payrollFailed(file string, err error, errOut io.Writer) error {
-	var ierr *payroll.ImportError
-	if !errors.As(err, &ierr) {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
-	for _, p := range ierr.Problems {
-		fmt.Fprintf(errOut, "  %s\n", p)
-	}
-	if len(ierr.Problems) == 1 {
-		return fmt.Errorf("%s: nothing was imported: 1 problem", file)
-	}
-	return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ierr.Problems))
-}
+func payrollProblems(e *payroll.ImportError) []string { return texts(e.Problems) }
 
 // seedPayroll imports a year of demo pay for the demo organisation's
 // active employments, through the import every export takes, when the

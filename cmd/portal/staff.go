@@ -54,7 +54,7 @@ func staffImport(ctx context.Context, cfg Config, log *slog.Logger, file string,
 	batch, err := employees.Read(file, f)
 	f.Close()
 	if err != nil {
-		return importFailed(file, err, errOut)
+		return importFailed(file, err, errOut, staffProblems)
 	}
 	db, services, err := openServices(ctx, cfg, log)
 	if err != nil {
@@ -63,27 +63,41 @@ func staffImport(ctx context.Context, cfg Config, log *slog.Logger, file string,
 	defer db.Close(context.Background())
 	sum, err := services.Directory.Import(ctx, batch)
 	if err != nil {
-		return importFailed(file, err, errOut)
+		return importFailed(file, err, errOut, staffProblems)
 	}
 	fmt.Fprintln(out, sum)
 	return nil
 }
 
-// importFailed prints each problem of an export on a line of its own.
-func importFailed(file string, err error, errOut io.Writer) error {
-	var ierr *employees.ImportError
+// importFailed prints each problem of a file on a line of its own, when
+// err is an E (an import's error naming its problems); other errors are
+// returned as they are, with the file's name.
+func importFailed[E error](file string, err error, errOut io.Writer, problems func(E) []string) error {
+	var ierr E
 	if !errors.As(err, &ierr) {
 		return fmt.Errorf("%s: %w", file, err)
 	}
+	ps := problems(ierr)
 	fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
-	for _, p := range ierr.Problems {
+	for _, p := range ps {
 		fmt.Fprintf(errOut, "  %s\n", p)
 	}
-	if len(ierr.Problems) == 1 {
+	if len(ps) == 1 {
 		return fmt.Errorf("%s: nothing was imported: 1 problem", file)
 	}
-	return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ierr.Problems))
+	return fmt.Errorf("%s: nothing was imported: %d problems", file, len(ps))
 }
+
+// texts is each value's String.
+func texts[T fmt.Stringer](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	return out
+}
+
+func staffProblems(e *employees.ImportError) []string { return texts(e.Problems) }
 
 // seedOrganisation imports the demo organisation; with ifEmpty only into
 // a directory that has no people yet. It is a full export, so people it
@@ -141,16 +155,8 @@ func personalImport(ctx context.Context, cfg Config, log *slog.Logger, file stri
 		defer db.Close(context.Background())
 		err = personal.StoreExport(ctx, db.Personal(), directoryPeople{services.Directory}, rows)
 	}
-	var eerr *personal.ExportError
-	if errors.As(err, &eerr) {
-		fmt.Fprintf(errOut, "%s: nothing was imported:\n", file)
-		for _, p := range eerr.Problems {
-			fmt.Fprintf(errOut, "  %s\n", p)
-		}
-		return fmt.Errorf("%s: nothing was imported: %d problems", file, len(eerr.Problems))
-	}
 	if err != nil {
-		return err
+		return importFailed(file, err, errOut, func(e *personal.ExportError) []string { return texts(e.Problems) })
 	}
 	fmt.Fprintf(out, "%s: personal data of %d people stored\n", file, len(rows))
 	return nil

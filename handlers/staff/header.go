@@ -96,6 +96,22 @@ func (h *Header) Current(ctx context.Context, s *sessions.Session, p employees.P
 	return employees.Employment{}, false
 }
 
+// Working is the session's person and the employment the session works
+// in; ok false when the person has no active employment.
+func (h *Header) Working(c *fiber.Ctx) (employees.Person, employees.Employment, bool, error) {
+	ctx, s := c.UserContext(), web.SessionOf(c)
+	p, err := h.Directory.Person(ctx, s.AccountID)
+	if err != nil {
+		return p, employees.Employment{}, false, err
+	}
+	emps, err := h.Directory.Employments(ctx, p.ID)
+	if err != nil {
+		return p, employees.Employment{}, false, err
+	}
+	e, ok := h.Current(ctx, s, p, emps)
+	return p, e, ok, nil
+}
+
 // choose records the employment the session works in from now on.
 func (h *Header) choose(s *sessions.Session, employmentID string, now time.Time) error {
 	if h.Stash == nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/access"
-	"portal/employees"
 	"portal/handlers/web"
 	"portal/jobs"
 	"portal/overview"
@@ -203,28 +202,12 @@ type ovDay struct {
 
 type ovShift struct{ Time, Break, Text string }
 
-// whose is the session's person and the employment it works in; ok false
-// when there is no active employment.
-func (h *Overview) whose(c *fiber.Ctx) (employees.Person, employees.Employment, bool, error) {
-	ctx, s := c.UserContext(), web.SessionOf(c)
-	p, err := h.Header.Directory.Person(ctx, s.AccountID)
-	if err != nil {
-		return p, employees.Employment{}, false, err
-	}
-	emps, err := h.Header.Directory.Employments(ctx, p.ID)
-	if err != nil {
-		return p, employees.Employment{}, false, err
-	}
-	e, ok := h.Header.Current(ctx, s, p, emps)
-	return p, e, ok, nil
-}
-
 // ShowOverview is the start page: the person's blocks in their order.
 // The layout, the summary, the estimate and each to-do source are read
 // at once.
 func (h *Overview) ShowOverview(c *fiber.Ctx) error {
 	ctx, l, now := c.UserContext(), web.L(c), h.Now()
-	p, emp, hasEmp, err := h.whose(c)
+	p, emp, hasEmp, err := h.Header.Working(c)
 	if err != nil {
 		return err
 	}

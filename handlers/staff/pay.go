@@ -73,21 +73,6 @@ type Pay struct {
 	Employer string // the organisation's name, on the PDF
 }
 
-// employment is the employment the session works in, and the person.
-func (h *Pay) employment(c *fiber.Ctx) (employees.Person, employees.Employment, bool, error) {
-	ctx, s := c.UserContext(), web.SessionOf(c)
-	p, err := h.Header.Directory.Person(ctx, s.AccountID)
-	if err != nil {
-		return p, employees.Employment{}, false, err
-	}
-	emps, err := h.Header.Directory.Employments(ctx, p.ID)
-	if err != nil {
-		return p, employees.Employment{}, false, err
-	}
-	e, ok := h.Header.Current(ctx, s, p, emps)
-	return p, e, ok, nil
-}
-
 // YearLink is a year the person has payslips of.
 type YearLink struct {
 	Year    int
@@ -97,7 +82,7 @@ type YearLink struct {
 // ShowPayslips lists the payslips of a year (?ar=, else the latest year
 // with any) with the net pay over the year as a chart and a table.
 func (h *Pay) ShowPayslips(c *fiber.Ctx) error {
-	_, e, ok, err := h.employment(c)
+	_, e, ok, err := h.Header.Working(c)
 	if err != nil {
 		return err
 	}
@@ -167,7 +152,7 @@ func monthName(l *views.Localizer, p payroll.Period) string {
 // payslip is the payslip the address names, of the session's
 // employment; ErrNotFound for anything else.
 func (h *Pay) payslip(c *fiber.Ctx) (employees.Person, employees.Employment, payroll.Payslip, error) {
-	p, e, ok, err := h.employment(c)
+	p, e, ok, err := h.Header.Working(c)
 	if err != nil {
 		return p, e, payroll.Payslip{}, err
 	}
@@ -230,7 +215,7 @@ type BalanceRow struct {
 
 // ShowBalances lists the employment's current balances.
 func (h *Pay) ShowBalances(c *fiber.Ctx) error {
-	_, e, ok, err := h.employment(c)
+	_, e, ok, err := h.Header.Working(c)
 	if err != nil {
 		return err
 	}
@@ -252,7 +237,7 @@ func (h *Pay) ShowBalances(c *fiber.Ctx) error {
 // ShowBalance is one balance's history as a table and a chart; a vacation
 // balance of the year ?ar= (else the latest).
 func (h *Pay) ShowBalance(c *fiber.Ctx) error {
-	_, e, ok, err := h.employment(c)
+	_, e, ok, err := h.Header.Working(c)
 	if err != nil {
 		return err
 	}
