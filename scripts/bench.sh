@@ -46,16 +46,6 @@ run() { # name path
   printf '%-34s %10s %10s %10s\n' "$1" "$rps" "$p50" "$p99"
 }
 
-printf '\n%s connections, %s each, %s\n' "$CONNS" "$DURATION" "$(nproc) cores"
-printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
-run "trivial (/healthz)" /healthz
-run "list page (/jobb)" /jobb
-run "search (q + filter)" "/jobb?q=sk%C3%B6terska&area=health&sort=closing"
-run "ad page" "$AD"
-run "RSS feed, all open ads" /jobb/feed.rss
-
-printf '\nThe candidate list of a recruitment with 2,000 applications (staff session, %s connections):\n' "${BENCH_REVIEW_CONNECTIONS:-10}"
-read -r RID STAFF_TOKEN < <(go run ./scripts/reviewbench -mongo "$PORTAL_MONGO_URI" -db "$PORTAL_MONGO_DB" -applications "${BENCH_APPLICATIONS:-2000}")
 run_staff() { # name path [connections]
   local code out rps p50 p99
   code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2") # warm up: builds the list
@@ -67,6 +57,24 @@ run_staff() { # name path [connections]
   if grep -q 'Non-2xx' <<<"$out"; then echo "$1: some answers were not 2xx" >&2; fi
   printf '%-34s %10s %10s %10s\n' "$1" "$rps" "$p50" "$p99"
 }
+
+# BENCH_PARTS chooses what runs, comma-separated: board, review, overview,
+# uploads, alerts, search, login, retention; all by default.
+part() { [[ ",${BENCH_PARTS:-all}," == *",all,"* || ",${BENCH_PARTS:-all}," == *",$1,"* ]]; }
+
+if part board; then
+printf '\n%s connections, %s each, %s\n' "$CONNS" "$DURATION" "$(nproc) cores"
+printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
+run "trivial (/healthz)" /healthz
+run "list page (/jobb)" /jobb
+run "search (q + filter)" "/jobb?q=sk%C3%B6terska&area=health&sort=closing"
+run "ad page" "$AD"
+run "RSS feed, all open ads" /jobb/feed.rss
+fi
+
+if part review; then
+printf '\nThe candidate list of a recruitment with 2,000 applications (staff session, %s connections):\n' "${BENCH_REVIEW_CONNECTIONS:-10}"
+read -r RID STAFF_TOKEN < <(go run ./scripts/reviewbench -mongo "$PORTAL_MONGO_URI" -db "$PORTAL_MONGO_DB" -applications "${BENCH_APPLICATIONS:-2000}")
 LIST="/personal/rekrytering/$RID/kandidater"
 printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
 run_staff "trivial (/healthz)" /healthz
@@ -74,7 +82,9 @@ run_staff "recruitment page (for comparison)" "/personal/rekrytering/$RID"
 run_staff "candidates, first page" "$LIST"
 run_staff "candidates, filter on an answer" "$LIST?fraga=shift&svar=Natt"
 run_staff "candidates, sorted by rating" "$LIST?sortera=rating"
+fi
 
+if part overview; then
 printf '\nThe overview of an employee with five years of payslips and balances (staff session, %s connections),\nand the latest payslip as a PDF (1 connection):\n' "$CONNS"
 read -r STAFF_TOKEN PERIOD < <(go run ./scripts/overviewbench -mongo "$PORTAL_MONGO_URI" -db "$PORTAL_MONGO_DB")
 printf '%-34s %10s %10s %10s\n' "route" "req/s" "p50" "p99"
@@ -82,21 +92,32 @@ run_staff "trivial (/healthz)" /healthz "$CONNS"
 run_staff "overview (/personal)" /personal "$CONNS"
 run_staff "payslip page" "/personal/lon/$PERIOD" "$CONNS"
 run_staff "payslip PDF" "/personal/lon/$PERIOD/pdf" 1
+fi
 
+if part uploads; then
 printf '\nUploads:\n'
 go run ./scripts/uploadbench -url "$BASE" -pid "$PORTAL_PID" -ad "${AD#/jobb/}"
+fi
 
+if part alerts; then
 printf '\nJob alerts: 100,000 subscriptions, one new ad (FerretDB):\n'
 go run ./scripts/alertbench -mongo "$PORTAL_MONGO_URI"
+fi
 
+if part search; then
 printf '\nA search the page cache has not seen (Go benchmark, 1,000 open ads):\n'
 go test -run '^$' -bench 'BenchmarkSearch$' -benchtime 2s ./jobs | grep Benchmark
+fi
 
+if part login; then
 printf '\nOne login (argon2id verification with the production parameters):\n'
 go test -run '^$' -bench 'BenchmarkLogin$' -benchtime 20x ./credentials | grep Benchmark
+fi
 
+if part retention; then
 # The culling: two like sets of cullable applications, deleted straight and
 # culled by the retention run, on the same stack (see README, Performance).
 go run ./scripts/retentionbench -mongo "$PORTAL_MONGO_URI" -db retentionbench -s3 "$PORTAL_S3_ENDPOINT" \
   -s3-access "$PORTAL_S3_ACCESS_KEY" -s3-secret "$PORTAL_S3_SECRET_KEY" \
   -applications "${BENCH_RETENTION_APPLICATIONS:-5000}" -files 2 -recruitments "${BENCH_RETENTION_RECRUITMENTS:-10}"
+fi
