@@ -90,8 +90,8 @@ func TestRetentionJourneyInTheBrowser(t *testing.T) {
 	// Erik, the records administrator.
 	erik := newStaffBrowser(t, p)
 	erik.firstLogin("erisan01", "erik.sandberg@exempelkommunen.se", pw)
-	erik.open("/personal", "start page")
-	erik.submit("retention page", `a[href="/personal/gallring"]`)
+	erik.open("/personal/meny", "the whole menu")
+	erik.submit("retention page", `main a[href="/personal/gallring"]`)
 	erik.sees("retention page", "Gallring och bevarande", "Nästa körning", "Inget skulle gallras.", old.Ref, "Sjuksköterska natt",
 		"DO-anmälan dnr 2026/17", "Överklagande", "Ingen körning har gjorts ännu.")
 	notSideways(t, erik.ctx, "retention page")

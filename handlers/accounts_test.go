@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,9 @@ type visitor struct {
 	t       *testing.T
 	cookies map[string]string
 	lang    string
+	// mu guards cookies while requests of one visitor run at once (two
+	// tabs).
+	mu sync.Mutex
 }
 
 func (a *testApp) visitor(t *testing.T) *visitor {
@@ -33,13 +37,17 @@ func (a *testApp) visitor(t *testing.T) *visitor {
 func (v *visitor) send(req *http.Request) response {
 	v.t.Helper()
 	req.Header.Del("Cookie")
+	v.mu.Lock()
 	for k, val := range v.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: val})
 	}
+	v.mu.Unlock()
 	if v.lang != "" {
 		req.Header.Set("Accept-Language", v.lang)
 	}
 	res := v.a.do(v.t, req)
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	for _, c := range res.Cookies() {
 		if c.MaxAge < 0 || c.Value == "" {
 			delete(v.cookies, c.Name)
