@@ -50,7 +50,8 @@ run_staff() { # name path [connections]
   local code out rps p50 p99
   code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2") # warm up: builds the list
   [ "$code" = 200 ] || echo "$1: answered $code" >&2
-  out=$(wrk -t2 -c"${3:-${BENCH_REVIEW_CONNECTIONS:-10}}" -d"$DURATION" --latency -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2")
+  local conns=${3:-${BENCH_REVIEW_CONNECTIONS:-10}}
+  out=$(wrk -t"$(( conns < 2 ? conns : 2 ))" -c"$conns" -d"$DURATION" --latency -H "Cookie: staff=$STAFF_TOKEN" "$BASE$2")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
