@@ -169,6 +169,7 @@ func TestOverviewEditRefusesHostileForms(t *testing.T) {
 		"unknown block": {url.Values{"item": append(slices.Clone(items[:5]), "salary:half:shown"), "do": {"save"}}, "ett block som inte finns"},
 		"duplicate":     {url.Values{"item": append(slices.Clone(items[:5]), items[0]), "do": {"save"}}, "samma block flera gånger"},
 		"too many":      {url.Values{"item": append(slices.Clone(items), items[0]), "do": {"save"}}, "samma block flera gånger"},
+		"unknown extra": {url.Values{"item": append(slices.Clone(items), "salary:half:shown"), "do": {"save"}}, "ett block som inte finns"},
 		"bad size":      {url.Values{"item": append(slices.Clone(items[:5]), "schedule:huge:shown"), "do": {"save"}}, "en storlek som inte finns"},
 		"garbled":       {url.Values{"item": append(slices.Clone(items[:5]), "schedule"), "do": {"save"}}, "kunde inte läsas"},
 		"none":          {url.Values{"do": {"save"}}, "saknar blocken"},
