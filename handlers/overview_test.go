@@ -289,7 +289,7 @@ func TestOverviewWithPayroll(t *testing.T) {
 		t.Error("eva's overview says payroll has sent nothing")
 	}
 	eva.lang = "en"
-	want(t, "in English", eva.get("/personal"), 200, "SEK 28,450.00", "The tax follows tax table 33, column 1", "18.5 days", "-3.5 hours")
+	want(t, "in English", eva.get("/personal"), 200, "SEK 28,450.00", "The tax follows tax table 33, column 1", "18.5 days", "-3.5 hours", "<th scope=\"row\">Monthly salary</th>")
 	// Others see none of it.
 	for _, who := range []string{"chefanna", "otto"} {
 		res := staffVisitor(t, a, who).get("/personal")

@@ -302,7 +302,7 @@ func TestTaxPage(t *testing.T) {
 	updated := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
 	for _, tax := range []payroll.Tax{
 		{EmploymentID: "E-EVA", Year: 2026, Table: 32, Column: 1, Adjustment: "Jämkning 2 000 kr i månaden", UpdatedAt: updated,
-			Steps: []payroll.TaxStep{{From: 3000000, To: 3020000, Tax: 678900}}},
+			Steps: []payroll.TaxStep{{From: 2980001, To: 3000000, Tax: 672500}, {From: 3000001, To: 3020000, Tax: 678900}}},
 		{EmploymentID: "E-EVA2", Year: 2026, Percent: 3050, UpdatedAt: updated},
 	} {
 		tax := tax
@@ -312,7 +312,10 @@ func TestTaxPage(t *testing.T) {
 	}
 	eva := staffVisitor(t, a, "evaryl01")
 	want(t, "table", eva.get("/personal/personligt/skatt"), 200, "Skattetabell", "<dd>32</dd>", "<dd>1</dd>", "Jämkning 2 000 kr i månaden",
-		"2 november 2026", "30\u00a0000", "6\u00a0789", "Skatteverket")
+		"2 november 2026", "<td>29\u00a0801</td><td>30\u00a0000</td>", "<td>30\u00a0001</td><td>30\u00a0200</td><td>6\u00a0789</td>", "Skatteverket")
+	eva.lang = "en"
+	want(t, "table in English", eva.get("/personal/personligt/skatt"), 200, "<td>30,001</td><td>30,200</td><td>6,789</td>")
+	eva.lang = "sv"
 	res := eva.post("/personal/personligt/skatt", "/personal/anstallning", url.Values{"employment": {"E-EVA2"}, "next": {"/personal/personligt/skatt"}})
 	if res.StatusCode != 303 {
 		t.Fatalf("switch: %d", res.StatusCode)

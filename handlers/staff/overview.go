@@ -310,7 +310,11 @@ func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPr
 		if ln.Quantity != 0 {
 			q = l.Counted(ln.Quantity, ln.Unit)
 		}
-		v.Lines = append(v.Lines, ovLine{Text: ln.Text, Quantity: q, Amount: ln.Amount.Format(l.Lang)})
+		text := ln.Text
+		if ln.Code == payroll.SalaryCode {
+			text = l.T("overview.prelim.salary") // the estimate's own line, in the reader's language
+		}
+		v.Lines = append(v.Lines, ovLine{Text: text, Quantity: q, Amount: ln.Amount.Format(l.Lang)})
 	}
 	switch {
 	case e.Gross <= 0:
