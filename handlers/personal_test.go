@@ -387,3 +387,20 @@ func TestRelativesChangedAtOnce(t *testing.T) {
 		t.Errorf("%v: %s %+v", codes, names, rs)
 	}
 }
+
+// The forms' maxlength is what the checks allow, and a text refused for
+// its characters says which.
+func TestPersonalFormsLimitsAndCharacters(t *testing.T) {
+	t.Parallel()
+	a := personalApp(t, personal.DefaultEditable)
+	eva := staffVisitor(t, a, "evaryl01")
+	want(t, "relative form", eva.get("/personal/personligt/anhoriga/ny"), 200, `name="name" value="" autocomplete="off" maxlength="100"`,
+		`name="phone" value="" autocomplete="off" maxlength="30"`, `name="email" value="" autocomplete="off" maxlength="254"`)
+	want(t, "details form", eva.get("/personal/personligt"), 200, `autocomplete="street-address" maxlength="100"`,
+		`autocomplete="address-level2" maxlength="60"`, `autocomplete="postal-code" maxlength="6"`)
+	for name, want1 := range map[string]string{"Per <b>": "Texten får inte innehålla tecknen &lt; eller &gt;.", "Per\x01Rydberg": "styrtecken"} {
+		res := eva.post("/personal/personligt/anhoriga/ny", "/personal/personligt/anhoriga/ny", url.Values{"kind": {"relative"}, "name": {name},
+			"relation": {"sibling"}, "phone": {"070-123 45 67"}})
+		want(t, name, res, 422, want1)
+	}
+}

@@ -88,7 +88,7 @@ func (h *Personal) personalPage(c *fiber.Ctx, form map[string]string, errs error
 		form = contactForm(d.Contact)
 	}
 	data := fiber.Map{"Details": d, "Name": p.Name(), "WorkEmail": p.WorkEmail, "Form": form, "Editable": h.Editable,
-		"Changes": changes, "Tab": "details", "Notice": personalNotices[c.Query("klart")]}
+		"Changes": changes, "Tab": "details", "Notice": personalNotices[c.Query("klart")], "MaxLength": personal.MaxLength}
 	if problems, ok := web.FieldErrors(errs); ok {
 		data["Errors"] = problems
 	}
@@ -249,7 +249,7 @@ func (h *Personal) relativePage(c *fiber.Ctx, kind personal.Kind, id string, for
 			title = "personal.child.change_title"
 		}
 	}
-	data["Heading"] = title
+	data["Heading"], data["MaxLength"] = title, personal.MaxLength
 	return h.FormPageIn(c, "staff/personal_relative", title, "staff-personal", data)
 }
 
