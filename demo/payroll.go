@@ -151,7 +151,7 @@ func demoPay(id, title, unit, start string, today time.Time) payroll.FileEmploym
 		}
 		r := seeded(id, string(p))
 		var lines []payroll.FileLine
-		var gross int64
+		var gross, allow, benefit int64
 		add := func(code, text string, quantity int64, unit string, rate, amount int64) {
 			l := payroll.FileLine{Code: code, Text: text, Unit: unit, Amount: kr(amount)}
 			if quantity != 0 {
@@ -164,10 +164,10 @@ func demoPay(id, title, unit, start string, today time.Time) payroll.FileEmploym
 			gross += amount
 			switch code[0] {
 			case '5':
-				ytdAllow += amount
+				allow += amount
 			case '6':
 				if amount > 0 {
-					ytdBenefit += amount
+					benefit += amount
 				}
 			}
 		}
@@ -220,9 +220,11 @@ func demoPay(id, title, unit, start string, today time.Time) payroll.FileEmploym
 		paid := payroll.Payday(p, 0)
 		e.Payslips = append(e.Payslips, payroll.FilePayslip{Period: string(p), PaidOn: paid.Format(time.DateOnly), Lines: lines,
 			Gross: kr(gross), Tax: kr(tax), Net: kr(gross - tax)})
-		if paid.Year() == year {
+		if paid.Year() == year { // the year's totals are of the payslips paid in it
 			ytdSalary += gross
 			ytdTax += tax
+			ytdAllow += allow
+			ytdBenefit += benefit
 		}
 	}
 	if len(e.Payslips) > 0 {

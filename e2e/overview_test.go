@@ -95,6 +95,7 @@ func TestOverviewInTheBrowser(t *testing.T) {
 		step := stepper(t, eva, lang)
 		step("overview", chromedp.Navigate(p.URL+"/sprak/"+lang+"?next=/personal"), chromedp.WaitVisible(".ov-grid", chromedp.ByQuery))
 		notSideways(t, eva, lang+" overview")
+		shownAt320(t, eva, lang+" overview", ".ov-lines td:not(:empty), .ov-lines td.pay-net")
 		step("a day's menu", chromedp.Click(`.ov-today summary`, chromedp.ByQuery), chromedp.WaitVisible(`.ov-today .ov-day-menu`, chromedp.ByQuery))
 		step("edit overview", chromedp.Navigate(p.URL+"/personal/oversikt/redigera"), chromedp.WaitVisible("#ov-edit", chromedp.ByQuery))
 		notSideways(t, eva, lang+" edit overview")

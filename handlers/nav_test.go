@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"portal/employees"
 )
 
 // The menu lists what the person may open and nothing else; the
@@ -349,3 +351,70 @@ func TestStaffMessageLimits(t *testing.T) {
 }
 
 func eva(t *testing.T, a *testApp) *visitor { return staffVisitor(t, a, "evaryl01") }
+
+// The page that opens a message counts it read in its own header; Svara
+// starts the reply with "Sv:" (never twice); a search matching only
+// chosen recipients says so; an unknown or departed recipient is named.
+func TestStaffMessageReplyAndHeader(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	eva, otto := staffVisitor(t, a, "evaryl01"), staffVisitor(t, a, "otto")
+	idOf := regexp.MustCompile(`/personal/meddelanden/([0-9a-f]{24})`)
+	for _, subject := range []string{"Fika på fredag", "Sv: Lunch"} {
+		sent := eva.post("/personal/meddelanden/nytt", "/personal/meddelanden/nytt", url.Values{"to": {"otto"}, "subject": {subject}, "text": {"Hej"}})
+		if sent.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send: %d", sent.StatusCode)
+		}
+	}
+	if n := unread(t, otto); n != 2 {
+		t.Fatalf("unread: %d", n)
+	}
+	ids := idOf.FindAllStringSubmatch(otto.get("/personal/meddelanden").body, -1)
+	if len(ids) < 2 {
+		t.Fatal("no links to the messages")
+	}
+	opened := map[string]string{}
+	for i, id := range ids[:2] {
+		page := otto.get("/personal/meddelanden/" + id[1])
+		left := fmt.Sprintf(`, %d olästa</span>`, 1-i)
+		if i == 0 {
+			want(t, "first opened", page, 200, left)
+		} else if strings.Contains(page.body, "olästa</span>") {
+			t.Errorf("the page of the last unread message still counts one unread")
+		}
+		if strings.Contains(page.body, fmt.Sprintf(`, %d olästa</span>`, 2-i)) {
+			t.Errorf("the message page's header counts the message it opened as unread")
+		}
+		opened[id[1]] = page.body
+	}
+	for _, body := range opened {
+		if strings.Contains(body, "Sv%3A&#43;Sv") {
+			t.Error("the reply stacks Sv: Sv:")
+		}
+		if !strings.Contains(body, "subject=Sv%3A&#43;Fika") && !strings.Contains(body, "subject=Sv%3A&#43;Lunch") {
+			t.Errorf("no reply subject in %s", body[strings.Index(body, "message-text"):][:600])
+		}
+	}
+	reply := otto.get("/personal/meddelanden/nytt?subject=Sv%3A+Fika+p%C3%A5+fredag&to=evaryl01")
+	want(t, "reply form", reply, 200, `value="Sv: Fika på fredag"`, `<input type="hidden" name="to" value="evaryl01">`)
+	otto.lang = "en"
+	replies := ""
+	for _, id := range ids[:2] {
+		replies += otto.get("/personal/meddelanden/" + id[1]).body
+	}
+	if !strings.Contains(replies, "subject=Re%3A&#43;Fika") || !strings.Contains(replies, "subject=Sv%3A&#43;Lunch") {
+		t.Error("in English the reply is not Re: Fika, or Sv: Lunch got another prefix")
+	}
+	otto.lang = "sv"
+
+	chosen := eva.get("/personal/meddelanden/nytt?to=otto&q=lind")
+	want(t, "only chosen match", chosen, 200, "Alla kolleger som matchar ”lind” är redan valda")
+	if err := a.db.Employees().SavePerson(context.Background(), employees.Person{ID: "slutat", FirstName: "Sture", LastName: "Slutat", Active: false}); err != nil {
+		t.Fatal(err)
+	}
+	for to, text := range map[string]string{"nobody": "Mottagaren nobody finns inte bland de anställda.", "slutat": "Sture Slutat (slutat) arbetar inte längre här"} {
+		res := eva.post("/personal/meddelanden/nytt", "/personal/meddelanden/nytt", url.Values{"to": {"otto", to}, "subject": {"Hej"}, "text": {"Hej"}})
+		want(t, "to "+to, res, 422, text)
+	}
+}

@@ -169,6 +169,7 @@ func TestOverviewEditRefusesHostileForms(t *testing.T) {
 		"unknown block": {url.Values{"item": append(slices.Clone(items[:5]), "salary:half:shown"), "do": {"save"}}, "ett block som inte finns"},
 		"duplicate":     {url.Values{"item": append(slices.Clone(items[:5]), items[0]), "do": {"save"}}, "samma block flera gånger"},
 		"too many":      {url.Values{"item": append(slices.Clone(items), items[0]), "do": {"save"}}, "samma block flera gånger"},
+		"unknown extra": {url.Values{"item": append(slices.Clone(items), "salary:half:shown"), "do": {"save"}}, "ett block som inte finns"},
 		"bad size":      {url.Values{"item": append(slices.Clone(items[:5]), "schedule:huge:shown"), "do": {"save"}}, "en storlek som inte finns"},
 		"garbled":       {url.Values{"item": append(slices.Clone(items[:5]), "schedule"), "do": {"save"}}, "kunde inte läsas"},
 		"none":          {url.Values{"do": {"save"}}, "saknar blocken"},
@@ -288,7 +289,7 @@ func TestOverviewWithPayroll(t *testing.T) {
 		t.Error("eva's overview says payroll has sent nothing")
 	}
 	eva.lang = "en"
-	want(t, "in English", eva.get("/personal"), 200, "SEK 28,450.00", "The tax follows tax table 33, column 1", "18.5 days", "-3.5 hours")
+	want(t, "in English", eva.get("/personal"), 200, "SEK 28,450.00", "The tax follows tax table 33, column 1", "18.5 days", "-3.5 hours", "<th scope=\"row\">Monthly salary</th>")
 	// Others see none of it.
 	for _, who := range []string{"chefanna", "otto"} {
 		res := staffVisitor(t, a, who).get("/personal")
@@ -351,5 +352,44 @@ func TestOverviewFollowsTheEmploymentAndTheLogin(t *testing.T) {
 	staffLogin(w, "evaryl01", goodPassword)
 	if got := blockOrder(w.get("/personal").body); !slices.Equal(got, order(moved)) {
 		t.Errorf("after logging in again: %v", got)
+	}
+}
+
+// An hourly employment (no monthly salary, nothing approved) has no
+// preliminary figure but a note that payroll computes the pay from the
+// hours, and never "no tax table" while one is there; balances of
+// exactly one read in the singular.
+func TestOverviewHourlyEmployment(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, false)
+	staffOrg(t, a)
+	ctx := context.Background()
+	day := func(s string) time.Time { d, _ := time.ParseInLocation(time.DateOnly, s, jobs.Stockholm); return d }
+	sum := payroll.Summary{
+		EmploymentID: "E-EVA",
+		Latest: &payroll.Payslip{EmploymentID: "E-EVA", Period: "2026-10", PaidOn: day("2026-10-23"), Gross: 1500000, Tax: 300000, Net: 1200000,
+			Lines: []payroll.Line{{Code: "1201", Text: "Timlön", Quantity: 7500, Unit: "tim", Rate: 20000, Amount: 1500000}}},
+		Balances: []payroll.Balance{
+			{EmploymentID: "E-EVA", Kind: payroll.VacationPaid, Year: 2026, Unit: "dag", Value: 100, AsOf: day("2026-11-20")},
+			{EmploymentID: "E-EVA", Kind: payroll.Flex, Unit: "tim", Value: 100, AsOf: day("2026-11-20")},
+		},
+		Tax: &payroll.Tax{EmploymentID: "E-EVA", Year: 2026, Table: 33, Column: 1, Steps: []payroll.TaxStep{{From: 0, To: 100000, Tax: 0}}},
+	}
+	if err := a.db.Payroll().SaveSummary(ctx, sum, payroll.Contents{}); err != nil {
+		t.Fatal(err)
+	}
+	eva := staffVisitor(t, a, "evaryl01")
+	page := eva.get("/personal")
+	want(t, "hourly", page, 200, "Du har ingen månadslön", "beror på de timmar du rapporterar", "1 dag<", "1 timme<", "Saldo den 20 november 2026")
+	for _, bad := range []string{">0,00\u00a0kr", "varken skattetabell", "från din månadslön", "1 dagar", "1 timmar"} {
+		if strings.Contains(page.body, bad) {
+			t.Errorf("the hourly overview says %q", bad)
+		}
+	}
+	eva.lang = "en"
+	page = eva.get("/personal")
+	want(t, "hourly in English", page, 200, "You have no monthly salary", "depends on the hours you report", "1 day<", "1 hour<", "As of 20 November 2026")
+	if strings.Contains(page.body, ">SEK 0.00") || strings.Contains(page.body, "neither a tax table") {
+		t.Error("the hourly overview in English shows a zero estimate")
 	}
 }

@@ -69,7 +69,7 @@ func TestPayPages(t *testing.T) {
 		{"/personal/lon?ar=2025", 200, []string{"Lönespecifikationer 2025", "december 2025", "24" + nb + "600,00" + nb + "kr"}},
 		{"/personal/lon?ar=2024", 404, nil},
 		{"/personal/lon?ar=tjugo", 404, nil},
-		{"/personal/lon/2026-11", 200, []string{"Lönespecifikation november 2026", "Månadslön", "OB-tillägg kväll", "10,5 tim", "26,30" + nb + "kr",
+		{"/personal/lon/2026-11", 200, []string{"Lönespecifikation november 2026", "Månadslön", "OB-tillägg kväll", "10,5 timmar", "26,30" + nb + "kr",
 			"32" + nb + "726,15" + nb + "kr", "-7" + nb + "200,00" + nb + "kr", "25 november 2026", `href="/personal/lon/2026-11/pdf"`}},
 		{"/personal/lon/2026-13", 404, nil},
 		{"/personal/lon/2026-1", 404, nil},
@@ -98,7 +98,7 @@ func TestPayPages(t *testing.T) {
 	v.lang = "en"
 	for path, wants := range map[string][]string{
 		"/personal/lon":            {"Payslips 2026", "SEK 25,526.15", "November 2026"},
-		"/personal/lon/2026-11":    {"Payslip November 2026", "10.5 tim", "-SEK 7,200.00", "Download the payslip as a PDF"},
+		"/personal/lon/2026-11":    {"Payslip November 2026", "10.5 hours", "-SEK 7,200.00", "Download the payslip as a PDF"},
 		"/personal/saldon/flex":    {"Flexitime", "3.25 hours"},
 		"/personal/saldon":         {"Paid vacation days 2026", "12.5 days"},
 		"/personal/lon/2026-11/xx": {},

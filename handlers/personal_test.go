@@ -302,7 +302,7 @@ func TestTaxPage(t *testing.T) {
 	updated := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
 	for _, tax := range []payroll.Tax{
 		{EmploymentID: "E-EVA", Year: 2026, Table: 32, Column: 1, Adjustment: "Jämkning 2 000 kr i månaden", UpdatedAt: updated,
-			Steps: []payroll.TaxStep{{From: 3000000, To: 3020000, Tax: 678900}}},
+			Steps: []payroll.TaxStep{{From: 2980001, To: 3000000, Tax: 672500}, {From: 3000001, To: 3020000, Tax: 678900}}},
 		{EmploymentID: "E-EVA2", Year: 2026, Percent: 3050, UpdatedAt: updated},
 	} {
 		tax := tax
@@ -312,7 +312,10 @@ func TestTaxPage(t *testing.T) {
 	}
 	eva := staffVisitor(t, a, "evaryl01")
 	want(t, "table", eva.get("/personal/personligt/skatt"), 200, "Skattetabell", "<dd>32</dd>", "<dd>1</dd>", "Jämkning 2 000 kr i månaden",
-		"2 november 2026", "30\u00a0000", "6\u00a0789", "Skatteverket")
+		"2 november 2026", "<td>29\u00a0801</td><td>30\u00a0000</td>", "<td>30\u00a0001</td><td>30\u00a0200</td><td>6\u00a0789</td>", "Skatteverket")
+	eva.lang = "en"
+	want(t, "table in English", eva.get("/personal/personligt/skatt"), 200, "<td>30,001</td><td>30,200</td><td>6,789</td>")
+	eva.lang = "sv"
 	res := eva.post("/personal/personligt/skatt", "/personal/anstallning", url.Values{"employment": {"E-EVA2"}, "next": {"/personal/personligt/skatt"}})
 	if res.StatusCode != 303 {
 		t.Fatalf("switch: %d", res.StatusCode)
@@ -382,5 +385,22 @@ func TestRelativesChangedAtOnce(t *testing.T) {
 	names := rs[0].Name + ", " + rs[1].Name + ", " + rs[2].Name
 	if names != "Ändrad 0, Ändrad 1, Ny Anhörig" || rs[0].Relation != personal.Parent || rs[1].Phone != "070-123 45 61" {
 		t.Errorf("%v: %s %+v", codes, names, rs)
+	}
+}
+
+// The forms' maxlength is what the checks allow, and a text refused for
+// its characters says which.
+func TestPersonalFormsLimitsAndCharacters(t *testing.T) {
+	t.Parallel()
+	a := personalApp(t, personal.DefaultEditable)
+	eva := staffVisitor(t, a, "evaryl01")
+	want(t, "relative form", eva.get("/personal/personligt/anhoriga/ny"), 200, `name="name" value="" autocomplete="off" maxlength="100"`,
+		`name="phone" value="" autocomplete="off" maxlength="30"`, `name="email" value="" autocomplete="off" maxlength="254"`)
+	want(t, "details form", eva.get("/personal/personligt"), 200, `autocomplete="street-address" maxlength="100"`,
+		`autocomplete="address-level2" maxlength="60"`, `autocomplete="postal-code" maxlength="6"`)
+	for name, want1 := range map[string]string{"Per <b>": "Texten får inte innehålla tecknen &lt; eller &gt;.", "Per\x01Rydberg": "styrtecken"} {
+		res := eva.post("/personal/personligt/anhoriga/ny", "/personal/personligt/anhoriga/ny", url.Values{"kind": {"relative"}, "name": {name},
+			"relation": {"sibling"}, "phone": {"070-123 45 67"}})
+		want(t, name, res, 422, want1)
 	}
 }

@@ -189,7 +189,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffHead  = &staff.Header{Kit: k, Directory: deps.Directory}
 		staffNav   = &staff.Nav{Checks: deps.Policy, Recruiting: deps.Recruiting, Favourites: deps.Favourites, Inbox: deps.Inbox, Now: deps.Now}
 		home       = &staff.Home{Kit: k, Entry: staffEntry, Header: staffHead, Nav: staffNav}
-		inboxPages = &staff.Inbox{Kit: k, Service: deps.Inbox, People: deps.Directory}
+		inboxPages = &staff.Inbox{Kit: k, Service: deps.Inbox, People: deps.Directory, Nav: staffNav}
 		favPages   = &staff.Favourites{Kit: k, Nav: staffNav, Service: deps.Favourites}
 		staffIn    = &staff.Login{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}
 		staffAcct  = &staff.Account{Kit: k, Entry: staffEntry, Settings: deps.StaffLogin, Passwords: deps.StaffAuth, Header: staffHead}

@@ -151,8 +151,12 @@ func (s *Service) Send(ctx context.Context, from string, to []string, subject, t
 	default:
 		for _, id := range rcpt {
 			p, err := s.People.Person(ctx, id)
-			if errors.Is(err, employees.ErrNotFound) || (err == nil && !p.Active) {
+			if errors.Is(err, employees.ErrNotFound) {
 				errs.Add("to", "nav.msg.error.to_unknown", id)
+				break
+			}
+			if err == nil && !p.Active {
+				errs.Add("to", "nav.msg.error.to_departed", p.Name(), id)
 				break
 			}
 			if err != nil {

@@ -164,9 +164,9 @@ func Check(personID string, items []Item) (Layout, error) {
 	if len(items) == 0 {
 		return Layout{}, valid.Problems{{Field: "layout", Key: "overview.error.empty"}}
 	}
-	if len(items) > len(Blocks) {
-		return Layout{}, valid.Problems{{Field: "layout", Key: "overview.error.duplicate"}}
-	}
+	// The loop ends at the first item wrong, so at most one past the
+	// known blocks is looked at: more than there are is a duplicate or an
+	// unknown block, and it is told which.
 	seen := map[Block]bool{}
 	l := Layout{PersonID: personID}
 	for _, it := range items {

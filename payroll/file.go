@@ -269,7 +269,85 @@ func jsonProblem(data []byte, err error) string {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the file ends in the middle of its JSON"
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		if name, err := strconv.Unquote(name); err == nil {
+			if place, off, found := keyPlace(data, name); found {
+				return fmt.Sprintf("%s, %s: unknown field %q", at(off), place, name)
+			}
+		}
+	}
+	return msg
+}
+
+// keyPlace is the path ("employments[0].payslips[1].colour") and offset
+// of the first object key named name in the JSON.
+func keyPlace(data []byte, name string) (string, int64, bool) {
+	type level struct {
+		array bool
+		index int    // of the next element, in an array
+		key   string // the key whose value is read, in an object
+		atKey bool   // an object awaiting its next key
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var stack []level
+	path := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			if l.array {
+				fmt.Fprintf(&b, "[%d]", l.index-1)
+			} else {
+				if b.Len() > 0 {
+					b.WriteString(".")
+				}
+				b.WriteString(l.key)
+			}
+		}
+		return b.String()
+	}
+	// value notes that a value began in the innermost container.
+	value := func() {
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].index++
+			} else {
+				stack[n-1].atKey = true
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", 0, false
+		}
+		if n := len(stack); n > 0 && !stack[n-1].array && stack[n-1].atKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:n-1]
+				continue
+			}
+			key, _ := tok.(string)
+			stack[n-1].key, stack[n-1].atKey = key, false
+			if key == name {
+				return path(), dec.InputOffset(), true
+			}
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			value()
+			stack = append(stack, level{atKey: true})
+		case json.Delim('['):
+			value()
+			stack = append(stack, level{array: true})
+		case json.Delim(']'), json.Delim('}'):
+			stack = stack[:len(stack)-1]
+			if n := len(stack); n > 0 && !stack[n-1].array {
+				stack[n-1].atKey = true
+			}
+		default:
+			value()
+		}
+	}
 }
 
 // date reads "YYYY-MM-DD" as midnight, Swedish time.

@@ -246,7 +246,11 @@ func (c *checker) employment(id string, fe FileEmployment) planned {
 			periods[period] = i
 		}
 		slip := Payslip{EmploymentID: id, Period: period}
-		slip.PaidOn, _ = c.date("paid_on", fp.PaidOn, true)
+		var paidOK bool
+		slip.PaidOn, paidOK = c.date("paid_on", fp.PaidOn, true)
+		if paidOK && ok && (slip.PaidOn.Before(period.Start()) || !slip.PaidOn.Before(period.Start().AddDate(0, 3, 0))) {
+			c.add("paid_on", "%s is not within the period %s or the two months after it", fp.PaidOn, period)
+		}
 		if len(fp.Lines) == 0 {
 			c.add("lines", "a payslip has at least one line")
 		}
@@ -254,7 +258,7 @@ func (c *checker) employment(id string, fe FileEmployment) planned {
 		at, atLabel := c.path, c.label
 		for j, fl := range fp.Lines {
 			c.path = fmt.Sprintf("%s.lines[%d]", at, j)
-			l := Line{Code: c.text("code", fl.Code, 16, false), Text: c.text("text", fl.Text, 100, true), Unit: c.text("unit", fl.Unit, 10, false)}
+			l := Line{Code: c.text("code", fl.Code, 16, true), Text: c.text("text", fl.Text, 100, true), Unit: c.text("unit", fl.Unit, 10, false)}
 			l.Quantity = c.quantity("quantity", fl.Quantity, false)
 			l.Rate = c.amount("rate", fl.Rate, false)
 			l.Amount = c.amount("amount", fl.Amount, true)
@@ -353,7 +357,13 @@ func (c *checker) employment(id string, fe FileEmployment) planned {
 		if t.Tax < 0 {
 			c.add("tax", "the tax withheld cannot be negative")
 		}
-		t.AsOf, _ = c.date("as_of", ft.AsOf, true)
+		var asOfOK bool
+		t.AsOf, asOfOK = c.date("as_of", ft.AsOf, true)
+		// The totals of a year are as of a day in it, or early the next
+		// year when its last payslips are settled.
+		if start := time.Date(ft.Year, time.January, 1, 0, 0, 0, 0, Stockholm); asOfOK && (t.AsOf.Before(start) || !t.AsOf.Before(start.AddDate(1, 2, 0))) {
+			c.add("as_of", "%s is not within %d or the first two months after it", ft.AsOf, ft.Year)
+		}
 		p.totals = append(p.totals, t)
 	}
 
@@ -418,8 +428,8 @@ func (c *checker) employment(id string, fe FileEmployment) planned {
 	if fs := fe.Salary; fs != nil {
 		c.path, c.label = base+".salary", label
 		s := &Salary{EmploymentID: id, Monthly: c.amount("monthly", fs.Monthly, true)}
-		if s.Monthly < 0 {
-			c.add("monthly", "a monthly salary cannot be negative")
+		if fs.Monthly.Set() && s.Monthly <= 0 {
+			c.add("monthly", "a monthly salary is more than zero; leave the salary out for an employment paid by the hour")
 		}
 		s.From, _ = c.date("from", fs.From, true)
 		p.salary = s

@@ -196,6 +196,13 @@ func TestImportNamesEveryProblemByPlaceAndField(t *testing.T) {
 		{"shift day", func(e *payroll.FileEmployment) { e.Schedule.Shifts[0].Day = "2026-12-01" }, "schedule.shifts[0].day (employment E1, day 2026-12-01): outside the schedule's days"},
 		{"break", func(e *payroll.FileEmployment) { e.Schedule.Shifts[0].BreakMinutes = 600 }, "break_minutes (employment E1, day 2026-11-23): 600 is not a break within a shift of 540 minutes"},
 		{"salary", func(e *payroll.FileEmployment) { e.Salary.Monthly = payroll.Dec("") }, "employments[0].salary.monthly (employment E1): required"},
+		{"no code", func(e *payroll.FileEmployment) { e.Payslips[0].Lines[0].Code = " " }, "payslips[0].lines[0].code (employment E1, payslip 2026-11): required"},
+		{"paid before", func(e *payroll.FileEmployment) { e.Payslips[0].PaidOn = "2025-01-01" }, "payslips[0].paid_on (employment E1, payslip 2026-11): 2025-01-01 is not within the period 2026-11"},
+		{"paid late", func(e *payroll.FileEmployment) { e.Payslips[0].PaidOn = "2027-02-01" }, "payslips[0].paid_on (employment E1, payslip 2026-11): 2027-02-01 is not within"},
+		{"totals as of", func(e *payroll.FileEmployment) { e.YearToDate[0].AsOf = "2019-12-02" }, "year_to_date[0].as_of (employment E1, year 2026): 2019-12-02 is not within 2026"},
+		{"totals late", func(e *payroll.FileEmployment) { e.YearToDate[0].AsOf = "2027-03-01" }, "year_to_date[0].as_of (employment E1, year 2026): 2027-03-01 is not within 2026"},
+		{"salary zero", func(e *payroll.FileEmployment) { e.Salary.Monthly = payroll.Dec("0.00") }, "employments[0].salary.monthly (employment E1): a monthly salary is more than zero"},
+		{"salary negative", func(e *payroll.FileEmployment) { e.Salary.Monthly = payroll.Dec("-1.00") }, "employments[0].salary.monthly (employment E1): a monthly salary is more than zero"},
 		{"both", func(e *payroll.FileEmployment) { e.Tax.Table, e.Tax.Column = 32, 1 }, "tax.percent (employment E1): give a table and column or a fixed percentage, not both"},
 		{"table", func(e *payroll.FileEmployment) { e.Tax.Percent, e.Tax.Table, e.Tax.Column = payroll.Decimal{}, 50, 1 }, "tax.table (employment E1): 50 is not a tax table"},
 		{"steps", func(e *payroll.FileEmployment) {
@@ -223,7 +230,9 @@ func TestReadIsStrict(t *testing.T) {
 	for _, c := range []struct{ file, want string }{
 		{``, "the file is empty"},
 		{`{"employments": [}`, "line 1: not JSON"},
-		{"{\n\"employments\": [{\"employment\": \"E1\", \"salery\": {}}]}", `unknown field "salery"`},
+		{"{\n\"employments\": [{\"employment\": \"E1\", \"salery\": {}}]}", `line 2, employments[0].salery: unknown field "salery"`},
+		{`{"employments": [{"employment": "E1"}, {"employment": "E2", "payslips": [{"period": "2026-11", "lines": [{}, {"code": "1", "colour": "red"}]}]}]}`,
+			`employments[1].payslips[0].lines[1].colour: unknown field "colour"`},
 		{`{"employments": [{"employment": 7}]}`, "a number where the format has a string"},
 	} {
 		_, err := payroll.Read(strings.NewReader(c.file))

@@ -354,14 +354,23 @@ func ValidPhone(s string) bool {
 	return phoneDigits.MatchString(strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(s))
 }
 
+// MaxLength is the most characters each text field takes, as the
+// checks here count them and the forms' maxlength says.
+var MaxLength = map[string]int{
+	"street": 100, "postal_code": 6, "city": 60, "name": 100,
+	"phone": 30, "phone2": 30, "email": 254, // ValidPhone's and valid.Email's bounds
+}
+
 // text checks a one-line text of at most max characters; an empty one
 // is the required key's problem when required is not "".
 func text(errs *valid.Problems, field, value string, max int, required string) {
 	switch {
 	case value == "" && required != "":
 		errs.Add(field, required)
-	case !valid.Plain(value) || strings.ContainsAny(value, "<>"):
-		errs.Add(field, "personal.error.characters")
+	case !valid.Plain(value):
+		errs.Add(field, "personal.error.control")
+	case strings.ContainsAny(value, "<>"):
+		errs.Add(field, "personal.error.angle")
 	case utf8.RuneCountInString(value) > max:
 		errs.Add(field, "personal.error.too_long", max)
 	}
@@ -373,7 +382,7 @@ func text(errs *valid.Problems, field, value string, max int, required string) {
 func (c Contact) Validate(e Editable) error {
 	var errs valid.Problems
 	if e[FieldAddress] {
-		text(&errs, "street", c.Street, 100, "personal.error.street_required")
+		text(&errs, "street", c.Street, MaxLength["street"], "personal.error.street_required")
 		if _, bad := errs.Field("postal_code"); !bad {
 			switch {
 			case c.PostalCode == "":
@@ -382,7 +391,7 @@ func (c Contact) Validate(e Editable) error {
 				errs.Add("postal_code", "personal.error.postal_code")
 			}
 		}
-		text(&errs, "city", c.City, 60, "personal.error.city_required")
+		text(&errs, "city", c.City, MaxLength["city"], "personal.error.city_required")
 	}
 	if e[FieldPhone] && c.Phone != "" {
 		if !valid.Plain(c.Phone) || !ValidPhone(c.Phone) {

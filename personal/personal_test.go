@@ -94,7 +94,7 @@ func TestContactValidate(t *testing.T) {
 		{Contact{Street: "a", PostalCode: "1234", City: "b"}, "postal_code=personal.error.postal_code"},
 		{Contact{Street: "a", PostalCode: "123456", City: "b"}, "postal_code=personal.error.postal_code"},
 		{Contact{Street: strings.Repeat("å", 101), PostalCode: "12345", City: strings.Repeat("x", 61)}, "street=personal.error.too_long city=personal.error.too_long"},
-		{Contact{Street: "a\x1b[2J", PostalCode: "12345", City: "b\u202e"}, "street=personal.error.characters"},
+		{Contact{Street: "a\x1b[2J", PostalCode: "12345", City: "b\u202e"}, "street=personal.error.control"},
 		{Contact{Street: "a", PostalCode: "12345", City: "b", Phone: "070 12", Email: "eva@localhost"}, "phone=personal.error.phone email=personal.error.email"},
 	} {
 		if got := fields(c.in.Clean().Validate(all)); got != c.want {
@@ -130,7 +130,7 @@ func TestRelativeCheck(t *testing.T) {
 		{RelativeInput{Name: "L", BirthDate: "30/4/2019"}, KindChild, "birth_date=personal.error.birth_date"},
 		{RelativeInput{Name: "L", BirthDate: "2026-11-24"}, KindChild, "birth_date=personal.error.birth_date_range"},
 		{RelativeInput{Name: "L", BirthDate: "1899-01-01"}, KindChild, "birth_date=personal.error.birth_date_range"},
-		{RelativeInput{Name: "L\x00", BirthDate: "2019-04-30"}, KindChild, "name=personal.error.characters"},
+		{RelativeInput{Name: "L\x00", BirthDate: "2019-04-30"}, KindChild, "name=personal.error.control"},
 	} {
 		_, err := x.in.check(x.kind, today)
 		if got := fields(err); got != x.want {

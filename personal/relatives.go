@@ -36,7 +36,7 @@ func birth(s string) (time.Time, bool) {
 func (in RelativeInput) check(kind Kind, today time.Time) (Relative, error) {
 	var errs valid.Problems
 	r := Relative{Kind: kind, Name: oneLine(in.Name)}
-	text(&errs, "name", r.Name, 100, "personal.error.name_required")
+	text(&errs, "name", r.Name, MaxLength["name"], "personal.error.name_required")
 	switch kind {
 	case KindRelative:
 		r.Relation = Relation(strings.TrimSpace(in.Relation))

@@ -84,6 +84,7 @@ type FieldView struct {
 	Name, Label, Type, Autocomplete string
 	Value, Error, Hint              string
 	Required                        bool
+	Max                             int // the field's maxlength; 0: the default
 }
 
 // SummaryView is what the error summary template shows.
@@ -115,6 +116,8 @@ func funcs(now func() time.Time) map[string]any {
 			}
 			return f
 		},
+		// maxlen gives a field the maxlength of the rule that checks it.
+		"maxlen":     func(n int, f FieldView) FieldView { f.Max = n; return f },
 		"summary":    func(l *Localizer, errs valid.Problems) SummaryView { return SummaryView{l, errs} },
 		"fieldError": fieldError,
 		"closesToday": func(a jobs.Ad) bool {

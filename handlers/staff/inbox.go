@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -38,6 +39,9 @@ type Inbox struct {
 		Person(ctx context.Context, user string) (employees.Person, error)
 		ActivePeople(ctx context.Context) ([]employees.Person, error)
 	}
+	// Nav draws the header; opening a message has it count again. May be
+	// nil.
+	Nav *Nav
 }
 
 // Name is a person's name, or the user name when the person is unknown.
@@ -97,8 +101,32 @@ func (h *Inbox) ShowMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if h.Nav != nil { // the header of this page counts it read
+		if err := h.Nav.ReloadInbox(c, me); err != nil {
+			return err
+		}
+	}
+	reply := url.Values{"to": {m.From}, "subject": {replySubject(l.T("nav.msg.reply_prefix"), m.Subject)}}
 	return h.Render(c, "staff/inbox_message", web.Page{Title: m.Subject, Section: "staff-inbox", Data: fiber.Map{
-		"M": m, "From": senderName(ctx, h, l, m.From), "To": h.names(ctx, m.To), "Sent": m.From == me}})
+		"M": m, "From": senderName(ctx, h, l, m.From), "To": h.names(ctx, m.To), "Sent": m.From == me,
+		"Reply": PathNewMessage + "?" + reply.Encode()}})
+}
+
+// replyPrefixes are what a subject already replied to starts with, in
+// either language.
+var replyPrefixes = []string{"sv:", "re:"}
+
+// replySubject is the subject of a reply: the prefix ("Sv:") and the
+// subject, unless the subject has one already.
+func replySubject(prefix, subject string) string {
+	subject = strings.TrimSpace(subject)
+	low := strings.ToLower(subject)
+	for _, p := range replyPrefixes {
+		if strings.HasPrefix(low, p) {
+			return subject
+		}
+	}
+	return prefix + " " + subject
 }
 
 // Colleague is a person found or chosen as a recipient.
@@ -123,7 +151,11 @@ func (h *Inbox) ShowNewMessage(c *fiber.Ctx) error {
 	if drop := c.Query("remove"); drop != "" {
 		to = slices.DeleteFunc(to, func(id string) bool { return id == drop })
 	}
-	return h.newMessagePage(c, to, strings.TrimSpace(c.Query("q")), map[string]string{}, nil)
+	form := map[string]string{}
+	if s := strings.TrimSpace(c.Query("subject")); s != "" && utf8.RuneCountInString(s) <= inbox.MaxSubject {
+		form["subject"] = strings.Clone(s) // a reply's
+	}
+	return h.newMessagePage(c, to, strings.TrimSpace(c.Query("q")), form, nil)
 }
 
 // newMessagePage draws the new message with the recipients chosen, the
@@ -144,6 +176,7 @@ func (h *Inbox) newMessagePage(c *fiber.Ctx, to []string, q string, form map[str
 	}
 	var found []Colleague
 	var qErr string
+	chosenOnly := false // the search matches only recipients chosen already
 	if len([]rune(q)) > 100 {
 		qErr, q = "nav.msg.error.query_long", ""
 	}
@@ -155,14 +188,19 @@ func (h *Inbox) newMessagePage(c *fiber.Ctx, to []string, q string, form map[str
 		}
 		words := strings.Fields(menuFold(q))
 		for _, p := range people {
-			if p.ID == me || slices.ContainsFunc(chosen, func(x Colleague) bool { return x.ID == p.ID }) {
+			if p.ID == me {
 				continue
 			}
-			if matches(menuFold(p.Name()+" "+p.ID), words) {
-				found = append(found, Colleague{ID: p.ID, Name: p.Name()})
-				if len(found) == maxFound {
-					break
-				}
+			if !matches(menuFold(p.Name()+" "+p.ID), words) {
+				continue
+			}
+			if slices.ContainsFunc(chosen, func(x Colleague) bool { return x.ID == p.ID }) {
+				chosenOnly = true
+				continue
+			}
+			found = append(found, Colleague{ID: p.ID, Name: p.Name()})
+			if len(found) == maxFound {
+				break
 			}
 		}
 	}
@@ -183,7 +221,7 @@ func (h *Inbox) newMessagePage(c *fiber.Ctx, to []string, q string, form map[str
 		links[p.ID] = removeLink(p.ID)
 	}
 	return h.FormPageIn(c, "staff/inbox_new", "nav.msg.new_title", "staff-inbox", fiber.Map{
-		"Chosen": chosen, "Found": found, "Q": q, "Searched": searched, "QueryError": qErr, "RemoveLinks": links,
+		"Chosen": chosen, "Found": found, "Q": q, "Searched": searched, "ChosenOnly": chosenOnly && len(found) == 0, "QueryError": qErr, "RemoveLinks": links,
 		"Form": form, "Errors": errs, "Max": inbox.MaxRecipients, "MaxText": inbox.MaxText})
 }
 

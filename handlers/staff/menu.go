@@ -417,18 +417,38 @@ func (n *Nav) Load(c *fiber.Ctx, person string) error {
 			}
 		}
 	}
-	if n.Inbox != nil {
-		sum, err := n.Inbox.Summary(ctx, person)
-		if err != nil {
-			return err
-		}
-		view.Inbox = sum
-		for _, d := range sum.Latest {
-			view.Latest = append(view.Latest, LatestView{ID: d.MessageID, From: senderName(ctx, n.Names, l, d.From), Subject: d.Subject, SentAt: d.SentAt})
-		}
+	if err := n.loadInbox(c, view, person); err != nil {
+		return err
 	}
 	web.SetLayout(c, "Nav", view)
 	c.Locals(localNav, view)
+	return nil
+}
+
+// loadInbox puts the person's unread count and latest unread messages
+// into the view.
+func (n *Nav) loadInbox(c *fiber.Ctx, view *NavView, person string) error {
+	if n.Inbox == nil {
+		return nil
+	}
+	ctx, l := c.UserContext(), web.L(c)
+	sum, err := n.Inbox.Summary(ctx, person)
+	if err != nil {
+		return err
+	}
+	view.Inbox, view.Latest = sum, nil
+	for _, d := range sum.Latest {
+		view.Latest = append(view.Latest, LatestView{ID: d.MessageID, From: senderName(ctx, n.Names, l, d.From), Subject: d.Subject, SentAt: d.SentAt})
+	}
+	return nil
+}
+
+// ReloadInbox reads the header's messages again, for a page that has
+// changed them (opening a message marks it read) after Load ran.
+func (n *Nav) ReloadInbox(c *fiber.Ctx, person string) error {
+	if view := navOf(c); view != nil {
+		return n.loadInbox(c, view, person)
+	}
 	return nil
 }
 

@@ -168,9 +168,13 @@ type ovLine struct{ Text, Quantity, Amount string }
 
 type ovPrelim struct {
 	PaidOn, Period         string
+	Intro                  string // the translation key of what it is computed from
 	Lines                  []ovLine
 	Gross, Tax, Net        string
 	TaxFrom, TaxAdjustment string
+	// Hourly: no monthly salary and nothing approved yet, so no figure;
+	// the pay depends on the hours reported and payroll computes it.
+	Hourly bool
 }
 
 type ovBalance struct{ Label, Value, Href, AsOf string }
@@ -293,28 +297,38 @@ func netView(l *views.Localizer, s payroll.Summary) *ovNet {
 }
 
 func prelimView(l *views.Localizer, e payroll.Estimate, s payroll.Summary) *ovPrelim {
-	v := &ovPrelim{PaidOn: l.Date(e.PaidOn), Period: periodLabel(l, e.Period),
+	v := &ovPrelim{PaidOn: l.Date(e.PaidOn), Period: periodLabel(l, e.Period), Intro: "overview.prelim.intro",
 		Gross: e.Gross.Format(l.Lang), Tax: (-e.Tax).Format(l.Lang), Net: e.Net.Format(l.Lang)}
+	if s.Salary == nil || s.Salary.Monthly == 0 {
+		if len(e.Lines) == 0 {
+			return &ovPrelim{PaidOn: v.PaidOn, Period: v.Period, Hourly: true}
+		}
+		v.Intro = "overview.prelim.intro_approved"
+	}
 	for _, ln := range e.Lines {
 		q := ""
 		if ln.Quantity != 0 {
-			q = ln.Quantity.Format(l.Lang)
-			if ln.Unit != "" {
-				q += " " + unitName(l, ln.Unit)
-			}
+			q = l.Counted(ln.Quantity, ln.Unit)
 		}
-		v.Lines = append(v.Lines, ovLine{Text: ln.Text, Quantity: q, Amount: ln.Amount.Format(l.Lang)})
+		text := ln.Text
+		if ln.Code == payroll.SalaryCode {
+			text = l.T("overview.prelim.salary") // the estimate's own line, in the reader's language
+		}
+		v.Lines = append(v.Lines, ovLine{Text: text, Quantity: q, Amount: ln.Amount.Format(l.Lang)})
 	}
-	switch e.TaxFrom {
-	case payroll.TaxFromTable:
+	switch {
+	case e.Gross <= 0:
+		// TaxOn withholds nothing from no pay: not for want of a table.
+		v.TaxFrom = l.T("overview.prelim.tax_nothing")
+	case e.TaxFrom == payroll.TaxFromTable:
 		if s.Tax != nil && s.Tax.Table != 0 {
 			v.TaxFrom = l.T("overview.prelim.tax_table", s.Tax.Table, s.Tax.Column)
 		} else {
 			v.TaxFrom = l.T("overview.prelim.tax_table_plain")
 		}
-	case payroll.TaxFromPercent:
+	case e.TaxFrom == payroll.TaxFromPercent:
 		v.TaxFrom = l.T("overview.prelim.tax_percent", e.Rate.Format(l.Lang))
-	case payroll.TaxFromLatest:
+	case e.TaxFrom == payroll.TaxFromLatest:
 		v.TaxFrom = l.T("overview.prelim.tax_latest", e.Rate.Format(l.Lang))
 	default:
 		v.TaxFrom = l.T("overview.prelim.tax_unknown")
@@ -332,10 +346,7 @@ func balanceViews(l *views.Localizer, s payroll.Summary) []ovBalance {
 		if b.Kind.PerYear() && b.Year != 0 {
 			label = l.T("overview.balances.year", label, b.Year)
 		}
-		value := b.Value.Format(l.Lang)
-		if b.Unit != "" {
-			value += " " + unitName(l, b.Unit)
-		}
+		value := l.Counted(b.Value, b.Unit)
 		v := ovBalance{Label: label, Value: value, Href: href}
 		if !b.AsOf.IsZero() {
 			v.AsOf = l.T("overview.balances.as_of", l.Date(b.AsOf))
@@ -343,16 +354,6 @@ func balanceViews(l *views.Localizer, s payroll.Summary) []ovBalance {
 		out = append(out, v)
 	}
 	return out
-}
-
-// unitName is a unit of payroll's in the reader's language, or as payroll
-// wrote it when it is none the pages know.
-func unitName(l *views.Localizer, unit string) string {
-	key := "overview.unit." + unit
-	if n := l.T(key); n != key {
-		return n
-	}
-	return unit
 }
 
 func ytdView(l *views.Localizer, s payroll.Summary, now time.Time) *ovYTD {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,10 +280,10 @@ func (h *Pay) ShowBalance(c *fiber.Ctx) error {
 	}
 	var chart template.HTML
 	if len(b.History) > 0 {
-		unit := l.T("pay.unit." + b.Unit)
+		unit := l.UnitName(b.Unit)
 		chart = charts.Line(charts.LineChart{ID: "balance-history", Title: l.T("pay.balance.chart.title", name),
 			Desc:   l.T("pay.balance.chart.desc", name, l.Date(b.History[0].Day), l.Date(b.History[len(b.History)-1].Day)),
-			Labels: labels, Values: values, Format: func(v float64) string { return payroll.Quantity(int64(v*100)).Format(l.Lang) + " " + unit }})
+			Labels: labels, Values: values, Format: func(v float64) string { return payroll.Quantity(math.Round(v*100)).Format(l.Lang) + " " + unit }})
 	}
 	return h.FormPageIn(c, "staff/balance", "pay.balance.title", "staff-pay", fiber.Map{
 		"Employment": e, "B": b, "Name": name, "Chart": chart, "Back": PathBalances,

@@ -88,7 +88,7 @@ func (h *Personal) personalPage(c *fiber.Ctx, form map[string]string, errs error
 		form = contactForm(d.Contact)
 	}
 	data := fiber.Map{"Details": d, "Name": p.Name(), "WorkEmail": p.WorkEmail, "Form": form, "Editable": h.Editable,
-		"Changes": changes, "Tab": "details", "Notice": personalNotices[c.Query("klart")]}
+		"Changes": changes, "Tab": "details", "Notice": personalNotices[c.Query("klart")], "MaxLength": personal.MaxLength}
 	if problems, ok := web.FieldErrors(errs); ok {
 		data["Errors"] = problems
 	}
@@ -131,24 +131,16 @@ type TaxView struct {
 // TaxStepView is one row of the tax table, in kronor.
 type TaxStepView struct{ From, To, Tax string }
 
-// kronor writes öre as whole kronor with a space between thousands.
-func kronor(a payroll.Amount) string {
-	neg := a < 0
-	if neg {
-		a = -a
+// kronor writes öre as whole kronor in the language's money format
+// ("1 000", "1,000"); up rounds a part of a krona up (a table's From of
+// 1 000,01 is 1 001, so rows do not seem to overlap), else down.
+func kronor(a payroll.Amount, lang string, up bool) string {
+	whole := int64(a) / 100
+	if up && int64(a)%100 > 0 {
+		whole++
 	}
-	s := fmt.Sprint(int64(a) / 100)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "−" + b.String()
-	}
-	return b.String()
+	n := payroll.Amount(whole * 100).Number(lang)
+	return n[:len(n)-3] // without the decimals, all zero
 }
 
 // percent writes hundredths of a percent as the language does: "30,5".
@@ -182,7 +174,8 @@ func (h *Personal) ShowTax(c *fiber.Ctx) error {
 				v.Percent = percent(t.Percent, web.L(c).Lang)
 			}
 			for _, st := range t.Steps {
-				v.Steps = append(v.Steps, TaxStepView{kronor(st.From), kronor(st.To), kronor(st.Tax)})
+				lang := web.L(c).Lang
+				v.Steps = append(v.Steps, TaxStepView{kronor(st.From, lang, true), kronor(st.To, lang, false), kronor(st.Tax, lang, false)})
 			}
 			data["Tax"] = v
 		}
@@ -256,7 +249,7 @@ func (h *Personal) relativePage(c *fiber.Ctx, kind personal.Kind, id string, for
 			title = "personal.child.change_title"
 		}
 	}
-	data["Heading"] = title
+	data["Heading"], data["MaxLength"] = title, personal.MaxLength
 	return h.FormPageIn(c, "staff/personal_relative", title, "staff-personal", data)
 }
 
