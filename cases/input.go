@@ -31,6 +31,9 @@ const (
 func Parse(kind Kind, f map[string]string, codes *Codes) (Content, error) {
 	var p valid.Problems
 	var out Content
+	if codes == nil {
+		codes = DefaultCodes()
+	}
 	text := func(name string, limit int, required bool) string {
 		v := strings.TrimSpace(f[name])
 		switch {
