@@ -21,7 +21,7 @@ import (
 
 // Errors of cases.
 var (
-	ErrNotFound = errors.New("cases: not found")      // no such case, or not one the person may see
+	ErrNotFound = errors.New("cases: not found")       // no such case, or not one the person may see
 	ErrHandled  = errors.New("cases: already handled") // approved, rejected or withdrawn already
 	ErrStale    = errors.New("cases: changed meanwhile")
 	ErrTaken    = errors.New("cases: step taken") // the store's answer when a step's key exists

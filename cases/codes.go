@@ -38,7 +38,7 @@ func (c Code) ByAmount() bool { return c.Unit == "kr" || c.Rate == 0 }
 // Codes is the employer's code list for cases: the additions and
 // deductions staff may register, the rates of work changes and of travel.
 type Codes struct {
-	Additions []Code        `json:"additions"`
+	Additions []Code          `json:"additions"`
 	Work      map[string]Code `json:"work"`
 	Travel    struct {
 		Mileage   Code           `json:"mileage"`
