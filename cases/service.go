@@ -635,3 +635,22 @@ func VacationDays(a Absence) payroll.Quantity {
 	}
 	return payroll.Quantity(days * 100)
 }
+
+// OfPerson are the person's own cases of all their employments, newest
+// first (the overview's to-do lists what is in progress in any of them).
+func (s *Service) OfPerson(ctx context.Context, personID string) ([]Case, error) {
+	emps, err := s.Directory.Employments(ctx, personID)
+	if err != nil || len(emps) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(emps))
+	for i, e := range emps {
+		ids[i] = e.ID
+	}
+	list, err := s.Store.OfEmployments(ctx, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	list = slices.DeleteFunc(list, func(c Case) bool { return c.PersonID != personID })
+	return s.withStates(ctx, list)
+}

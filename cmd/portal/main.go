@@ -334,7 +334,7 @@ func appConfig(cfg Config) app.Config {
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
 		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "", StaffEditable: cfg.StaffEditable,
-		PaydayOfMonth: cfg.Payday,
+		PaydayOfMonth: cfg.Payday, PayrollCutoff: cfg.PayrollCutoff,
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/cases"
 	"portal/credentials"
 	"portal/disclosure"
 	"portal/employees"
@@ -88,6 +89,9 @@ type Config struct {
 	SMS bool
 	// PaydayOfMonth is the day of the month salaries are paid; 0: the 25th.
 	PaydayOfMonth int
+	// PayrollCutoff is the last day of a month whose approved cases are
+	// paid with that month's payday; 0: the 10th.
+	PayrollCutoff int
 }
 
 // Staff is the configuration of the staff login.
@@ -159,6 +163,8 @@ type Services struct {
 	// PayrollImport reads payroll's export into it.
 	Payroll       *payroll.Service
 	PayrollImport *payroll.Importer
+	// Cases are the employees' cases and the managers' approval.
+	Cases *cases.Service
 	// The staff's messages ("Meddelanden") and favourites.
 	Inbox      *inbox.Service
 	Favourites *favourites.Service
@@ -310,6 +316,12 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Overview = &overview.Service{Store: db.Overview(), Now: now}
 	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
+	s.Cases = &cases.Service{Store: db.Cases(), Directory: s.Directory, Policy: s.Policy, Balances: s.Payroll, Cutoff: cfg.PayrollCutoff, Now: now,
+		Notify: caseMailer{locales: s.Locales, outbox: s.Outbox, inbox: s.Inbox, baseURL: cfg.BaseURL}}
+	if in.Blobs != nil {
+		s.Cases.Blobs = in.Blobs
+	}
+	s.Payroll.Approved = s.Cases // approved cases feed the preliminary pay
 	return s, nil
 }
 
@@ -351,7 +363,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
 		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Overview: s.Overview, Payroll: s.Payroll,
-		Inbox: s.Inbox, Favourites: s.Favourites,
+		Inbox: s.Inbox, Favourites: s.Favourites, Cases: s.Cases,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
