@@ -636,8 +636,8 @@ func VacationDays(a Absence) payroll.Quantity {
 	return payroll.Quantity(days * 100)
 }
 
-// OfPerson are the person's own cases of all their employments, newest
-// first (the overview's to-do lists what is in progress in any of them).
+// OfPerson are the person's own cases in progress (not yet handled) in
+// all their employments, newest first, for the overview's to-do.
 func (s *Service) OfPerson(ctx context.Context, personID string) ([]Case, error) {
 	emps, err := s.Directory.Employments(ctx, personID)
 	if err != nil || len(emps) == 0 {

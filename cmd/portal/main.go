@@ -192,7 +192,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if err := seedRecruitment(ctx, db, services, cfg.SiteName, log); err != nil {
 		return err
 	}
-	return seedPayroll(ctx, db, services, time.Now(), log)
+	if err := seedPayroll(ctx, db, services, time.Now(), log); err != nil {
+		return err
+	}
+	return seedCases(ctx, services, time.Now(), log)
 }
 
 // seedAds stores n demo ads, unless ifEmpty and the database has ads.
