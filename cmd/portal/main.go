@@ -101,6 +101,8 @@ const usage = `Usage: portal COMMAND [ARGUMENTS]
   staff add-admin USER EMAIL [NAME]
                                  make USER system administrator and mail a temporary password
   payroll import FILE            store payslips, balances and schedules from payroll's export (all or nothing)
+  payroll export --period YYYY-MM [--dir DIR]
+                                 write the period's approved cases as cases-YYYY-MM.csv and .json, each case once
   retention plan [--at DATE]     print what a culling run at DATE (now) would remove, by recruitment
   retention run                  run the culling now (under the scheduled task's lease)
   healthcheck                    exit 0 when the portal on PORT answers
