@@ -14,11 +14,10 @@ import (
 // outlays) and work changes (hours at the code list's rate). Absence is
 // payroll's to deduct and adds no line here.
 func (s *Service) ApprovedLines(ctx context.Context, employmentID string, period payroll.Period, upTo time.Time) ([]payroll.Line, error) {
-	steps, err := s.Store.Approved(ctx, employmentID, period)
+	steps, err := s.approved(ctx, employmentID, period)
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(steps, func(i, j int) bool { return steps[i].At.Before(steps[j].At) })
 	var out []payroll.Line
 	for _, st := range steps {
 		if st.At.After(upTo) || st.Content == nil {
@@ -82,4 +81,34 @@ func (s *Service) Lines(c Content) []payroll.Line {
 		}
 	}
 	return out
+}
+
+// approved are the approvals of the employment paid with the period,
+// oldest first: kept in memory under the employment's stamp, so the
+// overview reads one stamp by key rather than searching the steps; read
+// anew at least once a minute whatever the stamp.
+func (s *Service) approved(ctx context.Context, employmentID string, period payroll.Period) ([]Step, error) {
+	stamp, err := s.Store.PayStamp(ctx, employmentID)
+	if err != nil {
+		return nil, err
+	}
+	key, now := payKey{employmentID, period}, time.Now()
+	s.payMu.Lock()
+	got, ok := s.pay[key]
+	s.payMu.Unlock()
+	if ok && got.stamp == stamp && now.Sub(got.at) < time.Minute {
+		return got.steps, nil
+	}
+	steps, err := s.Store.Approved(ctx, employmentID, period)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(steps, func(i, j int) bool { return steps[i].At.Before(steps[j].At) })
+	s.payMu.Lock()
+	if s.pay == nil || len(s.pay) > 20000 {
+		s.pay = map[payKey]paid{}
+	}
+	s.pay[key] = paid{stamp: stamp, steps: steps, at: now}
+	s.payMu.Unlock()
+	return steps, nil
 }

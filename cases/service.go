@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"portal/access"
@@ -41,6 +42,10 @@ type Store interface {
 	// Approved returns the approvals of the employment paid with the
 	// period; every employment's with "".
 	Approved(ctx context.Context, employmentID string, period payroll.Period) ([]Step, error)
+	// PayStamp reads the employment's change stamp of its approvals (one
+	// read by key); TouchPay moves it after an approval.
+	PayStamp(ctx context.Context, employmentID string) (string, error)
+	TouchPay(ctx context.Context, employmentID string) error
 }
 
 // Blobs keeps the receipts' files.
@@ -94,6 +99,20 @@ type Service struct {
 	// with that month's payday; later ones with the next. 0: the 10th.
 	Cutoff int
 	Now    func() time.Time
+
+	payMu sync.Mutex
+	pay   map[payKey]paid // the approvals of an employment and period, under its stamp
+}
+
+type payKey struct {
+	employment string
+	period     payroll.Period
+}
+
+type paid struct {
+	stamp string
+	steps []Step
+	at    time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -511,6 +530,11 @@ func (s *Service) decide(ctx context.Context, personID string, d Decision) (Case
 	c.End, c.Closed = &end, true
 	if err := s.Store.Save(ctx, c); err != nil {
 		return Case{}, err
+	}
+	if end.Kind == StepApproved {
+		if err := s.Store.TouchPay(ctx, c.EmploymentID); err != nil {
+			return Case{}, err
+		}
 	}
 	if s.Notify != nil {
 		p, err := s.Directory.Person(ctx, c.PersonID)

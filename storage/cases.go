@@ -188,3 +188,21 @@ func caseIndexes(ctx context.Context, d *DB) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "employment", Value: 1}, {Key: "period", Value: 1}}, Options: options.Index().SetName("employment_period")},
 		mongo.IndexModel{Keys: bson.D{{Key: "period", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("period_kind")})
 }
+
+// PayStamp reads the employment's stamp of its approvals in meta
+// (casepay:<employment>); "" before the first.
+func (s *Cases) PayStamp(ctx context.Context, employmentID string) (string, error) {
+	var doc struct {
+		Stamp string `bson:"stamp"`
+	}
+	err := s.db.c(colMeta).FindOne(ctx, bson.M{"_id": "casepay:" + employmentID}).Decode(&doc)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return "", fmt.Errorf("storage: read the approvals' stamp: %w", err)
+	}
+	return doc.Stamp, nil
+}
+
+// TouchPay moves the employment's stamp of its approvals.
+func (s *Cases) TouchPay(ctx context.Context, employmentID string) error {
+	return replace(context.WithoutCancel(ctx), s.db.c(colMeta), "casepay:"+employmentID, bson.M{"stamp": bson.NewObjectID().Hex()})
+}
