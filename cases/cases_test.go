@@ -62,7 +62,7 @@ func (d dir) ManagerOf(_ context.Context, id string) (employees.Person, employee
 	return employees.Person{ID: m.PersonID}, m, nil
 }
 func (dir) Person(_ context.Context, id string) (employees.Person, error) {
-	return employees.Person{ID: id, FirstName: id}, nil
+	return employees.Person{ID: id, FirstName: id, Active: id != "gone"}, nil
 }
 
 // policy: the manager of the employment manages it; "sara" has
@@ -347,5 +347,64 @@ func TestParse(t *testing.T) {
 	}
 	if !strings.Contains(cases.FormOf(w)["start"], "22:00") {
 		t.Error("form")
+	}
+}
+
+// A manager's substitute decides for the period named, recorded as the
+// substitute's for the manager; before and after, not at all.
+func TestSubstitutes(t *testing.T) {
+	t.Parallel()
+	s, _ := service(t)
+	c, err := s.Create(ctx, fatima, cases.KindTravel, travel(t), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d string) time.Time { t, _ := time.ParseInLocation(time.DateOnly, d, payroll.Stockholm); return t }
+	for _, bad := range []struct{ who, field, from, to string }{{"eva", "substitute", "2026-12-01", "2026-12-05"}, {"gone", "substitute", "2026-12-01", "2026-12-05"},
+		{"sara", "to", "2026-12-05", "2026-12-01"}, {"sara", "to", "2026-11-01", "2026-11-05"}} {
+		_, err := s.NameSubstitute(ctx, "eva", bad.who, day(bad.from), day(bad.to))
+		var p valid.Problems
+		if !errors.As(err, &p) {
+			t.Fatalf("%+v: %v", bad, err)
+		}
+		if _, ok := p.Field(bad.field); !ok {
+			t.Errorf("%+v: %v", bad, p)
+		}
+	}
+	if _, err := s.NameSubstitute(ctx, "sara", "eva", day("2026-12-01"), day("2026-12-05")); !errors.Is(err, cases.ErrNotFound) {
+		t.Errorf("sara manages nobody: %v", err)
+	}
+	if ok, _ := s.Approves(ctx, "sara"); ok {
+		t.Error("sara approves before")
+	}
+	later, err := s.NameSubstitute(ctx, "eva", "sara", day("2026-12-10"), day("2026-12-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := s.Waiting(ctx, "sara"); len(w) != 0 {
+		t.Errorf("a later substitution counts now: %d", len(w))
+	}
+	if _, err := s.NameSubstitute(ctx, "eva", "sara", day("2026-12-01"), day("2026-12-03")); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := s.SubstitutesOf(ctx, "eva"); err != nil || len(list) != 2 || list[1].ID != later.ID {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	if ok, _ := s.Approves(ctx, "sara"); !ok {
+		t.Error("sara does not approve")
+	}
+	w, err := s.Waiting(ctx, "sara")
+	if err != nil || len(w) != 1 {
+		t.Fatalf("waiting for the substitute: %+v %v", w, err)
+	}
+	out, err := s.Decide(ctx, "sara", []cases.Decision{{ID: c.ID, Approve: true}})
+	if err != nil || out[0].Err != nil || !out[0].Case.End.Substitute || out[0].Case.End.Of != "eva" || out[0].Case.End.By != "sara" {
+		t.Fatalf("decided: %+v %v", out, err)
+	}
+	if err := s.EndSubstitute(ctx, "otto", later.ID); !errors.Is(err, cases.ErrNotFound) {
+		t.Errorf("another's substitution ended: %v", err)
+	}
+	if err := s.EndSubstitute(ctx, "eva", later.ID); err != nil {
+		t.Error(err)
 	}
 }

@@ -272,6 +272,9 @@ func (s *Service) roleOf(ctx context.Context, personID, employmentID string, c C
 	if err != nil || ok {
 		return RoleManager, err
 	}
+	if m, err := s.substituteFor(ctx, personID, c.EmploymentID); err != nil || m != "" {
+		return RoleManager, err
+	}
 	if c.Kind == KindAbsence || c.Kind == KindWork {
 		ok, err = s.Policy.Can(ctx, personID, access.PermReportAbsence, c.UnitID)
 		if err != nil || ok {
@@ -516,6 +519,14 @@ func (s *Service) decide(ctx context.Context, personID string, d Decision) (Case
 	content := c.Content
 	end := Step{Key: StepKey(c.ID, StepApproved, 0), CaseID: c.ID, EmploymentID: c.EmploymentID, Kind: StepApproved, By: personID,
 		At: now, Rev: c.Rev, Content: &content}
+	if ok, err := s.Policy.Manages(ctx, personID, c.EmploymentID); err != nil {
+		return Case{}, err
+	} else if !ok { // a substitute's decision, recorded as such
+		if end.Of, err = s.substituteFor(ctx, personID, c.EmploymentID); err != nil {
+			return Case{}, err
+		}
+		end.Substitute = true
+	}
 	if d.Approve {
 		end.Period = s.PeriodFor(now)
 	} else {
@@ -577,12 +588,32 @@ func (s *Service) Recommend(ctx context.Context, personID, id string) (Case, err
 // manages, oldest first.
 func (s *Service) Waiting(ctx context.Context, personID string) ([]Case, error) {
 	reports, err := s.Directory.Reports(ctx, personID)
-	if err != nil || len(reports) == 0 {
+	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(reports))
-	for i, r := range reports {
-		ids[i] = r.ID
+	managers, err := s.actingFor(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range managers { // and those of the managers one substitutes for
+		theirs, err := s.Directory.Reports(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range theirs {
+			if r.PersonID != personID {
+				reports = append(reports, r)
+			}
+		}
+	}
+	if len(reports) == 0 {
+		return nil, nil
+	}
+	var ids []string
+	for _, r := range reports {
+		if !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
 	}
 	list, err := s.Store.OfEmployments(ctx, ids, true)
 	if err != nil {

@@ -245,3 +245,42 @@ func TestCasesDecidedOnce(t *testing.T) {
 		t.Errorf("%d messages", msgs.Unread())
 	}
 }
+
+var substituteEnd = regexp.MustCompile(`/personal/attestera/ersattare/([0-9a-f]{24})/ta-bort`)
+
+// A manager names a substitute for a period; the substitute sees the
+// cases waiting, decides one, and the log says it was as substitute.
+// Only managers name substitutes, and only their own end.
+func TestCaseSubstitutes(t *testing.T) {
+	t.Parallel()
+	a := casesApp(t)
+	fatima, eva, otto := staffVisitor(t, a, "fatali01"), staffVisitor(t, a, "evaryl01"), staffVisitor(t, a, "otto")
+	id := newCase(t, fatima, "franvaro", url.Values{"cause": {"sick"}, "from": {"2026-12-01"}, "to": {"2026-12-01"}})
+	if res := fatima.get("/personal/attestera/ersattare"); res.StatusCode != 404 {
+		t.Errorf("an employee's substitutes: %d", res.StatusCode)
+	}
+	want(t, "no approvals for otto yet", otto.get("/personal/attestera"), 200, "Inga ärenden väntar på dig.")
+	want(t, "a bad substitute", eva.post("/personal/attestera/ersattare", "/personal/attestera/ersattare",
+		url.Values{"substitute": {"nobody9"}, "from": {"2026-12-01"}, "to": {"2026-12-10"}}), 422, "Det finns ingen aktiv anställd med användarnamnet nobody9")
+	res := eva.post("/personal/attestera/ersattare", "/personal/attestera/ersattare", url.Values{"substitute": {"Otto"}, "from": {"2026-12-01"}, "to": {"2026-12-10"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("name: %d\n%s", res.StatusCode, res.body)
+	}
+	page := eva.get("/personal/attestera/ersattare?klart=ersattare")
+	want(t, "the substitutes", page, 200, "Otto Test (otto)", "Ersättaren är utsedd")
+	m := substituteEnd.FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatal("no end button")
+	}
+	want(t, "the substitute's to-do", otto.get("/personal/attestera"), 200, "Fatima Test: Sjukdom")
+	want(t, "the substitute's menu", otto.get("/personal/meny"), 200, `href="/personal/attestera"`)
+	want(t, "approved by the substitute", otto.post("/personal/attestera", "/personal/attestera", url.Values{"one": {"approve:" + id}}), 200, "Godkänt: Fatima Test")
+	want(t, "the log", fatima.get("/personal/arenden/"+id), 200, "Godkänt av Otto Test. Som ersättare för Eva Test.")
+	if res := otto.post("/personal/attestera", m[0], url.Values{}); res.StatusCode != 404 {
+		t.Errorf("otto ends eva's substitution: %d", res.StatusCode)
+	}
+	if res := eva.post("/personal/attestera/ersattare", m[0], url.Values{}); res.StatusCode != 303 {
+		t.Errorf("end: %d", res.StatusCode)
+	}
+	want(t, "ended", eva.get("/personal/attestera/ersattare"), 200, "Du har ingen ersättare utsedd.")
+}

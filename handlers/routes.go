@@ -227,11 +227,12 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	var casePages *staff.Cases
 	if deps.Cases != nil {
-		casePages = &staff.Cases{Kit: k, Header: staffHead, Service: deps.Cases, People: deps.Directory}
+		casePages = &staff.Cases{Kit: k, Header: staffHead, Service: deps.Cases, People: deps.Directory, Managers: deps.Policy}
+		staffNav.Approvers = deps.Cases
 		if deps.Payroll != nil {
 			casePages.Pay = deps.Payroll
 		}
-		start.ToDo = append(start.ToDo, &staff.CaseToDo{Service: deps.Cases, Managers: deps.Policy, Locales: deps.Locales})
+		start.ToDo = append(start.ToDo, &staff.CaseToDo{Service: deps.Cases, Approvers: deps.Cases, Locales: deps.Locales})
 		start.Days = staff.CaseDays{}
 	}
 	pay := &staff.Pay{Kit: k, Header: staffHead, Payroll: deps.Payroll, Employer: deps.StaffLogin.OrgName}
@@ -424,6 +425,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		staffPages.Post("/arenden/:id/rekommendera", staffLogin, casePages.RecommendCase)
 		staffPages.Get("/attestera", staffLogin, casePages.ShowApproval)
 		staffPages.Post("/attestera", staffLogin, casePages.Decide)
+		staffPages.Get("/attestera/ersattare", staffLogin, casePages.ShowSubstitutes)
+		staffPages.Post("/attestera/ersattare", staffLogin, casePages.AddSubstitute)
+		staffPages.Post("/attestera/ersattare/:id/ta-bort", staffLogin, casePages.RemoveSubstitute)
 	}
 	staffPages.Get("/personligt/anhoriga", staffLogin, own.ShowRelatives)
 	staffPages.Get("/personligt/anhoriga/ny", staffLogin, own.ShowNewRelative)

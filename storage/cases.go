@@ -183,6 +183,11 @@ func caseIndexes(ctx context.Context, d *DB) error {
 	if err := d.indexes(ctx, colCases, mongo.IndexModel{Keys: bson.D{{Key: "employment", Value: 1}, {Key: "closed", Value: 1}}, Options: options.Index().SetName("employment_closed")}); err != nil {
 		return err
 	}
+	if err := d.indexes(ctx, colCaseSubstitutes,
+		mongo.IndexModel{Keys: bson.D{{Key: "substitute", Value: 1}}, Options: options.Index().SetName("substitute")},
+		mongo.IndexModel{Keys: bson.D{{Key: "manager", Value: 1}}, Options: options.Index().SetName("manager")}); err != nil {
+		return err
+	}
 	return d.indexes(ctx, colCaseSteps,
 		mongo.IndexModel{Keys: bson.D{{Key: "case", Value: 1}}, Options: options.Index().SetName("case")},
 		mongo.IndexModel{Keys: bson.D{{Key: "employment", Value: 1}, {Key: "period", Value: 1}}, Options: options.Index().SetName("employment_period")},
@@ -205,4 +210,59 @@ func (s *Cases) PayStamp(ctx context.Context, employmentID string) (string, erro
 // TouchPay moves the employment's stamp of its approvals.
 func (s *Cases) TouchPay(ctx context.Context, employmentID string) error {
 	return replace(context.WithoutCancel(ctx), s.db.c(colMeta), "casepay:"+employmentID, bson.M{"stamp": bson.NewObjectID().Hex()})
+}
+
+const colCaseSubstitutes = "staff_case_substitutes"
+
+type substituteDoc struct {
+	ID         string    `bson:"_id"`
+	Manager    string    `bson:"manager"`
+	Substitute string    `bson:"substitute"`
+	From       time.Time `bson:"from"`
+	To         time.Time `bson:"to"`
+	CreatedAt  time.Time `bson:"created_at"`
+}
+
+func (d substituteDoc) substitute() cases.Substitute {
+	return cases.Substitute{ID: d.ID, Manager: d.Manager, Substitute: d.Substitute, From: d.From, To: d.To, CreatedAt: d.CreatedAt}
+}
+
+// AddSubstitute stores a manager's substitution.
+func (s *Cases) AddSubstitute(ctx context.Context, x cases.Substitute) error {
+	if _, err := s.db.c(colCaseSubstitutes).InsertOne(ctx, substituteDoc{ID: x.ID, Manager: x.Manager, Substitute: x.Substitute,
+		From: x.From, To: x.To, CreatedAt: x.CreatedAt}); err != nil {
+		return fmt.Errorf("storage: store a substitute: %w", err)
+	}
+	return nil
+}
+
+// SubstitutesOf lists the manager's substitutions.
+func (s *Cases) SubstitutesOf(ctx context.Context, manager string) ([]cases.Substitute, error) {
+	docs, err := findAll[substituteDoc](ctx, s.db.c(colCaseSubstitutes), bson.M{"manager": manager}, nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list substitutes: %w", err)
+	}
+	return mapDocs(docs, substituteDoc.substitute), nil
+}
+
+// SubstitutingFor lists the substitutions naming the person.
+func (s *Cases) SubstitutingFor(ctx context.Context, person string) ([]cases.Substitute, error) {
+	docs, err := findAll[substituteDoc](ctx, s.db.c(colCaseSubstitutes), bson.M{"substitute": person}, nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list substitutions: %w", err)
+	}
+	return mapDocs(docs, substituteDoc.substitute), nil
+}
+
+// RemoveSubstitute removes one of the manager's substitutions, or
+// cases.ErrNotFound.
+func (s *Cases) RemoveSubstitute(ctx context.Context, manager, id string) error {
+	res, err := s.db.c(colCaseSubstitutes).DeleteOne(ctx, bson.M{"_id": id, "manager": manager})
+	if err != nil {
+		return fmt.Errorf("storage: remove a substitute: %w", err)
+	}
+	if res.DeletedCount == 0 {
+		return cases.ErrNotFound
+	}
+	return nil
 }

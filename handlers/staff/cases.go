@@ -71,6 +71,10 @@ type CaseService interface {
 	Recommend(ctx context.Context, personID, id string) (cases.Case, error)
 	Lines(c cases.Content) []payroll.Line
 	CutoffOf(p payroll.Period) time.Time
+	Approves(ctx context.Context, personID string) (bool, error)
+	NameSubstitute(ctx context.Context, manager, substitute string, from, to time.Time) (cases.Substitute, error)
+	SubstitutesOf(ctx context.Context, manager string) ([]cases.Substitute, error)
+	EndSubstitute(ctx context.Context, manager, id string) error
 }
 
 // Cases are the employee's case pages and the manager's approval page.
@@ -89,6 +93,10 @@ type Cases struct {
 	People interface {
 		Person(ctx context.Context, user string) (employees.Person, error)
 		Employment(ctx context.Context, id string) (employees.Employment, error)
+	}
+	// Managers tells who manages anyone: only they name substitutes.
+	Managers interface {
+		ManagesAnyone(ctx context.Context, personID string) (bool, error)
 	}
 }
 
@@ -272,7 +280,7 @@ func (h *Cases) name(ctx context.Context, id string) string {
 var casesNotices = map[string]string{
 	"sparat": "cases.done.saved", "skickat": "cases.done.submitted", "andrat": "cases.done.changed", "aterkallat": "cases.done.withdrawn",
 	"borttaget": "cases.done.deleted", "utlagg": "cases.done.outlay", "utlagg-bort": "cases.done.outlay_removed", "rekommenderat": "cases.done.recommended",
-	"beslutat": "cases.done.decided",
+	"beslutat": "cases.done.decided", "ersattare": "cases.done.substitute", "ersattare-bort": "cases.done.substitute_removed",
 }
 
 // ShowCases lists the person's cases of the employment.
@@ -435,6 +443,9 @@ func (h *Cases) casePage(c *fiber.Ctx, err error, problem string) error {
 		text := l.T("cases.log."+string(st.Kind), who)
 		if st.Kind == cases.StepChanged {
 			text = l.T("cases.log.changed", who, st.Rev)
+		}
+		if st.Substitute {
+			text += " " + l.T("cases.log.substitute", h.name(ctx, st.Of))
 		}
 		if st.Period != "" {
 			text += " " + l.T("cases.log.period", periodLabel(l, st.Period))
@@ -886,8 +897,10 @@ type CaseToDo struct {
 		Waiting(ctx context.Context, personID string) ([]cases.Case, error)
 		CodeList() *cases.Codes
 	}
-	Managers interface {
-		ManagesAnyone(ctx context.Context, personID string) (bool, error)
+	// Approvers tells who decides anyone's cases: managers and their
+	// substitutes.
+	Approvers interface {
+		Approves(ctx context.Context, personID string) (bool, error)
 	}
 	Locales *views.Locales
 }
@@ -913,7 +926,7 @@ func (t *CaseToDo) ToDo(ctx context.Context, personID, lang string) ([]ToDo, err
 				Href: CasePath(x.ID), Since: since})
 		}
 	}
-	manages, err := t.Managers.ManagesAnyone(ctx, personID)
+	manages, err := t.Approvers.Approves(ctx, personID)
 	if err != nil || !manages {
 		return out, err
 	}
@@ -941,4 +954,87 @@ func (CaseDays) DayEntries(_ context.Context, _, _ string, day time.Time) ([]Lin
 	d := day.In(payroll.Stockholm).Format(time.DateOnly)
 	return []Link{{Href: NewCasePath(cases.KindAbsence) + "?dag=" + d, Text: "cases.day.absence"},
 		{Href: NewCasePath(cases.KindWork) + "?dag=" + d, Text: "cases.day.work"}}, nil
+}
+
+// PathSubstitutes is the manager's substitutes.
+const PathSubstitutes = PathApproval + "/ersattare"
+
+// substituteView is a substitution as the page lists it.
+type substituteView struct{ ID, Name, From, To string }
+
+// ShowSubstitutes lists the manager's substitutes, with the form to name
+// one for a period.
+func (h *Cases) ShowSubstitutes(c *fiber.Ctx) error {
+	return h.substitutesPage(c, map[string]string{}, nil)
+}
+
+func (h *Cases) substitutesPage(c *fiber.Ctx, form map[string]string, err error) error {
+	ctx, l, me := c.UserContext(), web.L(c), web.SessionOf(c).AccountID
+	if ok, merr := h.Managers.ManagesAnyone(ctx, me); merr != nil || !ok {
+		if merr != nil {
+			return merr
+		}
+		return fiber.ErrNotFound
+	}
+	list, lerr := h.Service.SubstitutesOf(ctx, me)
+	if lerr != nil {
+		return lerr
+	}
+	var views []substituteView
+	for _, x := range list {
+		views = append(views, substituteView{ID: x.ID, Name: h.name(ctx, x.Substitute) + " (" + x.Substitute + ")", From: l.Date(x.From), To: l.Date(x.To)})
+	}
+	data := fiber.Map{"Substitutes": views, "Form": form, "Notice": casesNotices[c.Query("klart")]}
+	if p, ok := web.FieldErrors(err); ok {
+		data["Errors"], data["Msgs"] = messages(l, p)
+	}
+	return h.FormPageIn(c, "staff/case_substitutes", "cases.substitutes.title", "staff-approval", data)
+}
+
+// AddSubstitute names a substitute for a period.
+func (h *Cases) AddSubstitute(c *fiber.Ctx) error {
+	f := web.Form(c, "substitute", "from", "to")
+	parse := func(s string) time.Time {
+		t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), payroll.Stockholm)
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	_, err := h.Service.NameSubstitute(c.UserContext(), web.SessionOf(c).AccountID, f["substitute"], parse(f["from"]), parse(f["to"]))
+	if _, ok := web.FieldErrors(err); ok {
+		return h.substitutesPage(c, f, err)
+	}
+	if errors.Is(err, cases.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(PathSubstitutes+"?klart=ersattare", fiber.StatusSeeOther)
+}
+
+// RemoveSubstitute ends one of the manager's substitutions.
+func (h *Cases) RemoveSubstitute(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if !caseID.MatchString(id) {
+		return fiber.ErrNotFound
+	}
+	err := h.Service.EndSubstitute(c.UserContext(), web.SessionOf(c).AccountID, strings.Clone(id))
+	if errors.Is(err, cases.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(PathSubstitutes+"?klart=ersattare-bort", fiber.StatusSeeOther)
+}
+
+// Approvers shows an entry to those who decide someone's cases: managers
+// and, while it lasts, their substitutes.
+func Approvers(ctx context.Context, v *Viewer) (bool, error) {
+	if v.nav.Approvers == nil {
+		return Managers(ctx, v)
+	}
+	return v.nav.Approvers.Approves(ctx, v.Person)
 }

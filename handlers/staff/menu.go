@@ -61,7 +61,9 @@ var MenuEntries = []MenuEntry{
 	{ID: "travel", Parent: "personal", Path: PathCases + "/ny/reserakning", Title: "cases.menu.travel", Text: "cases.menu.travel_text", Keywords: "cases.kw.travel"},
 	{ID: "additions", Parent: "personal", Path: PathCases + "/ny/tillagg-avdrag", Title: "cases.menu.addition", Text: "cases.menu.addition_text", Keywords: "cases.kw.addition"},
 	{ID: "cases", Parent: "personal", Path: PathCases, Title: "cases.menu.mine", Text: "cases.menu.mine_text", Keywords: "cases.kw.mine"},
-	{ID: "approval", Path: PathApproval, Title: "cases.approval.title", Text: "cases.menu.approval_text", Keywords: "cases.kw.approval", Show: Managers},
+	{ID: "approval-group", Title: "cases.menu.approval_group", Keywords: "cases.kw.approval"},
+	{ID: "approval", Parent: "approval-group", Path: PathApproval, Title: "cases.approval.title", Text: "cases.menu.approval_text", Keywords: "cases.kw.approval", Show: Approvers},
+	{ID: "substitutes", Parent: "approval-group", Path: PathSubstitutes, Title: "cases.substitutes.title", Text: "cases.menu.substitutes_text", Keywords: "cases.kw.substitutes", Show: Managers},
 	{ID: "messages", Path: PathInbox, Title: "nav.menu.messages", Keywords: "nav.kw.messages"},
 	{ID: "settings", Title: "nav.menu.settings_group", Keywords: "nav.kw.settings"},
 	{ID: "settings-account", Parent: "settings", Path: "/personal/installningar", Title: "nav.menu.settings", Text: "nav.text.settings", Keywords: "nav.kw.settings_account"},
@@ -147,6 +149,11 @@ type Nav struct {
 	}
 	Registrar interface {
 		May(ctx context.Context, personID string) (bool, error)
+	}
+	// Approvers answers who decides cases (managers and substitutes);
+	// nil: managers.
+	Approvers interface {
+		Approves(ctx context.Context, personID string) (bool, error)
 	}
 	Favourites interface {
 		List(ctx context.Context, person string) ([]favourites.Favourite, error)
