@@ -46,6 +46,8 @@ type Store interface {
 	// read by key); TouchPay moves it after an approval.
 	PayStamp(ctx context.Context, employmentID string) (string, error)
 	TouchPay(ctx context.Context, employmentID string) error
+	// SubmittedBetween returns the submissions in [from, to).
+	SubmittedBetween(ctx context.Context, from, to time.Time) ([]Step, error)
 }
 
 // Blobs keeps the receipts' files.
@@ -98,6 +100,9 @@ type Service struct {
 	// Cutoff is the day of the month up to which an approval is paid
 	// with that month's payday; later ones with the next. 0: the 10th.
 	Cutoff int
+	// Digest: managers get one message a day of the cases submitted to
+	// them (SendDigests) rather than one per case.
+	Digest bool
 	Now    func() time.Time
 
 	payMu sync.Mutex
@@ -408,7 +413,7 @@ func (s *Service) Submit(ctx context.Context, o Owner, id string) (Case, error) 
 	if err := s.Store.Save(ctx, c); err != nil {
 		return Case{}, err
 	}
-	if s.Notify != nil {
+	if s.Notify != nil && !s.Digest {
 		if m, _, err := s.Directory.ManagerOf(ctx, c.EmploymentID); err == nil {
 			if err := s.Notify.Submitted(ctx, c, m); err != nil {
 				return c, err

@@ -284,3 +284,27 @@ func TestCaseSubstitutes(t *testing.T) {
 	}
 	want(t, "ended", eva.get("/personal/attestera/ersattare"), 200, "Du har ingen ersättare utsedd.")
 }
+
+// With digests, the manager gets no message per case but one a day of
+// the day's cases, once however often the task runs.
+func TestCaseDigest(t *testing.T) {
+	t.Parallel()
+	a := casesApp(t)
+	a.Cases.Digest = true
+	fatima := staffVisitor(t, a, "fatali01")
+	newCase(t, fatima, "franvaro", url.Values{"cause": {"sick"}, "from": {"2026-12-01"}, "to": {"2026-12-01"}})
+	newCase(t, fatima, "tillagg-avdrag", url.Values{"code": {"3220"}, "amount": {"800"}})
+	if s, err := a.Inbox.Summary(ctx, "evaryl01"); err != nil || s.Unread() != 0 {
+		t.Fatalf("told at once: %+v %v", s, err)
+	}
+	a.Clock.Add(24 * time.Hour)
+	for i := range 2 {
+		if n, err := a.Cases.SendDigests(ctx); err != nil || n != 1-i {
+			t.Fatalf("digests: %d %v", n, err)
+		}
+	}
+	if s, err := a.Inbox.Summary(ctx, "evaryl01"); err != nil || s.Unread() != 1 {
+		t.Fatalf("digest messages: %+v %v", s, err)
+	}
+	want(t, "the digest", staffVisitor(t, a, "evaryl01").get("/personal/meddelanden"), 200, "2 nya ärenden att attestera")
+}

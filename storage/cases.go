@@ -191,7 +191,8 @@ func caseIndexes(ctx context.Context, d *DB) error {
 	return d.indexes(ctx, colCaseSteps,
 		mongo.IndexModel{Keys: bson.D{{Key: "case", Value: 1}}, Options: options.Index().SetName("case")},
 		mongo.IndexModel{Keys: bson.D{{Key: "employment", Value: 1}, {Key: "period", Value: 1}}, Options: options.Index().SetName("employment_period")},
-		mongo.IndexModel{Keys: bson.D{{Key: "period", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("period_kind")})
+		mongo.IndexModel{Keys: bson.D{{Key: "period", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("period_kind")},
+		mongo.IndexModel{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("kind_at")})
 }
 
 // PayStamp reads the employment's stamp of its approvals in meta
@@ -265,4 +266,14 @@ func (s *Cases) RemoveSubstitute(ctx context.Context, manager, id string) error 
 		return cases.ErrNotFound
 	}
 	return nil
+}
+
+// SubmittedBetween returns the submissions in [from, to).
+func (s *Cases) SubmittedBetween(ctx context.Context, from, to time.Time) ([]cases.Step, error) {
+	docs, err := findAll[caseStepDoc](ctx, s.db.c(colCaseSteps), bson.M{"kind": string(cases.StepSubmitted), "at": bson.M{"$gte": from, "$lt": to}},
+		bson.D{{Key: "at", Value: 1}}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("storage: read submitted cases: %w", err)
+	}
+	return mapDocs(docs, caseStepDoc.step), nil
 }

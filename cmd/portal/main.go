@@ -339,7 +339,7 @@ func appConfig(cfg Config) app.Config {
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
 		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "", StaffEditable: cfg.StaffEditable,
-		PaydayOfMonth: cfg.Payday, PayrollCutoff: cfg.PayrollCutoff,
+		PaydayOfMonth: cfg.Payday, PayrollCutoff: cfg.PayrollCutoff, CaseDigest: cfg.CaseDigest,
 	}
 }
 

@@ -92,6 +92,9 @@ type Config struct {
 	// PayrollCutoff is the last day of a month whose approved cases are
 	// paid with that month's payday; 0: the 10th.
 	PayrollCutoff int
+	// CaseDigest: managers get a daily digest of new cases rather than a
+	// message per case.
+	CaseDigest bool
 }
 
 // Staff is the configuration of the staff login.
@@ -317,7 +320,7 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
 	s.Cases = &cases.Service{Store: db.Cases(), Directory: s.Directory, Policy: s.Policy, Balances: s.Payroll, Cutoff: cfg.PayrollCutoff, Now: now,
-		Notify: caseMailer{locales: s.Locales, outbox: s.Outbox, inbox: s.Inbox, baseURL: cfg.BaseURL}}
+		Digest: cfg.CaseDigest, Notify: caseMailer{locales: s.Locales, outbox: s.Outbox, inbox: s.Inbox, baseURL: cfg.BaseURL, once: db.SingleUse("case-digest")}}
 	if in.Blobs != nil {
 		s.Cases.Blobs = in.Blobs
 	}
@@ -425,6 +428,7 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
 		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
+		{"10 7 * * *", "case-digests", 30 * time.Minute, counted("daily digests of new cases sent", s.Cases.SendDigests)},
 		{RetentionSpec, RetentionTask, RetentionLease, func(ctx context.Context) error {
 			run, err := s.Culler.Run(ctx, "task")
 			if run.Counts.Applications+run.Counts.Drafts+run.Resumed > 0 {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"portal/cases"
 	"portal/employees"
@@ -20,6 +22,11 @@ type caseMailer struct {
 	inbox   *inbox.Service
 	baseURL string
 	codes   *cases.Codes
+	// once claims each manager's digest of a day, so that two instances
+	// running the task send it once.
+	once interface {
+		Spend(ctx context.Context, key string, keepUntil time.Time) (bool, error)
+	}
 }
 
 func (m caseMailer) send(ctx context.Context, to employees.Person, subject, text string) error {
@@ -82,4 +89,28 @@ func yearOf(p string) string {
 		return p
 	}
 	return p[:4]
+}
+
+// Digest sends the manager one message of the day's submitted cases,
+// once per manager and day.
+func (m caseMailer) Digest(ctx context.Context, manager employees.Person, day time.Time, submitted []cases.Case) (bool, error) {
+	key := manager.ID + ":" + day.Format(time.DateOnly)
+	if m.once != nil {
+		ok, err := m.once.Spend(ctx, key, day.AddDate(0, 0, 30))
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	l := m.locales.Get(manager.Lang)
+	var b strings.Builder
+	for _, c := range submitted {
+		name := c.PersonID
+		if p, err := m.inbox.People.Person(ctx, c.PersonID); err == nil {
+			name = p.Name()
+		}
+		b.WriteString("- " + name + ": " + m.title(l, c) + "\n  " + m.baseURL + staff.CasePath(c.ID) + "\n")
+	}
+	subject := l.T("cases.mail.digest.subject", len(submitted), l.Date(day))
+	text := l.T("cases.mail.digest.text", l.Date(day), b.String(), m.baseURL+staff.PathApproval)
+	return true, m.send(ctx, manager, subject, text)
 }
