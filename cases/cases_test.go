@@ -408,3 +408,34 @@ func TestSubstitutes(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A hundred cases approved at once, a few at a time: each once.
+func TestDecideMany(t *testing.T) {
+	t.Parallel()
+	s, _ := service(t)
+	var ds []cases.Decision
+	for range 100 {
+		c, err := s.Create(ctx, fatima, cases.KindAddition, cases.Content{Addition: &cases.Addition{Code: "3220", Amount: 10000}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, cases.Decision{ID: c.ID, Approve: true})
+	}
+	start := time.Now()
+	out, err := s.Decide(ctx, "eva", ds)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range out {
+		if o.Err != nil || o.Case.State() != cases.StateApproved {
+			t.Fatalf("%+v", o)
+		}
+	}
+	lines, err := s.ApprovedLines(ctx, "E-FAT", "2026-12", now)
+	if err != nil || len(lines) != 100 {
+		t.Fatalf("%d lines: %v", len(lines), err)
+	}
+	// Timed by make bench; here the shared test servers' load decides.
+	t.Logf("100 decisions in %v", took)
+}
