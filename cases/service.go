@@ -107,6 +107,7 @@ type Service struct {
 
 	payMu sync.Mutex
 	pay   map[payKey]paid // the approvals of an employment and period, under its stamp
+	subs  subsCache
 }
 
 type payKey struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"portal/employees"
@@ -33,11 +34,70 @@ func (s Substitute) Covers(t time.Time) bool {
 // SubstituteStore keeps the substitutions.
 type SubstituteStore interface {
 	AddSubstitute(ctx context.Context, s Substitute) error
-	// SubstitutesOf lists the manager's substitutions; SubstitutingFor
-	// those naming the person as substitute.
+	// SubstitutesOf lists the manager's substitutions; AllSubstitutes
+	// every one.
 	SubstitutesOf(ctx context.Context, manager string) ([]Substitute, error)
-	SubstitutingFor(ctx context.Context, person string) ([]Substitute, error)
+	AllSubstitutes(ctx context.Context) ([]Substitute, error)
 	RemoveSubstitute(ctx context.Context, manager, id string) error
+	// SubstitutesStamp reads the change stamp of the substitutions (one
+	// read by key); TouchSubstitutes moves it after a change.
+	SubstitutesStamp(ctx context.Context) (string, error)
+	TouchSubstitutes(ctx context.Context) error
+}
+
+// SubstitutesRefresh is how often an instance reads the substitutions'
+// stamp: a substitution named elsewhere counts here within it (at once
+// on the instance that stored it). Every page asks whether its person
+// approves, so the substitutions are kept in memory.
+const SubstitutesRefresh = 5 * time.Second
+
+// subsCache is the substitutions kept in memory under their stamp.
+type subsCache struct {
+	mu      sync.Mutex
+	list    []Substitute
+	stamp   string
+	checked time.Time
+	loaded  time.Time
+	writes  uint64 // this instance's writes, seen at once
+	seen    uint64
+	ok      bool
+}
+
+// allSubstitutes are every substitution, from memory while the stamp
+// stays (read at most every SubstitutesRefresh, the list anew at least
+// once a minute).
+func (s *Service) allSubstitutes(ctx context.Context, st SubstituteStore) ([]Substitute, error) {
+	c := &s.subs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if c.ok && c.seen == c.writes && now.Sub(c.checked) < SubstitutesRefresh && now.Sub(c.checked) >= 0 {
+		return c.list, nil
+	}
+	stamp, err := st.SubstitutesStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.ok && c.seen == c.writes && stamp == c.stamp && now.Sub(c.loaded) < time.Minute {
+		c.checked = now
+		return c.list, nil
+	}
+	list, err := st.AllSubstitutes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.list, c.stamp, c.checked, c.loaded, c.seen, c.ok = list, stamp, now, now, c.writes, true
+	return list, nil
+}
+
+// changedSubstitutes moves the stamp after a change and has this
+// instance read the list anew.
+func (s *Service) changedSubstitutes(ctx context.Context, st SubstituteStore) error {
+	err := st.TouchSubstitutes(ctx)
+	s.subs.mu.Lock()
+	s.subs.writes++
+	s.subs.mu.Unlock()
+	return err
 }
 
 // substitutes is the store of substitutions, when the Store keeps them.
@@ -52,13 +112,13 @@ func (s *Service) actingFor(ctx context.Context, personID string) ([]string, err
 	if st == nil {
 		return nil, nil
 	}
-	subs, err := st.SubstitutingFor(ctx, personID)
+	subs, err := s.allSubstitutes(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, x := range subs {
-		if x.Covers(s.now()) && !slices.Contains(out, x.Manager) {
+		if x.Substitute == personID && x.Covers(s.now()) && !slices.Contains(out, x.Manager) {
 			out = append(out, x.Manager)
 		}
 	}
@@ -138,7 +198,10 @@ func (s *Service) NameSubstitute(ctx context.Context, manager, substitute string
 		return Substitute{}, err
 	}
 	x := Substitute{ID: newID(), Manager: manager, Substitute: substitute, From: payroll.Day(from), To: payroll.Day(to), CreatedAt: s.now()}
-	return x, st.AddSubstitute(ctx, x)
+	if err := st.AddSubstitute(ctx, x); err != nil {
+		return Substitute{}, err
+	}
+	return x, s.changedSubstitutes(ctx, st)
 }
 
 // SubstitutesOf are the manager's substitutions not yet over.
@@ -160,5 +223,8 @@ func (s *Service) EndSubstitute(ctx context.Context, manager, id string) error {
 	if st == nil || strings.TrimSpace(id) == "" {
 		return ErrNotFound
 	}
-	return st.RemoveSubstitute(ctx, manager, id)
+	if err := st.RemoveSubstitute(ctx, manager, id); err != nil {
+		return err
+	}
+	return s.changedSubstitutes(ctx, st)
 }

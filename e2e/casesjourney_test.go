@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"portal/cases"
 	"portal/demo"
 	"portal/internal/testapp"
 	"portal/payroll"
@@ -87,6 +88,9 @@ func TestCasesJourneyInTheBrowser(t *testing.T) {
 	eva.submit("approved", `button[value="approve:`+trip+`"]`)
 	eva.sees("after approving", "Godkänt: Fatima Ali", "Inga ärenden väntar på dig.")
 	eva.open("/personal/arenden/"+trip, "the approved claim, the manager's view")
+	eva.open("/personal/attestera/ersattare", "substitutes")
+	eva.submit("a substitute named", `form[action="/personal/attestera/ersattare"] button`, "#substitute", "annkar01", "#from", today, "#to", today)
+	eva.sees("the substitute", "Ersättaren är utsedd", "(annkar01)")
 
 	fatima.open("/personal/meddelanden", "messages")
 	fatima.sees("the messages", "Ditt ärende är avslaget", "Ditt ärende är godkänt")
@@ -107,8 +111,7 @@ func TestCasesJourneyInTheBrowser(t *testing.T) {
 		fatima.open("/personal/arenden/"+trip, "the approved claim")
 		fatima.sees("the approved claim", "Betalas med lönen för")
 	}
-	exporter := *p.Cases
-	exporter.Now = func() time.Time { return period.Start().AddDate(0, 1, 0) }
+	exporter := &cases.Service{Store: p.DB.Cases(), Cutoff: p.Cases.Cutoff, Now: func() time.Time { return period.Start().AddDate(0, 1, 0) }}
 	export, err := exporter.Export(ctx, period)
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +136,6 @@ func TestCasesJourneyInTheBrowser(t *testing.T) {
 	english(fatima, "/personal", "/personal/arenden", "/personal/arenden/ny/franvaro?dag="+today, "/personal/arenden/ny/arbetsforandring", "/personal/arenden/ny/reserakning",
 		"/personal/arenden/ny/tillagg-avdrag", "/personal/arenden/"+sick, "/personal/arenden/"+trip)
 	fatima.sees("in English", "Travel claim: Jönköping", "Approved by Eva Rylander")
-	english(eva, "/personal/attestera", "/personal/arenden/"+trip)
-	eva.sees("in English", "Approve cases")
+	english(eva, "/personal/attestera", "/personal/attestera/ersattare", "/personal/arenden/"+trip)
+	eva.sees("in English", "Travel claim: Jönköping", "Employee: Fatima Ali")
 }

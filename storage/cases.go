@@ -246,13 +246,31 @@ func (s *Cases) SubstitutesOf(ctx context.Context, manager string) ([]cases.Subs
 	return mapDocs(docs, substituteDoc.substitute), nil
 }
 
-// SubstitutingFor lists the substitutions naming the person.
-func (s *Cases) SubstitutingFor(ctx context.Context, person string) ([]cases.Substitute, error) {
-	docs, err := findAll[substituteDoc](ctx, s.db.c(colCaseSubstitutes), bson.M{"substitute": person}, nil, 0)
+// AllSubstitutes lists every substitution.
+func (s *Cases) AllSubstitutes(ctx context.Context) ([]cases.Substitute, error) {
+	docs, err := findAll[substituteDoc](ctx, s.db.c(colCaseSubstitutes), bson.M{}, nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list substitutions: %w", err)
 	}
 	return mapDocs(docs, substituteDoc.substitute), nil
+}
+
+// SubstitutesStamp reads the substitutions' stamp in meta
+// (stamp:case-substitutes); "" before the first.
+func (s *Cases) SubstitutesStamp(ctx context.Context) (string, error) {
+	var doc struct {
+		Stamp string `bson:"stamp"`
+	}
+	err := s.db.c(colMeta).FindOne(ctx, bson.M{"_id": "stamp:case-substitutes"}).Decode(&doc)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return "", fmt.Errorf("storage: read the substitutes' stamp: %w", err)
+	}
+	return doc.Stamp, nil
+}
+
+// TouchSubstitutes moves the substitutions' stamp.
+func (s *Cases) TouchSubstitutes(ctx context.Context) error {
+	return replace(context.WithoutCancel(ctx), s.db.c(colMeta), "stamp:case-substitutes", bson.M{"stamp": bson.NewObjectID().Hex()})
 }
 
 // RemoveSubstitute removes one of the manager's substitutions, or
