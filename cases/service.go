@@ -48,6 +48,9 @@ type Store interface {
 	TouchPay(ctx context.Context, employmentID string) error
 	// SubmittedBetween returns the submissions in [from, to).
 	SubmittedBetween(ctx context.Context, from, to time.Time) ([]Step, error)
+	// CasesStamp reads the employment's change stamp of its cases, which
+	// every write of a case or a step moves (one read by key).
+	CasesStamp(ctx context.Context, employmentID string) (string, error)
 }
 
 // Blobs keeps the receipts' files.
@@ -108,6 +111,13 @@ type Service struct {
 	payMu sync.Mutex
 	pay   map[payKey]paid // the approvals of an employment and period, under its stamp
 	subs  subsCache
+	byEmp map[string]listed // an employment's cases with their states, under its stamp
+}
+
+type listed struct {
+	stamp string
+	cases []Case
+	at    time.Time
 }
 
 type payKey struct {
@@ -304,12 +314,42 @@ func (s *Service) own(ctx context.Context, o Owner, id string) (Case, error) {
 
 // Mine are the owner's cases of the employment, newest first.
 func (s *Service) Mine(ctx context.Context, o Owner) ([]Case, error) {
-	list, err := s.Store.OfEmployments(ctx, []string{o.EmploymentID}, false)
+	list, err := s.casesOf(ctx, o.EmploymentID)
 	if err != nil {
 		return nil, err
 	}
-	list = slices.DeleteFunc(list, func(c Case) bool { return c.PersonID != o.PersonID })
-	return s.withStates(ctx, list)
+	return slices.DeleteFunc(list, func(c Case) bool { return c.PersonID != o.PersonID }), nil
+}
+
+// casesOf are the employment's cases with their states, newest first:
+// kept in memory under the employment's stamp, so that the overview's
+// to-do reads one stamp by key; read anew at least once a minute.
+func (s *Service) casesOf(ctx context.Context, employmentID string) ([]Case, error) {
+	stamp, err := s.Store.CasesStamp(ctx, employmentID)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	s.payMu.Lock()
+	got, ok := s.byEmp[employmentID]
+	s.payMu.Unlock()
+	if ok && got.stamp == stamp && now.Sub(got.at) < time.Minute && now.Sub(got.at) >= 0 {
+		return slices.Clone(got.cases), nil
+	}
+	list, err := s.Store.OfEmployments(ctx, []string{employmentID}, false)
+	if err != nil {
+		return nil, err
+	}
+	if list, err = s.withStates(ctx, list); err != nil {
+		return nil, err
+	}
+	s.payMu.Lock()
+	if s.byEmp == nil || len(s.byEmp) > 20000 {
+		s.byEmp = map[string]listed{}
+	}
+	s.byEmp[employmentID] = listed{stamp: stamp, cases: list, at: now}
+	s.payMu.Unlock()
+	return slices.Clone(list), nil
 }
 
 // Create makes a case of the owner's employment from its content, as a
@@ -669,11 +709,8 @@ func (s *Service) check(ctx context.Context, employmentID, caseID string, kind K
 			have += b.Value
 		}
 	}
-	others, err := s.Store.OfEmployments(ctx, []string{employmentID}, true)
+	others, err := s.casesOf(ctx, employmentID)
 	if err != nil {
-		return err
-	}
-	if others, err = s.withStates(ctx, others); err != nil {
 		return err
 	}
 	var taken payroll.Quantity
@@ -718,14 +755,13 @@ func (s *Service) OfPerson(ctx context.Context, personID string) ([]Case, error)
 	if err != nil || len(emps) == 0 {
 		return nil, err
 	}
-	ids := make([]string, len(emps))
-	for i, e := range emps {
-		ids[i] = e.ID
+	var out []Case
+	for _, e := range emps {
+		list, err := s.casesOf(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, slices.DeleteFunc(list, func(c Case) bool { return c.PersonID != personID || !c.Open() })...)
 	}
-	list, err := s.Store.OfEmployments(ctx, ids, true)
-	if err != nil {
-		return nil, err
-	}
-	list = slices.DeleteFunc(list, func(c Case) bool { return c.PersonID != personID })
-	return s.withStates(ctx, list)
+	return out, nil
 }

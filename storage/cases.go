@@ -77,7 +77,26 @@ func (s *Cases) Insert(ctx context.Context, c cases.Case) error {
 	if _, err := s.db.c(colCases).InsertOne(ctx, toCaseDoc(c)); err != nil {
 		return fmt.Errorf("storage: store a case: %w", err)
 	}
-	return nil
+	return s.touch(ctx, c.EmploymentID)
+}
+
+// touch moves the employment's stamp of its cases (cases:<employment> in
+// meta) after every write of one of them or of a step.
+func (s *Cases) touch(ctx context.Context, employmentID string) error {
+	return replace(context.WithoutCancel(ctx), s.db.c(colMeta), "cases:"+employmentID, bson.M{"stamp": bson.NewObjectID().Hex()})
+}
+
+// CasesStamp reads the employment's stamp of its cases; "" before the
+// first.
+func (s *Cases) CasesStamp(ctx context.Context, employmentID string) (string, error) {
+	var doc struct {
+		Stamp string `bson:"stamp"`
+	}
+	err := s.db.c(colMeta).FindOne(ctx, bson.M{"_id": "cases:" + employmentID}).Decode(&doc)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return "", fmt.Errorf("storage: read the cases' stamp: %w", err)
+	}
+	return doc.Stamp, nil
 }
 
 // Case returns a case by its id, or cases.ErrNotFound.
@@ -98,11 +117,19 @@ func (s *Cases) Save(ctx context.Context, c cases.Case) error {
 	if _, err := s.db.c(colCases).ReplaceOne(context.WithoutCancel(ctx), bson.M{"_id": c.ID}, toCaseDoc(c)); err != nil {
 		return fmt.Errorf("storage: save a case: %w", err)
 	}
-	return nil
+	return s.touch(ctx, c.EmploymentID)
 }
 
 // Delete removes a draft and its log.
 func (s *Cases) Delete(ctx context.Context, id string) error {
+	c, err := s.Case(ctx, id)
+	if errors.Is(err, cases.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { _ = s.touch(ctx, c.EmploymentID) }()
 	if _, err := s.db.c(colCaseSteps).DeleteMany(ctx, bson.M{"case": id}); err != nil {
 		return fmt.Errorf("storage: remove a draft's log: %w", err)
 	}
@@ -139,7 +166,7 @@ func (s *Cases) AddStep(ctx context.Context, st cases.Step) error {
 	if err != nil {
 		return fmt.Errorf("storage: log a case's step: %w", err)
 	}
-	return nil
+	return s.touch(ctx, st.EmploymentID)
 }
 
 // Steps returns a case's log, oldest first.
