@@ -7,7 +7,7 @@ export GOFLAGS := -buildvcs=false
 # command fetches it from the module proxy when the local Go is older.
 export GOTOOLCHAIN := auto
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
-SOURCES := $(shell find . -path ./node_modules -prune -o -path ./bin -prune -o -path ./tools -prune -o -type f \( -name '*.go' -o -path './views/*' -o -path './demo/*' -o -path './classify/*' \) -print) go.mod go.sum
+SOURCES := $(shell find . -path ./node_modules -prune -o -path ./bin -prune -o -path ./tools -prune -o -type f \( -name '*.go' -o -path './views/*' -o -path './demo/*' -o -path './classify/*' -o -path './cases/*' \) -print) go.mod go.sum
 
 .PHONY: run test bench build check clean vulncheck mutation
 

@@ -38,6 +38,7 @@ func TestDependencyDirection(t *testing.T) {
 		"portal/payroll":         with("portal/applicants", "portal/applications", "portal/jobs", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting"),
 		"portal/personal":        with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting", "portal/payroll", "portal/employees"),
 		"portal/overview":        with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks", "portal/payroll", "portal/access", "portal/employees"),
+		"portal/cases":           with("portal/applicants", "portal/alerts", "portal/sessions", "portal/tasks", "portal/recruiting"),
 		"portal/sessions":        with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/tasks"),
 		"portal/sso":             with("portal/applicants", "portal/applications", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),
 		"portal/internal/tokens": with("portal/applicants", "portal/jobs", "portal/mail", "portal/alerts", "portal/sessions", "portal/tasks"),

@@ -19,6 +19,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/cases"
 	"portal/disclosure"
 	"portal/employees"
 	"portal/factors"
@@ -101,6 +102,9 @@ type Deps struct {
 	Culler        *retention.Culler
 	Appeals       *retention.Appeals
 	RetentionRuns staff.RetentionRuns
+	// Cases: absence, work changes, travel claims, additions and
+	// deductions, and the managers' approval; nil: no case pages.
+	Cases *cases.Service
 	// The staff's messages to each other and their favourites.
 	Inbox       *inbox.Service
 	Favourites  *favourites.Service
@@ -121,9 +125,15 @@ var uploadPath = regexp.MustCompile(`^/ansokan/[0-9a-f]{24}/bilagor$`)
 // application a recruiter registered.
 var registeredUploadPath = regexp.MustCompile(`^/personal/rekrytering/[0-9a-f]{24}/kandidater/[0-9a-f]{24}/bilagor$`)
 
+// outlayPath matches the route that takes an outlay's receipt.
+var outlayPath = regexp.MustCompile(`^/personal/arenden/[0-9a-f]{24}/utlagg$`)
+
 // isUpload reports whether path is an upload route. Every request asks,
 // so a pattern is tried only on paths of the right shape.
 func isUpload(path string) bool {
+	if len(path) == len("/personal/arenden//utlagg")+24 && strings.HasPrefix(path, "/personal/arenden/") {
+		return outlayPath.MatchString(path)
+	}
 	if len(path) == len("/personal/rekrytering//kandidater//bilagor")+48 && strings.HasPrefix(path, "/personal/rekrytering/") {
 		return registeredUploadPath.MatchString(path)
 	}
@@ -214,6 +224,16 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		ToDo: []staff.ToDoSource{&staff.RoleToDo{Roles: deps.Roles, Requests: deps.Access, Managers: deps.Policy}}}
 	if deps.Payroll != nil {
 		start.Pay = deps.Payroll
+	}
+	var casePages *staff.Cases
+	if deps.Cases != nil {
+		casePages = &staff.Cases{Kit: k, Header: staffHead, Service: deps.Cases, People: deps.Directory, Managers: deps.Policy}
+		staffNav.Approvers = deps.Cases
+		if deps.Payroll != nil {
+			casePages.Pay = deps.Payroll
+		}
+		start.ToDo = append(start.ToDo, &staff.CaseToDo{Service: deps.Cases, Approvers: deps.Cases, Locales: deps.Locales})
+		start.Days = staff.CaseDays{}
 	}
 	pay := &staff.Pay{Kit: k, Header: staffHead, Payroll: deps.Payroll, Employer: deps.StaffLogin.OrgName}
 	registrar := &staff.Disclosure{Kit: k, Service: deps.Disclosure, Copies: deps.Disclosure.Copies}
@@ -389,6 +409,26 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	staffPages.Get("/personligt", staffLogin, own.ShowPersonal)
 	staffPages.Post("/personligt", staffLogin, own.SaveContact)
 	staffPages.Get("/personligt/skatt", staffLogin, own.ShowTax)
+	if casePages != nil {
+		staffPages.Get("/arenden", staffLogin, casePages.ShowCases)
+		staffPages.Get("/arenden/ny/:kind", staffLogin, casePages.ShowNewCase)
+		staffPages.Post("/arenden/ny/:kind", staffLogin, casePages.CreateCase)
+		staffPages.Get("/arenden/:id", staffLogin, casePages.ShowCase)
+		staffPages.Get("/arenden/:id/andra", staffLogin, casePages.ShowChangeCase)
+		staffPages.Post("/arenden/:id/andra", staffLogin, casePages.ChangeCase)
+		staffPages.Post("/arenden/:id/skicka", staffLogin, casePages.SubmitCase)
+		staffPages.Get("/arenden/:id/aterkalla", staffLogin, casePages.ShowWithdrawCase)
+		staffPages.Post("/arenden/:id/aterkalla", staffLogin, casePages.WithdrawCase)
+		staffPages.Post("/arenden/:id/utlagg", staffLogin, casePages.AddOutlay) // the upload route: a receipt
+		staffPages.Get("/arenden/:id/utlagg/:n", staffLogin, casePages.DownloadReceipt)
+		staffPages.Post("/arenden/:id/utlagg/:n/ta-bort", staffLogin, casePages.RemoveOutlay)
+		staffPages.Post("/arenden/:id/rekommendera", staffLogin, casePages.RecommendCase)
+		staffPages.Get("/attestera", staffLogin, casePages.ShowApproval)
+		staffPages.Post("/attestera", staffLogin, casePages.Decide)
+		staffPages.Get("/attestera/ersattare", staffLogin, casePages.ShowSubstitutes)
+		staffPages.Post("/attestera/ersattare", staffLogin, casePages.AddSubstitute)
+		staffPages.Post("/attestera/ersattare/:id/ta-bort", staffLogin, casePages.RemoveSubstitute)
+	}
 	staffPages.Get("/personligt/anhoriga", staffLogin, own.ShowRelatives)
 	staffPages.Get("/personligt/anhoriga/ny", staffLogin, own.ShowNewRelative)
 	staffPages.Post("/personligt/anhoriga/ny", staffLogin, own.AddRelative) // at most personal.MaxRelatives each

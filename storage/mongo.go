@@ -361,6 +361,7 @@ var migrations = []migration{
 	}},
 	{"staff messages: once in an inbox, counted read once", inboxIndexes},
 	{"staff favourites: a path once per person", favouriteIndexes},
+	{"staff cases: by employment, their logs, approvals by period", caseIndexes},
 }
 
 // attachmentSlots moves the list of files kept on each application onto

@@ -43,6 +43,8 @@ type Config struct {
 	MailAttempts   int
 	AppealDays     int     // days an employment decision can be appealed after it is posted
 	Payday         int     // the day of the month salaries are paid
+	PayrollCutoff  int     // the last day of a month whose approved cases that month's payday pays
+	CaseDigest     bool    // managers get a daily digest of new cases instead of a message each
 	MailRate       float64 // messages a second, per instance
 	SigningKey     []byte  // signs the links in alert e-mail
 	SupportEmail   string
@@ -233,6 +235,8 @@ func loadConfig(lookup env) (Config, error) {
 	c.MailAttempts = integer("PORTAL_MAIL_MAX_ATTEMPTS", 8, 1, 100)
 	c.AppealDays = integer("PORTAL_APPEAL_DAYS", 21, 1, 365)
 	c.Payday = integer("PORTAL_PAYDAY", 25, 1, 31)
+	c.PayrollCutoff = integer("PORTAL_PAYROLL_CUTOFF", 10, 1, 28)
+	c.CaseDigest = boolean("PORTAL_CASES_DIGEST", false)
 	c.Retention = retention.DefaultRules()
 	c.Retention.Years = integer("PORTAL_RETENTION_YEARS", c.Retention.Years, 1, 50)
 	c.Retention.MarginDays = integer("PORTAL_RETENTION_MARGIN_DAYS", c.Retention.MarginDays, 0, 30)

@@ -101,6 +101,8 @@ const usage = `Usage: portal COMMAND [ARGUMENTS]
   staff add-admin USER EMAIL [NAME]
                                  make USER system administrator and mail a temporary password
   payroll import FILE            store payslips, balances and schedules from payroll's export (all or nothing)
+  payroll export --period YYYY-MM [--dir DIR]
+                                 write the period's approved cases as cases-YYYY-MM.csv and .json, each case once
   retention plan [--at DATE]     print what a culling run at DATE (now) would remove, by recruitment
   retention run                  run the culling now (under the scheduled task's lease)
   healthcheck                    exit 0 when the portal on PORT answers
@@ -192,7 +194,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, args []string) erro
 	if err := seedRecruitment(ctx, db, services, cfg.SiteName, log); err != nil {
 		return err
 	}
-	return seedPayroll(ctx, db, services, time.Now(), log)
+	if err := seedPayroll(ctx, db, services, time.Now(), log); err != nil {
+		return err
+	}
+	return seedCases(ctx, services, time.Now(), log)
 }
 
 // seedAds stores n demo ads, unless ifEmpty and the database has ads.
@@ -334,7 +339,7 @@ func appConfig(cfg Config) app.Config {
 		Staff: app.Staff{OrgName: cfg.StaffOrgName, OrgCode: cfg.StaffOrgCode, Environment: cfg.Environment,
 			PasswordsOff: cfg.StaffPasswordsOff, PasswordMaxAge: cfg.StaffPasswordMaxAge},
 		Roles: cfg.Roles, TrustedNetworks: cfg.TrustedNetworks, SMS: cfg.SMSProvider != "", StaffEditable: cfg.StaffEditable,
-		PaydayOfMonth: cfg.Payday,
+		PaydayOfMonth: cfg.Payday, PayrollCutoff: cfg.PayrollCutoff, CaseDigest: cfg.CaseDigest,
 	}
 }
 

@@ -70,7 +70,7 @@ func TestPayrollImport(t *testing.T) {
 		!slip.PaidOn.Equal(time.Date(2030, 1, 25, 0, 0, 0, 0, payroll.Stockholm)) {
 		t.Fatalf("stored: %+v %v", slip, err)
 	}
-	if err := payrollCommand(ctx, cfg, log, []string{"export", path}); err == nil || !strings.Contains(err.Error(), `unknown payroll command "export"`) {
+	if err := payrollCommand(ctx, cfg, log, []string{"exportera", path}); err == nil || !strings.Contains(err.Error(), `unknown payroll command "exportera"`) {
 		t.Fatalf("unknown command: %v", err)
 	}
 }

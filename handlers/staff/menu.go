@@ -56,6 +56,14 @@ var MenuEntries = []MenuEntry{
 	{ID: "details", Parent: "personal", Path: "/personal/personligt", Title: "nav.menu.details", Text: "nav.text.details", Keywords: "nav.kw.details"},
 	{ID: "relatives", Parent: "personal", Path: "/personal/personligt/anhoriga", Title: "nav.menu.relatives", Text: "nav.text.relatives", Keywords: "nav.kw.relatives"},
 	{ID: "tax", Parent: "personal", Path: "/personal/personligt/skatt", Title: "nav.menu.tax", Text: "nav.text.tax", Keywords: "nav.kw.tax"},
+	{ID: "absence", Parent: "personal", Path: PathCases + "/ny/franvaro", Title: "cases.menu.absence", Text: "cases.menu.absence_text", Keywords: "cases.kw.absence"},
+	{ID: "work-change", Parent: "personal", Path: PathCases + "/ny/arbetsforandring", Title: "cases.menu.work", Text: "cases.menu.work_text", Keywords: "cases.kw.work"},
+	{ID: "travel", Parent: "personal", Path: PathCases + "/ny/reserakning", Title: "cases.menu.travel", Text: "cases.menu.travel_text", Keywords: "cases.kw.travel"},
+	{ID: "additions", Parent: "personal", Path: PathCases + "/ny/tillagg-avdrag", Title: "cases.menu.addition", Text: "cases.menu.addition_text", Keywords: "cases.kw.addition"},
+	{ID: "cases", Parent: "personal", Path: PathCases, Title: "cases.menu.mine", Text: "cases.menu.mine_text", Keywords: "cases.kw.mine"},
+	{ID: "approval-group", Title: "cases.menu.approval_group", Keywords: "cases.kw.approval"},
+	{ID: "approval", Parent: "approval-group", Path: PathApproval, Title: "cases.approval.title", Text: "cases.menu.approval_text", Keywords: "cases.kw.approval", Show: Approvers},
+	{ID: "substitutes", Parent: "approval-group", Path: PathSubstitutes, Title: "cases.substitutes.title", Text: "cases.menu.substitutes_text", Keywords: "cases.kw.substitutes", Show: Managers},
 	{ID: "messages", Path: PathInbox, Title: "nav.menu.messages", Keywords: "nav.kw.messages"},
 	{ID: "settings", Title: "nav.menu.settings_group", Keywords: "nav.kw.settings"},
 	{ID: "settings-account", Parent: "settings", Path: "/personal/installningar", Title: "nav.menu.settings", Text: "nav.text.settings", Keywords: "nav.kw.settings_account"},
@@ -141,6 +149,11 @@ type Nav struct {
 	}
 	Registrar interface {
 		May(ctx context.Context, personID string) (bool, error)
+	}
+	// Approvers answers who decides cases (managers and substitutes);
+	// nil: managers.
+	Approvers interface {
+		Approves(ctx context.Context, personID string) (bool, error)
 	}
 	Favourites interface {
 		List(ctx context.Context, person string) ([]favourites.Favourite, error)

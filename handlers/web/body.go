@@ -168,8 +168,11 @@ func (k *Kit) ReadError(c *fiber.Ctx, err error) error {
 // can tell it was too big without the rest taking disk.
 type UploadForm struct {
 	Files []applications.Upload
-	dir   string
-	temps []*os.File
+	// Fields are the form's short text fields, the first value of each
+	// name (an outlay's text and amount beside its receipt).
+	Fields map[string]string
+	dir    string
+	temps  []*os.File
 }
 
 // Close removes the temporary files.
@@ -214,7 +217,16 @@ func (k *Kit) ReadUploads(c *fiber.Ctx) (*UploadForm, error) {
 
 func (u *UploadForm) add(part *multipart.Part) error {
 	if part.FormName() != "files" || part.FileName() == "" { // a field, or no file chosen
-		_, err := io.Copy(io.Discard, limitReader(part, maxFieldPart))
+		var b bytes.Buffer
+		_, err := io.Copy(&b, limitReader(part, maxFieldPart))
+		if name := part.FormName(); err == nil && part.FileName() == "" && name != "files" {
+			if u.Fields == nil {
+				u.Fields = map[string]string{}
+			}
+			if _, ok := u.Fields[name]; !ok {
+				u.Fields[name] = b.String()
+			}
+		}
 		return err
 	}
 	if len(u.Files) > applications.MaxBatch {

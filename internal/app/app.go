@@ -17,6 +17,7 @@ import (
 	"portal/alerts"
 	"portal/applicants"
 	"portal/applications"
+	"portal/cases"
 	"portal/credentials"
 	"portal/disclosure"
 	"portal/employees"
@@ -88,6 +89,12 @@ type Config struct {
 	SMS bool
 	// PaydayOfMonth is the day of the month salaries are paid; 0: the 25th.
 	PaydayOfMonth int
+	// PayrollCutoff is the last day of a month whose approved cases are
+	// paid with that month's payday; 0: the 10th.
+	PayrollCutoff int
+	// CaseDigest: managers get a daily digest of new cases rather than a
+	// message per case.
+	CaseDigest bool
 }
 
 // Staff is the configuration of the staff login.
@@ -159,6 +166,8 @@ type Services struct {
 	// PayrollImport reads payroll's export into it.
 	Payroll       *payroll.Service
 	PayrollImport *payroll.Importer
+	// Cases are the employees' cases and the managers' approval.
+	Cases *cases.Service
 	// The staff's messages ("Meddelanden") and favourites.
 	Inbox      *inbox.Service
 	Favourites *favourites.Service
@@ -310,6 +319,12 @@ func NewServices(cfg Config, in Infra) (*Services, error) {
 	s.Overview = &overview.Service{Store: db.Overview(), Now: now}
 	s.Payroll = &payroll.Service{Store: db.Payroll(), Schedule: db.Payroll(), PaydayOfMonth: cfg.PaydayOfMonth, Now: now}
 	s.PayrollImport = &payroll.Importer{Records: db.Payroll(), Employments: payrollEmployments{s.Directory}, Now: now}
+	s.Cases = &cases.Service{Store: db.Cases(), Directory: s.Directory, Policy: s.Policy, Balances: s.Payroll, Cutoff: cfg.PayrollCutoff, Now: now,
+		Digest: cfg.CaseDigest, Notify: caseMailer{locales: s.Locales, outbox: s.Outbox, inbox: s.Inbox, baseURL: cfg.BaseURL, once: db.SingleUse("case-digest")}}
+	if in.Blobs != nil {
+		s.Cases.Blobs = in.Blobs
+	}
+	s.Payroll.Approved = s.Cases // approved cases feed the preliminary pay
 	return s, nil
 }
 
@@ -351,7 +366,7 @@ func New(cfg Config, in Infra) (*Portal, error) {
 		Recruiting: s.Recruiting, Candidates: s.Candidates, RecruitAds: s.RecruitAds, Statistics: s.Statistics,
 		Stages: s.Stages, Review: s.Review, StageSettings: db.StageSettings(), Papers: s.Papers, Reviews: s.Reviews, AccessLog: s.AccessLog, Registry: s.Registry,
 		Messages: s.Messages, Decisions: s.Decisions, Disclosure: s.Disclosure, Personal: s.Personal, Overview: s.Overview, Payroll: s.Payroll,
-		Inbox: s.Inbox, Favourites: s.Favourites,
+		Inbox: s.Inbox, Favourites: s.Favourites, Cases: s.Cases,
 		Holds: s.Holds, Schedule: s.Schedule, Culler: s.Culler, Appeals: s.Appeals, RetentionRuns: db.Retention(),
 		NextCulling: func(now time.Time) (time.Time, error) { return tasks.Next(RetentionSpec, jobs.Stockholm, now) },
 		Checks:      []handlers.Check{{Name: "database", Ping: db.Ping}, {Name: "storage", Ping: in.Blobs.Ping}},
@@ -413,6 +428,7 @@ func (s *Services) tasks(db *storage.DB, in Infra) []Task {
 		{"30 9 * * *", "alert-reminders", 30 * time.Minute, counted("alert renewal reminders queued", s.Alerts.SendReminders)},
 		{"20 * * * *", "alert-cleanup", 10 * time.Minute, counted("unconfirmed and ended job alerts removed", s.Alerts.RemoveStale)},
 		{"5 7 * * *", "recruit-digests", 30 * time.Minute, counted("daily digests of new applications queued", s.GroupNotices.SendDigests)},
+		{"10 7 * * *", "case-digests", 30 * time.Minute, counted("daily digests of new cases sent", s.Cases.SendDigests)},
 		{RetentionSpec, RetentionTask, RetentionLease, func(ctx context.Context) error {
 			run, err := s.Culler.Run(ctx, "task")
 			if run.Counts.Applications+run.Counts.Drafts+run.Resumed > 0 {
