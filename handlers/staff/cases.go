@@ -258,7 +258,7 @@ func (h *Cases) view(l *views.Localizer, c cases.Case) CaseView {
 	for _, ln := range h.Service.Lines(content) {
 		qty := ""
 		if ln.Quantity != 0 {
-			qty = ln.Quantity.Format(l.Lang) + " " + unitName(l, ln.Unit)
+			qty = l.Counted(ln.Quantity, ln.Unit)
 		}
 		v.Lines = append(v.Lines, ovLine{Text: ln.Code + " " + ln.Text, Quantity: qty, Amount: ln.Amount.Format(l.Lang)})
 	}
