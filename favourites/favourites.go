@@ -54,7 +54,8 @@ type Store interface {
 	// Update sets the title and position of the favourite in the slot;
 	// ErrNotFound when there is none.
 	Update(ctx context.Context, person string, slot int, title string, pos int) error
-	// Delete removes the favourite in the slot (none: no change).
+	// Delete removes the favourite in the slot; ErrNotFound when there
+	// is none.
 	Delete(ctx context.Context, person string, slot int) error
 	// Stamp returns the person's change stamp ("" before any change);
 	// Touch moves it to a value never used before.

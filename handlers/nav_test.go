@@ -239,13 +239,14 @@ func TestStaffFavourites(t *testing.T) {
 	staffOrg(t, a)
 	eva := staffVisitor(t, a, "evaryl01")
 	page := eva.get("/personal/behorigheter")
-	want(t, "star", page, 200, `aria-pressed="false"`, "Spara sidan som favorit")
+	want(t, "star", page, 200, `aria-pressed="false"><span aria-hidden="true">☆</span><span class="visually-hidden">Favorit</span>`)
 	res := eva.post("/personal/behorigheter", "/personal/favoriter", url.Values{"path": {"/personal/behorigheter"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("star: %d %s", res.StatusCode, res.body)
 	}
 	page = eva.get("/personal/behorigheter")
-	want(t, "starred", page, 200, `aria-pressed="true"`, "Ta bort favorit", `id="menu-favourites"`)
+	// The same name; aria-pressed alone tells the state.
+	want(t, "starred", page, 200, `aria-pressed="true"><span aria-hidden="true">★</span><span class="visually-hidden">Favorit</span>`, `id="menu-favourites"`)
 	// Pages one may not open, and other sites, are refused.
 	for _, p := range []string{"/personal/admin/behorigheter", "//evil.example/personal", "https://evil.example/", "/personal/nope"} {
 		if res := eva.post("/personal/behorigheter", "/personal/favoriter", url.Values{"path": {p}}); res.StatusCode != 400 {
@@ -289,6 +290,13 @@ func TestStaffFavourites(t *testing.T) {
 	if res := eva.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/"+slot+"/ta-bort", nil); res.StatusCode != 303 {
 		t.Fatal(res.StatusCode)
 	}
+	// Removing a slot one never had, or one removed already, is not found
+	// and says nothing was removed.
+	for _, s := range []string{slot, "29"} {
+		res := eva.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/"+s+"/ta-bort", nil)
+		want(t, "remove "+s+" again", res, 404)
+	}
+	want(t, "another's removal", staffVisitor(t, a, "otto").post("/personal/installningar/favoriter", "/personal/installningar/favoriter/"+fmt.Sprint(list[0].Slot)+"/ta-bort", nil), 404)
 	want(t, "no such slot", eva.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/31/titel", url.Values{"title": {"x"}}), 404)
 	otto := staffVisitor(t, a, "otto")
 	want(t, "another's slot", otto.post("/personal/installningar/favoriter", "/personal/installningar/favoriter/"+fmt.Sprint(list[0].Slot)+"/titel", url.Values{"title": {"x"}}), 404)

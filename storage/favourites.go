@@ -73,8 +73,12 @@ func (s *Favourites) Update(ctx context.Context, person string, slot int, title 
 
 // Delete removes the favourite in the slot.
 func (s *Favourites) Delete(ctx context.Context, person string, slot int) error {
-	if _, err := s.db.c(colFavourites).DeleteOne(ctx, bson.M{"_id": favouriteID(person, slot)}); err != nil {
+	res, err := s.db.c(colFavourites).DeleteOne(ctx, bson.M{"_id": favouriteID(person, slot)})
+	if err != nil {
 		return fmt.Errorf("storage: remove a favourite: %w", err)
+	}
+	if res.DeletedCount == 0 {
+		return favourites.ErrNotFound
 	}
 	return nil
 }

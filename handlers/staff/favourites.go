@@ -85,7 +85,8 @@ func (h *Favourites) RemoveStar(c *fiber.Ctx) error {
 	}
 	for _, f := range list {
 		if f.Path == path {
-			if err := h.Service.Remove(c.UserContext(), me, f.Slot); err != nil {
+			// Gone already (another tab): as wanted.
+			if err := h.Service.Remove(c.UserContext(), me, f.Slot); err != nil && !errors.Is(err, favourites.ErrNotFound) {
 				return err
 			}
 		}
