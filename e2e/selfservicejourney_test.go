@@ -172,7 +172,14 @@ func TestSelfServiceJourneyInTheBrowser(t *testing.T) {
 	}
 	sofia.submit("switched", `form.staff-switch-form button`)
 	sofia.open("/personal", "overview of the hourly employment")
-	sofia.sees("hourly overview", hourly.Latest.Net.Format("sv"))
+	sofia.sees("hourly overview", hourly.Latest.Net.Format("sv"), "Du har ingen månadslön", "beror på de timmar du rapporterar")
+	var prelim string
+	if err := chromedp.Run(sofia.ctx, chromedp.Text("#ov-preliminary", &prelim, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(prelim, "0,00") || strings.Contains(prelim, "varken skattetabell") {
+		t.Errorf("the hourly employment's preliminary pay: %q", prelim)
+	}
 	if hourly.Latest.Net == monthly.Latest.Net {
 		t.Fatal("the two employments' net pay are the same; the test shows nothing")
 	}
