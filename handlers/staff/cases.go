@@ -403,6 +403,15 @@ func (h *Cases) CreateCase(c *fiber.Ctx) error {
 	return err
 }
 
+// openOwn is open for the case's owner only; anyone else finds nothing.
+func (h *Cases) openOwn(c *fiber.Ctx) (cases.Owner, cases.Case, []cases.Step, error) {
+	o, x, steps, role, err := h.open(c)
+	if err == nil && role != cases.RoleOwner {
+		err = fiber.ErrNotFound
+	}
+	return o, x, steps, err
+}
+
 // open reads the case of the path for the session's person and
 // employment, with its log and the person's role.
 func (h *Cases) open(c *fiber.Ctx) (cases.Owner, cases.Case, []cases.Step, cases.Role, error) {
@@ -486,12 +495,9 @@ func (h *Cases) handled(c *fiber.Ctx, id string, err error) error {
 
 // ShowChangeCase is the form of an open case of the person's own.
 func (h *Cases) ShowChangeCase(c *fiber.Ctx) error {
-	_, x, _, role, err := h.open(c)
+	_, x, _, err := h.openOwn(c)
 	if err != nil {
 		return err
-	}
-	if role != cases.RoleOwner {
-		return fiber.ErrNotFound
 	}
 	if !x.Open() {
 		return h.handled(c, x.ID, cases.ErrHandled)
@@ -501,12 +507,9 @@ func (h *Cases) ShowChangeCase(c *fiber.Ctx) error {
 
 // ChangeCase stores the changed content of an open case.
 func (h *Cases) ChangeCase(c *fiber.Ctx) error {
-	o, x, _, role, err := h.open(c)
+	o, x, _, err := h.openOwn(c)
 	if err != nil {
 		return err
-	}
-	if role != cases.RoleOwner {
-		return fiber.ErrNotFound
 	}
 	f := web.Form(c, append([]string{"rev"}, cases.Fields[x.Kind]...)...)
 	rev, _ := strconv.Atoi(f["rev"])
@@ -528,12 +531,9 @@ func (h *Cases) ChangeCase(c *fiber.Ctx) error {
 
 // SubmitCase sends a draft to the manager.
 func (h *Cases) SubmitCase(c *fiber.Ctx) error {
-	o, x, _, role, err := h.open(c)
+	o, x, _, err := h.openOwn(c)
 	if err != nil {
 		return err
-	}
-	if role != cases.RoleOwner {
-		return fiber.ErrNotFound
 	}
 	_, err = h.Service.Submit(c.UserContext(), o, x.ID)
 	if _, ok := web.FieldErrors(err); ok {
@@ -550,12 +550,9 @@ func (h *Cases) SubmitCase(c *fiber.Ctx) error {
 
 // ShowWithdrawCase asks before a case is withdrawn.
 func (h *Cases) ShowWithdrawCase(c *fiber.Ctx) error {
-	_, x, _, role, err := h.open(c)
+	_, x, _, err := h.openOwn(c)
 	if err != nil {
 		return err
-	}
-	if role != cases.RoleOwner {
-		return fiber.ErrNotFound
 	}
 	if !x.Open() {
 		return h.handled(c, x.ID, cases.ErrHandled)
@@ -566,12 +563,9 @@ func (h *Cases) ShowWithdrawCase(c *fiber.Ctx) error {
 // WithdrawCase withdraws a case: a draft goes, a submitted case stays
 // as withdrawn.
 func (h *Cases) WithdrawCase(c *fiber.Ctx) error {
-	o, x, _, role, err := h.open(c)
+	o, x, _, err := h.openOwn(c)
 	if err != nil {
 		return err
-	}
-	if role != cases.RoleOwner {
-		return fiber.ErrNotFound
 	}
 	_, err = h.Service.Withdraw(c.UserContext(), o, x.ID)
 	if errors.Is(err, cases.ErrHandled) {
